@@ -1,0 +1,171 @@
+"""The Python entry points: ``audit()`` for data scientists, ``run_plan()`` for specs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from govaudit.data import load_table
+from govaudit.exceptions import SpecError
+from govaudit.models import load_model
+from govaudit.records import ArtifactIdentity, AuditRecord, ResponsibleParties, sha256_bytes, sha256_file
+from govaudit.registry import AuditorRegistry, load_registry
+from govaudit.runner import build_record, run_auditors
+from govaudit.spec import AuditPlan, format_validation_error
+from govaudit.subject import build_subject
+
+__all__ = ["audit", "run_plan"]
+
+
+def _file_identity(role: str, path: Path, name: str | None = None, **extra: Any) -> ArtifactIdentity:
+    return ArtifactIdentity(role=role, name=name or path.name, sha256=sha256_file(path), path=str(path),
+                            size_bytes=path.stat().st_size, **extra)
+
+
+def _frame_identity(frame: pd.DataFrame) -> ArtifactIdentity:
+    # content hash of an in-memory table: row hashes plus column names and dtypes
+    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
+    header = "|".join(f"{c}:{t}" for c, t in frame.dtypes.astype(str).items()).encode()
+    return ArtifactIdentity(role="data", name="in-memory table", sha256=sha256_bytes(header + rows), rows=len(frame))
+
+
+def _model_identity(model: Any) -> ArtifactIdentity | None:
+    try:
+        import skops.io as sio
+
+        blob = sio.dumps(model)
+    except Exception:  # not every model is serialisable by skops; identity is then unknown
+        return None
+    return ArtifactIdentity(role="model", name=type(model).__name__, sha256=sha256_bytes(blob),
+                            size_bytes=len(blob))
+
+
+def _instantiate(
+    auditors: Mapping[str, Any] | Sequence[str] | None, registry: AuditorRegistry
+) -> list[tuple[Any, BaseModel, str]]:
+    if auditors is None:
+        auditors = {"bias": {}}
+    if not isinstance(auditors, Mapping):
+        auditors = {name: {} for name in auditors}
+    chosen = []
+    for name, settings in auditors.items():
+        entry = registry.get(name)
+        config_model = entry.auditor_class.Config  # type: ignore[union-attr]
+        try:
+            config = settings if isinstance(settings, BaseModel) else config_model.model_validate(dict(settings))
+        except ValidationError as exc:
+            raise SpecError(format_validation_error(exc, f"auditors.{name}")) from None
+        chosen.append((registry.create(name, config), config, entry.package))
+    return chosen
+
+
+def audit(
+    model: Any = None,
+    data: pd.DataFrame | str | Path | None = None,
+    *,
+    label: str | None = None,
+    sensitive_features: Any = None,
+    features: Sequence[str] | None = None,
+    y_true: Any = None,
+    y_pred: Any = None,
+    y_score: Any = None,
+    favourable_label: Any = 1,
+    threshold: float | None = None,
+    auditors: Mapping[str, Any] | Sequence[str] | None = None,
+    name: str = "unnamed",
+    description: str | None = None,
+    responsible: ResponsibleParties | Mapping[str, str] | None = None,
+    trusted_types: Sequence[str] = (),
+    trust_pickle: bool = False,
+    registry: AuditorRegistry | None = None,
+) -> AuditRecord:
+    """Audit a model (or recorded decisions) and return the accountability record.
+
+    Parameters
+    ----------
+    model : estimator or path, optional
+        Anything with ``predict`` (scikit-learn duck type), or a ``.skops`` file.
+    data : DataFrame or path, optional
+        The evaluation table (CSV or Parquet when a path).
+    label : str, optional
+        Column of observed outcomes; without it only selection-based metrics apply.
+    sensitive_features : list of str, or array-like
+        Column names in ``data``, or the values themselves (array, Series, DataFrame).
+    features : list of str, optional
+        Model input columns (default: the columns the model was fitted on).
+    y_true, y_pred, y_score : array-like, optional
+        Outcomes, decisions and scores given directly instead of through ``data`` and ``model``.
+    favourable_label : default 1
+        The label/decision value that is the favourable outcome (e.g. benefit granted).
+    threshold : float, optional
+        Decide favourably when the favourable-class probability is at least this.
+    auditors : mapping or list, optional
+        Auditor name -> settings (default: ``{"bias": {}}``).
+    name, description : str
+        What system is audited.
+    responsible : ResponsibleParties or mapping, optional
+        Owner, auditor and approver.
+    trusted_types : list of str
+        Extra types trusted when ``model`` is a ``.skops`` path.
+    trust_pickle : bool
+        Allow a pickle/joblib ``model`` path (executes code on load).
+
+    Returns
+    -------
+    AuditRecord
+        Findings, verdict, hashes and provenance of this run.
+    """
+    registry = registry or load_registry()
+    data_ids: list[ArtifactIdentity] = []
+    model_id = None
+    if isinstance(data, (str, Path)):
+        path = Path(data)
+        data = load_table(path)
+        data_ids.append(_file_identity("data", path, rows=len(data)))
+    elif isinstance(data, pd.DataFrame):
+        data_ids.append(_frame_identity(data))
+    if isinstance(model, (str, Path)):
+        path = Path(model)
+        model = load_model(path, trusted_types=trusted_types, trust_pickle=trust_pickle)
+        model_id = _file_identity("model", path)
+    elif model is not None:
+        model_id = _model_identity(model)
+    subject = build_subject(model=model, data=data, label=label, sensitive_features=sensitive_features,
+                            features=features, y_true=y_true, y_pred=y_pred, y_score=y_score,
+                            favourable_label=favourable_label, threshold=threshold, name=name)
+    chosen = _instantiate(auditors, registry)
+    findings = run_auditors(subject, [(a, c) for a, c, _ in chosen])
+    if isinstance(responsible, Mapping):
+        responsible = ResponsibleParties(**responsible)
+    return build_record(audit_name=name, description=description, findings=findings,
+                        auditors=[(a, p) for a, _, p in chosen], model=model_id, data=data_ids,
+                        responsible=responsible)
+
+
+def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None) -> AuditRecord:
+    """Run a validated spec: load its model and data, run its auditors, return the record."""
+    registry = registry or load_registry()
+    spec = plan.spec
+    model = model_id = None
+    if spec.model is not None:
+        path = plan.resolve(spec.model.path)
+        model = load_model(path, trusted_types=spec.model.trusted_types, trust_pickle=spec.model.trust_pickle)
+        model_id = _file_identity("model", path, name=spec.model.name, version=spec.model.version)
+    data_path = plan.resolve(spec.data.path)
+    table = load_table(data_path)
+    data_id = _file_identity("data", data_path, rows=len(table))
+    subject = build_subject(
+        model=model, data=table, label=spec.data.label, sensitive_features=list(spec.data.sensitive_features),
+        features=spec.data.features, prediction=spec.data.prediction, score=spec.data.score,
+        favourable_label=spec.data.favourable_label,
+        threshold=spec.model.threshold if spec.model is not None else None, name=spec.audit.name,
+    )
+    chosen = _instantiate(plan.auditor_configs, registry)
+    findings = run_auditors(subject, [(a, c) for a, c, _ in chosen])
+    return build_record(audit_name=spec.audit.name, description=spec.audit.description, findings=findings,
+                        auditors=[(a, p) for a, _, p in chosen], spec_sha256=plan.spec_sha256, model=model_id,
+                        data=[data_id], responsible=spec.responsible)

@@ -1,0 +1,199 @@
+"""The numbers behind the bias auditor: per-group rates, intervals, impact ratios and tests.
+
+All of it is arithmetic on the per-group counts table that one ``np.bincount`` pass builds; the
+bootstrap resamples that table, not the rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from govaudit.auditors._bias_config import BiasConfig
+from govaudit.metrics import (
+    GroupCounts,
+    GroupEncoding,
+    bootstrap_counts,
+    disparities,
+    group_counts,
+    impact_ratios,
+    percentile_interval,
+    rates_from_counts,
+    two_proportion_test,
+    wilson_interval,
+)
+
+__all__ = ["GroupingAnalysis", "RateAnalysis", "analyse_rates", "UNKNOWN"]
+
+UNKNOWN = "unknown"
+
+#: rate -> (numerator columns, denominator columns) in the [TN, FP, FN, TP] counts table
+_RATE_PARTS: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
+    "tpr": ((3,), (2, 3)),
+    "fpr": ((1,), (0, 1)),
+    "fnr": ((2,), (2, 3)),
+    "tnr": ((0,), (0, 1)),
+    "precision": ((3,), (1, 3)),
+    "accuracy": ((0, 3), (0, 1, 2, 3)),
+}
+
+
+@dataclass(frozen=True)
+class RateAnalysis:
+    """Rates of one kind of decision (selection, or scoring above the median) for one grouping.
+
+    Attributes
+    ----------
+    counts : GroupCounts
+        The counts table.
+    table : pandas.DataFrame
+        One row per group: count, share, each rate with its Wilson interval, impact ratio with its
+        bootstrap interval, eligibility for ratio gates and a note.
+    disparities : dict
+        Disparity name -> (value, low, high).
+    reference : int or None
+        Index of the reference group (None when no group is eligible).
+    tests : dict
+        Group index -> two-proportion test of its rate against the reference group's.
+    """
+
+    counts: GroupCounts
+    table: pd.DataFrame
+    disparities: dict[str, tuple[float, float, float]]
+    reference: int | None
+    tests: dict[int, object]
+    eligible: np.ndarray
+
+
+@dataclass(frozen=True)
+class GroupingAnalysis:
+    """Everything measured for one sensitive feature or intersection."""
+
+    feature: str
+    columns: tuple[str, ...]
+    encoding: GroupEncoding
+    selection: RateAnalysis | None
+    scoring: RateAnalysis | None
+    small: tuple[int, ...]
+    ll144_excluded: tuple[int, ...]
+    unknown: tuple[int, ...]
+
+
+def _is_unknown(label: str) -> bool:
+    return any(part == UNKNOWN for part in label.split(" & "))
+
+
+def _eligibility(encoding: GroupEncoding, n: np.ndarray, config: BiasConfig) -> tuple[np.ndarray, ...]:
+    total = n.sum()
+    unknown = np.array([_is_unknown(lbl) for lbl in encoding.labels], dtype=bool)
+    small = n < config.min_group_size
+    ll144 = np.zeros_like(small)
+    if config.small_category_rule == "ll144" and total > 0:
+        ll144 = (n / total) < config.small_category_share
+    eligible = ~unknown & ~small & ~ll144 & (n > 0)
+    return eligible, small & ~unknown, ll144 & ~unknown & ~small, unknown
+
+
+def _reference(
+    feature: str, labels: tuple[str, ...], rate: np.ndarray, n: np.ndarray, eligible: np.ndarray, config: BiasConfig
+) -> int | None:
+    from govaudit.exceptions import InputDataError
+
+    named = config.reference_groups.get(feature)
+    if named is not None:
+        if named not in labels:
+            raise InputDataError(
+                f"reference group {named!r} for {feature!r} is not in the data; groups: {', '.join(labels)}"
+            )
+        return labels.index(named)
+    candidates = np.flatnonzero(eligible & ~np.isnan(rate))
+    if candidates.size == 0:
+        return None
+    key = n if config.reference == "largest" else rate
+    return int(candidates[np.argmax(key[candidates])])
+
+
+def _wilson_columns(counts: np.ndarray, rates: dict[str, np.ndarray], confidence: float) -> dict[str, np.ndarray]:
+    columns: dict[str, np.ndarray] = {}
+    n = counts.sum(axis=1)
+    selected = counts[:, 1] + (counts[:, 3] if counts.shape[1] == 4 else 0)
+    parts = {"selection_rate": (selected, n)}
+    if counts.shape[1] == 4:
+        for name, (num, den) in _RATE_PARTS.items():
+            parts[name] = (counts[:, list(num)].sum(axis=1), counts[:, list(den)].sum(axis=1))
+    for name, (num, den) in parts.items():
+        low, high = wilson_interval(num, den, confidence)
+        columns[name] = rates[name]
+        columns[f"{name}_low"] = np.asarray(low, dtype=float)
+        columns[f"{name}_high"] = np.asarray(high, dtype=float)
+    return columns
+
+
+def _analyse_decisions(
+    feature: str, encoding: GroupEncoding, counts: GroupCounts, eligible: np.ndarray, config: BiasConfig
+) -> RateAnalysis:
+    rates = rates_from_counts(counts.counts)
+    selection = rates["selection_rate"]
+    ref = _reference(feature, encoding.labels, selection, counts.n, eligible, config)
+    table = pd.DataFrame({"count": counts.n, "share": rates["share"]}, index=pd.Index(encoding.labels, name="group"))
+    for name, column in _wilson_columns(counts.counts, rates, config.confidence).items():
+        table[name] = column
+    ratio = impact_ratios(selection, ref) if ref is not None else np.full(len(selection), np.nan)
+    table["impact_ratio"] = ratio
+    point = disparities(rates, eligible)
+    boot_disp: dict[str, np.ndarray] = {}
+    table["impact_ratio_low"] = np.nan
+    table["impact_ratio_high"] = np.nan
+    if config.n_resamples > 0:
+        boot = rates_from_counts(bootstrap_counts(counts.counts, config.n_resamples, config.seed))
+        if ref is not None:
+            low, high = percentile_interval(impact_ratios(boot["selection_rate"], ref), config.confidence)
+            table["impact_ratio_low"], table["impact_ratio_high"] = low, high
+        boot_disp = disparities(boot, eligible)
+    summary: dict[str, tuple[float, float, float]] = {}
+    for name, value in point.items():
+        low = high = float("nan")
+        if name in boot_disp:
+            low, high = (float(x) for x in percentile_interval(boot_disp[name], config.confidence))
+        summary[name] = (float(value), low, high)
+    table["eligible"] = eligible
+    tests = {}
+    if ref is not None:
+        sel = counts.selected
+        for g in np.flatnonzero(eligible):
+            if g != ref:
+                tests[int(g)] = two_proportion_test(int(sel[g]), int(counts.n[g]), int(sel[ref]), int(counts.n[ref]))
+    return RateAnalysis(counts, table, summary, ref, tests, eligible)
+
+
+def analyse_rates(
+    feature: str,
+    encoding: GroupEncoding,
+    y_pred: np.ndarray | None,
+    y_true: np.ndarray | None,
+    y_score: np.ndarray | None,
+    config: BiasConfig,
+) -> GroupingAnalysis:
+    """Measure one grouping: decision rates (when decisions exist) and LL144 scoring rates (when scores do)."""
+    n = np.bincount(encoding.codes, minlength=encoding.n_groups)
+    eligible, small, ll144, unknown = _eligibility(encoding, n, config)
+    selection = scoring = None
+    if y_pred is not None:
+        counts = group_counts(y_pred, encoding, y_true)
+        selection = _analyse_decisions(feature, encoding, counts, eligible, config)
+    if y_score is not None:
+        # NYC LL144 scoring rate: share of the category scoring above the median of the full sample
+        above = (y_score > np.median(y_score)).astype(np.int8)
+        scoring = _analyse_decisions(feature, encoding, group_counts(above, encoding), eligible, config)
+    return GroupingAnalysis(
+        feature=feature,
+        columns=encoding.columns,
+        encoding=encoding,
+        selection=selection,
+        scoring=scoring,
+        small=tuple(int(i) for i in np.flatnonzero(small)),
+        ll144_excluded=tuple(int(i) for i in np.flatnonzero(ll144)),
+        unknown=tuple(int(i) for i in np.flatnonzero(unknown)),
+    )

@@ -1,0 +1,284 @@
+"""Turn measured group rates into findings: statuses, plain-language messages, references."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from govaudit.auditors._bias_analysis import GroupingAnalysis, RateAnalysis
+from govaudit.auditors._bias_config import BiasConfig, Gate
+from govaudit.core import Finding, Principle, Severity, Status
+
+__all__ = ["grouping_findings"]
+
+_FAIR = (Principle.FAIRNESS,)
+_FAIR_OPEN = (Principle.FAIRNESS, Principle.TRANSPARENCY)
+_REF_BIAS_EXAM = "EU AI Act Art. 10(2)(f)"
+_REF_NIST = "NIST AI RMF MEASURE 2.11"
+_REF_LL144 = "NYC LL144 6 RCNY §5-301"
+_REF_FOUR_FIFTHS = "29 CFR 1607.4(D)"
+
+#: disparity gate -> (rate compared, counts columns of numerator, of denominator) for its significance test
+_DISPARITY_TEST: dict[str, tuple[str, tuple[int, ...], tuple[int, ...]]] = {
+    "demographic_parity_difference": ("selection_rate", (1, 3), (0, 1, 2, 3)),
+    "demographic_parity_ratio": ("selection_rate", (1, 3), (0, 1, 2, 3)),
+    "equal_opportunity_difference": ("tpr", (3,), (2, 3)),
+    "equalized_odds_difference": ("tpr", (3,), (2, 3)),
+    "equalized_odds_ratio": ("tpr", (3,), (2, 3)),
+}
+_LABELLED = {"equal_opportunity_difference", "equalized_odds_difference", "equalized_odds_ratio"}
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "undefined"
+    return f"{value:.{digits}f}"
+
+
+def _ci(low: Any, high: Any) -> list[float | None]:
+    return [None if low != low else float(low), None if high != high else float(high)]
+
+
+def _p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _gate_status(value: float, gate: Gate, significant: bool | None, config: BiasConfig) -> tuple[Status, str]:
+    if value != value:
+        return Status.WARN, "inconclusive: the metric is undefined for these groups"
+    if gate.passes(value):
+        return Status.PASS, f"meets the gate {gate.operator} {gate.threshold:g}"
+    if config.require_significance and not significant:
+        return Status.WARN, f"misses the gate {gate.operator} {gate.threshold:g} but the gap is not statistically significant"
+    return Status.FAIL, f"misses the gate {gate.operator} {gate.threshold:g}"
+
+
+def _group_rows(grouping: GroupingAnalysis, rates: RateAnalysis, rate_name: str, gate: Gate | None) -> list[dict]:
+    table = rates.table
+    labels = grouping.encoding.labels
+    metric_names = [m for m in ("selection_rate", "tpr", "fpr", "fnr", "tnr", "precision", "accuracy") if m in table]
+    rows = []
+    for g, label in enumerate(labels):
+        row: dict[str, Any] = {"group": label, "count": int(table["count"].iat[g]), "share": float(table["share"].iat[g])}
+        for m in metric_names:
+            shown = rate_name if m == "selection_rate" else m
+            row[shown] = table[m].iat[g]
+            row[f"{shown}_ci"] = _ci(table[f"{m}_low"].iat[g], table[f"{m}_high"].iat[g])
+        row["impact_ratio"] = table["impact_ratio"].iat[g]
+        row["impact_ratio_ci"] = _ci(table["impact_ratio_low"].iat[g], table["impact_ratio_high"].iat[g])
+        row["status"], row["note"] = _group_status(grouping, rates, g, gate)
+        rows.append(row)
+    return rows
+
+
+def _group_status(grouping: GroupingAnalysis, rates: RateAnalysis, g: int, gate: Gate | None) -> tuple[str, str | None]:
+    n = int(rates.table["count"].iat[g])
+    if g in grouping.unknown:
+        return "excluded", f"unknown category (n={n}): reported, excluded from ratios"
+    if g in grouping.small:
+        return "warn", f"small group (n={n}): excluded from ratio gates"
+    if g in grouping.ll144_excluded:
+        return "excluded", f"under the small-category share (n={n}): excluded from impact ratios"
+    if g == rates.reference:
+        return "reference", None
+    ratio = rates.table["impact_ratio"].iat[g]
+    if ratio != ratio:
+        return "inconclusive", "impact ratio undefined"
+    if gate is not None and not gate.passes(float(ratio)):
+        return "fail", None
+    return "pass", None
+
+
+def _group_metrics_finding(grouping: GroupingAnalysis, rates: RateAnalysis, rate_name: str, gate: Gate | None,
+                           config: BiasConfig) -> Finding:
+    labels = grouping.encoding.labels
+    rows = _group_rows(grouping, rates, rate_name, gate)
+    eligible = [r for r in rows if r["status"] not in ("excluded", "warn")]
+    defined = [r for r in eligible if r[rate_name] == r[rate_name]]
+    if defined:
+        lo, hi = min(defined, key=lambda r: r[rate_name]), max(defined, key=lambda r: r[rate_name])
+        what = "selection rates" if rate_name == "selection_rate" else "shares scoring above the median"
+        message = (f"By {grouping.feature}, {what} range from {_num(lo[rate_name])} ({lo['group']}) "
+                   f"to {_num(hi[rate_name])} ({hi['group']}).")
+    else:
+        message = f"By {grouping.feature}, no group is large enough to compare rates."
+    unknown_count = int(sum(rates.counts.n[g] for g in grouping.unknown))
+    if unknown_count:
+        message = message[:-1] + f"; {unknown_count} people have an unknown {grouping.feature}."
+    metrics = [rate_name] + [m for m in ("tpr", "fpr", "fnr", "tnr", "precision", "accuracy") if m in rates.table]
+    degraded = bool(grouping.small) or any(r["status"] == "inconclusive" for r in rows)
+    return Finding(
+        auditor="bias",
+        check="bias.group_metrics" if rate_name == "selection_rate" else "bias.scoring_rates",
+        status=Status.WARN if degraded else Status.PASS,
+        severity=Severity.INFO,
+        value=float(len(labels)),
+        groups=tuple(labels),
+        evidence={
+            "feature": grouping.feature,
+            "columns": list(grouping.columns),
+            "reference": labels[rates.reference] if rates.reference is not None else None,
+            "metrics": metrics,
+            "groups": rows,
+            "disparities": {k: {"value": v, "ci": _ci(lo_, hi_)} for k, (v, lo_, hi_) in rates.disparities.items()},
+            "unknown_count": unknown_count,
+            "total": int(rates.counts.total),
+            "confidence": config.confidence,
+            "n_resamples": config.n_resamples,
+            "seed": config.seed,
+            "interval_methods": {"rates": "wilson", "ratios_and_disparities": "bootstrap of the counts table"},
+        },
+        message=message,
+        principles=_FAIR_OPEN,
+        references=(_REF_BIAS_EXAM, _REF_NIST, _REF_LL144),
+    )
+
+
+def _impact_ratio_findings(grouping: GroupingAnalysis, rates: RateAnalysis, check: str, gate: Gate,
+                           config: BiasConfig) -> list[Finding]:
+    if rates.reference is None:
+        return [Finding(
+            auditor="bias", check=check, status=Status.WARN, severity=Severity.MEDIUM, threshold=gate.threshold,
+            operator=gate.operator, evidence={"feature": grouping.feature},
+            message=f"By {grouping.feature}, no group is large enough to serve as the reference, so impact ratios "
+                    "cannot be judged.",
+            principles=_FAIR, references=(_REF_LL144, _REF_FOUR_FIFTHS),
+        )]
+    labels = grouping.encoding.labels
+    table = rates.table
+    ref_label = labels[rates.reference]
+    rate_word = "selected" if check == "bias.impact_ratio" else "scored above the median"
+    findings = []
+    for g, test in sorted(rates.tests.items()):
+        value = float(table["impact_ratio"].iat[g])
+        significant = bool(test.p_value <= config.significance_level) if test.p_value == test.p_value else False
+        status, why = _gate_status(value, gate, significant, config)
+        rate, ref_rate = table["selection_rate"].iat[g], table["selection_rate"].iat[rates.reference]
+        sig_text = (f"the gap is statistically significant ({_p_text(test.p_value)})" if significant
+                    else "the gap is not statistically significant"
+                    + (f" ({_p_text(test.p_value)})" if test.p_value == test.p_value else ""))
+        message = (f"People in {labels[g]!r} ({grouping.feature}) are {rate_word} at a rate of {_num(rate)}, "
+                   f"{_num(value, 2)} times that of {ref_label!r} ({_num(ref_rate)}); this {why}, and {sig_text}.")
+        findings.append(Finding(
+            auditor="bias", check=check, status=status,
+            severity=Severity.HIGH if status is Status.FAIL else Severity.MEDIUM,
+            value=value, threshold=gate.threshold, operator=gate.operator, groups=(labels[g], ref_label),
+            evidence={
+                "feature": grouping.feature, "group": labels[g], "reference": ref_label,
+                "rate": rate, "reference_rate": ref_rate,
+                "count": int(table["count"].iat[g]), "reference_count": int(table["count"].iat[rates.reference]),
+                "ci": _ci(table["impact_ratio_low"].iat[g], table["impact_ratio_high"].iat[g]),
+                "confidence": config.confidence,
+                "four_fifths_rule_violated": bool(value < 0.8) if value == value else None,
+                "test": {"method": test.method, "statistic": test.statistic, "p_value": test.p_value,
+                         "shortfall": test.shortfall, "significant": significant,
+                         "level": config.significance_level},
+            },
+            message=message, principles=_FAIR, references=(_REF_LL144, _REF_FOUR_FIFTHS, _REF_BIAS_EXAM),
+        ))
+    return findings
+
+
+def _pair_test(rates: RateAnalysis, rate: str, num: tuple[int, ...], den: tuple[int, ...]) -> tuple[Any, tuple[int, int]] | None:
+    from govaudit.metrics import two_proportion_test
+
+    counts = rates.counts.counts
+    if counts.shape[1] != 4 and rate != "selection_rate":
+        return None
+    if counts.shape[1] == 2:
+        num, den = (1,), (0, 1)
+    x = counts[:, list(num)].sum(axis=1)
+    n = counts[:, list(den)].sum(axis=1)
+    values = np.where(rates.eligible & (n > 0), x / np.maximum(n, 1), np.nan)
+    if np.sum(~np.isnan(values)) < 2:
+        return None
+    lo, hi = int(np.nanargmin(values)), int(np.nanargmax(values))
+    return two_proportion_test(int(x[lo]), int(n[lo]), int(x[hi]), int(n[hi])), (lo, hi)
+
+
+def _disparity_finding(grouping: GroupingAnalysis, rates: RateAnalysis, metric: str, gate: Gate,
+                       config: BiasConfig) -> Finding | None:
+    if metric not in rates.disparities:
+        if metric in _LABELLED and not rates.counts.has_labels:
+            return Finding(
+                auditor="bias", check=f"bias.{metric}", status=Status.SKIPPED, severity=Severity.INFO,
+                threshold=gate.threshold, operator=gate.operator, evidence={"feature": grouping.feature},
+                message=f"The {metric.replace('_', ' ')} needs observed outcomes (a label), which were not given.",
+                principles=_FAIR, references=(_REF_NIST,),
+            )
+        return None
+    value, low, high = rates.disparities[metric]
+    rate, num, den = _DISPARITY_TEST[metric]
+    paired = _pair_test(rates, rate, num, den)
+    significant = None
+    evidence: dict[str, Any] = {"feature": grouping.feature, "ci": _ci(low, high), "confidence": config.confidence}
+    groups: tuple[str, ...] = ()
+    if paired is not None:
+        test, (lo, hi) = paired
+        significant = bool(test.p_value <= config.significance_level) if test.p_value == test.p_value else False
+        groups = (grouping.encoding.labels[lo], grouping.encoding.labels[hi])
+        evidence["test"] = {"rate": rate, "lowest": groups[0], "highest": groups[1], "method": test.method,
+                            "statistic": test.statistic, "p_value": test.p_value, "significant": significant}
+    status, why = _gate_status(value, gate, significant, config)
+    words = metric.replace("_", " ")
+    message = f"By {grouping.feature}, the {words} is {_num(value)}; this {why}."
+    return Finding(
+        auditor="bias", check=f"bias.{metric}", status=status,
+        severity=Severity.HIGH if status is Status.FAIL else Severity.MEDIUM,
+        value=value, threshold=gate.threshold, operator=gate.operator, groups=groups, evidence=evidence,
+        message=message, principles=_FAIR, references=(_REF_BIAS_EXAM, _REF_NIST),
+    )
+
+
+def _small_groups_finding(grouping: GroupingAnalysis, rates: RateAnalysis, config: BiasConfig) -> Finding | None:
+    flagged = sorted(set(grouping.small) | set(grouping.ll144_excluded))
+    if not flagged:
+        return None
+    labels = grouping.encoding.labels
+    table = rates.table
+    rows = [{"group": labels[g], "count": int(table["count"].iat[g]), "share": float(table["share"].iat[g]),
+             "selection_rate": table["selection_rate"].iat[g],
+             "reason": "below min_group_size" if g in grouping.small else "under the LL144 small-category share"}
+            for g in flagged]
+    names = ", ".join(f"{r['group']!r} (n={r['count']})" for r in rows)
+    return Finding(
+        auditor="bias", check="bias.small_groups", status=Status.WARN, severity=Severity.LOW,
+        value=float(len(rows)), threshold=float(config.min_group_size), operator=">=",
+        groups=tuple(r["group"] for r in rows),
+        evidence={"feature": grouping.feature, "groups": rows, "min_group_size": config.min_group_size,
+                  "small_category_rule": config.small_category_rule,
+                  "small_category_share": config.small_category_share},
+        message=f"By {grouping.feature}, {len(rows)} group(s) are too small to judge reliably and are kept out "
+                f"of ratio gates: {names}.",
+        principles=_FAIR_OPEN, references=(_REF_LL144, _REF_FOUR_FIFTHS),
+    )
+
+
+def grouping_findings(grouping: GroupingAnalysis, config: BiasConfig) -> list[Finding]:
+    """All findings for one sensitive feature or intersection."""
+    findings: list[Finding] = []
+    gates = config.gates
+    for rates, rate_name, ratio_check, ratio_gate in (
+        (grouping.selection, "selection_rate", "bias.impact_ratio", gates.get("impact_ratio")),
+        (grouping.scoring, "scoring_rate", "bias.scoring_impact_ratio", gates.get("scoring_impact_ratio")),
+    ):
+        if rates is None:
+            continue
+        findings.append(_group_metrics_finding(grouping, rates, rate_name, ratio_gate, config))
+        if ratio_gate is not None:
+            findings.extend(_impact_ratio_findings(grouping, rates, ratio_check, ratio_gate, config))
+    if grouping.selection is not None:
+        for metric, gate in gates.items():
+            if metric in ("impact_ratio", "scoring_impact_ratio"):
+                continue
+            finding = _disparity_finding(grouping, grouping.selection, metric, gate, config)
+            if finding is not None:
+                findings.append(finding)
+    base = grouping.selection or grouping.scoring
+    if base is not None:
+        small = _small_groups_finding(grouping, base, config)
+        if small is not None:
+            findings.append(small)
+    return findings

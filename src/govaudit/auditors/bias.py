@@ -1,0 +1,192 @@
+"""The bias auditor: group and intersectional fairness metrics, impact ratios, intervals, significance."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from govaudit.auditors._bias_analysis import GroupingAnalysis, analyse_rates
+from govaudit.auditors._bias_config import BiasConfig, Gate
+from govaudit.auditors._bias_findings import grouping_findings
+from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
+from govaudit.exceptions import ColumnError, InputDataError, UndefinedMetricWarning
+from govaudit.metrics import encode_groups
+
+__all__ = ["BiasAuditor", "BiasConfig", "BiasReport", "Gate"]
+
+_MSG_ONE_CLASS = (
+    "{name} has only one class ({value!r}) in all {n} rows: true/false positive rates are undefined; "
+    "audit selection rates alone by leaving out the label"
+)
+_MSG_NO_DECISIONS = "the bias auditor needs decisions (y_pred) or scores (y_score); neither was given"
+_MSG_UNKNOWN_FEATURE = "sensitive feature {name!r} named in the bias configuration is not among the subject's: {have}"
+
+
+@dataclass(frozen=True)
+class BiasReport:
+    """What the bias auditor measured, for use from Python.
+
+    Attributes
+    ----------
+    findings : list of Finding
+        The findings (the same ones a run records).
+    by_group : dict of str to pandas.DataFrame
+        For each sensitive feature or intersection, one row per group with counts, rates, Wilson
+        intervals, impact ratio and its bootstrap interval.
+    disparities : pandas.DataFrame
+        One row per (feature, disparity) with value and bootstrap interval.
+    """
+
+    findings: list[Finding]
+    by_group: dict[str, pd.DataFrame]
+    disparities: pd.DataFrame
+
+    @property
+    def passed(self) -> bool:
+        """True when no finding failed or errored."""
+        return not any(f.blocking for f in self.findings)
+
+
+class BiasAuditor:
+    """Group and intersectional fairness of decisions (and of scores, the NYC LL144 way).
+
+    Parameters
+    ----------
+    **settings
+        Fields of :class:`BiasConfig`, e.g. ``min_group_size=50``,
+        ``gates={"impact_ratio": {"min": 0.8}}``, ``intersections=[["sex", "race"]]``.
+
+    Examples
+    --------
+    >>> report = BiasAuditor(n_resamples=200).assess(y_true, y_pred, sensitive_features=df["sex"])  # doctest: +SKIP
+    >>> report.by_group["sex"][["count", "selection_rate", "impact_ratio"]]  # doctest: +SKIP
+    """
+
+    name: ClassVar[str] = "bias"
+    version: ClassVar[str] = "1.0.0"
+    requires: ClassVar[frozenset[str]] = frozenset({Requirement.SENSITIVE_FEATURES.value})
+    Config: ClassVar[type[BiasConfig]] = BiasConfig
+
+    def __init__(self, **settings: Any) -> None:
+        self.config = BiasConfig.model_validate(settings)
+
+    def get_params(self) -> dict[str, Any]:
+        """The configuration as plain JSON values (written into the record)."""
+        return self.config.model_dump(mode="json")
+
+    def __repr__(self) -> str:
+        return f"BiasAuditor({self.config!r})"
+
+    # -- protocol ---------------------------------------------------------------------------------
+    def run(self, subject: AuditSubject, config: BiasConfig | None = None) -> list[Finding]:
+        """Audit ``subject`` and return the findings (see :meth:`analyse` for the numbers too)."""
+        return self.analyse(subject, config).findings
+
+    def analyse(self, subject: AuditSubject, config: BiasConfig | None = None) -> BiasReport:
+        """Audit ``subject`` and return findings plus the per-group tables."""
+        config = config or self.config
+        if subject.y_pred is None and subject.y_score is None:
+            return BiasReport([self._skipped(_MSG_NO_DECISIONS)], {}, pd.DataFrame())
+        self._check_labels(subject)
+        sensitive = subject.sensitive_features
+        assert sensitive is not None
+        analyses = [
+            analyse_rates(feature, encode_groups(sensitive, columns), subject.y_pred, subject.y_true,
+                          subject.y_score, config)
+            for feature, columns in self._groupings(sensitive, config)
+        ]
+        findings: list[Finding] = []
+        for analysis in analyses:
+            self._warn_undefined(analysis)
+            findings.extend(grouping_findings(analysis, config))
+        return BiasReport(findings, _by_group(analyses), _disparity_table(analyses))
+
+    # -- standalone use ---------------------------------------------------------------------------
+    def assess(self, y_true: Any = None, y_pred: Any = None, *, sensitive_features: Any,
+               y_score: Any = None) -> BiasReport:
+        """Audit decisions directly, like fairlearn's metric functions.
+
+        Parameters
+        ----------
+        y_true : array-like, optional
+            Observed outcomes, 1 = favourable. Without them only selection-based metrics apply.
+        y_pred : array-like, optional
+            Decisions, 1 = favourable.
+        sensitive_features : array-like, Series or DataFrame
+            One or more sensitive features (a DataFrame's columns are audited one by one).
+        y_score : array-like, optional
+            Scores, higher = more favourable; adds NYC LL144 scoring rates.
+
+        Returns
+        -------
+        BiasReport
+        """
+        from govaudit.subject import build_subject
+
+        subject = build_subject(y_true=y_true, y_pred=y_pred, y_score=y_score, sensitive_features=sensitive_features)
+        return self.analyse(subject)
+
+    # -- helpers ----------------------------------------------------------------------------------
+    def _skipped(self, message: str) -> Finding:
+        return Finding(auditor=self.name, check="bias.requirements", status=Status.SKIPPED,
+                       severity=Severity.INFO, message=message)
+
+    @staticmethod
+    def _check_labels(subject: AuditSubject) -> None:
+        if subject.y_true is not None and len(subject.y_true) and np.all(subject.y_true == subject.y_true[0]):
+            raise InputDataError(_MSG_ONE_CLASS.format(name="the label (y_true)", value=int(subject.y_true[0]),
+                                                       n=len(subject.y_true)))
+
+    @staticmethod
+    def _groupings(sensitive: pd.DataFrame, config: BiasConfig) -> list[tuple[str, tuple[str, ...]]]:
+        have = [str(c) for c in sensitive.columns]
+        chosen = list(config.sensitive_features) if config.sensitive_features is not None else have
+        combos = [tuple(c) for c in config.intersections]
+        if config.intersectional and len(chosen) > 1 and tuple(chosen) not in combos:
+            combos.append(tuple(chosen))
+        for name in chosen + [c for combo in combos for c in combo]:
+            if name not in have:
+                raise ColumnError(_MSG_UNKNOWN_FEATURE.format(name=name, have=", ".join(have)))
+        return [(c, (c,)) for c in chosen] + [(" & ".join(combo), combo) for combo in combos]
+
+    @staticmethod
+    def _warn_undefined(analysis: GroupingAnalysis) -> None:
+        rates = analysis.selection
+        if rates is None or not rates.counts.has_labels:
+            return
+        undefined = []
+        for metric in ("tpr", "fpr"):
+            values = rates.table[metric].to_numpy()
+            for g in np.flatnonzero(rates.eligible & np.isnan(values)):
+                undefined.append(f"{metric} of {analysis.encoding.labels[g]!r}")
+        if undefined:
+            warnings.warn(
+                f"By {analysis.feature}, some rates are undefined because a group has only one observed "
+                f"outcome ({', '.join(undefined)}); they are reported as null and the group as inconclusive",
+                UndefinedMetricWarning,
+                stacklevel=3,
+            )
+
+
+def _by_group(analyses: list[GroupingAnalysis]) -> dict[str, pd.DataFrame]:
+    tables = {}
+    for a in analyses:
+        if a.selection is not None:
+            tables[a.feature] = a.selection.table
+        if a.scoring is not None:
+            scoring = a.scoring.table.rename(columns=lambda c: c.replace("selection_rate", "scoring_rate"))
+            tables[a.feature if a.selection is None else f"{a.feature} (scoring rate)"] = scoring
+    return tables
+
+
+def _disparity_table(analyses: list[GroupingAnalysis]) -> pd.DataFrame:
+    rows = [
+        {"feature": a.feature, "disparity": name, "value": v, "low": lo, "high": hi}
+        for a in analyses if a.selection is not None
+        for name, (v, lo, hi) in a.selection.disparities.items()
+    ]
+    return pd.DataFrame(rows, columns=["feature", "disparity", "value", "low", "high"])

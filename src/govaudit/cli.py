@@ -1,0 +1,170 @@
+"""The ``govaudit`` command line.
+
+Exit codes: 0 every gate passed; 1 a gate failed (or an auditor errored; or warned, with --strict);
+2 bad input (spec, data, column, model; one line on stderr naming what is wrong); 3 internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from govaudit._version import __version__
+from govaudit.exceptions import GovauditError, InputDataError
+from govaudit.gate import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, exit_code
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="govaudit",
+    help="Audit AI systems used by government: fairness, explainability, provenance, human oversight.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"govaudit {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Audit AI systems used by government."""
+
+
+@app.command()
+def run(
+    spec: Annotated[Path, typer.Argument(help="Audit spec (TOML).")],
+    junit: Annotated[Optional[Path], typer.Option(help="Also write JUnit XML, one test case per finding.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the record as JSON instead of the summary.")] = False,
+    out: Annotated[Optional[Path], typer.Option(help="Report folder (default: the spec's [output] dir).")] = None,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as failures.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> int:
+    """Run an audit spec, write its record, and exit 0 (pass), 1 (gate failed) or 2 (bad input)."""
+    from govaudit.api import run_plan
+    from govaudit.report import render_json, render_summary, write_reports
+    from govaudit.spec import load_spec
+
+    plan = load_spec(spec)
+    record = run_plan(plan)
+    out_dir = out if out is not None else plan.output_dir
+    written = write_reports(record, out_dir, junit=junit)
+    if json_out:
+        typer.echo(render_json(record))
+    elif not quiet:
+        render_summary(record, Console(highlight=False))
+        for kind, path in written.items():
+            typer.echo(f"{kind}: {path}")
+    return exit_code(record, strict=strict)
+
+
+@app.command("list-auditors")
+def list_auditors() -> int:
+    """List built-in and installed third-party auditors (entry-point group govaudit.auditors)."""
+    from govaudit.registry import load_registry
+
+    registry = load_registry()
+    table = Table(title="govaudit auditors")
+    for column in ("name", "version", "package", "requires", "status"):
+        table.add_column(column)
+    for key in sorted(registry.entries):
+        entry = registry.entries[key]
+        cls = entry.auditor_class
+        if cls is not None:
+            table.add_row(entry.name, str(cls.version), entry.package, ", ".join(sorted(cls.requires)), "ok")
+        else:
+            table.add_row(entry.name, "-", entry.package, "-", f"failed: {entry.error}")
+    Console(highlight=False).print(table)
+    return EXIT_OK
+
+
+@app.command()
+def schema(
+    kind: Annotated[str, typer.Argument(help="Which schema: 'record' or 'spec'.")] = "record",
+) -> int:
+    """Print a JSON Schema: the accountability record ('record') or the audit spec ('spec')."""
+    from govaudit.records import record_json_schema
+    from govaudit.spec import AuditSpec
+
+    if kind == "record":
+        document = record_json_schema()
+    elif kind == "spec":
+        document = AuditSpec.model_json_schema()
+    else:
+        raise InputDataError(f"unknown schema {kind!r}; expected 'record' or 'spec'")
+    typer.echo(json.dumps(document, indent=2))
+    return EXIT_OK
+
+
+@app.command()
+def report(
+    record_path: Annotated[Path, typer.Argument(metavar="RECORD", help="A record.json written by 'govaudit run'.")],
+    format: Annotated[str, typer.Option(help="summary, json or junit.")] = "summary",
+) -> int:
+    """Show a saved accountability record (terminal summary, JSON or JUnit XML)."""
+    from pydantic import ValidationError
+
+    from govaudit.records import AuditRecord
+    from govaudit.report import render_json, render_junit, render_summary
+
+    try:
+        record = AuditRecord.from_json(record_path.read_bytes())
+    except FileNotFoundError:
+        raise InputDataError(f"record file not found: {record_path}") from None
+    except ValidationError as exc:
+        from govaudit.spec import format_validation_error
+
+        raise InputDataError(f"not a valid audit record: {format_validation_error(exc, str(record_path))}") from None
+    if format == "summary":
+        render_summary(record, Console(highlight=False))
+    elif format == "json":
+        typer.echo(render_json(record))
+    elif format == "junit":
+        typer.echo(render_junit(record))
+    else:
+        raise InputDataError(f"unknown report format {format!r}; expected summary, json or junit")
+    return EXIT_OK
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (the console script exits with it)."""
+    try:
+        result = app(args=argv, prog_name="govaudit", standalone_mode=False)
+    except GovauditError as exc:
+        _err.print(f"govaudit: error: {_one_line(str(exc))}", markup=False)
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        _err.print("govaudit: aborted", markup=False)
+        return EXIT_INTERNAL
+    except click.ClickException as exc:
+        _err.print(f"govaudit: error: {_one_line(exc.format_message())}", markup=False)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # never a traceback for the user; say it is ours
+        _err.print(f"govaudit: internal error: {type(exc).__name__}: {_one_line(str(exc))}", markup=False)
+        return EXIT_INTERNAL
+    return int(result) if isinstance(result, int) else EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

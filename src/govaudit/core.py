@@ -1,0 +1,227 @@
+"""Core types: what is audited, what an auditor reports, and the contract an auditor follows.
+
+Everything here is a small frozen value (pydantic) except :class:`AuditSubject`, which holds arrays
+and a model and is therefore a frozen dataclass.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = [
+    "AuditSubject",
+    "Auditor",
+    "Finding",
+    "Principle",
+    "Requirement",
+    "Severity",
+    "Status",
+]
+
+
+class Status(str, Enum):
+    """Outcome of one check. ``error`` and ``fail`` block a release; ``warn`` only with --strict."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+class Severity(str, Enum):
+    """How much a failed check matters to the people affected."""
+
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Principle(str, Enum):
+    """The five governance principles a finding can give evidence for."""
+
+    PEOPLE_ORIENTED = "people-oriented"
+    TRANSPARENCY = "transparency"
+    SHARED_RISK = "shared-risk"
+    SUSTAINABILITY = "sustainability"
+    FAIRNESS = "fairness-and-justice"
+
+
+class Requirement(str, Enum):
+    """Inputs an auditor may require from an :class:`AuditSubject`."""
+
+    MODEL = "model"
+    FEATURES = "features"
+    Y_TRUE = "y_true"
+    Y_PRED = "y_pred"
+    Y_SCORE = "y_score"
+    SENSITIVE_FEATURES = "sensitive_features"
+
+
+def _json_safe(value: Any) -> Any:
+    """Convert numpy scalars/arrays and non-finite floats into plain JSON values."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_json_safe(v) for v in value.tolist()]
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    return value
+
+
+class Finding(BaseModel):
+    """One check's result.
+
+    Parameters
+    ----------
+    auditor : str
+        Name of the auditor that produced it.
+    check : str
+        Stable identifier such as ``bias.impact_ratio``; gates and rule packs refer to it.
+    status : Status
+        pass, warn, fail, error or skipped.
+    severity : Severity
+        How much a failure matters.
+    value, threshold : float or None
+        The measured value and the gate it was compared with (``None`` when undefined).
+    operator : str or None
+        ``">="`` or ``"<="``: how ``value`` is compared with ``threshold``.
+    groups : tuple of str
+        The groups the finding is about.
+    evidence : dict
+        Small, aggregate, JSON-serialisable supporting numbers; never individual-level data.
+    message : str
+        One sentence a non-specialist understands.
+    principles : tuple of Principle
+        Governance principles the finding gives evidence for.
+    references : tuple of str
+        Legal or standard references, e.g. ``"EU AI Act Art. 10(2)(f)"``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    auditor: str
+    check: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+    status: Status
+    severity: Severity = Severity.MEDIUM
+    value: float | None = None
+    threshold: float | None = None
+    operator: str | None = Field(default=None, pattern=r"^(>=|<=)$")
+    groups: tuple[str, ...] = ()
+    evidence: dict[str, Any] = Field(default_factory=dict)
+    message: str
+    principles: tuple[Principle, ...] = ()
+    references: tuple[str, ...] = ()
+
+    @field_validator("value", "threshold", mode="before")
+    @classmethod
+    def _finite_or_none(cls, v: Any) -> Any:
+        if v is None:
+            return None
+        v = float(v)
+        return v if math.isfinite(v) else None
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _evidence_is_json(cls, v: Any) -> Any:
+        v = _json_safe(v or {})
+        json.dumps(v, allow_nan=False)  # raises if the auditor put something non-serialisable here
+        return v
+
+    @property
+    def blocking(self) -> bool:
+        """Whether this finding blocks a release without ``--strict``."""
+        return self.status in (Status.FAIL, Status.ERROR)
+
+
+@dataclass(frozen=True)
+class AuditSubject:
+    """What is audited: a model, its evaluation data, and/or its decisions.
+
+    Build it with :meth:`from_inputs`; auditors only read it. Any field may be absent; each auditor
+    declares what it needs in ``requires``.
+
+    Attributes
+    ----------
+    model : object or None
+        Anything with ``predict`` (and optionally ``predict_proba``/``decision_function``).
+    features : pandas.DataFrame or None
+        The model's input columns.
+    y_true : numpy.ndarray or None
+        Observed outcomes coded 0/1 (1 = the favourable outcome).
+    y_pred : numpy.ndarray or None
+        Decisions coded 0/1 (1 = the favourable decision).
+    y_score : numpy.ndarray or None
+        Continuous scores, higher = more favourable.
+    sensitive_features : pandas.DataFrame or None
+        One column per sensitive feature, missing values kept as missing.
+    name : str
+        Name of the system audited.
+    """
+
+    model: Any = None
+    features: pd.DataFrame | None = None
+    y_true: np.ndarray | None = None
+    y_pred: np.ndarray | None = None
+    y_score: np.ndarray | None = None
+    sensitive_features: pd.DataFrame | None = None
+    name: str = "unnamed"
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def available(self) -> frozenset[Requirement]:
+        """The requirements this subject can satisfy."""
+        have = {
+            Requirement.MODEL: self.model is not None,
+            Requirement.FEATURES: self.features is not None,
+            Requirement.Y_TRUE: self.y_true is not None,
+            Requirement.Y_PRED: self.y_pred is not None,
+            Requirement.Y_SCORE: self.y_score is not None,
+            Requirement.SENSITIVE_FEATURES: self.sensitive_features is not None
+            and self.sensitive_features.shape[1] > 0,
+        }
+        return frozenset(r for r, ok in have.items() if ok)
+
+    def missing(self, requires: frozenset[str] | set[str] | tuple[str, ...]) -> list[str]:
+        """Names of the requirements in ``requires`` this subject lacks, sorted."""
+        have = {r.value for r in self.available()}
+        return sorted(str(Requirement(r).value) for r in requires if Requirement(r).value not in have)
+
+
+@runtime_checkable
+class Auditor(Protocol):
+    """What a plug-in auditor provides.
+
+    An auditor is a small object with one job. ``__init__`` only stores settings (so
+    ``get_params()`` can write them into the record); ``run`` reads the subject and returns
+    findings. It never writes files, talks to other auditors or renders anything.
+    """
+
+    name: ClassVar[str]
+    version: ClassVar[str]
+    requires: ClassVar[frozenset[str]]
+    Config: ClassVar[type[BaseModel]]
+
+    def run(self, subject: AuditSubject, config: BaseModel | None = None) -> list[Finding]:
+        """Audit ``subject`` and return findings."""
+        ...
+
+    def get_params(self) -> dict[str, Any]:
+        """The auditor's configuration as plain JSON values."""
+        ...

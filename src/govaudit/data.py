@@ -1,0 +1,57 @@
+"""Read evaluation tables from CSV or Parquet files, with errors that name the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from govaudit.exceptions import InputDataError
+
+__all__ = ["TABLE_SUFFIXES", "load_table"]
+
+TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
+
+_MSG_MISSING = "data file not found: {path}"
+_MSG_SUFFIX = "{path}: unsupported data file type {suffix!r}; expected one of .csv, .parquet"
+_MSG_UNREADABLE = "{path}: cannot be read as {kind}: {error}"
+_MSG_EMPTY = "{path}: the table has no rows"
+
+
+def load_table(path: str | Path) -> pd.DataFrame:
+    """Read a CSV or Parquet file into a DataFrame.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.csv`` or ``.parquet`` file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table, with at least one row.
+
+    Raises
+    ------
+    InputDataError
+        The file is missing, of another type, unreadable, or empty.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputDataError(_MSG_MISSING.format(path=path))
+    suffix = path.suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise InputDataError(_MSG_SUFFIX.format(path=path, suffix=suffix))
+    kind = "CSV" if suffix == ".csv" else "Parquet"
+    try:
+        table = pd.read_csv(path) if suffix == ".csv" else pd.read_parquet(path)
+    except pd.errors.EmptyDataError:
+        raise InputDataError(_MSG_EMPTY.format(path=path)) from None
+    except (UnicodeDecodeError, pd.errors.ParserError, ValueError, OSError) as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputDataError(_MSG_UNREADABLE.format(path=path, kind=kind, error=first_line)) from None
+    except Exception as exc:  # pyarrow raises its own error types on corrupt files
+        raise InputDataError(_MSG_UNREADABLE.format(path=path, kind=kind, error=f"{type(exc).__name__}: {exc}")) from None
+    if len(table) == 0:
+        raise InputDataError(_MSG_EMPTY.format(path=path))
+    return table

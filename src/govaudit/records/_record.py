@@ -1,0 +1,150 @@
+"""The accountability record: one per audit run, schema-valid, JSON-serialisable."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from govaudit.core import Finding, Principle, Status
+
+__all__ = [
+    "ArtifactIdentity",
+    "AuditRecord",
+    "AuditorInfo",
+    "EnvironmentInfo",
+    "ResponsibleParties",
+    "Verdict",
+    "RECORD_SCHEMA_VERSION",
+    "verdict_of",
+]
+
+RECORD_SCHEMA_VERSION = "1.0"
+
+
+class Verdict(str, Enum):
+    """Overall outcome of an audit run."""
+
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    ERROR = "error"
+
+
+def verdict_of(findings: list[Finding] | tuple[Finding, ...]) -> Verdict:
+    """Combine findings into one verdict: error > fail > warn > pass (skipped counts as pass)."""
+    statuses = {f.status for f in findings}
+    if Status.ERROR in statuses:
+        return Verdict.ERROR
+    if Status.FAIL in statuses:
+        return Verdict.FAIL
+    if Status.WARN in statuses:
+        return Verdict.WARN
+    return Verdict.PASS
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ArtifactIdentity(_Frozen):
+    """A file (or in-memory object) that took part in the audit, identified by its content hash."""
+
+    role: str = Field(description="What the artifact is: 'model', 'data', 'spec', ...")
+    name: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    path: str | None = Field(default=None, description="Path as given in the spec, if a file.")
+    size_bytes: int | None = None
+    rows: int | None = None
+    version: str | None = None
+
+
+class ResponsibleParties(_Frozen):
+    """Who answers for the system and for this audit."""
+
+    owner: str | None = Field(default=None, description="Organisation or person that runs the system.")
+    auditor: str | None = Field(default=None, description="Who carried out this audit.")
+    approver: str | None = Field(default=None, description="Who decides whether it may be released.")
+    contact: str | None = None
+
+
+class AuditorInfo(_Frozen):
+    """Which auditor ran, in which version, from which package, with which settings."""
+
+    name: str
+    version: str
+    package: str
+    config: dict[str, Any] = Field(default_factory=dict)
+
+
+class EnvironmentInfo(_Frozen):
+    """Where the audit ran: interpreter, platform and key package versions."""
+
+    python: str
+    platform: str
+    packages: dict[str, str] = Field(default_factory=dict)
+
+
+class AuditRecord(_Frozen):
+    """Everything an oversight body needs to know about one audit run.
+
+    The record holds aggregate evidence only; individual-level data never enter it.
+    """
+
+    schema_version: str = RECORD_SCHEMA_VERSION
+    record_id: str = Field(default_factory=lambda: str(uuid.uuid4()))
+    created_at: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+    audit_name: str
+    description: str | None = None
+    govaudit_version: str
+    auditors: tuple[AuditorInfo, ...] = ()
+    environment: EnvironmentInfo
+    spec_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    model: ArtifactIdentity | None = None
+    data: tuple[ArtifactIdentity, ...] = ()
+    findings: tuple[Finding, ...] = ()
+    verdict: Verdict
+    responsible: ResponsibleParties = Field(default_factory=ResponsibleParties)
+    principles: dict[Principle, tuple[str, ...]] = Field(
+        default_factory=dict, description="For each principle, the checks that give evidence for it."
+    )
+    references: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict, description="For each legal reference, the checks that give evidence for it."
+    )
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """Serialise to JSON (the published schema's format)."""
+        return self.model_dump_json(indent=indent)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> "AuditRecord":
+        """Parse and validate a record from JSON."""
+        return cls.model_validate_json(text)
+
+    def findings_for(self, auditor: str) -> tuple[Finding, ...]:
+        """The findings one auditor produced."""
+        return tuple(f for f in self.findings if f.auditor == auditor)
+
+
+def coverage(findings: tuple[Finding, ...]) -> tuple[dict[Principle, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Which checks give evidence for which principle and which legal reference."""
+    by_principle: dict[Principle, list[str]] = {}
+    by_reference: dict[str, list[str]] = {}
+    for f in findings:
+        if f.status is Status.SKIPPED:
+            continue
+        for p in f.principles:
+            by_principle.setdefault(p, [])
+            if f.check not in by_principle[p]:
+                by_principle[p].append(f.check)
+        for r in f.references:
+            by_reference.setdefault(r, [])
+            if f.check not in by_reference[r]:
+                by_reference[r].append(f.check)
+    return (
+        {p: tuple(v) for p, v in by_principle.items()},
+        {r: tuple(v) for r, v in by_reference.items()},
+    )

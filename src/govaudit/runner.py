@@ -1,0 +1,105 @@
+"""Run auditors over a subject and assemble the accountability record.
+
+An auditor that crashes yields an ``error`` finding naming the exception, and the other auditors
+still run; bad input (a :class:`~govaudit.exceptions.InputDataError` or ``SpecError``) stops the run,
+because no verdict on bad input is worth recording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from govaudit._version import __version__
+from govaudit.core import AuditSubject, Auditor, Finding, Severity, Status
+from govaudit.exceptions import InputDataError, SpecError
+from govaudit.records import (
+    ArtifactIdentity,
+    AuditorInfo,
+    AuditRecord,
+    ResponsibleParties,
+    capture_environment,
+    coverage,
+    verdict_of,
+)
+
+__all__ = ["build_record", "run_auditor", "run_auditors"]
+
+
+def _error(auditor: str, check: str, message: str, evidence: dict[str, Any] | None = None) -> Finding:
+    return Finding(auditor=auditor, check=check, status=Status.ERROR, severity=Severity.HIGH,
+                   message=message, evidence=evidence or {})
+
+
+def run_auditor(auditor: Auditor, subject: AuditSubject, config: BaseModel | None = None) -> list[Finding]:
+    """Run one auditor; missing requirements give a ``skipped`` finding, a crash an ``error`` finding."""
+    name = getattr(auditor, "name", type(auditor).__name__)
+    missing = subject.missing(frozenset(getattr(auditor, "requires", ())))
+    if missing:
+        return [Finding(auditor=name, check=f"{name}.requirements", status=Status.SKIPPED, severity=Severity.INFO,
+                        evidence={"missing": missing},
+                        message=f"The {name} auditor was skipped: the audit has no {', '.join(missing)}.")]
+    try:
+        findings = auditor.run(subject, config)
+    except (InputDataError, SpecError):
+        raise
+    except Exception as exc:  # a plug-in may raise anything; record it instead of dying
+        return [_error(name, f"{name}.run", f"The {name} auditor crashed: {type(exc).__name__}: {exc}",
+                       {"exception": type(exc).__name__})]
+    if not isinstance(findings, (list, tuple)) or not all(isinstance(f, Finding) for f in findings):
+        return [_error(name, f"{name}.contract",
+                       f"The {name} auditor returned {type(findings).__name__}, not a list of findings.")]
+    return list(findings)
+
+
+def run_auditors(subject: AuditSubject, auditors: Sequence[tuple[Auditor, BaseModel | None]]) -> list[Finding]:
+    """Run each auditor in turn and concatenate their findings."""
+    findings: list[Finding] = []
+    for auditor, config in auditors:
+        findings.extend(run_auditor(auditor, subject, config))
+    return findings
+
+
+def build_record(
+    *,
+    audit_name: str,
+    findings: Sequence[Finding],
+    auditors: Sequence[tuple[Auditor, str]],
+    description: str | None = None,
+    spec_sha256: str | None = None,
+    model: ArtifactIdentity | None = None,
+    data: Sequence[ArtifactIdentity] = (),
+    responsible: ResponsibleParties | None = None,
+) -> AuditRecord:
+    """Assemble the :class:`AuditRecord` of a run.
+
+    Parameters
+    ----------
+    auditors : sequence of (auditor, package)
+        The auditors that ran and the package that supplied each.
+    """
+    principles, references = coverage(tuple(findings))
+    infos = []
+    for auditor, package in auditors:
+        try:
+            params = auditor.get_params()
+        except (AttributeError, ValidationError):
+            params = {}
+        infos.append(AuditorInfo(name=auditor.name, version=str(auditor.version), package=package, config=params))
+    return AuditRecord(
+        audit_name=audit_name,
+        description=description,
+        govaudit_version=__version__,
+        auditors=tuple(infos),
+        environment=capture_environment(),
+        spec_sha256=spec_sha256,
+        model=model,
+        data=tuple(data),
+        findings=tuple(findings),
+        verdict=verdict_of(tuple(findings)),
+        responsible=responsible or ResponsibleParties(),
+        principles=principles,
+        references=references,
+    )

@@ -1,0 +1,230 @@
+"""Audit specs: a TOML file saying what is audited, by which auditors, against which gates.
+
+A spec is data only: it is parsed with :mod:`tomllib` and validated by pydantic models that forbid
+unknown keys, so a typo is an error naming the key. Nothing in a spec is ever executed. Relative
+paths are resolved against the folder that holds the spec.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from govaudit.exceptions import AuditorError, SpecError
+from govaudit.records import ResponsibleParties
+from govaudit.registry import AuditorRegistry, load_registry
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = ["AuditPlan", "AuditSpec", "DataSpec", "ModelSpec", "load_spec", "format_validation_error"]
+
+_MSG_NOT_FOUND = "spec file not found: {path}"
+_MSG_BAD_TOML = "{path}: not valid TOML: {error}"
+_MSG_FIELD = "{path}: [{loc}] {msg}{got}"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AuditSection(_Section):
+    """``[audit]``: what system is audited."""
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str | None = None
+
+
+class ModelSpec(_Section):
+    """``[model]``: the model artifact and how its decisions are read."""
+
+    path: Path
+    name: str | None = None
+    version: str | None = None
+    trusted_types: tuple[str, ...] = Field(
+        default=(), description="Types beyond skops' defaults that were reviewed and may be loaded."
+    )
+    trust_pickle: bool = Field(
+        default=False, description="Allow pickle/joblib files, which execute code when loaded."
+    )
+    threshold: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Decide favourably when the favourable-class probability is at least this; "
+        "default: the model's own predict().",
+    )
+
+
+class DataSpec(_Section):
+    """``[data]``: the evaluation table and which columns mean what."""
+
+    path: Path
+    label: str | None = Field(default=None, description="Observed outcome column (optional).")
+    favourable_label: str | int | bool = Field(
+        default=1, description="Value of label/decision that is the favourable outcome."
+    )
+    sensitive_features: tuple[str, ...] = Field(min_length=1)
+    features: tuple[str, ...] | None = Field(
+        default=None, description="Model input columns; default: what the model was fitted on."
+    )
+    prediction: str | None = Field(
+        default=None, description="Column holding recorded decisions, when there is no model."
+    )
+    score: str | None = Field(default=None, description="Column holding recorded scores (optional).")
+
+
+class OutputSpec(_Section):
+    """``[output]``: where reports go."""
+
+    dir: Path | None = None
+
+
+class AuditSpec(_Section):
+    """A whole audit spec (the TOML file's top level)."""
+
+    audit: AuditSection
+    responsible: ResponsibleParties = Field(default_factory=ResponsibleParties)
+    model: ModelSpec | None = None
+    data: DataSpec
+    output: OutputSpec = Field(default_factory=OutputSpec)
+    auditors: dict[str, dict[str, Any]] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class AuditPlan:
+    """A validated spec, with paths resolved and each auditor's configuration checked.
+
+    Attributes
+    ----------
+    spec : AuditSpec
+        The parsed spec.
+    spec_path : Path or None
+        The file it came from.
+    spec_sha256 : str or None
+        Hash of the spec file's bytes, recorded so the gates are fixed before the run.
+    base_dir : Path
+        Folder against which relative paths were resolved.
+    auditor_configs : dict
+        Auditor name -> validated configuration model.
+    """
+
+    spec: AuditSpec
+    spec_path: Path | None
+    spec_sha256: str | None
+    base_dir: Path
+    auditor_configs: dict[str, BaseModel]
+
+    def resolve(self, path: Path) -> Path:
+        """A spec path made absolute against the spec's folder."""
+        return path if path.is_absolute() else (self.base_dir / path)
+
+    @property
+    def output_dir(self) -> Path:
+        """Where this audit's reports go (default: ``reports/<audit name>`` beside the spec's parent)."""
+        if self.spec.output.dir is not None:
+            return self.resolve(self.spec.output.dir)
+        return self.base_dir.parent / "reports" / self.spec.audit.name
+
+
+def format_validation_error(error: ValidationError, source: str) -> str:
+    """One line naming the first invalid field, what was wrong, and the value found."""
+    first = error.errors()[0]
+    loc = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    msg = first["msg"]
+    if first["type"] == "extra_forbidden":
+        msg = "unknown key (check the spelling; see the documented spec keys)"
+    got = ""
+    if "input" in first and first["type"] not in ("missing", "extra_forbidden"):
+        shown = repr(first["input"])
+        got = f" (got {shown if len(shown) <= 60 else shown[:57] + '...'})"
+    more = len(error.errors()) - 1
+    suffix = f"; and {more} more problem{'s' if more > 1 else ''}" if more else ""
+    return _MSG_FIELD.format(path=source, loc=loc, msg=msg, got=got) + suffix
+
+
+def _validate_auditors(
+    spec: AuditSpec, source: str, registry: AuditorRegistry
+) -> dict[str, BaseModel]:
+    configs: dict[str, BaseModel] = {}
+    for name, section in spec.auditors.items():
+        try:
+            entry = registry.get(name)
+        except AuditorError as exc:
+            raise AuditorError(f"{source}: [auditors.{name}] {exc}") from None
+        config_model = entry.auditor_class.Config  # type: ignore[union-attr]
+        try:
+            configs[name] = config_model.model_validate(section)
+        except ValidationError as exc:
+            line = format_validation_error(exc, source)
+            raise SpecError(line.replace("[", f"[auditors.{name}.", 1)) from None
+    return configs
+
+
+def plan_from_dict(
+    data: dict[str, Any],
+    *,
+    source: str = "<spec>",
+    base_dir: Path | None = None,
+    spec_sha256: str | None = None,
+    spec_path: Path | None = None,
+    registry: AuditorRegistry | None = None,
+) -> AuditPlan:
+    """Validate an already-parsed spec mapping into an :class:`AuditPlan`."""
+    try:
+        spec = AuditSpec.model_validate(data)
+    except ValidationError as exc:
+        raise SpecError(format_validation_error(exc, source)) from None
+    configs = _validate_auditors(spec, source, registry or load_registry())
+    return AuditPlan(spec, spec_path, spec_sha256, (base_dir or Path.cwd()).resolve(), configs)
+
+
+def load_spec(path: str | Path, *, registry: AuditorRegistry | None = None) -> AuditPlan:
+    """Read and validate an audit spec.
+
+    Parameters
+    ----------
+    path : str or Path
+        The TOML file.
+    registry : AuditorRegistry, optional
+        Where auditor names are looked up (default: built-ins and installed plug-ins).
+
+    Returns
+    -------
+    AuditPlan
+        The validated plan.
+
+    Raises
+    ------
+    SpecError
+        The file is missing, not TOML, or a key is unknown or of the wrong type (named in the message).
+    AuditorError
+        The spec names an auditor that is not installed.
+    """
+    from govaudit.records import sha256_bytes
+
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise SpecError(_MSG_NOT_FOUND.format(path=path)) from None
+    except OSError as exc:
+        raise SpecError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SpecError(_MSG_BAD_TOML.format(path=path, error=exc)) from None
+    return plan_from_dict(
+        data,
+        source=str(path),
+        base_dir=path.parent,
+        spec_sha256=sha256_bytes(raw),
+        spec_path=path,
+        registry=registry,
+    )

@@ -1,0 +1,198 @@
+"""Turn user inputs (a model, a table, arrays, column names) into a validated :class:`AuditSubject`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from govaudit.core import AuditSubject
+from govaudit.exceptions import ColumnError, InputDataError
+from govaudit.metrics import as_binary
+
+__all__ = ["build_subject"]
+
+_MSG_NO_COLUMN = "column {column!r} ({role}) not found in the data; available columns: {available}"
+_MSG_LENGTH = "{name} has {got} rows but the data has {expected}"
+_MSG_PREDICT_FAILED = "the model's {method}() failed on the data: {error}"
+_MSG_FAV_NOT_A_CLASS = "favourable label {fav!r} is not one of the model's classes {classes}"
+_MSG_NOTHING_TO_AUDIT = "nothing to audit: give a model with data, recorded decisions (y_pred), or scores"
+_MSG_SCORE = "{name} must be numeric with no missing values"
+
+
+def _available(frame: pd.DataFrame) -> str:
+    cols = [str(c) for c in frame.columns]
+    return ", ".join(cols[:25]) + (f", ... ({len(cols)} in all)" if len(cols) > 25 else "")
+
+
+def _column(frame: pd.DataFrame, column: str, role: str) -> pd.Series:
+    if column not in frame.columns:
+        raise ColumnError(_MSG_NO_COLUMN.format(column=column, role=role, available=_available(frame)))
+    return frame[column]
+
+
+def _check_length(values: Any, name: str, expected: int) -> None:
+    got = len(values)
+    if got != expected:
+        raise InputDataError(_MSG_LENGTH.format(name=name, got=got, expected=expected))
+
+
+def _sensitive_frame(sensitive_features: Any, data: pd.DataFrame | None) -> pd.DataFrame:
+    if isinstance(sensitive_features, str):
+        sensitive_features = [sensitive_features]
+    if isinstance(sensitive_features, pd.DataFrame):
+        return sensitive_features.reset_index(drop=True)
+    if isinstance(sensitive_features, pd.Series):
+        return sensitive_features.reset_index(drop=True).to_frame(name=sensitive_features.name or "sensitive_feature")
+    if (
+        data is not None
+        and isinstance(sensitive_features, Sequence)
+        and sensitive_features
+        and all(isinstance(c, str) for c in sensitive_features)
+    ):
+        return pd.DataFrame({c: _column(data, c, "sensitive feature").to_numpy() for c in sensitive_features})
+    array = np.asarray(sensitive_features, dtype=object)
+    if array.ndim == 1:
+        return pd.DataFrame({"sensitive_feature": array})
+    if array.ndim == 2:
+        return pd.DataFrame(array, columns=[f"sensitive_feature_{i}" for i in range(array.shape[1])])
+    raise InputDataError(f"sensitive_features must be 1-D or 2-D; got {array.ndim} dimensions")
+
+
+def _model_features(model: Any, data: pd.DataFrame, features: Sequence[str] | None, exclude: set[str]) -> pd.DataFrame:
+    if features is None:
+        fitted = getattr(model, "feature_names_in_", None)
+        features = [str(c) for c in fitted] if fitted is not None else [c for c in data.columns if c not in exclude]
+    for column in features:
+        _column(data, column, "model feature")
+    return data[list(features)]
+
+
+def _call(model: Any, method: str, features: pd.DataFrame) -> np.ndarray:
+    try:
+        return np.asarray(getattr(model, method)(features))
+    except Exception as exc:  # a model may raise anything on unexpected input
+        error = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputDataError(_MSG_PREDICT_FAILED.format(method=method, error=error)) from None
+
+
+def _favourable_column(model: Any, favourable: Any) -> int:
+    classes = list(getattr(model, "classes_", [0, 1]))
+    if favourable not in classes:
+        raise InputDataError(_MSG_FAV_NOT_A_CLASS.format(fav=favourable, classes=classes))
+    return classes.index(favourable)
+
+
+def _scores(values: Any, name: str) -> np.ndarray:
+    try:
+        scores = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise InputDataError(_MSG_SCORE.format(name=name)) from None
+    if scores.ndim != 1 or np.isnan(scores).any():
+        raise InputDataError(_MSG_SCORE.format(name=name))
+    return scores
+
+
+def build_subject(
+    *,
+    model: Any = None,
+    data: pd.DataFrame | None = None,
+    label: str | None = None,
+    sensitive_features: Any = None,
+    features: Sequence[str] | None = None,
+    y_true: Any = None,
+    y_pred: Any = None,
+    y_score: Any = None,
+    prediction: str | None = None,
+    score: str | None = None,
+    favourable_label: Any = 1,
+    threshold: float | None = None,
+    name: str = "unnamed",
+) -> AuditSubject:
+    """Validate inputs and assemble the :class:`AuditSubject` auditors read.
+
+    Decisions come, in order of preference, from ``y_pred``, the ``prediction`` column, or the model
+    (``predict``, or ``predict_proba >= threshold`` when a threshold is given). Labels and decisions
+    are coded 1 for the favourable outcome (``favourable_label``).
+
+    Raises
+    ------
+    ColumnError
+        A named column is not in ``data``.
+    InputDataError
+        Lengths disagree, values are not binary, a score is not numeric, or there is nothing to audit.
+    """
+    if data is not None and len(data) == 0:
+        raise InputDataError("the data has no rows")
+    n_rows = len(data) if data is not None else None
+    sensitive = _sensitive_frame(sensitive_features, data) if sensitive_features is not None else None
+    if sensitive is not None and n_rows is not None:
+        _check_length(sensitive, "sensitive_features", n_rows)
+
+    if y_true is None and label is not None:
+        if data is None:
+            raise InputDataError("label was given as a column name but no data table was given")
+        y_true = _column(data, label, "label")
+    true_name = f"label column {label!r}" if label is not None else "y_true"
+    y_true_arr = as_binary(y_true, true_name, positive=favourable_label) if y_true is not None else None
+
+    exclude = {c for c in (label, prediction, score) if c}
+    feature_frame = None
+    if model is not None and data is not None:
+        feature_frame = _model_features(model, data, features, exclude)
+
+    pred_name = f"column {prediction!r}" if prediction else "y_pred"
+    pred_positive = favourable_label  # which value of the decisions is favourable
+    if y_pred is None and prediction is not None:
+        if data is None:
+            raise InputDataError("prediction was given as a column name but no data table was given")
+        y_pred = _column(data, prediction, "recorded decision")
+    if y_score is None and score is not None:
+        if data is None:
+            raise InputDataError("score was given as a column name but no data table was given")
+        y_score = _column(data, score, "recorded score")
+
+    if feature_frame is not None and (y_pred is None or y_score is None):
+        proba = _call(model, "predict_proba", feature_frame) if hasattr(model, "predict_proba") else None
+        if y_score is None and proba is not None:
+            y_score = proba[:, _favourable_column(model, favourable_label)]
+        elif y_score is None and hasattr(model, "decision_function"):
+            y_score = _call(model, "decision_function", feature_frame)
+        if y_pred is None:
+            if threshold is not None and proba is not None:
+                y_pred = (proba[:, _favourable_column(model, favourable_label)] >= threshold).astype(np.int8)
+                pred_name, pred_positive = f"model decisions (probability >= {threshold})", None
+            else:
+                y_pred = _call(model, "predict", feature_frame)
+                pred_name = "model predictions"
+
+    if y_pred is None and y_score is None:
+        raise InputDataError(_MSG_NOTHING_TO_AUDIT)
+    y_pred_arr = as_binary(y_pred, pred_name, positive=pred_positive) if y_pred is not None else None
+    y_score_arr = _scores(y_score, f"column {score!r}" if score else "y_score") if y_score is not None else None
+
+    lengths = {
+        "y_true": y_true_arr,
+        "y_pred": y_pred_arr,
+        "y_score": y_score_arr,
+        "sensitive_features": sensitive,
+    }
+    present = {k: len(v) for k, v in lengths.items() if v is not None}
+    expected = n_rows if n_rows is not None else next(iter(present.values()))
+    for key, length in present.items():
+        if length != expected:
+            raise InputDataError(
+                "inputs have different lengths: " + ", ".join(f"{k}={v}" for k, v in present.items())
+                + (f", data={n_rows}" if n_rows is not None else "")
+            )
+    return AuditSubject(
+        model=model,
+        features=feature_frame,
+        y_true=y_true_arr,
+        y_pred=y_pred_arr,
+        y_score=y_score_arr,
+        sensitive_features=sensitive,
+        name=name,
+    )
