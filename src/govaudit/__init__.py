@@ -1,5 +1,72 @@
-"""govaudit: audit AI systems used by government."""
+"""govaudit: audit AI systems used by government.
+
+Fairness across groups, explanations for the people affected, data of known origin and human
+control, checked by plug-in auditors and recorded in accountability records.
+
+>>> import govaudit
+>>> record = govaudit.audit(model, data=df, label="eligible", sensitive_features=["sex"])  # doctest: +SKIP
+>>> record.verdict  # doctest: +SKIP
+"""
 
 from govaudit._version import __version__
+from govaudit.api import audit, run_plan
+from govaudit.core import AuditSubject, Auditor, Finding, Principle, Requirement, Severity, Status
+from govaudit.data import load_table
+from govaudit.exceptions import (
+    AuditorError,
+    ColumnError,
+    GovauditError,
+    GovauditWarning,
+    InputDataError,
+    LedgerIntegrityError,
+    ModelLoadError,
+    SpecError,
+    UndefinedMetricWarning,
+)
+from govaudit.gate import exit_code
+from govaudit.models import load_model
+from govaudit.records import (
+    ArtifactIdentity,
+    AuditRecord,
+    ResponsibleParties,
+    Verdict,
+    record_json_schema,
+)
+from govaudit.registry import load_registry
+from govaudit.spec import AuditPlan, AuditSpec, load_spec
+from govaudit.subject import build_subject
 
-__all__ = ["__version__"]
+__all__ = [
+    "ArtifactIdentity",
+    "AuditPlan",
+    "AuditRecord",
+    "AuditSpec",
+    "AuditSubject",
+    "Auditor",
+    "AuditorError",
+    "ColumnError",
+    "Finding",
+    "GovauditError",
+    "GovauditWarning",
+    "InputDataError",
+    "LedgerIntegrityError",
+    "ModelLoadError",
+    "Principle",
+    "Requirement",
+    "ResponsibleParties",
+    "Severity",
+    "SpecError",
+    "Status",
+    "UndefinedMetricWarning",
+    "Verdict",
+    "__version__",
+    "audit",
+    "build_subject",
+    "exit_code",
+    "load_model",
+    "load_registry",
+    "load_spec",
+    "load_table",
+    "record_json_schema",
+    "run_plan",
+]

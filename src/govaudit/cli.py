@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -28,6 +27,7 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -54,7 +54,7 @@ def run(
     out: Annotated[Optional[Path], typer.Option(help="Report folder (default: the spec's [output] dir).")] = None,
     strict: Annotated[bool, typer.Option(help="Treat warnings as failures.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
-) -> int:
+) -> None:
     """Run an audit spec, write its record, and exit 0 (pass), 1 (gate failed) or 2 (bad input)."""
     from govaudit.api import run_plan
     from govaudit.report import render_json, render_summary, write_reports
@@ -70,33 +70,35 @@ def run(
         render_summary(record, Console(highlight=False))
         for kind, path in written.items():
             typer.echo(f"{kind}: {path}")
-    return exit_code(record, strict=strict)
+    raise typer.Exit(exit_code(record, strict=strict))
 
 
 @app.command("list-auditors")
-def list_auditors() -> int:
+def list_auditors() -> None:
     """List built-in and installed third-party auditors (entry-point group govaudit.auditors)."""
     from govaudit.registry import load_registry
 
     registry = load_registry()
     table = Table(title="govaudit auditors")
     for column in ("name", "version", "package", "requires", "status"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column != "requires")
     for key in sorted(registry.entries):
         entry = registry.entries[key]
         cls = entry.auditor_class
         if cls is not None:
             table.add_row(entry.name, str(cls.version), entry.package, ", ".join(sorted(cls.requires)), "ok")
         else:
-            table.add_row(entry.name, "-", entry.package, "-", f"failed: {entry.error}")
-    Console(highlight=False).print(table)
-    return EXIT_OK
+            table.add_row(entry.name, "-", entry.package, "-", "failed")
+    console = Console(highlight=False)
+    console.print(table)
+    for entry in registry.failed.values():
+        console.print(f"{entry.name} ({entry.package}) failed to load: {entry.error}", markup=False)
 
 
 @app.command()
 def schema(
     kind: Annotated[str, typer.Argument(help="Which schema: 'record' or 'spec'.")] = "record",
-) -> int:
+) -> None:
     """Print a JSON Schema: the accountability record ('record') or the audit spec ('spec')."""
     from govaudit.records import record_json_schema
     from govaudit.spec import AuditSpec
@@ -108,14 +110,13 @@ def schema(
     else:
         raise InputDataError(f"unknown schema {kind!r}; expected 'record' or 'spec'")
     typer.echo(json.dumps(document, indent=2))
-    return EXIT_OK
 
 
 @app.command()
 def report(
     record_path: Annotated[Path, typer.Argument(metavar="RECORD", help="A record.json written by 'govaudit run'.")],
     format: Annotated[str, typer.Option(help="summary, json or junit.")] = "summary",
-) -> int:
+) -> None:
     """Show a saved accountability record (terminal summary, JSON or JUnit XML)."""
     from pydantic import ValidationError
 
@@ -138,7 +139,6 @@ def report(
         typer.echo(render_junit(record))
     else:
         raise InputDataError(f"unknown report format {format!r}; expected summary, json or junit")
-    return EXIT_OK
 
 
 def _one_line(message: str) -> str:
@@ -148,22 +148,23 @@ def _one_line(message: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (the console script exits with it)."""
     try:
-        result = app(args=argv, prog_name="govaudit", standalone_mode=False)
+        app(args=argv, prog_name="govaudit")  # standalone: ends with SystemExit
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_BAD_INPUT)
     except GovauditError as exc:
         _err.print(f"govaudit: error: {_one_line(str(exc))}", markup=False)
         return exc.exit_code
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.exceptions.Abort:
-        _err.print("govaudit: aborted", markup=False)
-        return EXIT_INTERNAL
-    except click.ClickException as exc:
-        _err.print(f"govaudit: error: {_one_line(exc.format_message())}", markup=False)
+    except OSError as exc:  # e.g. the report folder is not writable
+        _err.print(f"govaudit: error: {_one_line(str(exc))}", markup=False)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        _err.print("govaudit: interrupted", markup=False)
+        return EXIT_INTERNAL
     except Exception as exc:  # never a traceback for the user; say it is ours
         _err.print(f"govaudit: internal error: {type(exc).__name__}: {_one_line(str(exc))}", markup=False)
         return EXIT_INTERNAL
-    return int(result) if isinstance(result, int) else EXIT_OK
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -142,7 +142,10 @@ class Finding(BaseModel):
     @classmethod
     def _evidence_is_json(cls, v: Any) -> Any:
         v = _json_safe(v or {})
-        json.dumps(v, allow_nan=False)  # raises if the auditor put something non-serialisable here
+        try:
+            json.dumps(v, allow_nan=False)
+        except TypeError as exc:  # pydantic reports ValueError as a validation error, not TypeError
+            raise ValueError(f"evidence must be JSON-serialisable: {exc}") from exc
         return v
 
     @property

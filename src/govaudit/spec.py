@@ -7,6 +7,7 @@ paths are resolved against the folder that holds the spec.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,7 +124,7 @@ class AuditPlan:
 
     def resolve(self, path: Path) -> Path:
         """A spec path made absolute against the spec's folder."""
-        return path if path.is_absolute() else (self.base_dir / path)
+        return Path(os.path.normpath(path if path.is_absolute() else self.base_dir / path))
 
     @property
     def output_dir(self) -> Path:

@@ -115,7 +115,6 @@ def _group_metrics_finding(grouping: GroupingAnalysis, rates: RateAnalysis, rate
         status=Status.WARN if degraded else Status.PASS,
         severity=Severity.INFO,
         value=float(len(labels)),
-        groups=tuple(labels),
         evidence={
             "feature": grouping.feature,
             "columns": list(grouping.columns),
