@@ -1,0 +1,74 @@
+"""`govaudit.audit()`: the Python entry point returns a schema-valid record."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+import govaudit
+
+FEATURES = ["income", "household_size", "in_person"]
+
+
+@pytest.fixture(scope="module")
+def model(applications):
+    return LogisticRegression(max_iter=500).fit(applications[FEATURES], applications["eligible"])
+
+
+def test_audit_in_memory_model_and_frame(model, applications):
+    record = govaudit.audit(model, data=applications, label="eligible", sensitive_features=["channel", "sex"],
+                            name="benefits", responsible={"owner": "Benefits Office"})
+    assert isinstance(record, govaudit.AuditRecord)
+    assert record.verdict is govaudit.Verdict.FAIL
+    assert record.model is not None and record.model.name == "LogisticRegression"
+    assert record.data[0].rows == len(applications)
+    assert record.responsible.owner == "Benefits Office"
+    assert govaudit.Principle.FAIRNESS in record.principles
+    assert "29 CFR 1607.4(D)" in record.references
+    jsonschema.Draft202012Validator(govaudit.record_json_schema()).validate(record.model_dump(mode="json"))
+
+
+def test_identities_are_content_hashes(model, applications):
+    first = govaudit.audit(model, data=applications, label="eligible", sensitive_features=["channel"])
+    second = govaudit.audit(model, data=applications.copy(), label="eligible", sensitive_features=["channel"])
+    assert first.data[0].sha256 == second.data[0].sha256
+    changed = applications.copy()
+    changed.loc[0, "income"] += 1
+    third = govaudit.audit(model, data=changed, label="eligible", sensitive_features=["channel"])
+    assert third.data[0].sha256 != first.data[0].sha256
+    assert first.record_id != second.record_id
+
+
+def test_audit_recorded_decisions_without_a_model(applications):
+    record = govaudit.audit(data=applications, y_pred=applications["eligible"], sensitive_features=["channel"])
+    assert record.model is None
+    checks = {f.check for f in record.findings}
+    assert {"bias.group_metrics", "bias.impact_ratio"} <= checks
+
+
+def test_threshold_decides_from_probabilities(model, applications):
+    strict = govaudit.audit(model, data=applications, sensitive_features=["sex"], threshold=0.9,
+                            auditors={"bias": {"n_resamples": 0}})
+    lenient = govaudit.audit(model, data=applications, sensitive_features=["sex"], threshold=0.1,
+                             auditors={"bias": {"n_resamples": 0}})
+
+    def overall(record):
+        [metrics] = [f for f in record.findings if f.check == "bias.group_metrics"]
+        return sum(g["selection_rate"] * g["count"] for g in metrics.evidence["groups"])
+
+    assert overall(strict) < overall(lenient)
+
+
+def test_auditor_settings_are_validated(model, applications):
+    with pytest.raises(govaudit.SpecError, match="auditors.bias.*min_group_size"):
+        govaudit.audit(model, data=applications, sensitive_features=["sex"],
+                       auditors={"bias": {"min_group_size": "many"}})
+
+
+def test_auditor_config_lands_in_the_record(model, applications):
+    record = govaudit.audit(model, data=applications, sensitive_features=["sex"],
+                            auditors={"bias": {"min_group_size": 50, "n_resamples": 0}})
+    [info] = record.auditors
+    assert info.name == "bias" and info.package == "govaudit"
+    assert info.config["min_group_size"] == 50
