@@ -58,7 +58,7 @@ def _instantiate(
         try:
             config = settings if isinstance(settings, BaseModel) else config_model.model_validate(dict(settings))
         except ValidationError as exc:
-            raise SpecError(format_validation_error(exc, f"auditors.{name}")) from None
+            raise SpecError(format_validation_error(exc, "audit()", prefix=("auditors", name))) from None
         chosen.append((registry.create(name, config), config, entry.package))
     return chosen
 

@@ -134,10 +134,10 @@ class AuditPlan:
         return self.base_dir.parent / "reports" / self.spec.audit.name
 
 
-def format_validation_error(error: ValidationError, source: str) -> str:
-    """One line naming the first invalid field, what was wrong, and the value found."""
+def format_validation_error(error: ValidationError, source: str, *, prefix: tuple[str, ...] = ()) -> str:
+    """One line naming the first invalid field (under ``prefix``), what was wrong, and the value found."""
     first = error.errors()[0]
-    loc = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    loc = ".".join(str(part) for part in (*prefix, *first["loc"])) or "(top level)"
     msg = first["msg"]
     if first["type"] == "extra_forbidden":
         msg = "unknown key (check the spelling; see the documented spec keys)"
@@ -163,8 +163,7 @@ def _validate_auditors(
         try:
             configs[name] = config_model.model_validate(section)
         except ValidationError as exc:
-            line = format_validation_error(exc, source)
-            raise SpecError(line.replace("[", f"[auditors.{name}.", 1)) from None
+            raise SpecError(format_validation_error(exc, source, prefix=("auditors", name))) from None
     return configs
 
 

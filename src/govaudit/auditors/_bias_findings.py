@@ -81,14 +81,17 @@ def _group_status(grouping: GroupingAnalysis, rates: RateAnalysis, g: int, gate:
         return "warn", f"small group (n={n}): excluded from ratio gates"
     if g in grouping.ll144_excluded:
         return "excluded", f"under the small-category share (n={n}): excluded from impact ratios"
-    if g == rates.reference:
-        return "reference", None
     ratio = rates.table["impact_ratio"].iat[g]
     if ratio != ratio:
         return "inconclusive", "impact ratio undefined"
+    undefined = [m for m in ("tpr", "fpr") if m in rates.table and rates.table[m].iat[g] != rates.table[m].iat[g]]
+    note = (f"{' and '.join(undefined)} undefined: only one observed outcome in this group; "
+            "error-rate comparisons are inconclusive") if undefined else None
     if gate is not None and not gate.passes(float(ratio)):
-        return "fail", None
-    return "pass", None
+        return "fail", note
+    if g == rates.reference:
+        return "reference", note
+    return ("inconclusive" if undefined else "pass"), note
 
 
 def _group_metrics_finding(grouping: GroupingAnalysis, rates: RateAnalysis, rate_name: str, gate: Gate | None,
@@ -108,7 +111,8 @@ def _group_metrics_finding(grouping: GroupingAnalysis, rates: RateAnalysis, rate
     if unknown_count:
         message = message[:-1] + f"; {unknown_count} people have an unknown {grouping.feature}."
     metrics = [rate_name] + [m for m in ("tpr", "fpr", "fnr", "tnr", "precision", "accuracy") if m in rates.table]
-    degraded = bool(grouping.small) or any(r["status"] == "inconclusive" for r in rows)
+    degraded = bool(grouping.small) or any(r["status"] == "inconclusive" or r["note"] for r in rows
+                                           if r["status"] not in ("excluded",))
     return Finding(
         auditor="bias",
         check="bias.group_metrics" if rate_name == "selection_rate" else "bias.scoring_rates",

@@ -166,7 +166,8 @@ class BiasAuditor:
         if undefined:
             warnings.warn(
                 f"By {analysis.feature}, some rates are undefined because a group has only one observed "
-                f"outcome ({', '.join(undefined)}); they are reported as null and the group as inconclusive",
+                f"outcome ({', '.join(undefined)}); they are reported as null and error-rate comparisons "
+                "for the group as inconclusive",
                 UndefinedMetricWarning,
                 stacklevel=3,
             )

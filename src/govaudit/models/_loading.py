@@ -7,7 +7,6 @@ Pickle and joblib files run arbitrary code when loaded, so they are refused unle
 
 from __future__ import annotations
 
-import pickle
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -54,13 +53,11 @@ def _load_skops(path: Path, trusted_types: tuple[str, ...] | list[str]) -> Any:
 
 
 def _load_pickle(path: Path) -> Any:
-    try:
-        if path.suffix == ".joblib":
-            import joblib
+    import joblib
 
-            return joblib.load(path)  # trust_pickle was set explicitly by the caller
-        with path.open("rb") as fh:
-            return pickle.load(fh)  # trust_pickle was set explicitly by the caller
+    try:
+        # joblib reads its own files and plain pickles alike, whatever the suffix
+        return joblib.load(path)  # trust_pickle was set explicitly by the caller
     except Exception as exc:
         raise ModelLoadError(f"{path}: the pickle file could not be loaded: {type(exc).__name__}: {exc}") from None
 

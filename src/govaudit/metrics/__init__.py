@@ -1,0 +1,48 @@
+"""Counts-based fairness metrics: group encoding, confusion counts, rates, disparities, intervals.
+
+The engine behind the bias auditor (design §3). Rows are touched once, to encode groups and form a
+per-group counts table with one ``np.bincount``; every rate, disparity, interval and test is then
+arithmetic on that tiny table, including a bootstrap that resamples counts instead of rows.
+
+>>> import numpy as np
+>>> from govaudit.metrics import encode_groups, group_counts, rates_from_counts, disparities
+>>> enc = encode_groups(["a", "a", "b", "b"])
+>>> table = group_counts(np.array([1, 0, 0, 0]), enc, y_true=np.array([1, 0, 1, 0]))
+>>> rates = rates_from_counts(table.counts)
+>>> rates["selection_rate"].tolist()
+[0.5, 0.0]
+>>> float(disparities(rates)["demographic_parity_difference"])
+0.5
+"""
+
+from __future__ import annotations
+
+from ._counts import GroupCounts, as_binary, group_counts
+from ._groups import GroupEncoding, encode_groups
+from ._intervals import bootstrap_counts, percentile_interval, wilson_interval
+from ._rates import (
+    LABEL_FREE_METRICS,
+    LABELLED_METRICS,
+    disparities,
+    impact_ratios,
+    rates_from_counts,
+)
+from ._significance import ProportionTest, two_proportion_test
+
+__all__ = [
+    "LABELLED_METRICS",
+    "LABEL_FREE_METRICS",
+    "GroupCounts",
+    "GroupEncoding",
+    "ProportionTest",
+    "as_binary",
+    "bootstrap_counts",
+    "disparities",
+    "encode_groups",
+    "group_counts",
+    "impact_ratios",
+    "percentile_interval",
+    "rates_from_counts",
+    "two_proportion_test",
+    "wilson_interval",
+]

@@ -1,0 +1,281 @@
+"""Encode sensitive features (and their intersection) as compact integer group codes.
+
+Every downstream metric is arithmetic on a per-group counts table, so the only pass over rows that
+needs care is this one: hash-based ``pd.factorize`` per column, arithmetic combination of codes for
+intersections, and a re-compaction so that only combinations present in the data get a group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from govaudit.exceptions import ColumnError, InputDataError
+
+__all__ = ["DEFAULT_FEATURE_NAME", "GroupEncoding", "encode_groups"]
+
+#: Column name used for a sensitive feature given as a Series without a name, an array or a list.
+DEFAULT_FEATURE_NAME = "sensitive_feature"
+
+#: Separator between per-column labels in an intersectional group label.
+LABEL_SEPARATOR = " & "
+
+_MSG_EMPTY = "sensitive_features is empty (0 rows); at least one row is needed to form groups"
+_MSG_NO_COLUMNS = "sensitive_features has no columns; give at least one sensitive feature"
+_MSG_MISSING_COLUMN = (
+    "sensitive feature column {column!r} not found; available columns: {available}"
+)
+_MSG_TOO_MANY_LEVELS = (
+    "sensitive feature {column!r} has {n_levels} distinct values, more than the limit of "
+    "{max_levels}; a sensitive feature with that many levels is probably an identifier column "
+    "(raise max_levels if it really is a grouping)"
+)
+_MSG_NOT_1D = (
+    "sensitive_features must be a DataFrame, a Series, a list or a 1-D/2-D array; "
+    "got an array with {ndim} dimensions"
+)
+_MSG_COLUMNS_WITHOUT_FRAME = (
+    "columns={columns!r} was given, but sensitive_features is a single feature named {name!r}"
+)
+
+# Above this many possible combinations, np.unique (a sort) replaces the O(n) bincount remap.
+_MAX_DENSE_COMBINATIONS = 1 << 24
+
+
+@dataclass(frozen=True)
+class GroupEncoding:
+    """Integer group codes for each row, with one label per group.
+
+    Attributes
+    ----------
+    codes : numpy.ndarray
+        ``int64`` array of shape ``(n,)`` with values in ``0 .. len(labels) - 1``.
+    labels : tuple of str
+        One label per group code. Missing values form a group labelled ``unknown_label``
+        (placed last for a single column); intersections join per-column labels with ``" & "``.
+    columns : tuple of str
+        The sensitive feature column(s) encoded, in order.
+    """
+
+    codes: np.ndarray
+    labels: tuple[str, ...]
+    columns: tuple[str, ...]
+
+    @property
+    def n_groups(self) -> int:
+        """Number of groups (``len(labels)``)."""
+        return len(self.labels)
+
+
+def _as_frame(sensitive: Any, columns: str | Sequence[str] | None) -> pd.DataFrame:
+    """Turn any accepted container into a DataFrame restricted to ``columns``."""
+    if isinstance(sensitive, dict):
+        sensitive = pd.DataFrame(sensitive)
+    if isinstance(sensitive, pd.DataFrame):
+        if columns is None:
+            selected = [str(c) for c in sensitive.columns]
+            frame = sensitive
+        else:
+            selected = [columns] if isinstance(columns, str) else list(columns)
+            available = [str(c) for c in sensitive.columns]
+            for col in selected:
+                if col not in sensitive.columns:
+                    raise ColumnError(
+                        _MSG_MISSING_COLUMN.format(column=col, available=available)
+                    )
+            frame = sensitive.loc[:, selected]
+        if frame.shape[1] == 0:
+            raise InputDataError(_MSG_NO_COLUMNS)
+        frame = frame.copy(deep=False)
+        frame.columns = [str(c) for c in selected]
+        return frame
+
+    if isinstance(sensitive, pd.Series):
+        name = DEFAULT_FEATURE_NAME if sensitive.name is None else str(sensitive.name)
+        values: Any = sensitive.reset_index(drop=True)
+    else:
+        # A list stays object so [1, None] is not turned into floats.
+        arr = np.asarray(sensitive, dtype=object if isinstance(sensitive, list) else None)
+        if arr.ndim == 2:
+            # An (n, k) array is k features, as in fairlearn.
+            names = [f"{DEFAULT_FEATURE_NAME}_{i}" for i in range(arr.shape[1])]
+            return _as_frame(pd.DataFrame(arr, columns=names), columns)
+        if arr.ndim != 1:
+            raise InputDataError(_MSG_NOT_1D.format(ndim=arr.ndim))
+        name, values = DEFAULT_FEATURE_NAME, arr
+    if columns is not None:
+        wanted = [columns] if isinstance(columns, str) else list(columns)
+        if wanted != [name]:
+            raise ColumnError(_MSG_COLUMNS_WITHOUT_FRAME.format(columns=columns, name=name))
+    return pd.DataFrame({name: values})
+
+
+def _encode_column(
+    values: pd.Series, column: str, unknown_label: str, max_levels: int
+) -> tuple[np.ndarray, list[str]]:
+    """Codes (int64, missing last) and labels for one column."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return _encode_categorical(values, column, unknown_label, max_levels)
+    # Hash-based factorize without sorting: the levels are sorted afterwards (a tiny array) and
+    # the sort order and the missing-value code are applied to the rows in one lookup.
+    raw_codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+    n_values = len(uniques)
+    has_missing = bool(n_values == 0 or raw_codes.min() < 0)
+    n_levels = n_values + int(has_missing)
+    if n_levels > max_levels:
+        raise InputDataError(
+            _MSG_TOO_MANY_LEVELS.format(column=column, n_levels=n_levels, max_levels=max_levels)
+        )
+    order = _level_order(uniques)
+    labels = [str(uniques[i]) for i in order]  # a loop over levels, not rows
+    lookup = np.empty(n_values + 1, dtype=np.int64)
+    lookup[order] = np.arange(n_values, dtype=np.int64)
+    lookup[n_values] = n_values  # code -1 (missing) indexes this last slot
+    codes = lookup[raw_codes]
+    if has_missing:
+        labels.append(unknown_label)
+    return _merge_duplicate_labels(codes, labels)
+
+
+def _encode_categorical(
+    values: pd.Series, column: str, unknown_label: str, max_levels: int
+) -> tuple[np.ndarray, list[str]]:
+    """Categorical fast path: the codes exist already; keep observed categories, in their order."""
+    categories = values.cat.categories
+    shifted = values.cat.codes.to_numpy().astype(np.int64)
+    shifted += 1  # missing (-1) becomes 0 so bincount can see it
+    present = np.bincount(shifted, minlength=len(categories) + 1)
+    observed = np.flatnonzero(present[1:])
+    has_missing = bool(present[0])
+    n_levels = observed.size + int(has_missing)
+    if n_levels > max_levels:
+        raise InputDataError(
+            _MSG_TOO_MANY_LEVELS.format(column=column, n_levels=n_levels, max_levels=max_levels)
+        )
+    lookup = np.zeros(len(categories) + 1, dtype=np.int64)
+    lookup[0] = observed.size
+    lookup[observed + 1] = np.arange(observed.size, dtype=np.int64)
+    labels = [str(categories[i]) for i in observed]
+    if has_missing:
+        labels.append(unknown_label)
+    return _merge_duplicate_labels(lookup[shifted], labels)
+
+
+def _level_order(uniques: Any) -> np.ndarray:
+    """Positions of the distinct values in sorted order (category order for a categorical).
+
+    Values that cannot be compared with each other (say 1 and "a") are ordered by their strings.
+    """
+    try:
+        return np.asarray(uniques.argsort(), dtype=np.int64)
+    except TypeError:
+        as_text = np.array([str(u) for u in uniques], dtype=object)
+        return np.argsort(as_text, kind="stable").astype(np.int64)
+
+
+def _merge_duplicate_labels(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Fold groups whose labels print the same (1 and "1"; a literal "unknown" and missing).
+
+    Labels must identify groups, so such groups are merged; each merged group keeps the position
+    of its last member, so the missing-value group stays last.
+    """
+    if len(set(labels)) == len(labels):
+        return codes, labels
+    last_pos: dict[str, int] = {}
+    for i, lab in enumerate(labels):
+        last_pos[lab] = i
+    merged = sorted(last_pos, key=last_pos.__getitem__)
+    new_index = {lab: j for j, lab in enumerate(merged)}
+    remap = np.array([new_index[lab] for lab in labels], dtype=np.int64)
+    return remap[codes], merged
+
+
+def _use_dense(n_possible: int, n_rows: int) -> bool:
+    """Whether a bincount over all possible combinations is cheaper than sorting the rows."""
+    return n_possible <= max(_MAX_DENSE_COMBINATIONS, n_rows)
+
+
+def _compact(combined: np.ndarray, n_possible: int) -> tuple[np.ndarray, np.ndarray]:
+    """Re-number combined codes to 0..k-1 over the combinations present, keeping their order.
+
+    Returns the new codes and the (sorted) combined values that are present.
+    """
+    if _use_dense(n_possible, combined.size):
+        # O(n): mark the present combinations, then look each row up.
+        present = np.flatnonzero(np.bincount(combined, minlength=n_possible))
+        remap = np.zeros(n_possible, dtype=np.int64)
+        remap[present] = np.arange(present.size, dtype=np.int64)
+        return remap[combined], present
+    present, inverse = np.unique(combined, return_inverse=True)
+    return inverse.astype(np.int64, copy=False).reshape(-1), present
+
+
+def encode_groups(
+    sensitive: Any,
+    columns: str | Sequence[str] | None = None,
+    *,
+    unknown_label: str = "unknown",
+    max_levels: int = 1000,
+) -> GroupEncoding:
+    """Encode one sensitive feature, or the intersection of several, as integer group codes.
+
+    Parameters
+    ----------
+    sensitive : pandas.DataFrame, pandas.Series, numpy.ndarray or list
+        The sensitive feature(s). A Series, 1-D array or list is one feature, named after the
+        Series (or ``"sensitive_feature"``). A DataFrame (or an ``(n, k)`` array) gives one
+        feature per column.
+    columns : str or sequence of str, optional
+        DataFrame columns to use; default all. Several columns are intersected.
+    unknown_label : str, default "unknown"
+        Label of the group of missing values (None, NaN, pd.NA), which are never dropped.
+    max_levels : int, default 1000
+        Largest number of distinct values (the missing group included) a column may have.
+
+    Returns
+    -------
+    GroupEncoding
+        Codes per row, one label per group and the columns encoded. For one column the groups
+        are the distinct values in sorted order, missing last; for several columns, only the
+        combinations present in the data, ordered lexicographically by the per-column order.
+
+    Raises
+    ------
+    ColumnError
+        A name in ``columns`` is not a column of ``sensitive``.
+    InputDataError
+        The input has no rows or no columns, or a column has more than ``max_levels`` levels.
+    """
+    frame = _as_frame(sensitive, columns)
+    if len(frame) == 0:
+        raise InputDataError(_MSG_EMPTY)
+    names = tuple(str(c) for c in frame.columns)
+
+    per_column = [
+        _encode_column(frame.iloc[:, j], names[j], unknown_label, max_levels)
+        for j in range(len(names))
+    ]
+    codes, labels = per_column[0]
+    if len(per_column) == 1:
+        return GroupEncoding(codes=codes, labels=tuple(labels), columns=names)
+
+    # Intersection: fold columns in one at a time (codes * k_next + next_codes), re-compacting
+    # after each step so the number of possible combinations never exceeds n * max_levels.
+    label_parts: list[tuple[str, ...]] = [(lab,) for lab in labels]
+    for next_codes, next_labels in per_column[1:]:
+        k_next = len(next_labels)
+        combined = codes * k_next
+        combined += next_codes
+        codes, present = _compact(combined, len(label_parts) * k_next)
+        label_parts = [
+            label_parts[int(p) // k_next] + (next_labels[int(p) % k_next],) for p in present
+        ]
+    return GroupEncoding(
+        codes=codes,
+        labels=tuple(LABEL_SEPARATOR.join(parts) for parts in label_parts),
+        columns=names,
+    )
