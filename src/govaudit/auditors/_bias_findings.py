@@ -118,7 +118,6 @@ def _group_metrics_finding(grouping: GroupingAnalysis, rates: RateAnalysis, rate
         check="bias.group_metrics" if rate_name == "selection_rate" else "bias.scoring_rates",
         status=Status.WARN if degraded else Status.PASS,
         severity=Severity.INFO,
-        value=float(len(labels)),
         evidence={
             "feature": grouping.feature,
             "columns": list(grouping.columns),

@@ -62,8 +62,9 @@ def as_binary(values: Any, name: str, *, positive: Any = None) -> np.ndarray:
         Name of the input, used in error messages (e.g. ``"y_pred"``).
     positive : scalar, optional
         The favourable value, coded 1. The values may then hold at most two distinct values,
-        one of which is ``positive``. Without it, the values must be a subset of {0, 1}
-        (integers, floats 0.0/1.0 or booleans).
+        and if two, one of them must be ``positive`` (a single value other than ``positive``
+        is accepted and coded 0: nobody was selected). Without it, the values must be a
+        subset of {0, 1} (integers, floats 0.0/1.0 or booleans).
 
     Returns
     -------
@@ -141,7 +142,7 @@ def _series_to_binary(series: pd.Series, name: str, positive: Any) -> np.ndarray
         raise InputDataError(_MSG_MISSING.format(name=name, n_missing=n_missing))
     uniques = _distinct(series)
     if positive is None:
-        # `in (0, 1)` accepts 0/1, 0.0/1.0 and False/True (bool is an int) but not "1".
+        # 0/1, 0.0/1.0 and False/True pass (bool is an int); the string "1" does not.
         ok = len(uniques) <= 2 and all(
             not isinstance(u, (str, bytes)) and _is_01(u) for u in uniques
         )

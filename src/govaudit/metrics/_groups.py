@@ -135,7 +135,11 @@ def _encode_column(
     lookup = np.empty(n_values + 1, dtype=np.int64)
     lookup[order] = np.arange(n_values, dtype=np.int64)
     lookup[n_values] = n_values  # code -1 (missing) indexes this last slot
-    codes = lookup[raw_codes]
+    # In place (mode="wrap" sends the -1 sentinel to the last slot): no second n-sized array.
+    codes = np.asarray(raw_codes, dtype=np.int64)
+    if not codes.flags.writeable:
+        codes = codes.copy()
+    np.take(lookup, codes, mode="wrap", out=codes)
     if has_missing:
         labels.append(unknown_label)
     return _merge_duplicate_labels(codes, labels)
@@ -209,7 +213,7 @@ def _compact(combined: np.ndarray, n_possible: int) -> tuple[np.ndarray, np.ndar
         present = np.flatnonzero(np.bincount(combined, minlength=n_possible))
         remap = np.zeros(n_possible, dtype=np.int64)
         remap[present] = np.arange(present.size, dtype=np.int64)
-        return remap[combined], present
+        return np.take(remap, combined, out=combined), present  # in place
     present, inverse = np.unique(combined, return_inverse=True)
     return inverse.astype(np.int64, copy=False).reshape(-1), present
 
@@ -255,22 +259,23 @@ def encode_groups(
         raise InputDataError(_MSG_EMPTY)
     names = tuple(str(c) for c in frame.columns)
 
-    per_column = [
-        _encode_column(frame.iloc[:, j], names[j], unknown_label, max_levels)
-        for j in range(len(names))
-    ]
-    codes, labels = per_column[0]
-    if len(per_column) == 1:
+    codes, labels = _encode_column(frame.iloc[:, 0], names[0], unknown_label, max_levels)
+    if len(names) == 1:
         return GroupEncoding(codes=codes, labels=tuple(labels), columns=names)
 
     # Intersection: fold columns in one at a time (codes * k_next + next_codes), re-compacting
     # after each step so the number of possible combinations never exceeds n * max_levels.
+    # Each step works in place on arrays this function owns, to keep peak memory low.
     label_parts: list[tuple[str, ...]] = [(lab,) for lab in labels]
-    for next_codes, next_labels in per_column[1:]:
+    for j in range(1, len(names)):
+        next_codes, next_labels = _encode_column(
+            frame.iloc[:, j], names[j], unknown_label, max_levels
+        )
         k_next = len(next_labels)
-        combined = codes * k_next
-        combined += next_codes
-        codes, present = _compact(combined, len(label_parts) * k_next)
+        codes *= k_next
+        codes += next_codes
+        del next_codes
+        codes, present = _compact(codes, len(label_parts) * k_next)
         label_parts = [
             label_parts[int(p) // k_next] + (next_labels[int(p) % k_next],) for p in present
         ]

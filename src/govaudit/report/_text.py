@@ -13,6 +13,7 @@ from typing import Any
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.measure import Measurement
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -193,6 +194,29 @@ def _findings_table(findings: Sequence[Finding]) -> Table:
     return table
 
 
+#: Below this console width the findings are listed one per block instead of in a table.
+_NARROW = 110
+
+
+def _findings_list(findings: Sequence[Finding]) -> Group:
+    """Findings as blocks (status, check, value against gate, groups; then the message), for narrow consoles."""
+    lines: list[RenderableType] = [Text("Findings", style="italic")]
+    for f in findings:
+        head = Text.assemble(_status_text(f.status.value), " ", (f.check, "bold"))
+        if f.value is not None or f.threshold is not None:
+            head.append(f"  {_num(f.value)}")
+        if f.threshold is not None or f.operator is not None:
+            head.append(f" (gate {f.operator or ''} {_num(f.threshold)})")
+        if f.groups:
+            head.append(f"  [{', '.join(f.groups)}]", style="dim")
+        lines.append(head)
+        lines.append(Padding(Text(f.message), (0, 0, 0, 6)))
+    if not findings:
+        lines.append(Text("no findings", style="dim"))
+    lines.append(Text(""))
+    return Group(*lines)
+
+
 def _group_table(
     title: Text, rows: Sequence[Mapping[str, Any]], metrics: Sequence[str], *, last: bool
 ) -> Table:
@@ -323,7 +347,10 @@ def render_summary(record: AuditRecord, console: Console | None = None) -> None:
     console = console if console is not None else Console()
 
     console.print(_header(record))
-    console.print(_findings_table(record.findings))
+    if console.width < _NARROW:
+        console.print(_findings_list(record.findings))
+    else:
+        console.print(_findings_table(record.findings))
     for finding in record.findings:
         if finding.check == GROUP_METRICS_CHECK:
             section = _group_section(finding, console)
