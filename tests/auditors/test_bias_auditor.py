@@ -190,3 +190,22 @@ def test_findings_hold_no_individual_level_data(applications):
     text = " ".join(f.model_dump_json() for f in report.findings)
     assert not any(app_id in text for app_id in applications.application_id.head(200))
     assert len(text) < 60_000  # aggregate tables only, independent of the row count
+
+
+def test_rates_of_very_small_groups_never_reach_the_findings():
+    groups, preds = _decisions({"a": (500, 0.5), "b": (400, 0.45), "few": (4, 1.0)})
+    report = BiasAuditor(n_resamples=200).assess(y_pred=preds, sensitive_features=pd.Series(groups, name="g"))
+    [metrics] = _find(report.findings, "bias.group_metrics")
+    few = {r["group"]: r for r in metrics.evidence["groups"]}["few"]
+    assert few["count"] == 4 and few["suppressed"] is True
+    assert few["selection_rate"] is None and few["selection_rate_ci"] == [None, None]
+    assert few["impact_ratio"] is None and "suppressed" in few["note"]
+    [small] = _find(report.findings, "bias.small_groups")
+    assert small.evidence["groups"][0]["selection_rate"] is None
+    # the in-memory table for the analyst still has the number; only what is recorded is suppressed
+    assert report.by_group["g"].loc["few", "selection_rate"] == pytest.approx(1.0)
+    # a spec may ask to publish every rate, and then a group that small can even be judged
+    published = BiasAuditor(n_resamples=0, suppress_below=0, min_group_size=1).assess(
+        y_pred=preds, sensitive_features=pd.Series(groups, name="g"))
+    [metrics] = _find(published.findings, "bias.group_metrics")
+    assert {r["group"]: r for r in metrics.evidence["groups"]}["few"]["selection_rate"] == pytest.approx(1.0)

@@ -88,7 +88,7 @@ def _is_unknown(label: str) -> bool:
 def _eligibility(encoding: GroupEncoding, n: np.ndarray, config: BiasConfig) -> tuple[np.ndarray, ...]:
     total = n.sum()
     unknown = np.array([_is_unknown(lbl) for lbl in encoding.labels], dtype=bool)
-    small = n < config.min_group_size
+    small = n < max(config.min_group_size, config.suppress_below)
     ll144 = np.zeros_like(small)
     if config.small_category_rule == "ll144" and total > 0:
         ll144 = (n / total) < config.small_category_share

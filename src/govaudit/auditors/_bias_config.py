@@ -70,6 +70,10 @@ class BiasConfig(BaseModel):
         Feature (or ``"a & b"`` for an intersection) -> named reference group.
     min_group_size : int
         Groups smaller than this are reported with a warning and kept out of ratio gates.
+    suppress_below : int
+        Disclosure control: for groups with fewer people than this, the findings (and so the record)
+        hold the count but no rates, so no individual's decision can be read off a published record.
+        Such groups are also kept out of ratio gates. 0 publishes every rate.
     small_category_rule : {"none", "ll144"}
         ``"ll144"`` also excludes categories under ``small_category_share`` of the data from impact
         ratios, as NYC Local Law 144 allows (their count and rate are still reported).
@@ -95,6 +99,7 @@ class BiasConfig(BaseModel):
     reference: Literal["most_favoured", "largest"] = "most_favoured"
     reference_groups: dict[str, str] = Field(default_factory=dict)
     min_group_size: int = Field(default=30, ge=1)
+    suppress_below: int = Field(default=10, ge=0)
     small_category_rule: Literal["none", "ll144"] = "none"
     small_category_share: float = Field(default=0.02, ge=0.0, lt=1.0)
     confidence: float = Field(default=0.95, gt=0.5, lt=1.0)

@@ -55,7 +55,8 @@ def _gate_status(value: float, gate: Gate, significant: bool | None, config: Bia
     return Status.FAIL, f"misses the gate {gate.operator} {gate.threshold:g}"
 
 
-def _group_rows(grouping: GroupingAnalysis, rates: RateAnalysis, rate_name: str, gate: Gate | None) -> list[dict]:
+def _group_rows(grouping: GroupingAnalysis, rates: RateAnalysis, rate_name: str, gate: Gate | None,
+                config: BiasConfig) -> list[dict]:
     table = rates.table
     labels = grouping.encoding.labels
     metric_names = [m for m in ("selection_rate", "tpr", "fpr", "fnr", "tnr", "precision", "accuracy") if m in table]
@@ -69,8 +70,19 @@ def _group_rows(grouping: GroupingAnalysis, rates: RateAnalysis, rate_name: str,
         row["impact_ratio"] = table["impact_ratio"].iat[g]
         row["impact_ratio_ci"] = _ci(table["impact_ratio_low"].iat[g], table["impact_ratio_high"].iat[g])
         row["status"], row["note"] = _group_status(grouping, rates, g, gate)
+        if row["count"] < config.suppress_below:
+            row = _suppressed(row, config.suppress_below)
         rows.append(row)
     return rows
+
+
+def _suppressed(row: dict[str, Any], limit: int) -> dict[str, Any]:
+    """Keep a small group's count, drop its rates: they could reveal individual decisions."""
+    kept = {"group", "count", "share", "status", "note"}
+    out = {k: (v if k in kept else ([None, None] if k.endswith("_ci") else None)) for k, v in row.items()}
+    out["suppressed"] = True
+    out["note"] = f"rates suppressed (n={row['count']} < {limit}) so that no individual can be singled out"
+    return out
 
 
 def _group_status(grouping: GroupingAnalysis, rates: RateAnalysis, g: int, gate: Gate | None) -> tuple[str, str | None]:
@@ -97,7 +109,7 @@ def _group_status(grouping: GroupingAnalysis, rates: RateAnalysis, g: int, gate:
 def _group_metrics_finding(grouping: GroupingAnalysis, rates: RateAnalysis, rate_name: str, gate: Gate | None,
                            config: BiasConfig) -> Finding:
     labels = grouping.encoding.labels
-    rows = _group_rows(grouping, rates, rate_name, gate)
+    rows = _group_rows(grouping, rates, rate_name, gate, config)
     eligible = [r for r in rows if r["status"] not in ("excluded", "warn")]
     defined = [r for r in eligible if r[rate_name] == r[rate_name]]
     if defined:
@@ -241,15 +253,17 @@ def _small_groups_finding(grouping: GroupingAnalysis, rates: RateAnalysis, confi
     labels = grouping.encoding.labels
     table = rates.table
     rows = [{"group": labels[g], "count": int(table["count"].iat[g]), "share": float(table["share"].iat[g]),
-             "selection_rate": table["selection_rate"].iat[g],
+             "selection_rate": (table["selection_rate"].iat[g]
+                                if table["count"].iat[g] >= config.suppress_below else None),
              "reason": "below min_group_size" if g in grouping.small else "under the LL144 small-category share"}
             for g in flagged]
     names = ", ".join(f"{r['group']!r} (n={r['count']})" for r in rows)
     return Finding(
         auditor="bias", check="bias.small_groups", status=Status.WARN, severity=Severity.LOW,
-        value=float(len(rows)), threshold=float(config.min_group_size), operator=">=",
+        value=float(len(rows)), threshold=float(max(config.min_group_size, config.suppress_below)), operator=">=",
         groups=tuple(r["group"] for r in rows),
         evidence={"feature": grouping.feature, "groups": rows, "min_group_size": config.min_group_size,
+                  "suppress_below": config.suppress_below,
                   "small_category_rule": config.small_category_rule,
                   "small_category_share": config.small_category_share},
         message=f"By {grouping.feature}, {len(rows)} group(s) are too small to judge reliably and are kept out "
