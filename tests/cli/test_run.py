@@ -44,6 +44,8 @@ def test_biased_model_fails_the_gate_and_writes_the_record(audit_project, capsys
     root = ET.parse(junit).getroot()
     cases = root.findall(".//testcase")
     assert len(cases) == len(record.findings)
+    names = [case.get("name") for case in cases]
+    assert len(set(names)) == len(names), "CI test views need one name per finding"
     assert len(root.findall(".//failure")) == len(failing)
 
 

@@ -40,9 +40,15 @@ def suite_name(auditor: str) -> str:
 
 
 def testcase_name(finding: Finding) -> str:
-    """``check[group, group]``, or just ``check`` when the finding concerns no particular group."""
+    """``check[group, group]``; ``check[feature]`` for a whole feature; else just ``check``.
+
+    Test names must be unique within a suite for CI test views to keep them apart.
+    """
     if finding.groups:
         return f"{finding.check}[{', '.join(finding.groups)}]"
+    feature = finding.evidence.get("feature")
+    if isinstance(feature, str) and feature:
+        return f"{finding.check}[{feature}]"
     return finding.check
 
 
