@@ -28,6 +28,7 @@ def test_public_api_is_locked() -> None:
             "encode_groups",
             "group_counts",
             "impact_ratios",
+            "intersect_encodings",
             "percentile_interval",
             "rates_from_counts",
             "two_proportion_test",
@@ -235,3 +236,25 @@ def test_categorical_fast_path_equals_the_generic_path() -> None:
     assert set(mapping) == set(enc.labels)
     with pytest.raises(InputDataError, match="'band' has 5 distinct values, more than the limit of 4"):
         encode_groups(cat, max_levels=4)
+
+
+def test_intersecting_single_encodings_equals_encoding_the_columns_together() -> None:
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({
+        "sex": rng.choice(["f", "m", None], size=3000, p=[0.5, 0.45, 0.05]),
+        "region": rng.choice([f"r{i}" for i in range(7)], size=3000),
+        "age": rng.choice(["18-34", "35-54", "55+"], size=3000),
+    })
+    together = encode_groups(frame, ["sex", "region", "age"])
+    folded = gm.intersect_encodings([encode_groups(frame, [c]) for c in ("sex", "region", "age")])
+    assert folded.labels == together.labels
+    assert folded.columns == together.columns
+    np.testing.assert_array_equal(folded.codes, together.codes)
+
+
+def test_intersecting_needs_two_encodings_of_equal_length() -> None:
+    one = encode_groups(["a", "b"])
+    with pytest.raises(InputDataError, match="two or more"):
+        gm.intersect_encodings([one])
+    with pytest.raises(InputDataError, match="different lengths"):
+        gm.intersect_encodings([one, encode_groups(["a", "b", "c"])])

@@ -14,7 +14,7 @@ from govaudit.auditors._bias_config import BiasConfig, Gate
 from govaudit.auditors._bias_findings import grouping_findings
 from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
 from govaudit.exceptions import ColumnError, InputDataError, UndefinedMetricWarning
-from govaudit.metrics import encode_groups
+from govaudit.metrics import encode_groups, intersect_encodings
 
 __all__ = ["BiasAuditor", "BiasConfig", "BiasReport", "Gate"]
 
@@ -94,10 +94,14 @@ class BiasAuditor:
         self._check_labels(subject)
         sensitive = subject.sensitive_features
         assert sensitive is not None
+        groupings = self._groupings(sensitive, config)
+        # each column is read and encoded once; intersections combine the codes
+        single = {c: encode_groups(sensitive, [c]) for _, cols in groupings for c in cols}
         analyses = [
-            analyse_rates(feature, encode_groups(sensitive, columns), subject.y_pred, subject.y_true,
-                          subject.y_score, config)
-            for feature, columns in self._groupings(sensitive, config)
+            analyse_rates(feature, single[cols[0]] if len(cols) == 1
+                          else intersect_encodings([single[c] for c in cols]),
+                          subject.y_pred, subject.y_true, subject.y_score, config)
+            for feature, cols in groupings
         ]
         findings: list[Finding] = []
         for analysis in analyses:

@@ -18,7 +18,7 @@ arithmetic on that tiny table, including a bootstrap that resamples counts inste
 from __future__ import annotations
 
 from ._counts import GroupCounts, as_binary, group_counts
-from ._groups import GroupEncoding, encode_groups
+from ._groups import GroupEncoding, encode_groups, intersect_encodings
 from ._intervals import bootstrap_counts, percentile_interval, wilson_interval
 from ._rates import (
     LABEL_FREE_METRICS,
@@ -41,6 +41,7 @@ __all__ = [
     "encode_groups",
     "group_counts",
     "impact_ratios",
+    "intersect_encodings",
     "percentile_interval",
     "rates_from_counts",
     "two_proportion_test",

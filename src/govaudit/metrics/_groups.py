@@ -16,7 +16,7 @@ import pandas as pd
 
 from govaudit.exceptions import ColumnError, InputDataError
 
-__all__ = ["DEFAULT_FEATURE_NAME", "GroupEncoding", "encode_groups"]
+__all__ = ["DEFAULT_FEATURE_NAME", "GroupEncoding", "encode_groups", "intersect_encodings"]
 
 #: Column name used for a sensitive feature given as a Series without a name, an array or a list.
 DEFAULT_FEATURE_NAME = "sensitive_feature"
@@ -259,28 +259,53 @@ def encode_groups(
         raise InputDataError(_MSG_EMPTY)
     names = tuple(str(c) for c in frame.columns)
 
-    codes, labels = _encode_column(frame.iloc[:, 0], names[0], unknown_label, max_levels)
-    if len(names) == 1:
-        return GroupEncoding(codes=codes, labels=tuple(labels), columns=names)
-
-    # Intersection: fold columns in one at a time (codes * k_next + next_codes), re-compacting
-    # after each step so the number of possible combinations never exceeds n * max_levels.
-    # Each step works in place on arrays this function owns, to keep peak memory low.
-    label_parts: list[tuple[str, ...]] = [(lab,) for lab in labels]
-    for j in range(1, len(names)):
-        next_codes, next_labels = _encode_column(
-            frame.iloc[:, j], names[j], unknown_label, max_levels
+    encodings = [
+        GroupEncoding(codes=codes, labels=tuple(labels), columns=(name,))
+        for name, (codes, labels) in (
+            (name, _encode_column(frame.iloc[:, j], name, unknown_label, max_levels))
+            for j, name in enumerate(names)
         )
-        k_next = len(next_labels)
+    ]
+    return encodings[0] if len(encodings) == 1 else intersect_encodings(encodings)
+
+
+def intersect_encodings(encodings: Sequence[GroupEncoding]) -> GroupEncoding:
+    """Combine already-encoded features into their intersection, without re-reading any column.
+
+    Parameters
+    ----------
+    encodings : sequence of GroupEncoding
+        Two or more encodings of the same rows (e.g. from :func:`encode_groups` on one column each).
+
+    Returns
+    -------
+    GroupEncoding
+        The same result as ``encode_groups`` on all their columns together: only the combinations
+        present, ordered lexicographically by the per-feature order, labels joined by ``" & "``.
+
+    Raises
+    ------
+    InputDataError
+        Fewer than two encodings, or encodings of different lengths.
+    """
+    if len(encodings) < 2:
+        raise InputDataError("an intersection needs two or more encoded features")
+    lengths = {e.codes.size for e in encodings}
+    if len(lengths) != 1:
+        raise InputDataError(f"encodings to intersect have different lengths: {sorted(lengths)}")
+    # Fold features in one at a time (codes * k_next + next_codes), re-compacting after each step
+    # so the number of possible combinations never exceeds n * max_levels; work in place.
+    first = encodings[0]
+    codes = first.codes.astype(np.int64, copy=True)
+    label_parts: list[tuple[str, ...]] = [(lab,) for lab in first.labels]
+    for nxt in encodings[1:]:
+        k_next = nxt.n_groups
         codes *= k_next
-        codes += next_codes
-        del next_codes
+        codes += nxt.codes
         codes, present = _compact(codes, len(label_parts) * k_next)
-        label_parts = [
-            label_parts[int(p) // k_next] + (next_labels[int(p) % k_next],) for p in present
-        ]
+        label_parts = [label_parts[int(p) // k_next] + (nxt.labels[int(p) % k_next],) for p in present]
     return GroupEncoding(
         codes=codes,
         labels=tuple(LABEL_SEPARATOR.join(parts) for parts in label_parts),
-        columns=names,
+        columns=tuple(c for e in encodings for c in e.columns),
     )
