@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import jsonschema
+import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
@@ -72,3 +73,24 @@ def test_auditor_config_lands_in_the_record(model, applications):
     [info] = record.auditors
     assert info.name == "bias" and info.package == "govaudit"
     assert info.config["min_group_size"] == 50
+
+
+def test_recorded_scores_with_a_threshold_become_decisions(applications, tmp_path):
+    scores = applications["income"].rank(pct=True).to_numpy()
+    record = govaudit.audit(y_score=scores, threshold=0.5, sensitive_features=applications["channel"],
+                            auditors={"bias": {"n_resamples": 0}})
+    [metrics] = [f for f in record.findings if f.check == "bias.group_metrics"]
+    got = {g["group"]: g["selection_rate"] for g in metrics.evidence["groups"]}
+    expected_rates = pd.Series((scores >= 0.5).astype(int)).groupby(applications["channel"].to_numpy()).mean()
+    for channel, expected in expected_rates.items():
+        assert got[channel] == pytest.approx(expected)
+    # the same from a spec, with no model: [data] score + threshold
+    frame = applications.assign(score=scores)
+    frame.to_csv(tmp_path / "log.csv", index=False)
+    (tmp_path / "audit.toml").write_text(
+        '[audit]\nname = "log"\n[data]\npath = "log.csv"\nscore = "score"\nthreshold = 0.5\n'
+        'sensitive_features = ["channel"]\n[auditors.bias]\nn_resamples = 0\n'
+    )
+    from_spec = govaudit.run_plan(govaudit.load_spec(tmp_path / "audit.toml"))
+    [metrics] = [f for f in from_spec.findings if f.check == "bias.group_metrics"]
+    assert {g["group"]: g["selection_rate"] for g in metrics.evidence["groups"]} == pytest.approx(got)

@@ -102,7 +102,8 @@ def audit(
     favourable_label : default 1
         The label/decision value that is the favourable outcome (e.g. benefit granted).
     threshold : float, optional
-        Decide favourably when the favourable-class probability is at least this.
+        Decide favourably when the favourable-class probability (or, without a model, the score
+        ``y_score``) is at least this.
     auditors : mapping or list, optional
         Auditor name -> settings (default: ``{"bias": {}}``).
     name, description : str
@@ -162,7 +163,7 @@ def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None) -> Aud
         model=model, data=table, label=spec.data.label, sensitive_features=list(spec.data.sensitive_features),
         features=spec.data.features, prediction=spec.data.prediction, score=spec.data.score,
         favourable_label=spec.data.favourable_label,
-        threshold=spec.model.threshold if spec.model is not None else None, name=spec.audit.name,
+        threshold=spec.model.threshold if spec.model is not None else spec.data.threshold, name=spec.audit.name,
     )
     chosen = _instantiate(plan.auditor_configs, registry)
     findings = run_auditors(subject, [(a, c) for a, c, _ in chosen])

@@ -79,6 +79,10 @@ class DataSpec(_Section):
         default=None, description="Column holding recorded decisions, when there is no model."
     )
     score: str | None = Field(default=None, description="Column holding recorded scores (optional).")
+    threshold: float | None = Field(
+        default=None,
+        description="With recorded scores and no decisions: decide favourably when score >= threshold.",
+    )
 
 
 class OutputSpec(_Section):

@@ -113,9 +113,10 @@ def build_subject(
 ) -> AuditSubject:
     """Validate inputs and assemble the :class:`AuditSubject` auditors read.
 
-    Decisions come, in order of preference, from ``y_pred``, the ``prediction`` column, or the model
-    (``predict``, or ``predict_proba >= threshold`` when a threshold is given). Labels and decisions
-    are coded 1 for the favourable outcome (``favourable_label``).
+    Decisions come, in order of preference, from ``y_pred``, the ``prediction`` column, the model
+    (``predict``, or ``predict_proba >= threshold`` when a threshold is given), or recorded scores
+    (``score >= threshold``). Labels and decisions are coded 1 for the favourable outcome
+    (``favourable_label``); higher scores are more favourable.
 
     Raises
     ------
@@ -170,8 +171,11 @@ def build_subject(
 
     if y_pred is None and y_score is None:
         raise InputDataError(_MSG_NOTHING_TO_AUDIT)
-    y_pred_arr = as_binary(y_pred, pred_name, positive=pred_positive) if y_pred is not None else None
     y_score_arr = _scores(y_score, f"column {score!r}" if score else "y_score") if y_score is not None else None
+    if y_pred is None and y_score_arr is not None and threshold is not None:
+        # recorded scores with a decision threshold: the decision is score >= threshold
+        y_pred, pred_name, pred_positive = (y_score_arr >= threshold).astype(np.int8), "scores", None
+    y_pred_arr = as_binary(y_pred, pred_name, positive=pred_positive) if y_pred is not None else None
 
     lengths = {
         "y_true": y_true_arr,

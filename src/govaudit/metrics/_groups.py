@@ -213,7 +213,8 @@ def _compact(combined: np.ndarray, n_possible: int) -> tuple[np.ndarray, np.ndar
         present = np.flatnonzero(np.bincount(combined, minlength=n_possible))
         remap = np.zeros(n_possible, dtype=np.int64)
         remap[present] = np.arange(present.size, dtype=np.int64)
-        return np.take(remap, combined, out=combined), present  # in place
+        # In place; mode="clip" (all indices are valid) avoids the copy mode="raise" makes.
+        return np.take(remap, combined, mode="clip", out=combined), present
     present, inverse = np.unique(combined, return_inverse=True)
     return inverse.astype(np.int64, copy=False).reshape(-1), present
 
