@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from govaudit.auditors._bias_config import BiasConfig
+from govaudit.exceptions import InputDataError
 from govaudit.metrics import (
     GroupCounts,
     GroupEncoding,
@@ -99,8 +100,6 @@ def _eligibility(encoding: GroupEncoding, n: np.ndarray, config: BiasConfig) -> 
 def _reference(
     feature: str, labels: tuple[str, ...], rate: np.ndarray, n: np.ndarray, eligible: np.ndarray, config: BiasConfig
 ) -> int | None:
-    from govaudit.exceptions import InputDataError
-
     named = config.reference_groups.get(feature)
     if named is not None:
         if named not in labels:

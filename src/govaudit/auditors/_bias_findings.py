@@ -10,6 +10,7 @@ import numpy as np
 from govaudit.auditors._bias_analysis import GroupingAnalysis, RateAnalysis
 from govaudit.auditors._bias_config import BiasConfig, Gate
 from govaudit.core import Finding, Principle, Severity, Status
+from govaudit.metrics import two_proportion_test
 
 __all__ = ["grouping_findings"]
 
@@ -196,8 +197,6 @@ def _impact_ratio_findings(grouping: GroupingAnalysis, rates: RateAnalysis, chec
 
 
 def _pair_test(rates: RateAnalysis, rate: str, num: tuple[int, ...], den: tuple[int, ...]) -> tuple[Any, tuple[int, int]] | None:
-    from govaudit.metrics import two_proportion_test
-
     counts = rates.counts.counts
     if counts.shape[1] != 4 and rate != "selection_rate":
         return None
