@@ -19,6 +19,7 @@ def test_public_api_is_locked() -> None:
         [
             "LABELLED_METRICS",
             "LABEL_FREE_METRICS",
+            "RATE_CELLS",
             "GroupCounts",
             "GroupEncoding",
             "ProportionTest",
@@ -30,6 +31,7 @@ def test_public_api_is_locked() -> None:
             "impact_ratios",
             "intersect_encodings",
             "percentile_interval",
+            "rate_parts",
             "rates_from_counts",
             "two_proportion_test",
             "wilson_interval",

@@ -14,6 +14,8 @@ import pandas as pd
 from govaudit.auditors._bias_config import BiasConfig
 from govaudit.exceptions import InputDataError
 from govaudit.metrics import (
+    LABEL_FREE_METRICS,
+    LABELLED_METRICS,
     GroupCounts,
     GroupEncoding,
     bootstrap_counts,
@@ -21,6 +23,7 @@ from govaudit.metrics import (
     group_counts,
     impact_ratios,
     percentile_interval,
+    rate_parts,
     rates_from_counts,
     two_proportion_test,
     wilson_interval,
@@ -29,17 +32,6 @@ from govaudit.metrics import (
 __all__ = ["GroupingAnalysis", "RateAnalysis", "analyse_rates", "UNKNOWN"]
 
 UNKNOWN = "unknown"
-
-#: rate -> (numerator columns, denominator columns) in the [TN, FP, FN, TP] counts table
-_RATE_PARTS: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
-    "tpr": ((3,), (2, 3)),
-    "fpr": ((1,), (0, 1)),
-    "fnr": ((2,), (2, 3)),
-    "tnr": ((0,), (0, 1)),
-    "precision": ((3,), (1, 3)),
-    "accuracy": ((0, 3), (0, 1, 2, 3)),
-}
-
 
 @dataclass(frozen=True)
 class RateAnalysis:
@@ -116,14 +108,9 @@ def _reference(
 
 def _wilson_columns(counts: np.ndarray, rates: dict[str, np.ndarray], confidence: float) -> dict[str, np.ndarray]:
     columns: dict[str, np.ndarray] = {}
-    n = counts.sum(axis=1)
-    selected = counts[:, 1] + (counts[:, 3] if counts.shape[1] == 4 else 0)
-    parts = {"selection_rate": (selected, n)}
-    if counts.shape[1] == 4:
-        for name, (num, den) in _RATE_PARTS.items():
-            parts[name] = (counts[:, list(num)].sum(axis=1), counts[:, list(den)].sum(axis=1))
-    for name, (num, den) in parts.items():
-        low, high = wilson_interval(num, den, confidence)
+    metrics = LABELLED_METRICS if counts.shape[1] == 4 else LABEL_FREE_METRICS
+    for name in metrics:
+        low, high = wilson_interval(*rate_parts(counts, name), confidence)
         columns[name] = rates[name]
         columns[f"{name}_low"] = np.asarray(low, dtype=float)
         columns[f"{name}_high"] = np.asarray(high, dtype=float)

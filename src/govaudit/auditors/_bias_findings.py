@@ -10,7 +10,7 @@ import numpy as np
 from govaudit.auditors._bias_analysis import GroupingAnalysis, RateAnalysis
 from govaudit.auditors._bias_config import BiasConfig, Gate
 from govaudit.core import Finding, Principle, Severity, Status
-from govaudit.metrics import two_proportion_test
+from govaudit.metrics import LABELLED_METRICS, rate_parts, two_proportion_test
 
 __all__ = ["grouping_findings"]
 
@@ -21,13 +21,13 @@ _REF_NIST = "NIST AI RMF MEASURE 2.11"
 _REF_LL144 = "NYC LL144 6 RCNY §5-301"
 _REF_FOUR_FIFTHS = "29 CFR 1607.4(D)"
 
-#: disparity gate -> (rate compared, counts columns of numerator, of denominator) for its significance test
-_DISPARITY_TEST: dict[str, tuple[str, tuple[int, ...], tuple[int, ...]]] = {
-    "demographic_parity_difference": ("selection_rate", (1, 3), (0, 1, 2, 3)),
-    "demographic_parity_ratio": ("selection_rate", (1, 3), (0, 1, 2, 3)),
-    "equal_opportunity_difference": ("tpr", (3,), (2, 3)),
-    "equalized_odds_difference": ("tpr", (3,), (2, 3)),
-    "equalized_odds_ratio": ("tpr", (3,), (2, 3)),
+#: disparity gate -> the rate whose extreme groups its significance test compares
+_DISPARITY_TEST: dict[str, str] = {
+    "demographic_parity_difference": "selection_rate",
+    "demographic_parity_ratio": "selection_rate",
+    "equal_opportunity_difference": "tpr",
+    "equalized_odds_difference": "tpr",
+    "equalized_odds_ratio": "tpr",
 }
 _LABELLED = {"equal_opportunity_difference", "equalized_odds_difference", "equalized_odds_ratio"}
 
@@ -60,7 +60,7 @@ def _group_rows(grouping: GroupingAnalysis, rates: RateAnalysis, rate_name: str,
                 config: BiasConfig) -> list[dict]:
     table = rates.table
     labels = grouping.encoding.labels
-    metric_names = [m for m in ("selection_rate", "tpr", "fpr", "fnr", "tnr", "precision", "accuracy") if m in table]
+    metric_names = [m for m in LABELLED_METRICS if m in table]
     rows = []
     for g, label in enumerate(labels):
         row: dict[str, Any] = {"group": label, "count": int(table["count"].iat[g]), "share": float(table["share"].iat[g])}
@@ -123,7 +123,7 @@ def _group_metrics_finding(grouping: GroupingAnalysis, rates: RateAnalysis, rate
     unknown_count = int(sum(rates.counts.n[g] for g in grouping.unknown))
     if unknown_count:
         message = message[:-1] + f"; {unknown_count} people have an unknown {grouping.feature}."
-    metrics = [rate_name] + [m for m in ("tpr", "fpr", "fnr", "tnr", "precision", "accuracy") if m in rates.table]
+    metrics = [rate_name] + [m for m in LABELLED_METRICS[1:] if m in rates.table]
     degraded = bool(grouping.small) or any(r["status"] == "inconclusive" or r["note"] for r in rows
                                            if r["status"] not in ("excluded",))
     return Finding(
@@ -196,14 +196,11 @@ def _impact_ratio_findings(grouping: GroupingAnalysis, rates: RateAnalysis, chec
     return findings
 
 
-def _pair_test(rates: RateAnalysis, rate: str, num: tuple[int, ...], den: tuple[int, ...]) -> tuple[Any, tuple[int, int]] | None:
-    counts = rates.counts.counts
-    if counts.shape[1] != 4 and rate != "selection_rate":
+def _pair_test(rates: RateAnalysis, rate: str) -> tuple[Any, tuple[int, int]] | None:
+    """Test the lowest against the highest eligible group on ``rate``."""
+    if not rates.counts.has_labels and rate != "selection_rate":
         return None
-    if counts.shape[1] == 2:
-        num, den = (1,), (0, 1)
-    x = counts[:, list(num)].sum(axis=1)
-    n = counts[:, list(den)].sum(axis=1)
+    x, n = rate_parts(rates.counts.counts, rate)
     values = np.where(rates.eligible & (n > 0), x / np.maximum(n, 1), np.nan)
     if np.sum(~np.isnan(values)) < 2:
         return None
@@ -223,8 +220,8 @@ def _disparity_finding(grouping: GroupingAnalysis, rates: RateAnalysis, metric: 
             )
         return None
     value, low, high = rates.disparities[metric]
-    rate, num, den = _DISPARITY_TEST[metric]
-    paired = _pair_test(rates, rate, num, den)
+    rate = _DISPARITY_TEST[metric]
+    paired = _pair_test(rates, rate)
     significant = None
     evidence: dict[str, Any] = {"feature": grouping.feature, "ci": _ci(low, high), "confidence": config.confidence}
     groups: tuple[str, ...] = ()

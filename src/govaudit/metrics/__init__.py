@@ -23,8 +23,10 @@ from ._intervals import bootstrap_counts, percentile_interval, wilson_interval
 from ._rates import (
     LABEL_FREE_METRICS,
     LABELLED_METRICS,
+    RATE_CELLS,
     disparities,
     impact_ratios,
+    rate_parts,
     rates_from_counts,
 )
 from ._significance import ProportionTest, two_proportion_test
@@ -32,6 +34,7 @@ from ._significance import ProportionTest, two_proportion_test
 __all__ = [
     "LABELLED_METRICS",
     "LABEL_FREE_METRICS",
+    "RATE_CELLS",
     "GroupCounts",
     "GroupEncoding",
     "ProportionTest",
@@ -43,6 +46,7 @@ __all__ = [
     "impact_ratios",
     "intersect_encodings",
     "percentile_interval",
+    "rate_parts",
     "rates_from_counts",
     "two_proportion_test",
     "wilson_interval",

@@ -17,8 +17,10 @@ from govaudit.exceptions import InputDataError
 __all__ = [
     "LABELLED_METRICS",
     "LABEL_FREE_METRICS",
+    "RATE_CELLS",
     "disparities",
     "impact_ratios",
+    "rate_parts",
     "rates_from_counts",
 ]
 
@@ -52,6 +54,42 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return np.where(den == 0, np.nan, out)
 
 
+#: metric -> (numerator cells, denominator cells) of the [TN, FP, FN, TP] counts table.
+RATE_CELLS: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
+    "selection_rate": ((1, 3), (0, 1, 2, 3)),
+    "tpr": ((3,), (2, 3)),
+    "fpr": ((1,), (0, 1)),
+    "fnr": ((2,), (2, 3)),
+    "tnr": ((0,), (0, 1)),
+    "precision": ((3,), (1, 3)),
+    "accuracy": ((0, 3), (0, 1, 2, 3)),
+}
+
+
+def rate_parts(counts: np.ndarray, metric: str) -> tuple[np.ndarray, np.ndarray]:
+    """Numerator and denominator of ``metric`` per group (e.g. for Wilson intervals or tests).
+
+    Parameters
+    ----------
+    counts : numpy.ndarray
+        Shape ``(..., G, 4)`` or, for ``selection_rate`` only, ``(..., G, 2)``.
+    metric : str
+        One of :data:`LABELLED_METRICS`.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Integer arrays of shape ``(..., G)``.
+    """
+    counts = np.asarray(counts)
+    if counts.shape[-1] == 2:
+        if metric != "selection_rate":
+            raise InputDataError(f"{metric} needs observed outcomes (a (G, 4) counts table)")
+        return counts[..., 1], counts.sum(axis=-1)
+    num, den = RATE_CELLS[metric]
+    return counts[..., list(num)].sum(axis=-1), counts[..., list(den)].sum(axis=-1)
+
+
 def rates_from_counts(counts: np.ndarray) -> dict[str, np.ndarray]:
     """Per-group rates from a counts table.
 
@@ -81,17 +119,9 @@ def rates_from_counts(counts: np.ndarray) -> dict[str, np.ndarray]:
         "count": n,
         "share": _ratio(n, n.sum(axis=-1, keepdims=True)),
     }
-    if counts.shape[-1] == 2:
-        out["selection_rate"] = _ratio(counts[..., 1], n)
-        return out
-    tn, fp, fn, tp = (counts[..., k] for k in range(4))
-    out["selection_rate"] = _ratio(fp + tp, n)
-    out["tpr"] = _ratio(tp, tp + fn)
-    out["fpr"] = _ratio(fp, fp + tn)
-    out["fnr"] = _ratio(fn, fn + tp)
-    out["tnr"] = _ratio(tn, tn + fp)
-    out["precision"] = _ratio(tp, tp + fp)
-    out["accuracy"] = _ratio(tp + tn, n)
+    metrics = LABEL_FREE_METRICS if counts.shape[-1] == 2 else LABELLED_METRICS
+    for metric in metrics:
+        out[metric] = _ratio(*rate_parts(counts, metric))
     return out
 
 
