@@ -547,3 +547,13 @@ def test_no_warning_leaks_from_a_clean_bad_input_run(tmp_path: Path, capsys: pyt
         warnings.simplefilter("error")
         line = run_cli_expecting_bad_input(["run", str(spec)], capsys)
     assert "[auditors.bias.gates.impact_ratio]" in line and "exactly one of 'min' or 'max'" in line
+
+
+def test_data_path_that_is_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(govaudit.InputDataError, match=r"is a folder; expected a \.csv or \.parquet file"):
+        govaudit.load_table(tmp_path)
+
+
+def test_label_without_the_favourable_value_says_so() -> None:
+    with pytest.raises(govaudit.InputDataError, match=r"none is 1: set the favourable label to one of them"):
+        govaudit.audit(y_true=["granted", "refused"] * 20, y_pred=[1, 0] * 20, sensitive_features=["a", "b"] * 20)

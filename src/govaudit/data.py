@@ -37,6 +37,8 @@ def load_table(path: str | Path) -> pd.DataFrame:
         The file is missing, of another type, unreadable, or empty.
     """
     path = Path(path)
+    if path.is_dir():
+        raise InputDataError(f"{path}: is a folder; expected a .csv or .parquet file")
     if not path.is_file():
         raise InputDataError(_MSG_MISSING.format(path=path))
     suffix = path.suffix.lower()

@@ -27,6 +27,7 @@ _MSG_NOT_BINARY = (
 _MSG_POSITIVE_MISMATCH = (
     "{name} must hold at most two distinct values, one of them the favourable label "
     "positive={positive!r}; found {n} distinct values: {examples}"
+    "{hint}"
 )
 _MSG_LENGTH_MISMATCH = (
     "inputs have different lengths: {details}; y_pred, y_true and sensitive_features must "
@@ -42,6 +43,13 @@ def _examples(uniques: np.ndarray) -> str:
         repr(u.item() if isinstance(u, np.generic) else u) for u in uniques[:_N_EXAMPLES]
     )
     return f"[{shown}{', ...' if len(uniques) > _N_EXAMPLES else ''}]"
+
+
+def _hint(uniques: np.ndarray, positive: Any) -> str:
+    """Say plainly when the favourable label is simply not among the values."""
+    if len(uniques) == 2 and positive not in list(uniques):
+        return f" (none is {positive!r}: set the favourable label to one of them)"
+    return ""
 
 
 def _distinct(values: pd.Series | np.ndarray) -> np.ndarray:
@@ -124,7 +132,8 @@ def _numeric_to_binary(arr: np.ndarray, name: str, positive: Any) -> np.ndarray:
         uniques = np.unique(arr)  # error path only
         raise InputDataError(
             _MSG_POSITIVE_MISMATCH.format(
-                name=name, positive=positive, n=len(uniques), examples=_examples(uniques)
+                name=name, positive=positive, n=len(uniques), examples=_examples(uniques),
+                hint=_hint(uniques, positive),
             )
         )
     return hit.astype(np.int8)
@@ -157,7 +166,8 @@ def _series_to_binary(series: pd.Series, name: str, positive: Any) -> np.ndarray
         if len(uniques) > 2 or (len(uniques) == 2 and not has_positive):
             raise InputDataError(
                 _MSG_POSITIVE_MISMATCH.format(
-                    name=name, positive=positive, n=len(uniques), examples=_examples(uniques)
+                    name=name, positive=positive, n=len(uniques), examples=_examples(uniques),
+                    hint=_hint(uniques, positive),
                 )
             )
         target = positive
