@@ -3,7 +3,7 @@
 import govaudit
 
 EXPECTED = {
-    "ArtifactIdentity", "AuditPlan", "AuditRecord", "AuditSpec", "AuditSubject", "Auditor", "AuditorError",
+    "ArtifactIdentity", "AuditPlan", "AuditRecord", "AuditSpec", "AuditSubject", "Auditor", "AuditorError", "AuditorResult", "CaseTable",
     "ColumnError", "Finding", "GovauditError", "GovauditWarning", "InputDataError", "LedgerIntegrityError",
     "ModelLoadError", "Principle", "Requirement", "ResponsibleParties", "Severity", "SpecError", "Status",
     "UndefinedMetricWarning", "Verdict", "__version__", "audit", "build_subject", "exit_code", "load_model",

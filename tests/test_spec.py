@@ -81,8 +81,13 @@ def test_auditor_settings_are_validated_with_the_field_named(tmp_path, bias_sect
 
 def test_missing_required_section(tmp_path):
     text = BASE.replace('[data]\npath = "data/eval.parquet"\nsensitive_features = ["sex"]\n', "")
-    with pytest.raises(govaudit.SpecError, match=r"\[data\] Field required"):
+    with pytest.raises(govaudit.SpecError, match=r"nothing to audit: give a \[data\]"):
         govaudit.load_spec(_write(tmp_path, text))
+    with pytest.raises(govaudit.SpecError, match=r"\[model\] needs a \[data\] section"):
+        govaudit.load_spec(_write(tmp_path, text + '[model]\npath = "m.skops"\n'))
+    without_audit = BASE.replace('[audit]\nname = "case_triage"\n', "")
+    with pytest.raises(govaudit.SpecError, match=r"\[audit\] Field required"):
+        govaudit.load_spec(_write(tmp_path, without_audit))
 
 
 def test_nothing_in_a_spec_is_executed(tmp_path, monkeypatch):

@@ -10,7 +10,17 @@ control, checked by plug-in auditors and recorded in accountability records.
 
 from govaudit._version import __version__
 from govaudit.api import audit, run_plan
-from govaudit.core import AuditSubject, Auditor, Finding, Principle, Requirement, Severity, Status
+from govaudit.core import (
+    AuditorResult,
+    AuditSubject,
+    Auditor,
+    CaseTable,
+    Finding,
+    Principle,
+    Requirement,
+    Severity,
+    Status,
+)
 from govaudit.data import load_table
 from govaudit.exceptions import (
     AuditorError,
@@ -44,6 +54,8 @@ __all__ = [
     "AuditSubject",
     "Auditor",
     "AuditorError",
+    "AuditorResult",
+    "CaseTable",
     "ColumnError",
     "Finding",
     "GovauditError",

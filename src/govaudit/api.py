@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from govaudit.data import load_table
-from govaudit.exceptions import SpecError
+from govaudit.core import AuditSubject, CaseTable
+from govaudit.exceptions import ColumnError, InputDataError, SpecError
 from govaudit.models import load_model
 from govaudit.records import ArtifactIdentity, AuditRecord, ResponsibleParties, sha256_bytes, sha256_file
 from govaudit.registry import AuditorRegistry, load_registry
@@ -81,6 +84,9 @@ def audit(
     responsible: ResponsibleParties | Mapping[str, str] | None = None,
     trusted_types: Sequence[str] = (),
     trust_pickle: bool = False,
+    decision_log: pd.DataFrame | str | Path | None = None,
+    manifest: str | Path | None = None,
+    case_ids: Any = None,
     registry: AuditorRegistry | None = None,
 ) -> AuditRecord:
     """Audit a model (or recorded decisions) and return the accountability record.
@@ -114,6 +120,12 @@ def audit(
         Extra types trusted when ``model`` is a ``.skops`` path.
     trust_pickle : bool
         Allow a pickle/joblib ``model`` path (executes code on load).
+    decision_log : DataFrame or path, optional
+        Logged decisions and their human review, for the oversight auditor.
+    manifest : path, optional
+        The data manifest (TOML), for the provenance auditor.
+    case_ids : array-like, optional
+        One identifier per row of ``data``, used to name cases in case-level outputs.
 
     Returns
     -------
@@ -135,38 +147,105 @@ def audit(
         model_id = _file_identity("model", path)
     elif model is not None:
         model_id = _model_identity(model)
-    subject = build_subject(model=model, data=data, label=label, sensitive_features=sensitive_features,
-                            features=features, y_true=y_true, y_pred=y_pred, y_score=y_score,
-                            favourable_label=favourable_label, threshold=threshold, name=name)
+    files: dict[str, Path] = {}
+    if model_id is not None and model_id.path:
+        files["model"] = Path(model_id.path)
+    if data_ids and data_ids[0].path:
+        files["data"] = Path(data_ids[0].path)
+    if data is None and model is None and y_pred is None and y_score is None:
+        subject = AuditSubject(name=name)  # e.g. a decision log or a manifest alone
+    else:
+        subject = build_subject(model=model, data=data, label=label, sensitive_features=sensitive_features,
+                                features=features, y_true=y_true, y_pred=y_pred, y_score=y_score,
+                                favourable_label=favourable_label, threshold=threshold, name=name)
+    if case_ids is not None:
+        case_ids = np.asarray(case_ids)
+        if subject.y_pred is not None and len(case_ids) != len(subject.y_pred):
+            raise InputDataError(f"case_ids has {len(case_ids)} rows but the data has {len(subject.y_pred)}")
+    if isinstance(decision_log, (str, Path)):
+        files["decision_log"] = Path(decision_log)
+        decision_log = load_table(Path(decision_log))
+        data_ids.append(_file_identity("decision_log", files["decision_log"], rows=len(decision_log)))
+    elif isinstance(decision_log, pd.DataFrame):
+        data_ids.append(_frame_identity(decision_log).model_copy(update={"role": "decision_log"}))
+    manifest_path = Path(manifest) if manifest is not None else None
+    if manifest_path is not None:
+        if not manifest_path.is_file():
+            raise InputDataError(f"data manifest not found: {manifest_path}")
+        files["manifest"] = manifest_path
+        data_ids.append(_file_identity("manifest", manifest_path))
+    subject = replace(subject, case_ids=case_ids, decision_log=decision_log, manifest_path=manifest_path,
+                      files=files)
     chosen = _instantiate(auditors, registry)
-    findings = run_auditors(subject, [(a, c) for a, c, _ in chosen])
+    case_tables: list[CaseTable] = []
+    findings = run_auditors(subject, [(a, c) for a, c, _ in chosen], case_tables=case_tables)
     if isinstance(responsible, Mapping):
         responsible = ResponsibleParties(**responsible)
     return build_record(audit_name=name, description=description, findings=findings,
                         auditors=[(a, p) for a, _, p in chosen], model=model_id, data=data_ids,
-                        responsible=responsible)
+                        responsible=responsible, case_tables=case_tables)
+
+
+def _case_ids(table: pd.DataFrame, column: str | None) -> Any:
+    if column is None:
+        return None
+    if column not in table.columns:
+        raise ColumnError(f"column {column!r} ([data] case_id) not found in the data")
+    ids = table[column]
+    if ids.isna().any() or ids.duplicated().any():
+        raise InputDataError(f"column {column!r} ([data] case_id) must identify each row: "
+                             "it has missing or repeated values")
+    return ids.to_numpy()
 
 
 def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None) -> AuditRecord:
-    """Run a validated spec: load its model and data, run its auditors, return the record."""
+    """Run a validated spec: load its model, data, decision log and manifest, run its auditors, return the record.
+
+    Case-level tables the auditors produce travel with the returned record (``record.case_tables``)
+    but are never part of its JSON.
+    """
     registry = registry or load_registry()
     spec = plan.spec
+    files: dict[str, Path] = {}
+    identities: list[ArtifactIdentity] = []
     model = model_id = None
     if spec.model is not None:
-        path = plan.resolve(spec.model.path)
+        files["model"] = path = plan.resolve(spec.model.path)
         model = load_model(path, trusted_types=spec.model.trusted_types, trust_pickle=spec.model.trust_pickle)
         model_id = _file_identity("model", path, name=spec.model.name, version=spec.model.version)
-    data_path = plan.resolve(spec.data.path)
-    table = load_table(data_path)
-    data_id = _file_identity("data", data_path, rows=len(table))
-    subject = build_subject(
-        model=model, data=table, label=spec.data.label, sensitive_features=list(spec.data.sensitive_features),
-        features=spec.data.features, prediction=spec.data.prediction, score=spec.data.score,
-        favourable_label=spec.data.favourable_label,
-        threshold=spec.model.threshold if spec.model is not None else spec.data.threshold, name=spec.audit.name,
-    )
+    if spec.data is not None:
+        files["data"] = data_path = plan.resolve(spec.data.path)
+        table = load_table(data_path)
+        identities.append(_file_identity("data", data_path, rows=len(table)))
+        subject = build_subject(
+            model=model, data=table, label=spec.data.label,
+            sensitive_features=list(spec.data.sensitive_features),
+            features=spec.data.features, prediction=spec.data.prediction, score=spec.data.score,
+            favourable_label=spec.data.favourable_label,
+            threshold=spec.model.threshold if spec.model is not None else spec.data.threshold,
+            name=spec.audit.name,
+        )
+        subject = replace(subject, case_ids=_case_ids(table, spec.data.case_id))
+        if spec.data.training is not None:
+            files["training_data"] = training = plan.resolve(spec.data.training)
+            identities.append(_file_identity("training_data", training))
+    else:
+        subject = AuditSubject(name=spec.audit.name)
+    decision_log = None
+    if spec.decision_log is not None:
+        files["decision_log"] = log_path = plan.resolve(spec.decision_log.path)
+        decision_log = load_table(log_path)
+        identities.append(_file_identity("decision_log", log_path, rows=len(decision_log)))
+    manifest_path = None
+    if spec.manifest is not None:
+        files["manifest"] = manifest_path = plan.resolve(spec.manifest.path)
+        if not manifest_path.is_file():
+            raise InputDataError(f"data manifest not found: {manifest_path}")
+        identities.append(_file_identity("manifest", manifest_path))
+    subject = replace(subject, decision_log=decision_log, manifest_path=manifest_path, files=files)
     chosen = _instantiate(plan.auditor_configs, registry)
-    findings = run_auditors(subject, [(a, c) for a, c, _ in chosen])
+    case_tables: list[CaseTable] = []
+    findings = run_auditors(subject, [(a, c) for a, c, _ in chosen], case_tables=case_tables)
     return build_record(audit_name=spec.audit.name, description=spec.audit.description, findings=findings,
                         auditors=[(a, p) for a, _, p in chosen], spec_sha256=plan.spec_sha256, model=model_id,
-                        data=[data_id], responsible=spec.responsible)
+                        data=identities, responsible=spec.responsible, case_tables=case_tables)

@@ -63,7 +63,7 @@ def run(
     plan = load_spec(spec)
     record = run_plan(plan)
     out_dir = out if out is not None else plan.output_dir
-    written = write_reports(record, out_dir, junit=junit)
+    written = write_reports(record, out_dir, junit=junit, case_files=plan.spec.output.case_files)
     if json_out:
         typer.echo(render_json(record))
     elif not quiet:

@@ -10,6 +10,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
@@ -19,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 __all__ = [
     "AuditSubject",
     "Auditor",
+    "AuditorResult",
+    "CaseTable",
     "Finding",
     "Principle",
     "Requirement",
@@ -66,6 +69,8 @@ class Requirement(str, Enum):
     Y_PRED = "y_pred"
     Y_SCORE = "y_score"
     SENSITIVE_FEATURES = "sensitive_features"
+    DECISION_LOG = "decision_log"
+    MANIFEST = "manifest"
 
 
 def _json_safe(value: Any) -> Any:
@@ -155,6 +160,40 @@ class Finding(BaseModel):
 
 
 @dataclass(frozen=True)
+class CaseTable:
+    """Case-level output of an auditor (one row per case or violation), kept out of every record.
+
+    Examples: the reason codes of each adverse decision, the case ids of unreviewed cases. It is
+    individual-level, so it is written beside the report (as ``<name>.parquet``) only when the spec
+    asks for it (``[output] case_files = true``); findings refer to it by name and row count.
+
+    Attributes
+    ----------
+    name : str
+        File stem, e.g. ``"reason_codes"``.
+    table : pandas.DataFrame
+        The rows.
+    description : str
+        One sentence saying what a row is.
+    """
+
+    name: str
+    table: pd.DataFrame
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class AuditorResult:
+    """What an auditor's ``run`` may return instead of a plain list of findings.
+
+    Use it when the auditor also produces :class:`CaseTable` outputs.
+    """
+
+    findings: tuple[Finding, ...]
+    case_tables: tuple[CaseTable, ...] = ()
+
+
+@dataclass(frozen=True)
 class AuditSubject:
     """What is audited: a model, its evaluation data, and/or its decisions.
 
@@ -177,6 +216,16 @@ class AuditSubject:
         One column per sensitive feature, missing values kept as missing.
     name : str
         Name of the system audited.
+    case_ids : numpy.ndarray or None
+        One identifier per row of the evaluation data (from ``[data] case_id``), so that case-level
+        outputs can name the case; never copied into a record.
+    decision_log : pandas.DataFrame or None
+        Logged decisions and their human review (see the oversight auditor for its columns).
+    manifest_path : Path or None
+        The data manifest declaring every source (see the provenance auditor).
+    files : dict of str to Path
+        Every file the audit reads, by role (``"model"``, ``"data"``, ``"training_data"``,
+        ``"decision_log"``, ``"manifest"``), so that provenance can check each was declared.
     """
 
     model: Any = None
@@ -187,6 +236,10 @@ class AuditSubject:
     sensitive_features: pd.DataFrame | None = None
     name: str = "unnamed"
     metadata: dict[str, Any] = field(default_factory=dict)
+    case_ids: np.ndarray | None = None
+    decision_log: pd.DataFrame | None = None
+    manifest_path: Path | None = None
+    files: dict[str, Path] = field(default_factory=dict)
 
     def available(self) -> frozenset[Requirement]:
         """The requirements this subject can satisfy."""
@@ -198,6 +251,8 @@ class AuditSubject:
             Requirement.Y_SCORE: self.y_score is not None,
             Requirement.SENSITIVE_FEATURES: self.sensitive_features is not None
             and self.sensitive_features.shape[1] > 0,
+            Requirement.DECISION_LOG: self.decision_log is not None,
+            Requirement.MANIFEST: self.manifest_path is not None,
         }
         return frozenset(r for r, ok in have.items() if ok)
 
@@ -221,8 +276,8 @@ class Auditor(Protocol):
     requires: ClassVar[frozenset[str]]
     Config: ClassVar[type[BaseModel]]
 
-    def run(self, subject: AuditSubject, config: BaseModel | None = None) -> list[Finding]:
-        """Audit ``subject`` and return findings."""
+    def run(self, subject: AuditSubject, config: BaseModel | None = None) -> list[Finding] | AuditorResult:
+        """Audit ``subject`` and return findings (with case-level tables, an :class:`AuditorResult`)."""
         ...
 
     def get_params(self) -> dict[str, Any]:

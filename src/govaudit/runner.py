@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from govaudit._version import __version__
-from govaudit.core import AuditSubject, Auditor, Finding, Severity, Status
+from govaudit.core import AuditorResult, AuditSubject, Auditor, CaseTable, Finding, Severity, Status
 from govaudit.exceptions import InputDataError, SpecError
 from govaudit.records import (
     ArtifactIdentity,
@@ -25,7 +25,7 @@ from govaudit.records import (
     verdict_of,
 )
 
-__all__ = ["build_record", "run_auditor", "run_auditors"]
+__all__ = ["build_record", "run_auditor", "run_auditor_detailed", "run_auditors"]
 
 
 def _error(auditor: str, check: str, message: str, evidence: dict[str, Any] | None = None) -> Finding:
@@ -33,32 +33,57 @@ def _error(auditor: str, check: str, message: str, evidence: dict[str, Any] | No
                    message=message, evidence=evidence or {})
 
 
-def run_auditor(auditor: Auditor, subject: AuditSubject, config: BaseModel | None = None) -> list[Finding]:
-    """Run one auditor; missing requirements give a ``skipped`` finding, a crash an ``error`` finding."""
+def run_auditor_detailed(
+    auditor: Auditor, subject: AuditSubject, config: BaseModel | None = None
+) -> AuditorResult:
+    """Run one auditor and keep its case-level tables; see :func:`run_auditor`."""
     name = getattr(auditor, "name", type(auditor).__name__)
     missing = subject.missing(frozenset(getattr(auditor, "requires", ())))
     if missing:
-        return [Finding(auditor=name, check=f"{name}.requirements", status=Status.SKIPPED, severity=Severity.INFO,
-                        evidence={"missing": missing},
-                        message=f"The {name} auditor was skipped: the audit has no {', '.join(missing)}.")]
+        return AuditorResult((Finding(
+            auditor=name, check=f"{name}.requirements", status=Status.SKIPPED, severity=Severity.INFO,
+            evidence={"missing": missing},
+            message=f"The {name} auditor was skipped: the audit has no {', '.join(missing)}."),))
     try:
-        findings = auditor.run(subject, config)
+        result = auditor.run(subject, config)
     except (InputDataError, SpecError):
         raise
     except Exception as exc:  # a plug-in may raise anything; record it instead of dying
-        return [_error(name, f"{name}.run", f"The {name} auditor crashed: {type(exc).__name__}: {exc}",
-                       {"exception": type(exc).__name__})]
-    if not isinstance(findings, (list, tuple)) or not all(isinstance(f, Finding) for f in findings):
-        return [_error(name, f"{name}.contract",
-                       f"The {name} auditor returned {type(findings).__name__}, not a list of findings.")]
-    return list(findings)
+        return AuditorResult((_error(name, f"{name}.run", f"The {name} auditor crashed: {type(exc).__name__}: {exc}",
+                                     {"exception": type(exc).__name__}),))
+    tables: tuple[CaseTable, ...] = ()
+    if isinstance(result, AuditorResult):
+        result, tables = result.findings, tuple(result.case_tables)
+    if not isinstance(result, (list, tuple)) or not all(isinstance(f, Finding) for f in result):
+        return AuditorResult((_error(name, f"{name}.contract",
+                                     f"The {name} auditor returned {type(result).__name__}, not a list of findings."),))
+    if not all(isinstance(t, CaseTable) for t in tables):
+        return AuditorResult((_error(name, f"{name}.contract",
+                                     f"The {name} auditor returned case tables that are not CaseTable objects."),))
+    return AuditorResult(tuple(result), tables)
 
 
-def run_auditors(subject: AuditSubject, auditors: Sequence[tuple[Auditor, BaseModel | None]]) -> list[Finding]:
-    """Run each auditor in turn and concatenate their findings."""
+def run_auditor(auditor: Auditor, subject: AuditSubject, config: BaseModel | None = None) -> list[Finding]:
+    """Run one auditor; missing requirements give a ``skipped`` finding, a crash an ``error`` finding."""
+    return list(run_auditor_detailed(auditor, subject, config).findings)
+
+
+def run_auditors(
+    subject: AuditSubject,
+    auditors: Sequence[tuple[Auditor, BaseModel | None]],
+    *,
+    case_tables: list[CaseTable] | None = None,
+) -> list[Finding]:
+    """Run each auditor in turn and concatenate their findings.
+
+    Case-level tables the auditors return are appended to ``case_tables`` when it is given.
+    """
     findings: list[Finding] = []
     for auditor, config in auditors:
-        findings.extend(run_auditor(auditor, subject, config))
+        result = run_auditor_detailed(auditor, subject, config)
+        findings.extend(result.findings)
+        if case_tables is not None:
+            case_tables.extend(result.case_tables)
     return findings
 
 
@@ -72,6 +97,7 @@ def build_record(
     model: ArtifactIdentity | None = None,
     data: Sequence[ArtifactIdentity] = (),
     responsible: ResponsibleParties | None = None,
+    case_tables: Sequence[CaseTable] = (),
 ) -> AuditRecord:
     """Assemble the :class:`AuditRecord` of a run.
 
@@ -79,6 +105,9 @@ def build_record(
     ----------
     auditors : sequence of (auditor, package)
         The auditors that ran and the package that supplied each.
+    case_tables : sequence of CaseTable
+        Case-level outputs; attached to the record object (``record.case_tables``) but never
+        serialised with it.
     """
     principles, references = coverage(tuple(findings))
     infos = []
@@ -88,7 +117,7 @@ def build_record(
         except (AttributeError, ValidationError):
             params = {}
         infos.append(AuditorInfo(name=auditor.name, version=str(auditor.version), package=package, config=params))
-    return AuditRecord(
+    record = AuditRecord(
         audit_name=audit_name,
         description=description,
         govaudit_version=__version__,
@@ -103,3 +132,5 @@ def build_record(
         principles=principles,
         references=references,
     )
+    record.attach_case_tables(case_tables)
+    return record

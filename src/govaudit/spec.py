@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from govaudit.exceptions import AuditorError, SpecError
 from govaudit.records import ResponsibleParties
@@ -24,7 +24,16 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["AuditPlan", "AuditSpec", "DataSpec", "ModelSpec", "load_spec", "format_validation_error"]
+__all__ = [
+    "AuditPlan",
+    "AuditSpec",
+    "DataSpec",
+    "DecisionLogSpec",
+    "ManifestSpec",
+    "ModelSpec",
+    "format_validation_error",
+    "load_spec",
+]
 
 _MSG_NOT_FOUND = "spec file not found: {path}"
 _MSG_BAD_TOML = "{path}: not valid TOML: {error}"
@@ -83,12 +92,35 @@ class DataSpec(_Section):
         default=None,
         description="With recorded scores and no decisions: decide favourably when score >= threshold.",
     )
+    case_id: str | None = Field(
+        default=None, description="Column identifying each case, used to name cases in case-level files."
+    )
+    training: Path | None = Field(
+        default=None, description="The training table (CSV or Parquet), for provenance checks such as leakage."
+    )
+
+
+class DecisionLogSpec(_Section):
+    """``[decision_log]``: logged decisions and their human review, audited by the oversight auditor."""
+
+    path: Path
+
+
+class ManifestSpec(_Section):
+    """``[manifest]``: the data manifest declaring every source, checked by the provenance auditor."""
+
+    path: Path
 
 
 class OutputSpec(_Section):
     """``[output]``: where reports go."""
 
     dir: Path | None = None
+    case_files: bool = Field(
+        default=False,
+        description="Write case-level outputs (reason codes, case ids of violations) beside the report; "
+        "they are individual-level data, so this is off unless the spec asks for it.",
+    )
 
 
 class AuditSpec(_Section):
@@ -97,9 +129,19 @@ class AuditSpec(_Section):
     audit: AuditSection
     responsible: ResponsibleParties = Field(default_factory=ResponsibleParties)
     model: ModelSpec | None = None
-    data: DataSpec
+    data: DataSpec | None = None
+    decision_log: DecisionLogSpec | None = None
+    manifest: ManifestSpec | None = None
     output: OutputSpec = Field(default_factory=OutputSpec)
     auditors: dict[str, dict[str, Any]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _something_to_audit(self) -> "AuditSpec":
+        if self.model is not None and self.data is None:
+            raise ValueError("[model] needs a [data] section with the table to run it on")
+        if self.data is None and self.decision_log is None and self.manifest is None:
+            raise ValueError("nothing to audit: give a [data], [decision_log] or [manifest] section")
+        return self
 
 
 @dataclass(frozen=True)
@@ -141,10 +183,15 @@ class AuditPlan:
 def format_validation_error(error: ValidationError, source: str, *, prefix: tuple[str, ...] = ()) -> str:
     """One line naming the first invalid field (under ``prefix``), what was wrong, and the value found."""
     first = error.errors()[0]
-    loc = ".".join(str(part) for part in (*prefix, *first["loc"])) or "(top level)"
+    loc = ".".join(str(part) for part in (*prefix, *first["loc"]))
     msg = first["msg"]
     if first["type"] == "extra_forbidden":
         msg = "unknown key (check the spelling; see the documented spec keys)"
+    elif first["type"] == "value_error":
+        msg = msg.removeprefix("Value error, ")
+    if not loc:  # a rule across sections: the message names them
+        more = len(error.errors()) - 1
+        return f"{source}: {msg}" + (f"; and {more} more problem{'s' if more > 1 else ''}" if more else "")
     got = ""
     if "input" in first and first["type"] not in ("missing", "extra_forbidden"):
         shown = repr(first["input"])

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 from enum import Enum
+from collections.abc import Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from govaudit.core import Finding, Principle, Status
 
@@ -114,6 +115,17 @@ class AuditRecord(_Frozen):
     references: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description="For each legal reference, the checks that give evidence for it."
     )
+
+    _case_tables: tuple[Any, ...] = PrivateAttr(default=())
+
+    @property
+    def case_tables(self) -> tuple[Any, ...]:
+        """Case-level tables (:class:`govaudit.core.CaseTable`) from this run; never serialised."""
+        return self._case_tables
+
+    def attach_case_tables(self, tables: Sequence[Any]) -> None:
+        """Keep the run's case-level tables with the record object (in memory only)."""
+        self._case_tables = tuple(tables)
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Serialise to JSON (the published schema's format)."""
