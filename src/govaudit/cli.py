@@ -95,20 +95,24 @@ def list_auditors() -> None:
         console.print(f"{entry.name} ({entry.package}) failed to load: {entry.error}", markup=False)
 
 
+#: Published JSON Schemas: name -> "module:function returning the schema document".
+SCHEMAS: dict[str, str] = {
+    "record": "govaudit.records:record_json_schema",
+    "spec": "govaudit.spec:spec_json_schema",
+}
+
+
 @app.command()
 def schema(
-    kind: Annotated[str, typer.Argument(help="Which schema: 'record' or 'spec'.")] = "record",
+    kind: Annotated[str, typer.Argument(help="Which schema: " + ", ".join(SCHEMAS) + ".")] = "record",
 ) -> None:
-    """Print a JSON Schema: the accountability record ('record') or the audit spec ('spec')."""
-    from govaudit.records import record_json_schema
-    from govaudit.spec import AuditSpec
+    """Print a JSON Schema: the accountability record, the audit spec, and the other documented formats."""
+    import importlib
 
-    if kind == "record":
-        document = record_json_schema()
-    elif kind == "spec":
-        document = AuditSpec.model_json_schema()
-    else:
-        raise InputDataError(f"unknown schema {kind!r}; expected 'record' or 'spec'")
+    if kind not in SCHEMAS:
+        raise InputDataError(f"unknown schema {kind!r}; expected one of: {', '.join(SCHEMAS)}")
+    module, function = SCHEMAS[kind].split(":")
+    document = getattr(importlib.import_module(module), function)()
     typer.echo(json.dumps(document, indent=2))
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "ModelSpec",
     "format_validation_error",
     "load_spec",
+    "spec_json_schema",
 ]
 
 _MSG_NOT_FOUND = "spec file not found: {path}"
@@ -178,6 +179,11 @@ class AuditPlan:
         if self.spec.output.dir is not None:
             return self.resolve(self.spec.output.dir)
         return self.base_dir.parent / "reports" / self.spec.audit.name
+
+
+def spec_json_schema() -> dict[str, Any]:
+    """The audit spec's JSON Schema (auditor sections are validated by each auditor's own ``Config``)."""
+    return AuditSpec.model_json_schema()
 
 
 def format_validation_error(error: ValidationError, source: str, *, prefix: tuple[str, ...] = ()) -> str:
