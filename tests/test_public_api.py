@@ -5,9 +5,12 @@ import govaudit
 EXPECTED = {
     "ArtifactIdentity", "AuditPlan", "AuditRecord", "AuditSpec", "AuditSubject", "Auditor", "AuditorError", "AuditorResult", "CaseTable",
     "ColumnError", "Finding", "GovauditError", "GovauditWarning", "InputDataError", "LedgerIntegrityError",
-    "ModelLoadError", "Principle", "Requirement", "ResponsibleParties", "Severity", "SpecError", "Status",
+    "ModelLoadError", "OversightAuditor", "OversightGuard", "OversightPolicy", "Principle", "Requirement", "ResponsibleParties", "Severity", "SpecError", "Status",
     "UndefinedMetricWarning", "Verdict", "__version__", "audit", "build_subject", "exit_code", "load_model",
     "load_registry", "load_spec", "load_table", "record_json_schema", "run_plan",
+    "ExplainabilityAuditor",
+    "DataManifest", "ProvenanceAuditor", "load_manifest",
+    "Ledger",
 }
 
 

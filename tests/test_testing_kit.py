@@ -6,7 +6,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 
 from govaudit.auditors import BiasAuditor
-from govaudit.core import Finding, Status
+from govaudit.core import AuditorResult, CaseTable, Finding, Status
 from govaudit.testing import check_auditor, example_subject
 
 
@@ -40,6 +40,24 @@ def test_a_minimal_auditor_conforms():
     check_auditor(_Good)
 
 
+class _WithCaseTable(_Good):
+    def run(self, subject, config=None):
+        import pandas as pd
+
+        findings = super().run(subject, config)
+        table = CaseTable("rows", pd.DataFrame({"row": range(len(subject.y_pred))}), "One row per case.")
+        return AuditorResult(tuple(findings), (table,))
+
+
+def test_an_auditor_returning_case_tables_conforms():
+    check_auditor(_WithCaseTable)
+
+
+class _BadCaseTable(_Good):
+    def run(self, subject, config=None):
+        return AuditorResult(tuple(super().run(subject, config)), ("not a table",))
+
+
 class _WrongPrefix(_Good):
     def run(self, subject, config=None):
         return [Finding(auditor="good", check="other.rows", status=Status.PASS, message="x")]
@@ -68,6 +86,7 @@ class _Random(_Good):
         (_Loose, "forbid unknown keys"),
         (_UnknownRequirement, "unknown inputs"),
         (_Random, "deterministic"),
+        (_BadCaseTable, "not a CaseTable"),
     ],
 )
 def test_broken_auditors_are_named(cls, rule):

@@ -10,6 +10,9 @@ control, checked by plug-in auditors and recorded in accountability records.
 
 from govaudit._version import __version__
 from govaudit.api import audit, run_plan
+from govaudit.auditors.oversight import OversightAuditor
+from govaudit.auditors.explainability import ExplainabilityAuditor
+from govaudit.auditors.provenance import ProvenanceAuditor
 from govaudit.core import (
     AuditorResult,
     AuditSubject,
@@ -35,9 +38,12 @@ from govaudit.exceptions import (
 )
 from govaudit.gate import exit_code
 from govaudit.models import load_model
+from govaudit.oversight import OversightGuard, OversightPolicy
+from govaudit.provenance import DataManifest, load_manifest
 from govaudit.records import (
     ArtifactIdentity,
     AuditRecord,
+    Ledger,
     ResponsibleParties,
     Verdict,
     record_json_schema,
@@ -57,13 +63,20 @@ __all__ = [
     "AuditorResult",
     "CaseTable",
     "ColumnError",
+    "DataManifest",
+    "ExplainabilityAuditor",
     "Finding",
     "GovauditError",
     "GovauditWarning",
     "InputDataError",
+    "Ledger",
     "LedgerIntegrityError",
     "ModelLoadError",
+    "OversightAuditor",
+    "OversightGuard",
+    "OversightPolicy",
     "Principle",
+    "ProvenanceAuditor",
     "Requirement",
     "ResponsibleParties",
     "Severity",
@@ -76,6 +89,7 @@ __all__ = [
     "build_subject",
     "exit_code",
     "load_model",
+    "load_manifest",
     "load_registry",
     "load_spec",
     "load_table",

@@ -14,8 +14,9 @@ from pydantic import BaseModel, ValidationError
 from govaudit.data import load_table
 from govaudit.core import AuditSubject, CaseTable
 from govaudit.exceptions import ColumnError, InputDataError, SpecError
-from govaudit.models import load_model
+from govaudit.models import model_identity, open_model, open_spec_model
 from govaudit.records import ArtifactIdentity, AuditRecord, ResponsibleParties, sha256_bytes, sha256_file
+from govaudit.profiles._coverage import coverage_for_plan
 from govaudit.registry import AuditorRegistry, load_registry
 from govaudit.runner import build_record, run_auditors
 from govaudit.spec import AuditPlan, format_validation_error
@@ -34,17 +35,6 @@ def _frame_identity(frame: pd.DataFrame) -> ArtifactIdentity:
     rows = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes()
     header = "|".join(f"{c}:{t}" for c, t in frame.dtypes.astype(str).items()).encode()
     return ArtifactIdentity(role="data", name="in-memory table", sha256=sha256_bytes(header + rows), rows=len(frame))
-
-
-def _model_identity(model: Any) -> ArtifactIdentity | None:
-    try:
-        import skops.io as sio
-
-        blob = sio.dumps(model)
-    except Exception:  # not every model is serialisable by skops; identity is then unknown
-        return None
-    return ArtifactIdentity(role="model", name=type(model).__name__, sha256=sha256_bytes(blob),
-                            size_bytes=len(blob))
 
 
 def _instantiate(
@@ -141,12 +131,13 @@ def audit(
         data_ids.append(_file_identity("data", path, rows=len(data)))
     elif isinstance(data, pd.DataFrame):
         data_ids.append(_frame_identity(data))
+    table = data if isinstance(data, pd.DataFrame) else None
     if isinstance(model, (str, Path)):
-        path = Path(model)
-        model = load_model(path, trusted_types=trusted_types, trust_pickle=trust_pickle)
-        model_id = _file_identity("model", path)
+        loaded = open_model(model, trusted_types=trusted_types, trust_pickle=trust_pickle, table=table,
+                            features=features)
+        model, model_id = loaded.model, loaded.identity
     elif model is not None:
-        model_id = _model_identity(model)
+        model_id = model_identity(model, table=table, features=features)
     files: dict[str, Path] = {}
     if model_id is not None and model_id.path:
         files["model"] = Path(model_id.path)
@@ -209,14 +200,15 @@ def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None) -> Aud
     files: dict[str, Path] = {}
     identities: list[ArtifactIdentity] = []
     model = model_id = None
-    if spec.model is not None:
-        files["model"] = path = plan.resolve(spec.model.path)
-        model = load_model(path, trusted_types=spec.model.trusted_types, trust_pickle=spec.model.trust_pickle)
-        model_id = _file_identity("model", path, name=spec.model.name, version=spec.model.version)
     if spec.data is not None:
         files["data"] = data_path = plan.resolve(spec.data.path)
         table = load_table(data_path)
         identities.append(_file_identity("data", data_path, rows=len(table)))
+        if spec.model is not None:  # after the data: inputs are checked and the probe set drawn from it
+            loaded = open_spec_model(spec.model, resolve=plan.resolve, table=table, features=spec.data.features)
+            model, model_id = loaded.model, loaded.identity
+            files.update({"model": loaded.file} if loaded.file is not None else {})
+            identities.extend([loaded.artifact] if loaded.artifact is not None else [])
         subject = build_subject(
             model=model, data=table, label=spec.data.label,
             sensitive_features=list(spec.data.sensitive_features),
@@ -246,6 +238,9 @@ def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None) -> Aud
     chosen = _instantiate(plan.auditor_configs, registry)
     case_tables: list[CaseTable] = []
     findings = run_auditors(subject, [(a, c) for a, c, _ in chosen], case_tables=case_tables)
+    matrix = coverage_for_plan(plan.profiles, findings, auditors_run=[a.name for a, _, _ in chosen],
+                               decision_log=decision_log)
     return build_record(audit_name=spec.audit.name, description=spec.audit.description, findings=findings,
                         auditors=[(a, p) for a, _, p in chosen], spec_sha256=plan.spec_sha256, model=model_id,
-                        data=identities, responsible=spec.responsible, case_tables=case_tables)
+                        data=identities, responsible=spec.responsible, case_tables=case_tables,
+                        coverage_matrix=matrix)

@@ -50,20 +50,29 @@ def _root(
 def run(
     spec: Annotated[Path, typer.Argument(help="Audit spec (TOML).")],
     junit: Annotated[Optional[Path], typer.Option(help="Also write JUnit XML, one test case per finding.")] = None,
+    html: Annotated[Optional[Path], typer.Option(help="Also write a self-contained HTML report to this file.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print the record as JSON instead of the summary.")] = False,
     out: Annotated[Optional[Path], typer.Option(help="Report folder (default: the spec's [output] dir).")] = None,
     strict: Annotated[bool, typer.Option(help="Treat warnings as failures.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    ledger: Annotated[Optional[Path], typer.Option(help="Append the record to this ledger (default: the spec's [output] ledger).")] = None,
+    signing_key: Annotated[Optional[Path], typer.Option(help="Key signing the ledger entry (else $GOVAUDIT_SIGNING_KEY, else [output] signing_key).")] = None,
 ) -> None:
     """Run an audit spec, write its record, and exit 0 (pass), 1 (gate failed) or 2 (bad input)."""
+    from govaudit._cli_ledger import prepare_ledger
     from govaudit.api import run_plan
-    from govaudit.report import render_json, render_summary, write_reports
+    from govaudit.report import render_json, render_summary, write_html, write_reports
     from govaudit.spec import load_spec
 
     plan = load_spec(spec)
-    record = run_plan(plan)
     out_dir = out if out is not None else plan.output_dir
+    target = prepare_ledger(plan, out_dir, ledger, signing_key)  # key and ledger checked before anything is written
+    record = run_plan(plan)
     written = write_reports(record, out_dir, junit=junit, case_files=plan.spec.output.case_files)
+    if html is not None:
+        written["html"] = write_html(record, html)
+    if target is not None:
+        written[f"ledger entry {target.append(record).seq}"] = target.path
     if json_out:
         typer.echo(render_json(record))
     elif not quiet:
@@ -99,6 +108,9 @@ def list_auditors() -> None:
 SCHEMAS: dict[str, str] = {
     "record": "govaudit.records:record_json_schema",
     "spec": "govaudit.spec:spec_json_schema",
+    "manifest": "govaudit.provenance:manifest_json_schema",
+    "decision-log": "govaudit.oversight:decision_log_json_schema",
+    "profile": "govaudit.profiles:pack_json_schema",
 }
 
 
@@ -116,33 +128,25 @@ def schema(
     typer.echo(json.dumps(document, indent=2))
 
 
-@app.command()
-def report(
-    record_path: Annotated[Path, typer.Argument(metavar="RECORD", help="A record.json written by 'govaudit run'.")],
-    format: Annotated[str, typer.Option(help="summary, json or junit.")] = "summary",
-) -> None:
-    """Show a saved accountability record (terminal summary, JSON or JUnit XML)."""
-    from pydantic import ValidationError
+from govaudit._cli_explain import explain  # noqa: E402  (registered here, defined in its own module)
+app.command("explain")(explain)
 
-    from govaudit.records import AuditRecord
-    from govaudit.report import render_json, render_junit, render_summary
+from govaudit._cli_report import card, report  # noqa: E402  (registered here, defined in their own module)
+app.command("report")(report)
+app.command("card")(card)
 
-    try:
-        record = AuditRecord.from_json(record_path.read_bytes())
-    except FileNotFoundError:
-        raise InputDataError(f"record file not found: {record_path}") from None
-    except ValidationError as exc:
-        from govaudit.spec import format_validation_error
+from govaudit._cli_manifest import manifest_app  # noqa: E402  (registered here, defined in its own module)
+app.add_typer(manifest_app, name="manifest")
 
-        raise InputDataError(f"not a valid audit record: {format_validation_error(exc, str(record_path))}") from None
-    if format == "summary":
-        render_summary(record, Console(highlight=False))
-    elif format == "json":
-        typer.echo(render_json(record))
-    elif format == "junit":
-        typer.echo(render_junit(record))
-    else:
-        raise InputDataError(f"unknown report format {format!r}; expected summary, json or junit")
+from govaudit._cli_ledger import gate, keys_app, ledger_app  # noqa: E402  (registered here, defined in its own module)
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(keys_app, name="keys")
+app.command("gate")(gate)
+
+from govaudit._cli_profiles import coverage, export, profiles_app  # noqa: E402  (registered here, defined in its own module)
+app.command("coverage")(coverage)
+app.command("export")(export)
+app.add_typer(profiles_app, name="profiles")
 
 
 def _one_line(message: str) -> str:

@@ -10,6 +10,7 @@ can catch one type and print one line. The hierarchy::
     ├── ModelLoadError         a model artifact is missing, untrusted or not loadable
     ├── AuditorError           an auditor is unknown, failed to load, or broke its contract
     └── LedgerIntegrityError   a stored record does not match its hash chain or signature
+        └── LedgerEntryError   ... and this is the first entry that does not (``entry``, ``problem``)
 
     GovauditWarning (UserWarning)
     └── UndefinedMetricWarning a metric has a zero denominator for a group and is reported as null
@@ -25,6 +26,7 @@ __all__ = [
     "GovauditError",
     "GovauditWarning",
     "InputDataError",
+    "LedgerEntryError",
     "LedgerIntegrityError",
     "ModelLoadError",
     "SpecError",
@@ -66,6 +68,25 @@ class LedgerIntegrityError(GovauditError):
     """A ledger entry does not match its hash chain or signature."""
 
     exit_code = 1
+
+
+class LedgerEntryError(LedgerIntegrityError):
+    """A ledger fails verification, and ``entry`` is the first entry that is wrong.
+
+    Attributes
+    ----------
+    entry : int or None
+        Number of the first bad entry (1-based), or ``None`` when the ledger as a whole is wrong
+        (its checkpoint is missing or its Merkle root differs).
+    problem : str
+        ``content_changed``, ``signature_invalid``, ``entry_missing``, ``order_changed``,
+        ``unknown_key``, ``truncated``, ``checkpoint_invalid`` or ``damaged``.
+    """
+
+    def __init__(self, message: str, *, entry: int | None, problem: str) -> None:
+        super().__init__(message)
+        self.entry = entry
+        self.problem = problem
 
 
 class GovauditWarning(UserWarning):

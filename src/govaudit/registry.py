@@ -20,6 +20,10 @@ ENTRY_POINT_GROUP = "govaudit.auditors"
 #: Built-in auditors: name -> "module:attribute". Imported lazily so a broken one cannot break the CLI.
 _BUILTINS: dict[str, str] = {
     "bias": "govaudit.auditors.bias:BiasAuditor",
+    "provenance": "govaudit.auditors.provenance:ProvenanceAuditor",
+    "deployment": "govaudit.auditors.deployment:DeploymentAuditor",
+    "explainability": "govaudit.auditors.explainability:ExplainabilityAuditor",
+    "oversight": "govaudit.auditors.oversight:OversightAuditor",
 }
 
 _MSG_UNKNOWN = "unknown auditor {name!r}; available: {available}"

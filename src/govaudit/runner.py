@@ -98,6 +98,7 @@ def build_record(
     data: Sequence[ArtifactIdentity] = (),
     responsible: ResponsibleParties | None = None,
     case_tables: Sequence[CaseTable] = (),
+    coverage_matrix: Any = None,
 ) -> AuditRecord:
     """Assemble the :class:`AuditRecord` of a run.
 
@@ -131,6 +132,7 @@ def build_record(
         responsible=responsible or ResponsibleParties(),
         principles=principles,
         references=references,
+        coverage_matrix=coverage_matrix,
     )
     record.attach_case_tables(case_tables)
     return record

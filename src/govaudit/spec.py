@@ -11,11 +11,12 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from govaudit.exceptions import AuditorError, SpecError
+from govaudit.profiles._defaults import LooseningSpec, ProfilePlan, apply_profiles
 from govaudit.records import ResponsibleParties
 from govaudit.registry import AuditorRegistry, load_registry
 
@@ -53,9 +54,39 @@ class AuditSection(_Section):
 
 
 class ModelSpec(_Section):
-    """``[model]``: the model artifact and how its decisions are read."""
+    """``[model]``: the model (a file, an MLflow model or an endpoint) and how its decisions are read."""
 
-    path: Path
+    kind: Literal["skops", "pickle", "onnx", "mlflow", "http"] | None = Field(
+        default=None,
+        description="How to load the model; default: from the path (.skops, .pkl/.pickle/.joblib, .onnx, "
+        "a folder with an MLmodel file).",
+    )
+    path: Path | None = Field(default=None, description="The model file or MLflow model folder.")
+    uri: str | None = Field(default=None, description="mlflow: a model URI such as models:/name/version.")
+    tracking_uri: str | None = Field(default=None, description="mlflow: the tracking store holding uri.")
+    url: str | None = Field(default=None, description="http: the inference URL (e.g. .../v2/models/NAME/infer).")
+    protocol: Literal["v2", "mlflow"] = Field(
+        default="v2", description="http: Open Inference Protocol v2, or MLflow's scoring JSON."
+    )
+    batch_size: int = Field(default=256, ge=1, description="http: rows per request.")
+    timeout_s: float = Field(default=30.0, gt=0, description="http: seconds to wait for each request.")
+    retries: int = Field(default=3, ge=0, description="http: further attempts after a failed request.")
+    backoff_s: float = Field(default=0.5, ge=0, description="http: first wait before a retry; doubles each time.")
+    rate_limit: float | None = Field(default=None, gt=0, description="http: most requests started per second.")
+    concurrency: int = Field(default=4, ge=1, le=64, description="http: most requests in flight at once.")
+    auth_env: str | None = Field(
+        default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        description="http: NAME of the environment variable holding the token (never the token itself).",
+    )
+    auth_header: str = Field(default="Authorization", description="http: header that carries the token.")
+    auth_scheme: str = Field(default="Bearer", description="http: scheme written before the token ('' for none).")
+    input_name: str | None = Field(
+        default=None, description="http (v2): send one 2-D tensor of this name instead of one input per column."
+    )
+    artifact: ModelSpec | None = Field(
+        default=None,
+        description="The registered artifact the audited model should match (checked by the deployment auditor).",
+    )
     name: str | None = None
     version: str | None = None
     trusted_types: tuple[str, ...] = Field(
@@ -71,6 +102,22 @@ class ModelSpec(_Section):
         description="Decide favourably when the favourable-class probability is at least this; "
         "default: the model's own predict().",
     )
+
+    @model_validator(mode="after")
+    def _settings_for_kind(self) -> "ModelSpec":
+        if self.kind == "http" and self.url is None:
+            raise ValueError('kind = "http" needs url = "http://.../v2/models/NAME/infer"')
+        if self.kind == "mlflow" and self.path is None and self.uri is None:
+            raise ValueError('kind = "mlflow" needs path = "<model folder>" or uri = "models:/NAME/VERSION"')
+        if self.kind not in ("http", "mlflow") and self.path is None:
+            what = f'kind = "{self.kind}"' if self.kind else "[model]"
+            raise ValueError(f"{what} needs path = \"<model file>\" (or kind = \"http\" with url, "
+                             f"kind = \"mlflow\" with uri)")
+        if self.artifact is not None and (self.artifact.kind == "http" or self.artifact.artifact is not None):
+            raise ValueError("[model.artifact] must be a model file or MLflow model, with no artifact of its own")
+        if self.artifact is not None and self.kind not in ("http", "onnx", "mlflow"):
+            raise ValueError('[model.artifact] is compared with a kind = "http", "onnx" or "mlflow" model')
+        return self
 
 
 class DataSpec(_Section):
@@ -122,6 +169,19 @@ class OutputSpec(_Section):
         description="Write case-level outputs (reason codes, case ids of violations) beside the report; "
         "they are individual-level data, so this is off unless the spec asks for it.",
     )
+    ledger: bool | Path | None = Field(default=None, description="Append each run's record to this ledger (a path relative to the spec), or true for the embedded default ledger.sqlite beside the report folder (reports/ledger.sqlite in the default layout).")
+    signing_key: Path | None = Field(default=None, description="Ed25519 private key (PEM) that signs ledger entries; --signing-key and GOVAUDIT_SIGNING_KEY take precedence; an encrypted key's passphrase is read from GOVAUDIT_KEY_PASSPHRASE.")
+
+
+class TransparencySpec(_Section):
+    """``[transparency]``: what the public transparency card (``govaudit card``) tells citizens."""
+
+    decides: str | None = Field(default=None, description="What the system decides, in plain words.")
+    data_used: str | None = Field(default=None, description="What data it uses, in plain words.")
+    human_review: str | None = Field(default=None, description="How to ask for a person to review a decision.")
+    appeal: str | None = Field(default=None, description="How to appeal a decision, and by when.")
+    contact: str | None = Field(default=None, description="Whom to contact (default: [responsible] contact).")
+    website: str | None = Field(default=None, description="Where more information is published.")
 
 
 class AuditSpec(_Section):
@@ -134,7 +194,12 @@ class AuditSpec(_Section):
     decision_log: DecisionLogSpec | None = None
     manifest: ManifestSpec | None = None
     output: OutputSpec = Field(default_factory=OutputSpec)
+    transparency: TransparencySpec | None = None
     auditors: dict[str, dict[str, Any]] = Field(min_length=1)
+    profiles: tuple[str, ...] = Field(default=(), description="Rule packs to judge the run against (govaudit profiles list).")
+    profile_parameters: dict[str, int | str] = Field(default_factory=dict, description="Parameters of the profiles, e.g. canada_impact_level = 3.")
+    documentation: dict[str, Any] | Path | None = Field(default=None, description="Documentation fields the profiles ask for, or a TOML side file holding them.")
+    loosened: tuple[LooseningSpec, ...] = Field(default=(), description="Profile defaults this spec loosens, each with a written justification.")
 
     @model_validator(mode="after")
     def _something_to_audit(self) -> "AuditSpec":
@@ -168,6 +233,7 @@ class AuditPlan:
     spec_sha256: str | None
     base_dir: Path
     auditor_configs: dict[str, BaseModel]
+    profiles: ProfilePlan | None = None
 
     def resolve(self, path: Path) -> Path:
         """A spec path made absolute against the spec's folder."""
@@ -238,8 +304,12 @@ def plan_from_dict(
         spec = AuditSpec.model_validate(data)
     except ValidationError as exc:
         raise SpecError(format_validation_error(exc, source)) from None
+    base = (base_dir or Path.cwd()).resolve()
+    profiles, merged = apply_profiles(profiles=spec.profiles, parameters=spec.profile_parameters, documentation=spec.documentation,
+                                      loosened=spec.loosened, auditors=spec.auditors, base_dir=base, source=source)
+    spec = spec.model_copy(update={"auditors": merged})  # the profiles' defaults, filled in
     configs = _validate_auditors(spec, source, registry or load_registry())
-    return AuditPlan(spec, spec_path, spec_sha256, (base_dir or Path.cwd()).resolve(), configs)
+    return AuditPlan(spec, spec_path, spec_sha256, base, configs, profiles)
 
 
 def load_spec(path: str | Path, *, registry: AuditorRegistry | None = None) -> AuditPlan:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from govaudit.core import AuditSubject, Finding, Requirement
+from govaudit.core import AuditorResult, AuditSubject, CaseTable, Finding, Requirement
 
 __all__ = ["check_auditor", "example_subject"]
 
@@ -60,8 +60,19 @@ def _check_params(auditor: Any, cls: type) -> None:
     assert rebuilt == params, "get_params() must round-trip through the constructor"
 
 
+def _findings_of(result: Any) -> Any:
+    """The findings of a ``run()`` result: a list, or an :class:`AuditorResult` with case tables."""
+    if isinstance(result, AuditorResult):
+        for table in result.case_tables:
+            assert isinstance(table, CaseTable), f"case_tables holds a {type(table).__name__}, not a CaseTable"
+            assert table.name.isidentifier(), f"case table name {table.name!r} must be a plain file stem"
+        return list(result.findings)
+    return result
+
+
 def _check_findings(findings: Any, name: str) -> None:
-    assert isinstance(findings, list), f"run() must return a list, got {type(findings).__name__}"
+    findings = _findings_of(findings)
+    assert isinstance(findings, list), f"run() must return a list or an AuditorResult, got {type(findings).__name__}"
     assert findings, "run() returned no findings on a subject that has every input"
     for finding in findings:
         assert isinstance(finding, Finding), f"run() returned a {type(finding).__name__}, not a Finding"
@@ -92,6 +103,7 @@ def check_auditor(auditor_class: type, subject: AuditSubject | None = None) -> N
     first = auditor.run(subject, auditor_class.Config())
     _check_findings(first, auditor_class.name)
     second = auditor.run(subject, auditor_class.Config())
+    first, second = _findings_of(first), _findings_of(second)
     assert [f.model_dump() for f in first] == [f.model_dump() for f in second], (
         "run() must be deterministic for the same subject and configuration (seed any randomness)"
     )

@@ -208,6 +208,25 @@ def _pair_test(rates: RateAnalysis, rate: str) -> tuple[Any, tuple[int, int]] | 
     return two_proportion_test(int(x[lo]), int(n[lo]), int(x[hi]), int(n[hi])), (lo, hi)
 
 
+def _binding_rate(rates: RateAnalysis, metric: str) -> str:
+    """Which of TPR and FPR sets an equalized-odds value; its extreme groups are the ones to test.
+
+    (An FPR gap, e.g. a face matcher's false match rate, must not be judged by a test on the TPR.)
+    """
+    spreads: dict[str, float] = {}
+    for rate in ("tpr", "fpr"):
+        x, n = rate_parts(rates.counts.counts, rate)
+        values = np.where(rates.eligible & (n > 0), x / np.maximum(n, 1), np.nan)
+        if np.sum(~np.isnan(values)) < 2:
+            continue
+        lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+        spreads[rate] = (lo / hi if hi > 0 else 1.0) if metric.endswith("ratio") else hi - lo
+    if not spreads:
+        return "tpr"
+    pick = min if metric.endswith("ratio") else max
+    return pick(spreads, key=spreads.__getitem__)
+
+
 def _disparity_finding(grouping: GroupingAnalysis, rates: RateAnalysis, metric: str, gate: Gate,
                        config: BiasConfig) -> Finding | None:
     if metric not in rates.disparities:
@@ -220,7 +239,7 @@ def _disparity_finding(grouping: GroupingAnalysis, rates: RateAnalysis, metric: 
             )
         return None
     value, low, high = rates.disparities[metric]
-    rate = _DISPARITY_TEST[metric]
+    rate = _binding_rate(rates, metric) if metric.startswith("equalized_odds") else _DISPARITY_TEST[metric]
     paired = _pair_test(rates, rate)
     significant = None
     evidence: dict[str, Any] = {"feature": grouping.feature, "ci": _ci(low, high), "confidence": config.confidence}

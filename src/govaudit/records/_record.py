@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from govaudit.core import Finding, Principle, Status
+from govaudit.profiles._matrix import CoverageMatrix
 
 __all__ = [
     "ArtifactIdentity",
@@ -61,6 +62,15 @@ class ArtifactIdentity(_Frozen):
     size_bytes: int | None = None
     rows: int | None = None
     version: str | None = None
+    kind: str | None = Field(
+        default=None, description="For a model, how it was loaded: skops, pickle, onnx, mlflow, http."
+    )
+    uri: str | None = Field(default=None, description="An endpoint URL or an MLflow model URI (never credentials).")
+    fingerprint: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{64}$",
+        description="sha256 of the model's answers on a fixed probe set; for an endpoint it is also the sha256.",
+    )
+    probe_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$", description="sha256 of the probe set.")
 
 
 class ResponsibleParties(_Frozen):
@@ -114,6 +124,9 @@ class AuditRecord(_Frozen):
     )
     references: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description="For each legal reference, the checks that give evidence for it."
+    )
+    coverage_matrix: CoverageMatrix | None = Field(
+        default=None, description="Requirement coverage of the rule packs (profiles) the spec names, if any."
     )
 
     _case_tables: tuple[Any, ...] = PrivateAttr(default=())

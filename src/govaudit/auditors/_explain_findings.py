@@ -1,0 +1,271 @@
+"""Turn what the explainability auditor measured into findings: statuses, messages, references."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from govaudit.auditors._explain_config import ExplainabilityConfig
+from govaudit.auditors._explain_proxy import ProxyStrength
+from govaudit.core import Finding, Principle, Severity, Status
+
+__all__ = [
+    "Measured",
+    "concentration_finding",
+    "coverage_finding",
+    "direct_use_finding",
+    "fidelity_finding",
+    "importance_finding",
+    "proxy_findings",
+    "stability_finding",
+]
+
+_AUDITOR = "explainability"
+_OPEN = (Principle.TRANSPARENCY,)
+_PEOPLE = (Principle.PEOPLE_ORIENTED, Principle.TRANSPARENCY)
+_FAIR = (Principle.FAIRNESS, Principle.TRANSPARENCY)
+_REF_EXPLAIN_DECISION = "EU AI Act Art. 86"
+_REF_INTERPRET = "EU AI Act Art. 13(3)"
+_REF_ADVERSE_ACTION = "12 CFR 1002.9(b)(2)"
+_REF_DADM = "Canada Directive on Automated Decision-Making (explanation of decisions)"
+_REF_NIST_EXPLAIN = "NIST AI RMF MEASURE 2.9"
+_REF_NIST_BIAS = "NIST AI RMF MEASURE 2.11"
+_REF_BIAS_EXAM = "EU AI Act Art. 10(2)(f)"
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Everything the auditor measured, aggregate only."""
+
+    columns: list[str]
+    importance: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    explainer: dict[str, Any]
+    sample: dict[str, Any]
+    adverse_total: int
+    adverse_explained: int
+    adverse_with_reason: int
+    first_reasons: dict[str, int]
+    reason_rows: int
+    max_error: float
+    mean_error: float
+    rows_checked: int
+    rows_over: int
+    stability: float
+    stability_detail: dict[str, Any]
+
+    @property
+    def shares(self) -> np.ndarray:
+        """Each feature's share of total importance (zeros when the model ignores every feature)."""
+        total = float(self.importance.sum())
+        return self.importance / total if total > 0 else np.zeros_like(self.importance)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def _described(name: str, descriptions: Mapping[str, str]) -> str:
+    return f"{descriptions[name]} ({name})" if name in descriptions else name
+
+
+def importance_finding(m: Measured, config: ExplainabilityConfig) -> Finding:
+    """explainability.global_importance: what the model relies on, with bootstrap intervals."""
+    order = np.argsort(-m.importance, kind="stable")
+    shares = m.shares
+    top = [{
+        "feature": m.columns[j], "mean_abs_contribution": float(m.importance[j]),
+        "ci": [None if m.low[j] != m.low[j] else float(m.low[j]), None if m.high[j] != m.high[j] else float(m.high[j])],
+        "share": float(shares[j]),
+    } for j in order[:config.top_features_recorded]]
+    named = ", ".join(f"{_described(t['feature'], config.descriptions)} ({_pct(t['share'])})" for t in top[:3])
+    return Finding(
+        auditor=_AUDITOR, check="explainability.global_importance", status=Status.PASS, severity=Severity.INFO,
+        value=float(shares[order[0]]) if len(order) else None,
+        evidence={"top_features": top, "features": len(m.columns), "explainer": m.explainer, "sample": m.sample,
+                  "n_resamples": config.n_resamples, "confidence": config.confidence,
+                  "measure": "mean |SHAP value| per original input column (one-hot columns summed), "
+                             "weighted back to the population by stratum"},
+        message=f"The model relies most on {named} of its total importance.",
+        principles=_OPEN, references=(_REF_INTERPRET, _REF_NIST_EXPLAIN),
+    )
+
+
+def coverage_finding(m: Measured, config: ExplainabilityConfig) -> Finding:
+    """explainability.coverage: every adverse decision has at least one reason."""
+    if m.adverse_total == 0:
+        return Finding(
+            auditor=_AUDITOR, check="explainability.coverage", status=Status.PASS, severity=Severity.INFO,
+            value=1.0, threshold=1.0, operator=">=",
+            evidence={"adverse_decisions": 0, "adverse": config.adverse},
+            message="There were no adverse decisions to explain.",
+            principles=_PEOPLE, references=(_REF_EXPLAIN_DECISION, _REF_ADVERSE_ACTION, _REF_DADM),
+        )
+    value = m.adverse_with_reason / m.adverse_total
+    status = Status.PASS if m.adverse_with_reason == m.adverse_total else Status.FAIL
+    missing = m.adverse_total - m.adverse_with_reason
+    message = (f"All {m.adverse_total} adverse decisions have reason codes (up to {config.top_k} each)."
+               if status is Status.PASS else
+               f"{missing} of {m.adverse_total} adverse decisions have no reason code"
+               + (f" ({m.adverse_total - m.adverse_explained} were not explained: the limit is "
+                  f"{m.adverse_explained} for this explainer)" if m.adverse_explained < m.adverse_total else
+                  " (no feature pushed them toward the adverse side: the model's average case is already adverse)")
+               + ".")
+    return Finding(
+        auditor=_AUDITOR, check="explainability.coverage", status=status,
+        severity=Severity.INFO if status is Status.PASS else Severity.HIGH,
+        value=value, threshold=1.0, operator=">=",
+        evidence={"adverse": config.adverse, "adverse_decisions": m.adverse_total,
+                  "explained": m.adverse_explained, "with_reason": m.adverse_with_reason, "top_k": config.top_k,
+                  "case_file": "reason_codes", "case_file_rows": m.reason_rows,
+                  "first_reason_counts": m.first_reasons},
+        message=message, principles=_PEOPLE, references=(_REF_EXPLAIN_DECISION, _REF_ADVERSE_ACTION, _REF_DADM),
+    )
+
+
+def fidelity_finding(m: Measured, config: ExplainabilityConfig) -> Finding:
+    """explainability.fidelity: base value + contributions reproduce the model's output on every row."""
+    ok = m.rows_over == 0
+    what = m.explainer.get("explained_output", "model output")
+    message = (f"On all {m.rows_checked} explained rows the contributions add up to the model's output "
+               f"({what}) within {config.additivity_tolerance:g} (largest gap {m.max_error:.2g})."
+               if ok else
+               f"On {m.rows_over} of {m.rows_checked} explained rows the contributions do not add up to the "
+               f"model's output (largest gap {m.max_error:.2g} > {config.additivity_tolerance:g}): "
+               "the explanations do not describe this model faithfully.")
+    return Finding(
+        auditor=_AUDITOR, check="explainability.fidelity", status=Status.PASS if ok else Status.FAIL,
+        severity=Severity.INFO if ok else Severity.HIGH, value=m.max_error,
+        threshold=config.additivity_tolerance, operator="<=",
+        evidence={"rows_checked": m.rows_checked, "rows_over_tolerance": m.rows_over,
+                  "max_abs_error": m.max_error, "mean_abs_error": m.mean_error, "explained_output": what,
+                  "method": m.explainer.get("method")},
+        message=message, principles=_OPEN, references=(_REF_NIST_EXPLAIN, _REF_INTERPRET),
+    )
+
+
+def stability_finding(m: Measured, config: ExplainabilityConfig) -> Finding:
+    """explainability.stability: the importance ranking survives another sample, background and seed."""
+    ok = m.stability >= config.stability_min
+    message = (f"The ranking of features by importance is stable: rank correlation {m.stability:.2f} between "
+               "two independent samples" if ok else
+               f"The ranking of features by importance changes between two independent samples (rank "
+               f"correlation {m.stability:.2f} < {config.stability_min:g}): explanations of this model are "
+               "not reliable enough to publish")
+    message += (" with different seeds and backgrounds." if m.stability_detail.get("backgrounds_differ") else ".")
+    return Finding(
+        auditor=_AUDITOR, check="explainability.stability", status=Status.PASS if ok else Status.FAIL,
+        severity=Severity.INFO if ok else Severity.MEDIUM, value=m.stability, threshold=config.stability_min,
+        operator=">=", evidence={"measure": "Spearman rank correlation of mean |SHAP| per feature",
+                                 **m.stability_detail},
+        message=message, principles=_OPEN, references=(_REF_NIST_EXPLAIN,),
+    )
+
+
+def concentration_finding(m: Measured, config: ExplainabilityConfig) -> Finding:
+    """explainability.concentration: is the model one rule in disguise?"""
+    shares = np.sort(m.shares)[::-1]
+    top_share = float(shares[0]) if len(shares) else 0.0
+    order = np.argsort(-m.importance, kind="stable")
+    top_name = m.columns[order[0]] if len(order) else ""
+    ok = top_share <= config.concentration_max
+    message = (f"No single feature dominates: the most important, {_described(top_name, config.descriptions)}, "
+               f"carries {_pct(top_share)} of the importance." if ok else
+               f"One feature, {_described(top_name, config.descriptions)}, carries {_pct(top_share)} of the "
+               "model's importance: the model behaves much like a single rule on it.")
+    return Finding(
+        auditor=_AUDITOR, check="explainability.concentration", status=Status.PASS if ok else Status.WARN,
+        severity=Severity.INFO if ok else Severity.MEDIUM, value=top_share, threshold=config.concentration_max,
+        operator="<=", groups=(top_name,) if top_name else (),
+        evidence={"top_feature": top_name, "top_share": top_share, "top3_share": float(shares[:3].sum())},
+        message=message, principles=_OPEN, references=(_REF_NIST_EXPLAIN, _REF_INTERPRET),
+    )
+
+
+def direct_use_finding(columns: list[str], sensitive: list[str], m: Measured | None,
+                       config: ExplainabilityConfig) -> Finding:
+    """explainability.direct_use: a sensitive feature is a model input (fails unless justified in words)."""
+    used = [s for s in sensitive if s in columns]
+    unjustified = [s for s in used if not config.justifications.get(s, "").strip()]
+    shares = m.shares if m is not None else None
+    rows = [{"feature": s, "justification": config.justifications.get(s) or None,
+             "importance_share": float(shares[columns.index(s)]) if shares is not None else None} for s in used]
+    if not used:
+        status, message = Status.PASS, "No sensitive feature is a model input."
+    elif unjustified:
+        status = Status.FAIL
+        message = (f"The model takes the sensitive feature(s) {', '.join(unjustified)} directly as input, and the "
+                   "audit spec gives no justification for it.")
+    else:
+        status = Status.PASS
+        message = (f"The model takes the sensitive feature(s) {', '.join(used)} as input; the spec justifies it: "
+                   + " ".join(f"{s}: {config.justifications[s].strip()}" for s in used))
+    return Finding(
+        auditor=_AUDITOR, check="explainability.direct_use", status=status,
+        severity=Severity.HIGH if status is Status.FAIL else Severity.INFO, value=float(len(unjustified)),
+        threshold=0.0, operator="<=", groups=tuple(used), evidence={"sensitive_inputs": rows,
+                                                                    "sensitive_features": sensitive},
+        message=message, principles=(Principle.FAIRNESS,), references=(_REF_BIAS_EXAM, _REF_NIST_BIAS),
+    )
+
+
+def proxy_findings(strengths: list[ProxyStrength], m: Measured, config: ExplainabilityConfig,
+                   rows_used: int) -> list[Finding]:
+    """explainability.proxy_risk, one per sensitive feature: inputs that encode it and carry weight."""
+    shares = dict(zip(m.columns, m.shares))
+    by_sensitive: dict[str, list[dict[str, Any]]] = {}
+    for p in strengths:
+        if p.feature == p.sensitive:  # the feature itself: that is direct use, not a proxy
+            continue
+        strength = max(0.0, 2 * p.auc - 1) if p.auc == p.auc else 0.0
+        share = float(shares.get(p.feature, 0.0))
+        by_sensitive.setdefault(p.sensitive, []).append({
+            "feature": p.feature, "auc": None if p.auc != p.auc else p.auc, "group": p.group,
+            "importance_share": share, "score": strength * share,
+        })
+    findings = []
+    for sensitive, rows in by_sensitive.items():
+        rows.sort(key=lambda r: -r["score"])
+        risky = [r for r in rows if r["score"] > config.proxy_max_score and r["auc"] is not None
+                 and r["auc"] >= config.proxy_min_auc]
+        justified = [r for r in risky if config.justifications.get(r["feature"], "").strip()]
+        flagged = [r for r in risky if r not in justified]
+        strong = [r for r in rows if r not in risky and r["auc"] is not None and r["auc"] >= config.proxy_warn_auc]
+        for r in justified:
+            r["justification"] = config.justifications[r["feature"]].strip()
+        top = rows[0] if rows else None
+
+        def _says(r: dict[str, Any]) -> str:
+            return (f"{_described(r['feature'], config.descriptions)} predicts {sensitive} = {r['group']!r} with "
+                    f"AUC {r['auc']:.2f} and carries {_pct(r['importance_share'])} of the model's importance")
+
+        if flagged:
+            status = Status.FAIL
+            message = f"Proxy for {sensitive}: " + "; ".join(_says(r) for r in flagged) + "."
+        elif justified or strong:
+            status = Status.WARN
+            parts = [f"{_says(r)}, justified in the spec: {r['justification']}" for r in justified]
+            if strong:
+                parts.append(", ".join(f"{r['feature']} (AUC {r['auc']:.2f})" for r in strong)
+                             + " strongly predict(s) it but carr(y/ies) little weight in the model")
+            message = f"Possible proxies for {sensitive}: " + "; ".join(parts) + "."
+        else:
+            status = Status.PASS
+            message = f"No model input acts as a proxy for {sensitive}."
+        findings.append(Finding(
+            auditor=_AUDITOR, check="explainability.proxy_risk", status=status,
+            severity={Status.FAIL: Severity.HIGH, Status.WARN: Severity.MEDIUM}.get(status, Severity.INFO),
+            value=top["score"] if top else 0.0, threshold=config.proxy_max_score, operator="<=",
+            groups=tuple(r["feature"] for r in (flagged or justified + strong)),
+            evidence={"sensitive_feature": sensitive, "features": rows[:10], "rows": rows_used,
+                      "measure": "score = (2 x AUC - 1) x importance share; AUC of the feature alone predicting "
+                                 "one sensitive group (cross-fitted bin shares, one-vs-rest, best group)",
+                      "bins": config.proxy_bins, "min_auc": config.proxy_min_auc,
+                      "warn_auc": config.proxy_warn_auc},
+            message=message, principles=_FAIR, references=(_REF_BIAS_EXAM, _REF_NIST_BIAS),
+        ))
+    return findings

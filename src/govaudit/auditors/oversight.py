@@ -1,0 +1,129 @@
+"""The oversight auditor: is a person, not the model, deciding? Checked on a decision log.
+
+Checks (stable ids): ``oversight.review_coverage``, ``oversight.two_person_rule``,
+``oversight.review_time``, ``oversight.rubber_stamping``, ``oversight.override_fairness``,
+``oversight.appeal_fairness``, ``oversight.appeal_timeliness``, ``oversight.automation_drift``.
+Findings hold counts, rates and pseudonymous reviewer ids; the ids of the cases that broke a rule
+go to a case-level table (``oversight_violations``), written only when the spec asks for case files.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from govaudit.auditors._oversight_checks import (
+    CASE_FILE,
+    CheckResult,
+    appeal_timeliness,
+    automation_drift,
+    review_coverage,
+    review_time,
+    reviews,
+    rubber_stamping,
+    two_person_rule,
+)
+from govaudit.auditors._oversight_config import OversightConfig
+from govaudit.auditors._oversight_fairness import rate_findings
+from govaudit.core import AuditorResult, AuditSubject, CaseTable, Finding, Requirement, Severity, Status
+from govaudit.exceptions import ColumnError
+from govaudit.oversight import DecisionLog, OversightPolicy, route_cases, validate_decision_log
+
+__all__ = ["OversightAuditor", "OversightConfig", "OversightPolicy"]
+
+_MSG_NO_CASE_TYPE = ("{source}: the oversight policy routes by case type ({types}) but the decision log has no "
+                     "'case_type' column")
+
+
+class OversightAuditor:
+    """Human oversight of automated decisions, audited on a decision log.
+
+    Parameters
+    ----------
+    **settings
+        Fields of :class:`OversightConfig`, e.g. ``policy={"uncertainty_band": [0.4, 0.6]}``,
+        ``sensitive_features=["sex"]``.
+
+    Examples
+    --------
+    >>> result = OversightAuditor(sensitive_features=["channel"]).assess(log_frame)  # doctest: +SKIP
+    >>> [f.check for f in result.findings if f.status == "fail"]  # doctest: +SKIP
+    """
+
+    name: ClassVar[str] = "oversight"
+    version: ClassVar[str] = "1.0.0"
+    requires: ClassVar[frozenset[str]] = frozenset({Requirement.DECISION_LOG.value})
+    Config: ClassVar[type[OversightConfig]] = OversightConfig
+
+    def __init__(self, **settings: Any) -> None:
+        self.config = OversightConfig.model_validate(settings)
+
+    def get_params(self) -> dict[str, Any]:
+        """The configuration as plain JSON values (written into the record)."""
+        return self.config.model_dump(mode="json")
+
+    def __repr__(self) -> str:
+        return f"OversightAuditor({self.config!r})"
+
+    def run(self, subject: AuditSubject, config: OversightConfig | None = None) -> list[Finding] | AuditorResult:
+        """Audit ``subject.decision_log``; returns an :class:`AuditorResult` when cases broke a rule."""
+        if subject.decision_log is None:
+            return [Finding(auditor=self.name, check="oversight.requirements", status=Status.SKIPPED,
+                            severity=Severity.INFO, message="The oversight auditor needs a decision log; none was given.")]
+        path = subject.files.get("decision_log")
+        return self.assess(subject.decision_log, config, source=str(path) if path else "decision log")
+
+    def assess(self, decision_log: pd.DataFrame, config: OversightConfig | None = None, *,
+               source: str = "decision log") -> list[Finding] | AuditorResult:
+        """Audit a decision log given directly (a DataFrame in the documented format).
+
+        Parameters
+        ----------
+        decision_log : pandas.DataFrame
+            The log (see ``govaudit schema decision-log``).
+        config : OversightConfig, optional
+            Default: the auditor's own.
+        source : str
+            How error messages name the log.
+
+        Returns
+        -------
+        list of Finding or AuditorResult
+            The findings; with the ``oversight_violations`` case table when any case broke a rule.
+
+        Raises
+        ------
+        InputDataError
+            The log is malformed (the message names the column and the problem).
+        """
+        config = config or self.config
+        log = validate_decision_log(decision_log, reviewers=config.policy.reviewers,
+                                    sensitive_features=config.sensitive_features, source=source)
+        results = self.check(log, config)
+        findings = [r.finding for r in results] + rate_findings(log, config)
+        tables = [r.violations for r in results if r.violations is not None]
+        if not tables:
+            return findings
+        violations = pd.concat(tables, ignore_index=True)
+        violations["case_id"] = violations["case_id"].astype(str)
+        return AuditorResult(tuple(findings), (CaseTable(
+            CASE_FILE, violations, "One row per case that broke an oversight rule: case id, check, what happened."),))
+
+    @staticmethod
+    def check(log: DecisionLog, config: OversightConfig) -> list[CheckResult]:
+        """The per-case checks on a validated log (group comparisons are in :func:`rate_findings`)."""
+        policy = config.policy
+        if policy.uses_case_types and log.case_type is None:
+            types = ", ".join(policy.review_case_types + policy.two_person_case_types)
+            raise ColumnError(_MSG_NO_CASE_TYPE.format(source="decision log", types=types))
+        routing = route_cases(policy, log.score, log.recommendation, log.case_type)
+        rev = reviews(log)
+        return [
+            review_coverage(log, routing, config),
+            two_person_rule(log, routing, config),
+            review_time(log, rev, config),
+            rubber_stamping(log, rev, config),
+            appeal_timeliness(log, config),
+            automation_drift(log, config),
+        ]

@@ -1,0 +1,43 @@
+"""Policy profiles: rule packs per legal instrument, the coverage matrix, documentation and exports.
+
+A spec names profiles (``profiles = ["nyc-ll144"]``); each pack's requirements are judged against
+the run's findings, the declared documentation and dates, and written into the record as a coverage
+matrix: ``met``, ``not met``, ``no evidence`` or ``not applicable`` with the reason and the
+findings behind it. It reports evidence, never legal compliance.
+"""
+
+from govaudit.profiles._coverage import coverage_for_plan, coverage_matrix
+from govaudit.profiles._documentation import DOCUMENTATION_FIELDS, Documentation, check_documentation, impact_level
+from govaudit.profiles._exports import EXPORTS, export
+from govaudit.profiles._load import list_packs, load_pack, parse_pack
+from govaudit.profiles._matrix import CoverageMatrix, ProfileCoverage, RequirementCoverage
+from govaudit.profiles._pack import Pack, PackRequirement, pack_json_schema
+from govaudit.profiles._timing import working_days_after, working_days_between
+
+__all__ = [
+    "DOCUMENTATION_FIELDS",
+    "EXPORTS",
+    "CoverageMatrix",
+    "Documentation",
+    "Pack",
+    "PackRequirement",
+    "ProfileCoverage",
+    "RequirementCoverage",
+    "check_documentation",
+    "coverage_for_plan",
+    "coverage_matrix",
+    "documentation_json_schema",
+    "export",
+    "impact_level",
+    "list_packs",
+    "load_pack",
+    "pack_json_schema",
+    "parse_pack",
+    "working_days_after",
+    "working_days_between",
+]
+
+
+def documentation_json_schema() -> dict:
+    """JSON Schema of the ``[documentation]`` section (or side file)."""
+    return Documentation.model_json_schema()

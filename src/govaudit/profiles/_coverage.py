@@ -1,0 +1,234 @@
+"""Judge each requirement of each profile against a run's findings, documentation and dates.
+
+The rule, per requirement that applies:
+
+* ``not met``: a named check has a ``fail`` or ``error`` finding, a named documentation field is
+  invalid (or a yes/no field says no, or lists too few entries), or a time rule is broken;
+* otherwise ``no evidence``: a named check has no finding other than ``skipped`` (its auditor did not
+  run, lacked inputs, or its gate is not configured), a named document is missing, or a time rule
+  lacks a date;
+* otherwise ``met``; ``warn`` findings keep it ``met`` but are named in the reason ("met, with
+  warnings"), since a warning (e.g. a gap that is not statistically significant) blocks no gate.
+
+A requirement whose ``applies_when`` does not hold for the spec's parameters is ``not applicable``,
+with the pack's reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from govaudit.core import Finding, Status
+from govaudit.profiles._documentation import ImpactAssessment, impact_level
+from govaudit.profiles._matrix import CoverageMatrix, EvidenceItem, ProfileCoverage, RequirementCoverage
+from govaudit.profiles._pack import Pack, PackRequirement
+from govaudit.profiles._timing import check_time_rule
+
+__all__ = ["coverage_for_plan", "coverage_matrix", "judge_requirement", "recompute"]
+
+_IMPACT_PARAMETER = "canada_impact_level"
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _is_intersection(f: Finding) -> bool:
+    columns = f.evidence.get("columns")
+    return isinstance(columns, list) and len(columns) > 1
+
+
+def _checks(req: PackRequirement, findings: Sequence[Finding], auditors_run: frozenset[str] | None,
+            evidence: list[EvidenceItem], problems: list[str], gaps: list[str], warnings: list[str]) -> None:
+    intersection_seen = False
+    for check in req.checks:
+        hits = [(i, f) for i, f in enumerate(findings) if f.check == check]
+        live = [(i, f) for i, f in hits if f.status is not Status.SKIPPED]
+        for i, f in hits:
+            evidence.append(EvidenceItem(kind="check", name=check, status=f.status.value,
+                                         detail=_short(f.message), finding_index=i))
+        if not live:
+            auditor = check.split(".", 1)[0]
+            if auditors_run is not None and auditor not in auditors_run:
+                gaps.append(f"the {auditor} auditor did not run ({check})")
+            elif hits:
+                gaps.append(f"{check} was skipped: {_short(hits[0][1].message, 100)}")
+            else:
+                gaps.append(f"no {check} finding (its gate or input is not configured)")
+            continue
+        bad = [f for _, f in live if f.status in (Status.FAIL, Status.ERROR)]
+        if bad:
+            problems.append(f"{check}: {len(bad)} finding(s) {'/'.join(sorted({f.status.value for f in bad}))}")
+        warned = [f for _, f in live if f.status is Status.WARN]
+        if warned:
+            warnings.append(f"{check}: {len(warned)} warning(s)")
+        intersection_seen = intersection_seen or any(_is_intersection(f) for _, f in live)
+    if req.needs_intersection and req.checks and not intersection_seen and not problems:
+        gaps.append(f"no intersectional breakdown among {', '.join(req.checks)} (add [auditors.bias] intersections)")
+
+
+def _documents(req: PackRequirement, documentation: dict[str, Any], invalid: dict[str, str],
+               parameters: dict[str, Any], evidence: list[EvidenceItem], problems: list[str], gaps: list[str]) -> None:
+    for name in req.documentation:
+        if name in invalid:
+            evidence.append(EvidenceItem(kind="documentation", name=name, status="invalid", detail=invalid[name]))
+            problems.append(f"documentation field {name} is invalid: {invalid[name]}")
+            continue
+        if name not in documentation:
+            evidence.append(EvidenceItem(kind="documentation", name=name, status="missing"))
+            gaps.append(f"documentation field {name} is not declared")
+            continue
+        value = documentation[name]
+        status, detail = "present", None
+        if value is False:
+            status = "no"
+            problems.append(f"documentation field {name} declares no")
+        elif name in req.min_items and len(value) < req.min_items[name]:
+            status, detail = "too few", f"{len(value)} given, at least {req.min_items[name]} required"
+            problems.append(f"documentation field {name}: {detail}")
+        elif name == "impact_assessment":
+            level = impact_level(ImpactAssessment.model_validate(value))
+            declared = parameters.get(_IMPACT_PARAMETER)
+            detail = f"the AIA scores give impact level {level}"
+            if declared is not None and level > declared:
+                status = "understated"
+                problems.append(f"the AIA scores give impact level {level}, above the declared level {declared}")
+        evidence.append(EvidenceItem(kind="documentation", name=name, status=status, detail=detail))
+
+
+def judge_requirement(
+    pack: Pack,
+    req: PackRequirement,
+    findings: Sequence[Finding],
+    *,
+    documentation: dict[str, Any],
+    invalid: dict[str, str],
+    parameters: dict[str, Any],
+    as_of: date,
+    run_date: date,
+    auditors_run: frozenset[str] | None = None,
+    settings: dict[str, Any] | None = None,
+) -> RequirementCoverage:
+    """The status of one requirement, with the evidence behind it (see the module docstring for the rule)."""
+    base = {"id": req.id, "summary": req.summary, "reference": req.reference}
+    if not pack.applies(req, parameters):
+        return RequirementCoverage(**base, status="not applicable", reason=req.not_applicable_reason or "")
+    evidence: list[EvidenceItem] = []
+    problems: list[str] = []
+    gaps: list[str] = []
+    warnings: list[str] = []
+    _checks(req, findings, auditors_run, evidence, problems, gaps, warnings)
+    _documents(req, documentation, invalid, parameters, evidence, problems, gaps)
+    for rule in req.time_rules:
+        result = check_time_rule(rule, documentation, today=as_of, run_date=run_date)
+        status = "missing" if result.ok is None else "ok" if result.ok else "late"
+        evidence.append(EvidenceItem(kind="time_rule", name=rule, status=status, detail=result.message))
+        if result.ok is None:
+            gaps.append(result.message)
+        elif not result.ok:
+            problems.append(result.message)
+    for setting in req.thresholds:
+        if settings and setting in settings:
+            evidence.append(EvidenceItem(kind="setting", name=setting, status="applied", detail=repr(settings[setting])))
+    if problems:
+        return RequirementCoverage(**base, status="not met", reason="; ".join(problems), evidence=tuple(evidence))
+    if gaps:
+        return RequirementCoverage(**base, status="no evidence", reason="; ".join(gaps), evidence=tuple(evidence))
+    reason = "every named check passed and every named document is present"
+    if warnings:
+        reason = "met, with warnings: " + "; ".join(warnings)
+    return RequirementCoverage(**base, status="met", reason=reason, evidence=tuple(evidence))
+
+
+def coverage_matrix(
+    packs: Sequence[Pack],
+    findings: Sequence[Finding],
+    *,
+    parameters: dict[str, Any] | None = None,
+    documentation: dict[str, Any] | None = None,
+    documentation_invalid: dict[str, str] | None = None,
+    as_of: date | None = None,
+    run_date: date | None = None,
+    auditors_run: Sequence[str] | None = None,
+    settings: dict[str, Any] | None = None,
+    loosened: Sequence[Any] = (),
+) -> CoverageMatrix:
+    """Build the coverage matrix of ``packs`` for a run's findings.
+
+    Parameters
+    ----------
+    packs : sequence of Pack
+        The rule packs (see :func:`govaudit.profiles.load_pack`).
+    findings : sequence of Finding
+        The run's findings.
+    parameters : dict, optional
+        Profile parameters (e.g. ``{"canada_impact_level": 3}``).
+    documentation, documentation_invalid : dict, optional
+        Valid documentation values and invalid fields (from :func:`check_documentation`).
+    as_of : date, optional
+        Date the time rules are judged against (default: ``run_date``, itself default today).
+    auditors_run : sequence of str, optional
+        Auditors that ran, so that a missing one is named in the reason.
+
+    Returns
+    -------
+    CoverageMatrix
+    """
+    run_date = run_date or date.today()
+    as_of = as_of or run_date
+    parameters = dict(parameters or {})
+    documentation = dict(documentation or {})
+    invalid = dict(documentation_invalid or {})
+    ran = frozenset(auditors_run) if auditors_run is not None else None
+    profiles = []
+    for pack in packs:
+        rows = tuple(judge_requirement(pack, req, findings, documentation=documentation, invalid=invalid,
+                                       parameters=parameters, as_of=as_of, run_date=run_date, auditors_run=ran,
+                                       settings=settings)
+                     for req in pack.requirements)
+        counts = {s: sum(r.status == s for r in rows) for s in ("met", "not met", "no evidence", "not applicable")}
+        used = {k: v for k, v in parameters.items() if k in pack.parameters}
+        profiles.append(ProfileCoverage(name=pack.name, title=pack.title, source=pack.source, version=pack.version,
+                                        effective_date=pack.effective_date, parameters=used, counts=counts,
+                                        requirements=rows))
+    return CoverageMatrix(as_of=as_of, profiles=tuple(profiles), documentation=documentation,
+                          documentation_invalid=invalid, loosened=tuple(loosened))
+
+
+def coverage_for_plan(profiles: Any, findings: Sequence[Finding], *, auditors_run: Sequence[str],
+                      decision_log: Any = None, run_date: date | None = None) -> CoverageMatrix | None:
+    """The coverage matrix of a spec's profiles (a :class:`ProfilePlan`), or None when it names none.
+
+    When the spec declares no ``logs_kept_since`` but the run read a decision log with a
+    ``decided_at`` column, the log's earliest decision date is used for the retention rule.
+    """
+    if profiles is None or not profiles.packs:
+        return None
+    documentation = dict(profiles.documentation)
+    if "logs_kept_since" not in documentation and decision_log is not None and "decided_at" in decision_log:
+        import pandas as pd
+
+        first = pd.to_datetime(decision_log["decided_at"], errors="coerce", utc=True).min()
+        if first == first and first is not pd.NaT:
+            documentation["logs_kept_since"] = first.date().isoformat()
+    return coverage_matrix(profiles.packs, findings, parameters=profiles.parameters, documentation=documentation,
+                           documentation_invalid=profiles.documentation_invalid, run_date=run_date,
+                           auditors_run=auditors_run, settings=profiles.settings, loosened=profiles.loosened)
+
+
+def recompute(record: Any, *, as_of: date) -> CoverageMatrix | None:
+    """A record's coverage matrix judged again on another date (time rules change; findings do not)."""
+    from govaudit.profiles._load import load_pack
+
+    matrix = record.coverage_matrix
+    if matrix is None:
+        return None
+    parameters: dict[str, Any] = {}
+    for profile in matrix.profiles:
+        parameters.update(profile.parameters)
+    return coverage_matrix([load_pack(p.name) for p in matrix.profiles], record.findings, parameters=parameters,
+                           documentation=matrix.documentation, documentation_invalid=matrix.documentation_invalid,
+                           as_of=as_of, run_date=record.created_at.date(),
+                           auditors_run=[a.name for a in record.auditors], loosened=matrix.loosened)

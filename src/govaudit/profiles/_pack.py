@@ -1,0 +1,163 @@
+"""A rule pack: one legal instrument's requirements, as data, with the checks that give evidence for each.
+
+Packs are TOML files shipped in ``govaudit/profiles/packs``. They are validated by the frozen pydantic
+models below (unknown keys are errors) and published as a JSON Schema (``govaudit schema profile``).
+Nothing in a pack is executed: conditions are plain values compared with the spec's parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = ["Default", "Pack", "PackParameter", "PackRequirement", "TIME_RULES", "pack_json_schema"]
+
+#: Time rules a requirement can name (see :mod:`govaudit.profiles._timing`).
+TIME_RULES = ("audit_age_one_year", "log_retention_six_months", "filing_within_10_working_days",
+              "change_filing_within_10_working_days")
+
+_SETTING = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
+_CHECK = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PackParameter(_Frozen):
+    """A parameter that changes what the pack requires (e.g. Canada's impact level).
+
+    Set in the spec's ``[profile_parameters]`` under the same name.
+    """
+
+    description: str
+    type: Literal["int", "str"] = "int"
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+    required: bool = True
+
+    def check(self, name: str, value: Any) -> str | None:
+        """Why ``value`` is not acceptable, or None."""
+        if self.type == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                return f"{name} must be an integer; got {value!r}"
+            if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
+                return f"{name} must be between {self.minimum} and {self.maximum}; got {value!r}"
+        else:
+            if not isinstance(value, str):
+                return f"{name} must be a string; got {value!r}"
+            if self.choices and value not in self.choices:
+                return f"{name} must be one of {', '.join(self.choices)}; got {value!r}"
+        return None
+
+
+class Default(_Frozen):
+    """A default auditor setting the pack implies, e.g. ``bias.gates.impact_ratio.min = 0.8``.
+
+    ``tighter`` says which direction is stricter: a spec may move a setting that way freely;
+    moving it the other way (or, for ``"equal"``, changing it at all) is a loosening that needs a
+    written justification in the spec's ``[[loosened]]``.
+    """
+
+    setting: str = Field(pattern=_SETTING, description="auditor.key[.subkey...] in the auditor's config.")
+    value: Any
+    tighter: Literal["higher", "lower", "equal"] = "equal"
+    why: str = Field(min_length=1, description="The rule that implies it.")
+
+    @property
+    def auditor(self) -> str:
+        """The auditor whose configuration the setting belongs to."""
+        return self.setting.split(".", 1)[0]
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Keys inside the auditor's configuration."""
+        return tuple(self.setting.split(".")[1:])
+
+
+class PackRequirement(_Frozen):
+    """One obligation and the evidence govaudit can give for it."""
+
+    id: str = Field(pattern=r"^[a-z0-9-]+(/[A-Za-z0-9.()_-]+)+$", description="e.g. eu-ai-act/art-10/3")
+    summary: str = Field(min_length=1, description="One sentence saying what the rule asks.")
+    reference: str = Field(min_length=1, description="Citation of the provision.")
+    checks: tuple[str, ...] = Field(default=(), description="Stable check ids that give evidence for it.")
+    documentation: tuple[str, ...] = Field(
+        default=(), description="Documentation fields (see the spec's [documentation]) that give evidence for it.")
+    time_rules: tuple[str, ...] = Field(default=(), description="Time rules checked for it.")
+    thresholds: tuple[str, ...] = Field(
+        default=(), description="Settings (from the pack's defaults) whose thresholds the rule implies.")
+    inputs: tuple[str, ...] = Field(default=(), description="What the audit needs: data, decision_log, manifest, model, ...")
+    needs_intersection: bool = Field(
+        default=False, description="Among the named checks' findings, one must be about an intersection of features.")
+    min_items: dict[str, int] = Field(
+        default_factory=dict, description="Documentation list field -> fewest entries (e.g. peer_reviewers = 2).")
+    applies_when: dict[str, tuple[Any, ...]] = Field(
+        default_factory=dict, description="Parameter -> values for which it applies (default: always).")
+    not_applicable_reason: str | None = Field(default=None, description="Shown when applies_when does not hold.")
+
+    @model_validator(mode="after")
+    def _has_evidence(self) -> "PackRequirement":
+        for check in self.checks:
+            if not re.match(_CHECK, check):
+                raise ValueError(f"requirement {self.id}: {check!r} is not a check id like 'bias.impact_ratio'")
+        unknown = [r for r in self.time_rules if r not in TIME_RULES]
+        if unknown:
+            raise ValueError(f"requirement {self.id}: unknown time rule(s) {unknown}; known: {', '.join(TIME_RULES)}")
+        if not (self.checks or self.documentation or self.time_rules):
+            raise ValueError(f"requirement {self.id}: names no check, documentation field or time rule")
+        if self.applies_when and not self.not_applicable_reason:
+            raise ValueError(f"requirement {self.id}: applies_when needs a not_applicable_reason")
+        return self
+
+
+class Pack(_Frozen):
+    """A rule pack (one instrument)."""
+
+    name: str = Field(pattern=r"^[a-z0-9-]+$")
+    title: str
+    source: str = Field(description="The instrument and where its text is published.")
+    url: str | None = None
+    version: str = Field(description="Which version or consolidation of the text the pack follows.")
+    effective_date: date
+    status_note: str | None = Field(default=None, description="Amendments, withdrawals, dates to re-check.")
+    language: str = "en"
+    parameters: dict[str, PackParameter] = Field(default_factory=dict)
+    defaults: tuple[Default, ...] = ()
+    requirements: tuple[PackRequirement, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Pack":
+        ids = [r.id for r in self.requirements]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate requirement ids: {dupes}")
+        settings = {d.setting for d in self.defaults}
+        for req in self.requirements:
+            if not req.id.startswith(self.name.split("-")[0]):
+                raise ValueError(f"requirement {req.id}: ids start with the pack's prefix ({self.name.split('-')[0]})")
+            missing = [s for s in req.thresholds if s not in settings]
+            if missing:
+                raise ValueError(f"requirement {req.id}: thresholds {missing} are not among the pack's defaults")
+            unknown = [p for p in req.applies_when if p not in self.parameters]
+            if unknown:
+                raise ValueError(f"requirement {req.id}: applies_when names unknown parameter(s) {unknown}")
+        return self
+
+    def applies(self, requirement: PackRequirement, parameters: dict[str, Any]) -> bool:
+        """Whether ``requirement`` applies under the spec's parameters."""
+        return all(parameters.get(k) in v for k, v in requirement.applies_when.items())
+
+    @property
+    def check_ids(self) -> frozenset[str]:
+        """Every check id the pack names."""
+        return frozenset(c for r in self.requirements for c in r.checks)
+
+
+def pack_json_schema() -> dict[str, Any]:
+    """JSON Schema of a rule pack file."""
+    return Pack.model_json_schema()

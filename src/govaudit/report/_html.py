@@ -1,0 +1,425 @@
+"""A self-contained HTML audit report: one file, inline CSS and SVG, no script, no external URL.
+
+Every value from the record reaches the page through Jinja2's autoescaping (or, inside plots,
+through matplotlib's SVG escaping and :func:`markupsafe.escape`), so a group label or a message
+holding ``<script>`` or ``</style>`` is shown as text. Every fixed text comes from the message
+catalogue of the chosen language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from govaudit._version import __version__
+from govaudit.core import Finding, Principle, Status
+from govaudit.records._record import AuditRecord
+from govaudit.report._i18n import Catalogue, fmt_ci, fmt_num, fmt_share, load_catalogue, localise_message
+from govaudit.report._json import ensure_record
+from govaudit.report._plots import PlotFunction, plots_for
+from govaudit.report._write import atomic_write_text
+
+__all__ = [
+    "CONTRAST_PAIRS",
+    "PALETTE",
+    "auditor_order",
+    "ledger_of",
+    "render_html",
+    "write_html",
+]
+
+#: Colours of the page: (foreground, background) pairs for verdicts and statuses.
+PALETTE: dict[str, Any] = {
+    "text": "#1b1b1b",
+    "muted": "#4a4a4a",
+    "background": "#ffffff",
+    "panel": "#f1f3f5",
+    "rule": "#c4c8cc",
+    "verdict": {
+        "pass": ("#ffffff", "#1e6b34"),
+        "warn": ("#ffffff", "#7a4f00"),
+        "fail": ("#ffffff", "#a1141d"),
+        "error": ("#ffffff", "#5b135b"),
+    },
+    "status": {
+        "pass": ("#14532d", "#dcf5e3"),
+        "warn": ("#5c3c00", "#fff1c2"),
+        "fail": ("#8a1020", "#fde2e4"),
+        "error": ("#5b135b", "#f6e3f6"),
+        "skipped": ("#333333", "#e9ecef"),
+        "reference": ("#3b1d63", "#ece4f7"),
+        "inconclusive": ("#5c3c00", "#fff1c2"),
+        "excluded": ("#333333", "#e9ecef"),
+    },
+}
+#: Every (foreground, background) pair of text colours the page uses, for the WCAG contrast test.
+CONTRAST_PAIRS: tuple[tuple[str, str], ...] = (
+    (PALETTE["text"], PALETTE["background"]),
+    (PALETTE["text"], PALETTE["panel"]),
+    (PALETTE["muted"], PALETTE["background"]),
+    (PALETTE["muted"], PALETTE["panel"]),
+    *PALETTE["verdict"].values(),
+    *PALETTE["status"].values(),
+)
+#: Evidence shown as a field/value table only when it has at most this many flat fields.
+_MAX_EVIDENCE_FIELDS = 20
+_MAX_LISTED = 4
+_RATE_KEYS = ("selection_rate", "scoring_rate", "tpr", "fpr", "fnr", "tnr", "precision", "accuracy")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    # autoescape everything: the templates only ever produce HTML (and the CSS holds no record data)
+    return Environment(loader=PackageLoader("govaudit.report", "templates"), autoescape=True,
+                       undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Render one of the package's Jinja2 templates with autoescaping."""
+    return _environment().get_template(name).render(palette=PALETTE, **context)
+
+
+# --------------------------------------------------------------------------- helpers shared with the card
+
+
+def auditor_order(record: AuditRecord) -> list[str]:
+    """Auditor names in the record's order, then any that only appear in findings."""
+    names = [a.name for a in record.auditors] + [f.auditor for f in record.findings]
+    return list(dict.fromkeys(names))
+
+
+def ledger_of(record: AuditRecord, ledger: Mapping[str, Any] | None = None) -> Mapping[str, Any] | None:
+    """The record's ledger position: given explicitly, or carried by the record; else ``None``."""
+    if ledger is not None:
+        return ledger
+    carried = getattr(record, "ledger", None)
+    if carried is None:
+        return None
+    if hasattr(carried, "model_dump"):
+        carried = carried.model_dump(mode="json")
+    return carried if isinstance(carried, Mapping) else {"position": carried}
+
+
+def _flat(value: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for key, item in value.items():
+        name = f"{prefix}{key}"
+        if isinstance(item, Mapping):
+            out.extend(_flat(item, name + "."))
+        else:
+            out.append((name, item))
+    return out
+
+
+def _field_label(key: str, t: Catalogue) -> str:
+    name = "field." + key.replace(".", "_")
+    return t(name) if t.has(name) else key
+
+
+def _scalar_text(value: Any, t: Catalogue) -> str | None:
+    """A field value as text, or ``None`` when it is too complex for a small table."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return t(f"value.{str(value).lower()}")
+    if isinstance(value, (int, float)):
+        return fmt_num(value, 4) if isinstance(value, float) else f"{value:,}"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)) and len(value) <= 6 and all(
+            v is None or isinstance(v, (str, int, float, bool)) for v in value):
+        if len(value) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            return fmt_ci(value)
+        return ", ".join("—" if v is None else str(v) for v in value)
+    return None
+
+
+def _status_label(t: Catalogue, status: str) -> str:
+    return t(f"status.{status}") if t.has(f"status.{status}") else status
+
+
+def _check_label(f: Finding) -> str:
+    return f"{f.check} [{', '.join(f.groups)}]" if f.groups else f.check
+
+
+def _listing(t: Catalogue, labels: list[str]) -> str:
+    shown = t.join(labels[:_MAX_LISTED])
+    return shown if len(labels) <= _MAX_LISTED else t("report.and_more", items=shown, n=len(labels) - _MAX_LISTED)
+
+
+def verdict_sentence(record: AuditRecord, t: Catalogue) -> str:
+    """What the verdict means for releasing the system, in the catalogue's language."""
+    by_status = {s: [_check_label(f) for f in record.findings if f.status is s] for s in Status}
+    failed, errored, warned = by_status[Status.FAIL], by_status[Status.ERROR], by_status[Status.WARN]
+    verdict = record.verdict.value
+    if verdict in ("fail", "error"):
+        parts = []
+        if failed:
+            parts.append(t("summary.failed", n=len(failed), items=_listing(t, failed)))
+        if errored:
+            parts.append(t("summary.errored", n=len(errored), items=_listing(t, errored)))
+        return t("summary.blocked", parts=t("meta.clause_separator").join(parts))
+    if verdict == "warn":
+        return t("summary.warned", n=len(warned), items=_listing(t, warned))
+    skipped = len(by_status[Status.SKIPPED])
+    return t("summary.passed", n=len(record.findings) - skipped, skipped=skipped)
+
+
+def _largest_gap(record: AuditRecord) -> Finding | None:
+    ratios = [f for f in record.findings if f.check in ("bias.impact_ratio", "bias.scoring_impact_ratio")
+              and f.value is not None and f.status in (Status.FAIL, Status.WARN)]
+    return min(ratios, key=lambda f: f.value) if ratios else None  # type: ignore[arg-type, return-value]
+
+
+def _summary(record: AuditRecord, t: Catalogue) -> list[str]:
+    paragraphs = [t("report.audited", name=record.audit_name, date=record.created_at.strftime("%Y-%m-%d"),
+                    version=record.govaudit_version)]
+    if record.description:
+        paragraphs.append(t("report.description", description=record.description))
+    ran = [f for f in record.findings if f.status is not Status.SKIPPED]
+    paragraphs.append(t("report.scale", auditors=len(auditor_order(record)), checks=len(ran),
+                        skipped=len(record.findings) - len(ran)))
+    gap = _largest_gap(record)
+    if gap is not None:
+        ev = gap.evidence
+        paragraphs.append(t("report.largest_gap", group=ev.get("group", ""), feature=ev.get("feature", ""),
+                            ratio=fmt_num(gap.value, 2), reference=ev.get("reference", "")))
+    missing = [t(f"principle.{p.value}") for p in Principle if p not in record.principles]
+    if missing:
+        paragraphs.append(t("report.principles_missing", items=t.join(missing)))
+    paragraphs.append(t("report.privacy"))
+    return paragraphs
+
+
+def _why(check: str, auditor: str, t: Catalogue) -> str:
+    for key in (f"why.{check}", f"why.auditor.{auditor}"):
+        if t.has(key):
+            return t(key)
+    return t("why.generic")
+
+
+def group_table(finding: Finding, t: Catalogue) -> dict[str, Any] | None:
+    """The evidence's per-group rows as a table: counts, rates with intervals, status and note."""
+    ev = finding.evidence
+    groups = ev.get("groups")
+    if not isinstance(groups, list) or not groups or not all(isinstance(r, Mapping) and "group" in r
+                                                              for r in groups):
+        return None
+    metrics = [m for m in ev.get("metrics", []) if isinstance(m, str)] or [
+        k for k in _RATE_KEYS if any(k in r for r in groups)]
+    if any("impact_ratio" in r for r in groups):
+        metrics.append("impact_ratio")
+    header = [t("column.group"), t("column.count"), t("column.share")]
+    header += [t(f"metric.{m}") if t.has(f"metric.{m}") else m for m in metrics]
+    header += [t("column.status"), t("column.note")]
+    rows = []
+    for r in groups:
+        count = r.get("count")
+        cells: list[Any] = [str(r.get("group")), (_count(count), ""), (fmt_share(r.get("share")), "")]
+        for m in metrics:
+            value, ci = fmt_num(r.get(m)), fmt_ci(r.get(f"{m}_ci"))
+            cells.append((value, "" if ci == "—" or value == "—" else ci))
+        status = str(r.get("status", "")) or "skipped"
+        cells.append((status if status in PALETTE["status"] else "skipped", _status_label(t, status)))
+        cells.append(_note(r, t))
+        rows.append(cells)
+    caption = t("report.group_caption", feature=ev.get("feature", ""), total=fmt_num(ev.get("total"), 0))
+    return {"header": header, "rows": rows, "caption": caption}
+
+
+def _count(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else fmt_num(value)
+
+
+def _note(row: Mapping[str, Any], t: Catalogue) -> str:
+    """A group's note: worded by the catalogue when the language is not the auditor's (English)."""
+    note = row.get("note")
+    if not note:
+        return ""
+    if t.lang == "en":
+        return str(note)
+    n = row.get("count")
+    if row.get("suppressed"):
+        return t("note.suppressed", n=n)
+    status = row.get("status")
+    if status in ("excluded", "warn", "inconclusive") and t.has(f"note.{status}"):
+        return t(f"note.{status}", n=n)
+    return t("note.other")
+
+
+def _disparities(finding: Finding, t: Catalogue) -> dict[str, Any] | None:
+    disparities = finding.evidence.get("disparities")
+    if not isinstance(disparities, Mapping) or not disparities:
+        return None
+    rows = []
+    for name, item in disparities.items():
+        if not isinstance(item, Mapping):
+            continue
+        label = t(f"metric.{name}") if t.has(f"metric.{name}") else str(name)
+        rows.append((label, fmt_num(item.get("value")), fmt_ci(item.get("ci"))))
+    return {"rows": rows, "caption": t("report.disparities_caption", feature=finding.evidence.get("feature", ""))}
+
+
+def _evidence_table(finding: Finding, t: Catalogue) -> dict[str, Any] | None:
+    fields = _flat(finding.evidence)
+    if not fields or len(fields) > _MAX_EVIDENCE_FIELDS:
+        return None
+    rows = [(_field_label(key, t), text) for key, value in fields if (text := _scalar_text(value, t)) is not None]
+    if len(rows) != len(fields):
+        return None
+    return {"rows": rows, "caption": t("report.evidence_caption")}
+
+
+def _block(finding: Finding, t: Catalogue, plots: Mapping[str, Sequence[PlotFunction]] | None) -> dict | None:
+    table = group_table(finding, t)
+    drawn = plots_for(finding, t, plots)
+    disparities = _disparities(finding, t) if table is not None else None
+    evidence = None if table is not None else _evidence_table(finding, t)
+    if table is None and not drawn and evidence is None:
+        return None
+    ev = finding.evidence
+    subject = ev.get("feature") or ", ".join(finding.groups)
+    if table is not None and finding.auditor == "bias":
+        key = "report.groups_heading" if finding.check == "bias.group_metrics" else "report.scoring_heading"
+        heading = t(key, feature=subject)
+    else:
+        heading = f"{finding.check} · {subject}" if subject else finding.check
+    notes = []
+    if table is not None and ev.get("reference") is not None:
+        notes.append(t("report.reference_group", reference=ev["reference"]))
+    if table is not None and isinstance(ev.get("confidence"), (int, float)):
+        notes.append(t("report.interval_note", confidence=f"{float(ev['confidence']) * 100:g}%",
+                       n_resamples=ev.get("n_resamples", "—")))
+    return {"heading": heading, "notes": notes, "group_table": table, "disparities": disparities,
+            "plots": drawn, "evidence": evidence}
+
+
+def _value(value: float | None) -> str:
+    return f"{int(value):,}" if value is not None and float(value).is_integer() else fmt_num(value)
+
+
+def _finding_row(f: Finding, t: Catalogue) -> dict[str, Any]:
+    message, original = localise_message(f, t)
+    threshold = "—" if f.threshold is None else f"{f.operator or ''} {f.threshold:g}".strip()
+    return {"status": f.status.value, "status_label": t(f"status.{f.status.value}"), "check": f.check,
+            "groups": ", ".join(f.groups), "value": _value(f.value), "threshold": threshold,
+            "message": message, "original": original}
+
+
+def _auditors(record: AuditRecord, t: Catalogue, plots: Mapping[str, Sequence[PlotFunction]] | None) -> list[dict]:
+    infos = {a.name: a for a in record.auditors}
+    out = []
+    for name in auditor_order(record):
+        findings = record.findings_for(name)
+        info = infos.get(name)
+        meta = t("report.auditor_meta", version=info.version, package=info.package) if info else ""
+        heading_key = f"auditor.{name}"
+        heading = t(heading_key) if t.has(heading_key) else t("auditor.other", name=name)
+        checks = list(dict.fromkeys(f.check for f in findings))
+        out.append({
+            "name": name, "heading": heading, "meta": meta,
+            "findings": [_finding_row(f, t) for f in findings],
+            "whys": [(c, _why(c, name, t)) for c in checks],
+            "blocks": [b for f in findings if (b := _block(f, t, plots)) is not None],
+        })
+    return out
+
+
+def _identity(record: AuditRecord, t: Catalogue, ledger: Mapping[str, Any] | None) -> list[tuple[str, str, bool]]:
+    rows: list[tuple[str, str, bool]] = [
+        (t("record.id"), record.record_id, True),
+        (t("record.created"), record.created_at.isoformat(timespec="seconds"), False),
+        (t("record.schema_version"), record.schema_version, False),
+        (t("record.govaudit_version"), record.govaudit_version, False),
+    ]
+    if record.spec_sha256:
+        rows.append((t("record.spec_sha256"), record.spec_sha256, True))
+    if record.model is not None:
+        m = record.model
+        rows.append((t("record.model"), " ".join(x for x in (m.name, m.version or "") if x), False))
+        rows.append((t("record.model_sha256"), m.sha256, True))
+    for d in record.data:
+        label = t("record.data", role=d.role, name=d.name)
+        rows.append((label, d.sha256 + (f" ({t('record.rows', n=f'{d.rows:,}')})" if d.rows is not None else ""),
+                     True))
+    for part in ("owner", "auditor", "approver", "contact"):
+        value = getattr(record.responsible, part)
+        if value:
+            rows.append((t(f"record.responsible_{part}"), value, False))
+    for a in record.auditors:
+        rows.append((t("record.auditor", name=a.name), f"{a.version} ({a.package})", False))
+    if ledger:
+        for key, value in _flat(ledger):
+            rows.append((t("record.ledger", field=key), _scalar_text(value, t) or str(value), True))
+    return rows
+
+
+def _references(record: AuditRecord) -> list[tuple[str, tuple[str, ...]]]:
+    named = dict.fromkeys(r for f in record.findings for r in f.references)
+    rows = [(ref, tuple(checks)) for ref, checks in record.references.items()]
+    rows += [(ref, ()) for ref in named if ref not in record.references]
+    return rows
+
+
+def report_context(record: AuditRecord, t: Catalogue, *, ledger: Mapping[str, Any] | None = None,
+                   plots: Mapping[str, Sequence[PlotFunction]] | None = None) -> dict[str, Any]:
+    """Everything the report template shows, as plain values (escaped by the template)."""
+    statuses = [f.status for f in record.findings]
+    return {
+        "t": t,
+        "lang": t.html_lang,
+        "version": __version__,
+        "title": t("report.title", name=record.audit_name),
+        "verdict": record.verdict.value,
+        "verdict_label": t(f"verdict.{record.verdict.value}"),
+        "verdict_sentence": verdict_sentence(record, t),
+        "summary": _summary(record, t),
+        "status_counts": [{"status": s.value, "label": t(f"status.{s.value}"), "count": statuses.count(s),
+                           "help": t(f"status_help.{s.value}")} for s in Status],
+        "auditors": _auditors(record, t, plots),
+        "principles": [(t(f"principle.{p.value}"), record.principles.get(p, ())) for p in Principle],
+        "references": _references(record),
+        "identity": _identity(record, t, ledger_of(record, ledger)),
+    }
+
+
+def render_html(record: AuditRecord, *, lang: str = "en", ledger: Mapping[str, Any] | None = None,
+                plots: Mapping[str, Sequence[PlotFunction]] | None = None) -> str:
+    """The record as one self-contained HTML page.
+
+    Parameters
+    ----------
+    record : AuditRecord
+    lang : {"en", "zh"}
+        Language of every fixed text (and of the findings the catalogue knows how to word).
+    ledger : mapping, optional
+        The record's position in a ledger (e.g. sequence number, entry hash, root); shown with the
+        record's identity. Default: what the record carries, if anything; otherwise no ledger row.
+    plots : mapping, optional
+        Check id -> plot functions; default :data:`govaudit.report.PLOTS`.
+
+    Returns
+    -------
+    str
+        HTML with inline CSS and SVG, no script and no external resource.
+
+    Raises
+    ------
+    TypeError
+        If ``record`` is not an :class:`AuditRecord`.
+    InputDataError
+        If there is no catalogue for ``lang``.
+    """
+    record = ensure_record(record)
+    t = load_catalogue(lang)
+    return render_template("report.html", **report_context(record, t, ledger=ledger, plots=plots))
+
+
+def write_html(record: AuditRecord, path: Path, *, lang: str = "en",
+               ledger: Mapping[str, Any] | None = None) -> Path:
+    """Render :func:`render_html` and write it to ``path`` atomically; returns ``path``."""
+    return atomic_write_text(Path(path), render_html(record, lang=lang, ledger=ledger))

@@ -1,0 +1,271 @@
+"""Message catalogues: every fixed text of the HTML report, the card and the Markdown summary.
+
+Catalogues are TOML files shipped as package data (``report/locales/<lang>.toml``); nested tables
+are flattened to dotted keys (``[status] pass = ...`` -> ``status.pass``). A missing key is an error,
+never a silent fallback, so an untranslated string cannot slip into a rendered page.
+
+English findings are worded by the auditors themselves (``Finding.message``). Other languages word
+the findings they know from the evidence (the catalogue's ``message`` table) and show any other
+auditor's message as its original text, labelled as such.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from govaudit.core import Finding, Status
+from govaudit.exceptions import InputDataError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = [
+    "LANGUAGES",
+    "MSG_MISSING_KEY",
+    "MSG_UNKNOWN_LANGUAGE",
+    "UNDEFINED",
+    "Catalogue",
+    "fmt_ci",
+    "fmt_num",
+    "fmt_share",
+    "load_catalogue",
+    "localise_message",
+    "placeholders",
+]
+
+#: Languages with a catalogue.
+LANGUAGES: tuple[str, ...] = ("en", "zh")
+#: How an undefined (null) number is shown; never as 0.
+UNDEFINED = "—"
+MSG_UNKNOWN_LANGUAGE = "unknown report language {lang!r}; expected one of: {known}"
+MSG_MISSING_KEY = "message catalogue {lang!r} has no entry {key!r}"
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, name + "."))
+        else:
+            out[name] = str(value)
+    return out
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The fixed texts of one language; call it with a key (and fields) to get a text.
+
+    Attributes
+    ----------
+    lang : str
+        Language code, e.g. ``"zh"``.
+    messages : dict of str to str
+        Dotted key -> text with ``{field}`` placeholders.
+    """
+
+    lang: str
+    messages: Mapping[str, str]
+
+    def __call__(self, key: str, /, **fields: Any) -> str:
+        """The text for ``key`` with ``fields`` filled in; ``KeyError`` if the catalogue lacks it."""
+        try:
+            text = self.messages[key]
+        except KeyError:
+            raise KeyError(MSG_MISSING_KEY.format(lang=self.lang, key=key)) from None
+        return text.format(**fields) if fields else text
+
+    def has(self, key: str) -> bool:
+        """Whether the catalogue has ``key``."""
+        return key in self.messages
+
+    def get(self, key: str, default: str | None = None, /, **fields: Any) -> str | None:
+        """Like calling the catalogue, but ``default`` when the key is absent (for optional texts)."""
+        return self(key, **fields) if key in self.messages else default
+
+    @property
+    def html_lang(self) -> str:
+        """The BCP 47 tag for ``<html lang>``."""
+        return self("meta.html_lang")
+
+    def join(self, items: Sequence[str]) -> str:
+        """Items joined with the language's list separator."""
+        return self("meta.list_separator").join(items)
+
+
+@lru_cache(maxsize=None)
+def load_catalogue(lang: str = "en") -> Catalogue:
+    """Load the message catalogue of ``lang``.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    Catalogue
+
+    Raises
+    ------
+    InputDataError
+        If there is no catalogue for ``lang``.
+    """
+    if lang not in LANGUAGES:
+        raise InputDataError(MSG_UNKNOWN_LANGUAGE.format(lang=lang, known=", ".join(LANGUAGES)))
+    text = resources.files("govaudit.report").joinpath("locales", f"{lang}.toml").read_text(encoding="utf-8")
+    return Catalogue(lang, _flatten(tomllib.loads(text)))
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{field}`` names a catalogue text uses."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def _finite(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def fmt_num(value: Any, digits: int = 3) -> str:
+    """A number for people: undefined (``None``) is an em dash, never 0."""
+    v = _finite(value)
+    if v is None:
+        return UNDEFINED
+    if v.is_integer() and abs(v) >= 1000:
+        return f"{int(v):,}"
+    if v != 0 and abs(v) < 10 ** (-digits):
+        return f"{v:.2e}"
+    return f"{v:.{digits}f}"
+
+
+def fmt_share(value: Any) -> str:
+    """A share as a percentage with one decimal."""
+    v = _finite(value)
+    return UNDEFINED if v is None else f"{v * 100:.1f}%"
+
+
+def fmt_ci(interval: Any) -> str:
+    """``0.410–0.590``, or an em dash when the interval is missing or undefined."""
+    if isinstance(interval, Sequence) and not isinstance(interval, str) and len(interval) == 2:
+        low, high = _finite(interval[0]), _finite(interval[1])
+        if low is not None and high is not None:
+            return f"{fmt_num(low)}–{fmt_num(high)}"
+    return UNDEFINED
+
+
+# --------------------------------------------------------------------------- finding messages
+
+
+def _gate_clause(finding: Finding, t: Catalogue) -> str:
+    if finding.threshold is None or finding.operator is None:
+        return t("message.gate_none")
+    gate = f"{finding.operator} {finding.threshold:g}"
+    if finding.value is None:
+        return t("message.gate_undefined")
+    if finding.status is Status.PASS:
+        return t("message.gate_met", gate=gate)
+    significant = (finding.evidence.get("test") or {}).get("significant") if isinstance(
+        finding.evidence.get("test"), Mapping) else None
+    if finding.status is Status.WARN and significant is False:
+        return t("message.gate_missed_not_significant", gate=gate)
+    return t("message.gate_missed", gate=gate)
+
+
+def _significance_clause(test: Any, t: Catalogue) -> str:
+    if not isinstance(test, Mapping) or "significant" not in test:
+        return ""
+    p = _finite(test.get("p_value"))
+    if p is None:
+        return t("message.not_tested")
+    key = "message.significant" if test.get("significant") else "message.not_significant"
+    return t(key, p="p < 0.001" if p < 0.001 else f"p = {p:.3f}")
+
+
+def _rate_range(evidence: Mapping[str, Any], rate: str) -> tuple[dict, dict] | None:
+    rows = [r for r in evidence.get("groups", []) if isinstance(r, Mapping)
+            and r.get("status") not in ("excluded", "warn") and _finite(r.get(rate)) is not None]
+    if not rows:
+        return None
+    return min(rows, key=lambda r: r[rate]), max(rows, key=lambda r: r[rate])
+
+
+def _bias_message(finding: Finding, t: Catalogue) -> str | None:
+    ev = finding.evidence
+    feature = str(ev.get("feature", ""))
+    check = finding.check
+    if check in ("bias.group_metrics", "bias.scoring_rates"):
+        rate = "selection_rate" if check == "bias.group_metrics" else "scoring_rate"
+        span = _rate_range(ev, rate)
+        if span is None:
+            text = t("message.bias.group_metrics_none", feature=feature)
+        else:
+            lo, hi = span
+            text = t(f"message.bias.{check.split('.')[1]}", feature=feature, low=fmt_num(lo[rate]),
+                     low_group=lo.get("group"), high=fmt_num(hi[rate]), high_group=hi.get("group"))
+        unknown = ev.get("unknown_count")
+        if isinstance(unknown, int) and unknown:
+            text += t("message.bias.unknown", n=unknown, feature=feature)
+        return text
+    if check in ("bias.impact_ratio", "bias.scoring_impact_ratio"):
+        if finding.value is None and "group" not in ev:
+            return t("message.bias.no_reference", feature=feature)
+        return t(f"message.bias.{check.split('.')[1]}", feature=feature, group=ev.get("group"),
+                 rate=fmt_num(ev.get("rate")), ratio=fmt_num(finding.value, 2), reference=ev.get("reference"),
+                 reference_rate=fmt_num(ev.get("reference_rate")), gate=_gate_clause(finding, t),
+                 significance=_significance_clause(ev.get("test"), t))
+    if check == "bias.requirements":
+        return t("message.bias.no_decisions")
+    if check == "bias.small_groups":
+        names = t.join([f"{r.get('group')} (n={r.get('count')})" for r in ev.get("groups", [])
+                        if isinstance(r, Mapping)])
+        return t("message.bias.small_groups", feature=feature, n=len(ev.get("groups", [])), names=names)
+    metric = check.split(".", 1)[1]
+    if t.has(f"metric.{metric}"):
+        if finding.status is Status.SKIPPED:
+            return t("message.bias.needs_label", metric=t(f"metric.{metric}"))
+        return t("message.bias.disparity", feature=feature, metric=t(f"metric.{metric}"),
+                 value=fmt_num(finding.value), gate=_gate_clause(finding, t))
+    return None
+
+
+def localise_message(finding: Finding, t: Catalogue) -> tuple[str, bool]:
+    """The finding's one-sentence message in the catalogue's language.
+
+    Returns
+    -------
+    (str, bool)
+        The message, and whether it is the auditor's original wording (not translated).
+    """
+    if t.lang == "en":
+        return finding.message, False
+    name = finding.auditor
+    ev = finding.evidence
+    text: str | None = None
+    if finding.check == f"{name}.requirements" and finding.status is Status.SKIPPED:
+        missing = ev.get("missing")
+        if isinstance(missing, list) and missing:
+            text = t("message.skipped_missing", auditor=name, missing=t.join([str(m) for m in missing]))
+    elif finding.check == f"{name}.run" and finding.status is Status.ERROR:
+        text = t("message.crashed", auditor=name, exception=ev.get("exception", ""))
+    elif name == "bias" and finding.check.startswith("bias."):
+        try:
+            text = _bias_message(finding, t)
+        except (TypeError, ValueError):  # unexpected evidence shape: show the auditor's words instead
+            text = None
+    if text is None:
+        return finding.message, True
+    return text, False

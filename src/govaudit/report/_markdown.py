@@ -1,0 +1,92 @@
+"""A compact Markdown summary for a pull-request comment or a CI job summary (under 60 lines).
+
+It holds the verdict, the failed gates and the largest disparities; everything else is in the
+record and the HTML report. Record text is escaped so that a group label cannot break the table
+or inject HTML into a comment.
+"""
+
+from __future__ import annotations
+
+import re
+
+from govaudit.core import Finding, Status
+from govaudit.records._record import AuditRecord
+from govaudit.report._html import verdict_sentence
+from govaudit.report._i18n import fmt_ci, fmt_num, load_catalogue
+from govaudit.report._json import ensure_record
+
+__all__ = ["MAX_LINES", "md_escape", "render_markdown"]
+
+#: The summary never has more lines than this.
+MAX_LINES = 60
+_MAX_FAILED = 15
+_MAX_DISPARITIES = 8
+_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_RATIOS = ("bias.impact_ratio", "bias.scoring_impact_ratio")
+
+
+def md_escape(text: object) -> str:
+    """Text safe inside a Markdown table cell: one line, HTML and Markdown syntax neutralised."""
+    value = " ".join(str(text).split())
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _SPECIAL.sub(r"\\\1", value)
+
+
+def _threshold(f: Finding) -> str:
+    return "—" if f.threshold is None else f"{f.operator or ''} {f.threshold:g}".strip()
+
+
+def render_markdown(record: AuditRecord, *, lang: str = "en") -> str:
+    """The record as a short Markdown summary.
+
+    Parameters
+    ----------
+    record : AuditRecord
+    lang : {"en", "zh"}
+
+    Returns
+    -------
+    str
+        At most :data:`MAX_LINES` lines: verdict, failed gates (the first 15), the lowest impact
+        ratios (the first 8), and the record's id.
+
+    Raises
+    ------
+    TypeError
+        If ``record`` is not an :class:`AuditRecord`.
+    """
+    record = ensure_record(record)
+    t = load_catalogue(lang)
+    verdict = record.verdict.value
+    lines = [f"## {md_escape(t('md.title', name=record.audit_name))}: **{t(f'verdict.{verdict}')}**", "",
+             md_escape(verdict_sentence(record, t)), ""]
+    counts = [f"{t(f'status.{s.value}')} {sum(f.status is s for f in record.findings)}" for s in Status]
+    lines += [" · ".join(counts), ""]
+
+    blocking = [f for f in record.findings if f.blocking]
+    if blocking:
+        lines += [f"### {t('md.failed_heading', n=len(blocking))}", "",
+                  f"| {t('column.status')} | {t('column.check')} | {t('column.groups')} | {t('column.value')} "
+                  f"| {t('column.threshold')} |", "|---|---|---|---:|---|"]
+        for f in blocking[:_MAX_FAILED]:
+            lines.append(f"| {t(f'status.{f.status.value}')} | `{f.check}` | {md_escape(', '.join(f.groups))} "
+                         f"| {fmt_num(f.value)} | {md_escape(_threshold(f))} |")
+        if len(blocking) > _MAX_FAILED:
+            lines.append(f"| | {t('md.more', n=len(blocking) - _MAX_FAILED)} | | | |")
+        lines.append("")
+
+    ratios = sorted((f for f in record.findings if f.check in _RATIOS and f.value is not None),
+                    key=lambda f: f.value)  # type: ignore[arg-type, return-value]
+    if ratios:
+        lines += [f"### {t('md.disparities_heading')}", "",
+                  f"| {t('field.feature')} | {t('column.group')} | {t('field.reference')} "
+                  f"| {t('metric.impact_ratio')} | {t('column.interval')} | {t('column.status')} |",
+                  "|---|---|---|---:|---|---|"]
+        for f in ratios[:_MAX_DISPARITIES]:
+            ev = f.evidence
+            lines.append(f"| {md_escape(ev.get('feature', ''))} | {md_escape(ev.get('group', ''))} "
+                         f"| {md_escape(ev.get('reference', ''))} | {fmt_num(f.value)} | {fmt_ci(ev.get('ci'))} "
+                         f"| {t(f'status.{f.status.value}')} |")
+        lines.append("")
+    lines.append(md_escape(t("md.footer", record_id=record.record_id, version=record.govaudit_version)))
+    return "\n".join(lines[:MAX_LINES]) + "\n"

@@ -1,0 +1,63 @@
+"""The combined demo: four scenarios audited, appended to one verifiable ledger, one HTML report each."""
+
+from __future__ import annotations
+
+import pytest
+from rich.console import Console
+
+from govaudit.cli import main
+from sample_models.demo import PLAIN, failed_checks, run_demo
+
+
+def test_failed_checks_are_plain_words_each_once():
+    record = {"findings": [
+        {"check": "bias.impact_ratio", "status": "fail"}, {"check": "bias.impact_ratio", "status": "fail"},
+        {"check": "oversight.two_person_rule", "status": "error"}, {"check": "provenance.freshness", "status": "pass"},
+        {"check": "custom.some_check", "status": "fail"}]}
+    assert failed_checks(record) == [PLAIN["bias.impact_ratio"], PLAIN["oversight.two_person_rule"], "some check"]
+
+
+@pytest.mark.slow
+def test_demo_runs_four_scenarios_into_one_ledger(tmp_path):
+    rows = run_demo(quick=True, reports=tmp_path / "reports", workdir=tmp_path, console=Console(quiet=True))
+    assert [r["verdict"] for r in rows] == ["fail"] * 4
+    assert all(r["failed"] for r in rows)
+    assert PLAIN["oversight.two_person_rule"] in rows[3]["failed"]
+    assert PLAIN["provenance.lineage"] in rows[2]["failed"]
+    assert PLAIN["oversight.rubber_stamping"] in rows[1]["failed"]
+    for name in ("benefits_full", "welfare_fraud_risk_full", "job_matching", "community_access_face_match"):
+        assert (tmp_path / "reports" / name / "report.html").stat().st_size > 1000
+    assert main(["ledger", "verify", str(tmp_path / "reports" / "ledger.sqlite")]) == 0
+
+
+def _welfare(tmp_path, *flags: str) -> tuple[int, dict]:
+    import json
+    from pathlib import Path
+
+    from sample_models.welfare_fraud_risk.__main__ import main as build
+    from sample_models.welfare_fraud_risk.decision_log import main as build_log
+    from sample_models.welfare_fraud_risk.manifest import main as build_manifest
+
+    repo = Path(__file__).resolve().parents[1]
+    art = tmp_path / "artifacts"
+    assert build(["--rows", "8000", "--out", str(art), *flags]) == 0
+    assert build_log(["--cases", "8000", "--out", str(art / "decision_log.parquet"), *flags]) == 0
+    assert build_manifest(["--data-dir", str(art)]) == 0
+    text = (repo / "audits" / "welfare_fraud_risk_full.toml").read_text()
+    text = text.replace("../sample_models/welfare_fraud_risk/artifacts/", "artifacts/")
+    text = text.replace('dir = "../reports/welfare_fraud_risk_full"', 'dir = "reports"')
+    (tmp_path / "spec.toml").write_text(text)
+    code = main(["run", str(tmp_path / "spec.toml"), "--quiet"])
+    return code, json.loads((tmp_path / "reports" / "record.json").read_text())
+
+
+@pytest.mark.slow
+def test_welfare_full_finds_proxy_and_missing_review_and_clean_variant_passes(tmp_path):
+    code, record = _welfare(tmp_path / "biased")
+    assert code == 1
+    failed = {f["check"] for f in record["findings"] if f["status"] == "fail"}
+    assert {"explainability.proxy_risk", "oversight.review_coverage", "oversight.rubber_stamping",
+            "oversight.review_time"} <= failed
+    code, record = _welfare(tmp_path / "clean", "--no-bias")
+    assert code == 0
+    assert not [f for f in record["findings"] if f["status"] in ("fail", "error")]
