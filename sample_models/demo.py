@@ -24,13 +24,16 @@ import json
 import sys
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import tomllib
-from datetime import date, timedelta
 
 from rich.console import Console
 from rich.table import Table
@@ -47,7 +50,7 @@ PLAIN = {
     "bias.scoring_impact_ratio": "some groups are scored lower",
     "bias.equalized_odds_ratio": "error rates (e.g. false matches) differ by group",
     "bias.equalized_odds_difference": "error rates differ by group",
-    "bias.equal_opportunity_difference": "qualified people in some groups are missed more often",
+    "bias.equal_opportunity_difference": "people who should get the favourable outcome miss it more often in some groups",
     "oversight.review_coverage": "cases that needed a person were decided by the model alone",
     "oversight.two_person_rule": "the two-person rule was broken",
     "oversight.review_time": "reviews too short to be real",
@@ -191,9 +194,8 @@ def run_demo(*, quick: bool = False, reports: Path = REPO / "reports", workdir: 
     art = {name: (workdir / name if workdir is not None else SAMPLES / name / "artifacts") for name in NAMES}
     keys = reports / "keys"
     key = keys / "demo.key"
-    if not key.is_file():
-        if govaudit_main(["keys", "generate", "--out", str(keys), "--name", "demo"]) != 0:
-            raise SystemExit("demo: could not generate the demo key pair")
+    if not key.is_file() and govaudit_main(["keys", "generate", "--out", str(keys), "--name", "demo"]) != 0:
+        raise SystemExit("demo: could not generate the demo key pair")
     ledger = reports / "ledger.sqlite"
     rows = []
     for scenario in _scenarios(quick, art):
@@ -225,12 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller samples")
     parser.add_argument("--reports", type=Path, default=REPO / "reports", help="report folder (default reports/)")
     args = parser.parse_args(argv)
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 160)  # a log file gets a readable table
     started = time.perf_counter()
     rows = run_demo(quick=args.quick, reports=args.reports, console=console)
     table = Table(title="govaudit demo: four scenario audits")
     for column in ("scenario", "verdict", "failed checks", "report"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column == "report")
     for row in rows:
         table.add_row(row["scenario"], row["verdict"].upper(), "; ".join(row["failed"]) or "-", row["report"])
     console.print(table)

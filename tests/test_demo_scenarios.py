@@ -41,7 +41,7 @@ def _welfare(tmp_path, *flags: str) -> tuple[int, dict]:
     repo = Path(__file__).resolve().parents[1]
     art = tmp_path / "artifacts"
     assert build(["--rows", "8000", "--out", str(art), *flags]) == 0
-    assert build_log(["--cases", "8000", "--out", str(art / "decision_log.parquet"), *flags]) == 0
+    assert build_log(["--cases", "20000", "--out", str(art / "decision_log.parquet"), *flags]) == 0
     assert build_manifest(["--data-dir", str(art)]) == 0
     text = (repo / "audits" / "welfare_fraud_risk_full.toml").read_text()
     text = text.replace("../sample_models/welfare_fraud_risk/artifacts/", "artifacts/")

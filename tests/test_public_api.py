@@ -11,6 +11,7 @@ EXPECTED = {
     "ExplainabilityAuditor",
     "DataManifest", "ProvenanceAuditor", "load_manifest",
     "Ledger",
+    "CoverageMatrix", "load_pack",
 }
 
 

@@ -31,8 +31,9 @@ is drawn from a seeded :class:`numpy.random.Generator`, vectorised; no real face
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 from govaudit.provenance import TODO, draft_manifest, manifest_toml
 from govaudit.records import sha256_file

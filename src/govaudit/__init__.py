@@ -39,6 +39,7 @@ from govaudit.exceptions import (
 from govaudit.gate import exit_code
 from govaudit.models import load_model
 from govaudit.oversight import OversightGuard, OversightPolicy
+from govaudit.profiles import CoverageMatrix, load_pack
 from govaudit.provenance import DataManifest, load_manifest
 from govaudit.records import (
     ArtifactIdentity,
@@ -63,6 +64,7 @@ __all__ = [
     "AuditorResult",
     "CaseTable",
     "ColumnError",
+    "CoverageMatrix",
     "DataManifest",
     "ExplainabilityAuditor",
     "Finding",
@@ -90,6 +92,7 @@ __all__ = [
     "exit_code",
     "load_model",
     "load_manifest",
+    "load_pack",
     "load_registry",
     "load_spec",
     "load_table",

@@ -49,14 +49,14 @@ def coverage(
                   markup=False)
     for profile in matrix.profiles:
         params = ", ".join(f"{k} = {v}" for k, v in profile.parameters.items())
-        table = Table(title=f"{profile.title} [{profile.name}, {profile.version}]" + (f" ({params})" if params else ""),
-                      title_justify="left", show_lines=False)
-        for column in ("requirement", "status", "reason", "evidence"):
-            table.add_column(column, overflow="fold")
+        console.print(f"\n{profile.title} [{profile.name}, {profile.version}]" + (f" ({params})" if params else ""),
+                      markup=False, style="bold")
         for row in profile.requirements:
-            evidence = ", ".join(dict.fromkeys(f"{e.name}:{e.status}" for e in row.evidence))
-            table.add_row(row.id, f"[{_STYLE[row.status]}]{row.status}[/]", row.reason, evidence)
-        console.print(table)
+            console.print(f"  [{_STYLE[row.status]}]{row.status:<14}[/] ", end="")
+            console.print(f"{row.id}: {row.reason}", markup=False)
+            evidence = ", ".join(dict.fromkeys(f"{e.name} ({e.status})" for e in row.evidence))
+            if evidence:
+                console.print(f"                  evidence: {evidence}", markup=False, style="dim")
         console.print("  " + ", ".join(f"{k}: {v}" for k, v in profile.counts.items()), markup=False)
     for loose in matrix.loosened:
         console.print(f"loosened {loose.setting} ({loose.profile}: {loose.default!r} -> {loose.value!r}): "

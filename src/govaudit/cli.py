@@ -111,6 +111,7 @@ SCHEMAS: dict[str, str] = {
     "manifest": "govaudit.provenance:manifest_json_schema",
     "decision-log": "govaudit.oversight:decision_log_json_schema",
     "profile": "govaudit.profiles:pack_json_schema",
+    "documentation": "govaudit.profiles:documentation_json_schema",
 }
 
 

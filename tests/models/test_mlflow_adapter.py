@@ -19,13 +19,13 @@ from govaudit.models import MlflowModel, load_mlflow, open_model, sha256_tree
 from adapter_helpers import FEATURES, spec_for
 
 mlflow = pytest.importorskip("mlflow")
-import mlflow.sklearn  # noqa: E402
+mlflow_sklearn = pytest.importorskip("mlflow.sklearn")
 
 
 def _save(model, path: Path, **kwargs) -> Path:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        mlflow.sklearn.save_model(model, path, pip_requirements=["scikit-learn"], **kwargs)
+        mlflow_sklearn.save_model(model, path, pip_requirements=["scikit-learn"], **kwargs)
     return path
 
 

@@ -130,3 +130,43 @@ def test_spec_without_profiles_has_no_matrix(folder):
     text = ll144_spec(profiles="[]", documentation="")
     record = run_plan(plan_for(folder, text))
     assert record.coverage_matrix is None
+
+
+def test_sample_profile_spec_validates():
+    from pathlib import Path
+
+    spec = Path(__file__).resolve().parents[2] / "audits" / "profile_benefits.toml"
+    plan = load_spec(spec)
+    assert [p.name for p in plan.profiles.packs] == ["eu-ai-act-high-risk", "canada-adm", "governance-principles"]
+    assert plan.profiles.parameters == {"canada_impact_level": 3}
+    assert not plan.profiles.documentation_invalid and "intended_purpose" in plan.profiles.documentation
+
+
+def test_decision_log_period_feeds_the_retention_rule():
+    from datetime import date
+
+    import pandas as pd
+
+    from govaudit.profiles import coverage_for_plan, load_pack
+    from govaudit.profiles._defaults import ProfilePlan
+
+    plan = ProfilePlan(packs=(load_pack("eu-ai-act-high-risk"),), documentation={"log_retention_days": 365})
+    log = pd.DataFrame({"decided_at": pd.to_datetime(["2026-05-20T10:00:00Z", "2026-06-20T10:00:00Z"])})
+    matrix = coverage_for_plan(plan, [], auditors_run=[], decision_log=log, run_date=date(2026, 6, 30))
+    row = matrix.requirement("eu-ai-act/art-19/retention")
+    # the log reaches back only to 2026-05-20 and no start of use is declared: six months are not held
+    assert matrix.documentation["logs_kept_since"] == "2026-05-20"
+    assert row.status == "not met" and "after 2025-12-29" in row.reason
+    old = pd.DataFrame({"decided_at": pd.to_datetime(["2025-11-02T10:00:00Z"])})
+    matrix = coverage_for_plan(plan, [], auditors_run=[], decision_log=old, run_date=date(2026, 6, 30))
+    assert matrix.requirement("eu-ai-act/art-19/retention").status == "met"
+
+
+def test_record_with_matrix_goes_into_the_ledger(folder):
+    from govaudit.records import Ledger, SigningKey
+
+    record = run_plan(plan_for(folder, ll144_spec()))
+    with Ledger(folder / "ledger.sqlite", create=True) as ledger:
+        entry = ledger.append(record, SigningKey.generate())
+        stored = ledger.entry(entry.seq).record
+    assert stored.coverage_matrix == record.coverage_matrix

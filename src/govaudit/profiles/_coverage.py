@@ -211,7 +211,7 @@ def coverage_for_plan(profiles: Any, findings: Sequence[Finding], *, auditors_ru
         import pandas as pd
 
         first = pd.to_datetime(decision_log["decided_at"], errors="coerce", utc=True).min()
-        if first == first and first is not pd.NaT:
+        if pd.notna(first):
             documentation["logs_kept_since"] = first.date().isoformat()
     return coverage_matrix(profiles.packs, findings, parameters=profiles.parameters, documentation=documentation,
                            documentation_invalid=profiles.documentation_invalid, run_date=run_date,

@@ -91,7 +91,8 @@ class PackRequirement(_Frozen):
     time_rules: tuple[str, ...] = Field(default=(), description="Time rules checked for it.")
     thresholds: tuple[str, ...] = Field(
         default=(), description="Settings (from the pack's defaults) whose thresholds the rule implies.")
-    inputs: tuple[str, ...] = Field(default=(), description="What the audit needs: data, decision_log, manifest, model, ...")
+    inputs: tuple[Literal["data", "model", "sensitive_features", "decision_log", "manifest"], ...] = Field(
+        default=(), description="What the audit needs to give the evidence.")
     needs_intersection: bool = Field(
         default=False, description="Among the named checks' findings, one must be about an intersection of features.")
     min_items: dict[str, int] = Field(

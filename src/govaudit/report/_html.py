@@ -365,6 +365,24 @@ def _references(record: AuditRecord) -> list[tuple[str, tuple[str, ...]]]:
     return rows
 
 
+#: coverage status -> the status badge whose colours it borrows
+_COVERAGE_BADGE = {"met": "pass", "not met": "fail", "no evidence": "warn", "not applicable": "skipped"}
+
+
+def _coverage(record: AuditRecord, t: Catalogue) -> list[dict[str, Any]]:
+    """The coverage matrix's profiles as rows, statuses in the report's language (empty without one)."""
+    matrix = record.coverage_matrix
+    if matrix is None:
+        return []
+    return [{"caption": t("coverage.profile_caption", title=p.title, name=p.name, version=p.version,
+                          effective=p.effective_date.isoformat()),
+             "rows": [{"id": r.id, "summary": r.summary, "status": _COVERAGE_BADGE[r.status],
+                       "label": t(f"coverage.status.{r.status.replace(' ', '_')}"), "reason": r.reason,
+                       "evidence": list(dict.fromkeys(f"{e.name} ({e.status})" for e in r.evidence))}
+                      for r in p.requirements]}
+            for p in matrix.profiles]
+
+
 def report_context(record: AuditRecord, t: Catalogue, *, ledger: Mapping[str, Any] | None = None,
                    plots: Mapping[str, Sequence[PlotFunction]] | None = None) -> dict[str, Any]:
     """Everything the report template shows, as plain values (escaped by the template)."""
@@ -383,6 +401,8 @@ def report_context(record: AuditRecord, t: Catalogue, *, ledger: Mapping[str, An
         "auditors": _auditors(record, t, plots),
         "principles": [(t(f"principle.{p.value}"), record.principles.get(p, ())) for p in Principle],
         "references": _references(record),
+        "coverage": _coverage(record, t),
+        "loosened": record.coverage_matrix.loosened if record.coverage_matrix is not None else (),
         "identity": _identity(record, t, ledger_of(record, ledger)),
     }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from govaudit.profiles._exports._common import documentation_of, findings_of
+from govaudit.profiles._exports._common import documentation_of
 
 if TYPE_CHECKING:
     from govaudit.records import AuditRecord
