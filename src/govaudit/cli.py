@@ -69,10 +69,13 @@ def run(
     target = prepare_ledger(plan, out_dir, ledger, signing_key)  # key and ledger checked before anything is written
     record = run_plan(plan)
     written = write_reports(record, out_dir, junit=junit, case_files=plan.spec.output.case_files)
+    position = None
+    if target is not None:  # before the HTML, so that the page can show where the record sits
+        entry = target.append(record)
+        written[f"ledger entry {entry.seq}"] = target.path
+        position = {"ledger": str(target.path), "entry": entry.seq, "entry_hash": entry.entry_hash}
     if html is not None:
-        written["html"] = write_html(record, html)
-    if target is not None:
-        written[f"ledger entry {target.append(record).seq}"] = target.path
+        written["html"] = write_html(record, html, ledger=position)
     if json_out:
         typer.echo(render_json(record))
     elif not quiet:

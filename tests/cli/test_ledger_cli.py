@@ -64,6 +64,18 @@ def test_run_appends_the_record_and_verify_reports_count_and_root(project, keys,
     assert code == 0 and f"ledger intact: 1 entry, root {root}" in out
 
 
+def test_run_html_shows_the_ledger_position_of_the_record(project, keys, capsys):
+    ledger = project.parent / "audit-ledger.sqlite"
+    html = project.parent / "report.html"
+    args = ["run", project, "--ledger", ledger, "--signing-key", keys / "auditor.key", "--html", html]
+    assert run_cli(args, capsys)[0] == 0
+    assert run_cli(args, capsys)[0] == 0  # a second run: entry 2
+    with Ledger(ledger) as led:
+        first, second = led.entry(1), led.entry(2)
+    page = html.read_text(encoding="utf-8")
+    assert second.entry_hash in page and first.entry_hash not in page
+
+
 def test_spec_ledger_true_uses_the_embedded_default_and_the_key_from_the_environment(project, keys, capsys,
                                                                                        monkeypatch):
     text = project.read_text().replace('dir = "reports"', 'dir = "reports/fair"\nledger = true')
