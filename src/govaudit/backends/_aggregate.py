@@ -16,6 +16,8 @@ import pandas as pd
 
 from govaudit.exceptions import ColumnError, InputDataError
 
+from ._median import exact_median
+
 __all__ = ["ABOVE_MEDIAN", "COUNT", "DECIDED", "compress"]
 
 #: Name of the row-count column of a compressed table.
@@ -85,13 +87,18 @@ def compress(
         if not dtype.is_numeric():
             raise InputDataError(_MSG_SCORE_TYPE.format(column=score, dtype=dtype))
         stats = _collect(frame.select(
-            nw.col(score).median().alias("median"),
-            nw.col(score).is_null().sum().alias("missing"),
+            nw.len().alias("n"),
+            (nw.col(score).is_null() | nw.col(score).is_nan()).sum().alias("missing"),
+            nw.col(score).min().alias("lo"),
+            nw.col(score).max().alias("hi"),
         ))
         missing = int(stats["missing"].iloc[0])
         if missing:
             raise InputDataError(_MSG_SCORE_MISSING.format(column=score, n=missing))
-        median = float(stats["median"].iloc[0])
+        if int(stats["n"].iloc[0]) == 0:
+            raise InputDataError(_MSG_EMPTY)
+        median = exact_median(frame, score, int(stats["n"].iloc[0]), float(stats["lo"].iloc[0]),
+                              float(stats["hi"].iloc[0]))
         flags[ABOVE_MEDIAN] = nw.col(score) > median
         if threshold is not None:
             flags[DECIDED] = nw.col(score) >= threshold
