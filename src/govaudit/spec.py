@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from govaudit.backends import DuckDBSettings
+from govaudit.backends import DuckDBSettings, SparkSettings
 from govaudit.exceptions import AuditorError, SpecError
 from govaudit.profiles._defaults import LooseningSpec, ProfilePlan, apply_profiles
 from govaudit.records import ResponsibleParties
@@ -148,12 +148,13 @@ class DataSpec(_Section):
     training: Path | None = Field(
         default=None, description="The training table (CSV or Parquet), for provenance checks such as leakage."
     )
-    backend: Literal["memory", "duckdb"] | None = Field(
+    backend: Literal["memory", "duckdb", "spark"] | None = Field(
         default=None,
-        description="Where the rows are aggregated: memory (pandas) or duckdb (files larger than memory, "
-        "never loaded into pandas); default: memory, or duckdb when path is a glob.",
+        description="Where the rows are aggregated: memory (pandas), duckdb (files larger than memory, "
+        "never loaded into pandas) or spark (a SparkSession); default: memory, or duckdb when path is a glob.",
     )
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings, description="[data.duckdb]: memory_limit, temp_directory, threads.")
+    spark: SparkSettings = Field(default_factory=SparkSettings, description="[data.spark]: master, app_name, config.")
 
     @property
     def engine(self) -> str:
@@ -162,10 +163,10 @@ class DataSpec(_Section):
 
     @model_validator(mode="after")
     def _rows_for_duckdb(self) -> "DataSpec":
-        if self.engine == "duckdb" and self.case_id is not None:
-            raise ValueError('case_id needs the rows in memory; it cannot be used with backend = "duckdb"')
-        if self.engine == "duckdb" and self.prediction is None and self.score is None:
-            raise ValueError('backend = "duckdb" audits recorded decisions: name a prediction or score column')
+        if self.engine != "memory" and self.case_id is not None:
+            raise ValueError(f'case_id needs the rows in memory; it cannot be used with backend = "{self.engine}"')
+        if self.engine != "memory" and self.prediction is None and self.score is None:
+            raise ValueError(f'backend = "{self.engine}" audits recorded decisions: name a prediction or score column')
         return self
 
 
@@ -226,8 +227,8 @@ class AuditSpec(_Section):
     def _something_to_audit(self) -> "AuditSpec":
         if self.model is not None and self.data is None:
             raise ValueError("[model] needs a [data] section with the table to run it on")
-        if self.model is not None and self.data is not None and self.data.engine == "duckdb":
-            raise ValueError('a [model] needs the rows in memory to predict on; backend = "duckdb" audits '
+        if self.model is not None and self.data is not None and self.data.engine != "memory":
+            raise ValueError(f'a [model] needs the rows in memory to predict on; backend = "{self.data.engine}" audits '
                              'recorded decisions (prediction/score columns): remove [model] or use backend = "memory"')
         if self.data is None and self.decision_log is None and self.manifest is None:
             raise ValueError("nothing to audit: give a [data], [decision_log] or [manifest] section")

@@ -88,7 +88,7 @@ def compress(
             raise InputDataError(_MSG_SCORE_TYPE.format(column=score, dtype=dtype))
         stats = _collect(frame.select(
             nw.len().alias("n"),
-            (nw.col(score).is_null() | nw.col(score).is_nan()).sum().alias("missing"),
+            (nw.col(score).is_null() | nw.col(score).is_nan()).cast(nw.Int64).sum().alias("missing"),
             nw.col(score).min().alias("lo"),
             nw.col(score).max().alias("hi"),
         ))
