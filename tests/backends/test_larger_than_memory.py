@@ -24,18 +24,18 @@ FROM range({rows}) t(i)) TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)"""
 
 # Run in a fresh process so its peak memory is the audit's alone.
 _AUDIT = dedent("""\
-    import json, resource, sys
+    import json, sys
     from govaudit.backends import DuckDBSettings, duckdb_counts_source
-    def rss_mb():
-        return int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) / 1024
-    base = rss_mb()
+    def status_mb(field):  # VmRSS now, VmHWM peak; this process's own (ru_maxrss would include the parent's at fork)
+        return int(open("/proc/self/status").read().split(field + ":")[1].split()[0]) / 1024
+    base = status_mb("VmRSS")
     source = duckdb_counts_source(sys.argv[1], settings=DuckDBSettings(memory_limit=sys.argv[2],
         temp_directory=sys.argv[3], threads=2), sensitive_features=["sex", "region"], label="eligible",
         prediction="decision", score="score")
     enc = source.encoding(["sex"])
     counts = source.group_counts(enc)
     print(json.dumps({"labels": enc.labels, "n": counts.n.tolist(), "rows": source.n_rows,
-                      "growth_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base}))
+                      "growth_mb": status_mb("VmHWM") - base}))
 """)
 
 
