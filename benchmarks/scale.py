@@ -148,7 +148,7 @@ def main() -> None:
             if "error" in r:
                 print(f"{e['rows']:>12,} {how:>7} error: {r['error']}")
                 continue
-            ratio = f"{base / r['seconds']:.1f}x" if base else "-"
+            ratio = f"{base / r['seconds']:.2f}x" if base else "-"
             peak = f"{r['peak_mb']:.0f}" if r["peak_mb"] else "?"
             per_m = r["seconds"] / (e["rows"] / 1e6)
             print(f"{e['rows']:>12,} {how:>7} {r['seconds']:>8.2f} {per_m:>9.3f} {e['rows'] / r['seconds']:>12,.0f} "
