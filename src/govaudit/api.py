@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
+from govaudit.backends import duckdb_counts_source, expand_paths, spark_counts_source
 from govaudit.data import load_table
 from govaudit.core import AuditSubject, CaseTable
 from govaudit.exceptions import ColumnError, InputDataError, SpecError
@@ -189,6 +190,23 @@ def _case_ids(table: pd.DataFrame, column: str | None) -> Any:
     return ids.to_numpy()
 
 
+def _backend_subject(plan: AuditPlan) -> tuple[AuditSubject, list[Path]]:
+    """A subject whose counts DuckDB or Spark aggregated from the data file(s), with the files read."""
+    data = plan.spec.data
+    assert data is not None
+    files = expand_paths(plan.resolve(data.path))
+    roles = dict(sensitive_features=data.sensitive_features, label=data.label, prediction=data.prediction,
+                 score=data.score, favourable_label=data.favourable_label, threshold=data.threshold)
+    if data.engine == "spark":
+        source = spark_counts_source(files, settings=data.spark, **roles)
+    else:
+        settings = data.duckdb
+        if settings.temp_directory is not None:
+            settings = settings.model_copy(update={"temp_directory": plan.resolve(settings.temp_directory)})
+        source = duckdb_counts_source(files, settings=settings, **roles)
+    return AuditSubject(name=plan.spec.audit.name, counts_source=source), files
+
+
 def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None) -> AuditRecord:
     """Run a validated spec: load its model, data, decision log and manifest, run its auditors, return the record.
 
@@ -200,7 +218,15 @@ def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None) -> Aud
     files: dict[str, Path] = {}
     identities: list[ArtifactIdentity] = []
     model = model_id = None
-    if spec.data is not None:
+    if spec.data is not None and spec.data.engine != "memory":
+        subject, data_files = _backend_subject(plan)
+        rows = {"rows": subject.counts_source.n_rows} if len(data_files) == 1 else {}
+        identities.extend(_file_identity("data", f, **rows) for f in data_files)
+        files.update({"data": data_files[0]} if len(data_files) == 1 else {})
+        if spec.data.training is not None:
+            files["training_data"] = training = plan.resolve(spec.data.training)
+            identities.append(_file_identity("training_data", training))
+    elif spec.data is not None:
         files["data"] = data_path = plan.resolve(spec.data.path)
         table = load_table(data_path)
         identities.append(_file_identity("data", data_path, rows=len(table)))

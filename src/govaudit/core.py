@@ -226,6 +226,9 @@ class AuditSubject:
     files : dict of str to Path
         Every file the audit reads, by role (``"model"``, ``"data"``, ``"training_data"``,
         ``"decision_log"``, ``"manifest"``), so that provenance can check each was declared.
+    counts_source : CountsSource or None
+        Per-group counts aggregated by a backend (e.g. DuckDB over files larger than memory) when
+        the rows are not held in memory; the bias auditor reads its counts from it.
     """
 
     model: Any = None
@@ -240,6 +243,7 @@ class AuditSubject:
     decision_log: pd.DataFrame | None = None
     manifest_path: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
+    counts_source: Any = None
 
     def available(self) -> frozenset[Requirement]:
         """The requirements this subject can satisfy."""
@@ -249,8 +253,9 @@ class AuditSubject:
             Requirement.Y_TRUE: self.y_true is not None,
             Requirement.Y_PRED: self.y_pred is not None,
             Requirement.Y_SCORE: self.y_score is not None,
-            Requirement.SENSITIVE_FEATURES: self.sensitive_features is not None
-            and self.sensitive_features.shape[1] > 0,
+            Requirement.SENSITIVE_FEATURES: (self.sensitive_features is not None
+                                             and self.sensitive_features.shape[1] > 0)
+            or self.counts_source is not None,
             Requirement.DECISION_LOG: self.decision_log is not None,
             Requirement.MANIFEST: self.manifest_path is not None,
         }

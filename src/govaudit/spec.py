@@ -7,6 +7,7 @@ paths are resolved against the folder that holds the spec.
 
 from __future__ import annotations
 
+import glob
 import os
 import sys
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from govaudit.backends import DuckDBSettings, SparkSettings
 from govaudit.exceptions import AuditorError, SpecError
 from govaudit.profiles._defaults import LooseningSpec, ProfilePlan, apply_profiles
 from govaudit.records import ResponsibleParties
@@ -146,6 +148,26 @@ class DataSpec(_Section):
     training: Path | None = Field(
         default=None, description="The training table (CSV or Parquet), for provenance checks such as leakage."
     )
+    backend: Literal["memory", "duckdb", "spark"] | None = Field(
+        default=None,
+        description="Where the rows are aggregated: memory (pandas), duckdb (files larger than memory, "
+        "never loaded into pandas) or spark (a SparkSession); default: memory, or duckdb when path is a glob.",
+    )
+    duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings, description="[data.duckdb]: memory_limit, temp_directory, threads.")
+    spark: SparkSettings = Field(default_factory=SparkSettings, description="[data.spark]: master, app_name, config.")
+
+    @property
+    def engine(self) -> str:
+        """The backend used: the one named, else duckdb for a glob and memory otherwise."""
+        return self.backend or ("duckdb" if glob.has_magic(str(self.path)) else "memory")
+
+    @model_validator(mode="after")
+    def _rows_for_duckdb(self) -> "DataSpec":
+        if self.engine != "memory" and self.case_id is not None:
+            raise ValueError(f'case_id needs the rows in memory; it cannot be used with backend = "{self.engine}"')
+        if self.engine != "memory" and self.prediction is None and self.score is None:
+            raise ValueError(f'backend = "{self.engine}" audits recorded decisions: name a prediction or score column')
+        return self
 
 
 class DecisionLogSpec(_Section):
@@ -205,6 +227,9 @@ class AuditSpec(_Section):
     def _something_to_audit(self) -> "AuditSpec":
         if self.model is not None and self.data is None:
             raise ValueError("[model] needs a [data] section with the table to run it on")
+        if self.model is not None and self.data is not None and self.data.engine != "memory":
+            raise ValueError(f'a [model] needs the rows in memory to predict on; backend = "{self.data.engine}" audits '
+                             'recorded decisions (prediction/score columns): remove [model] or use backend = "memory"')
         if self.data is None and self.decision_log is None and self.manifest is None:
             raise ValueError("nothing to audit: give a [data], [decision_log] or [manifest] section")
         return self

@@ -29,7 +29,7 @@ from govaudit.metrics import (
     wilson_interval,
 )
 
-__all__ = ["GroupingAnalysis", "RateAnalysis", "analyse_rates", "UNKNOWN"]
+__all__ = ["GroupingAnalysis", "RateAnalysis", "analyse_counts", "analyse_rates", "UNKNOWN"]
 
 UNKNOWN = "unknown"
 
@@ -164,15 +164,34 @@ def analyse_rates(
 ) -> GroupingAnalysis:
     """Measure one grouping: decision rates (when decisions exist) and LL144 scoring rates (when scores do)."""
     n = np.bincount(encoding.codes, minlength=encoding.n_groups)
-    eligible, small, ll144, unknown = _eligibility(encoding, n, config)
-    selection = scoring = None
-    if y_pred is not None:
-        counts = group_counts(y_pred, encoding, y_true)
-        selection = _analyse_decisions(feature, encoding, counts, eligible, config)
+    decisions = group_counts(y_pred, encoding, y_true) if y_pred is not None else None
+    scores = None
     if y_score is not None:
         # NYC LL144 scoring rate: share of the category scoring above the median of the full sample
         above = (y_score > np.median(y_score)).astype(np.int8)
-        scoring = _analyse_decisions(feature, encoding, group_counts(above, encoding), eligible, config)
+        scores = group_counts(above, encoding)
+    return analyse_counts(feature, encoding, n, decisions, scores, config)
+
+
+def analyse_counts(
+    feature: str,
+    encoding: GroupEncoding,
+    n: np.ndarray,
+    decisions: GroupCounts | None,
+    scores: GroupCounts | None,
+    config: BiasConfig,
+) -> GroupingAnalysis:
+    """Measure one grouping from its counts tables alone (any backend can build them).
+
+    ``decisions`` holds decision (and outcome) counts, ``scores`` the above-median score counts;
+    ``n`` is the size of each group of ``encoding``.
+    """
+    eligible, small, ll144, unknown = _eligibility(encoding, n, config)
+    selection = scoring = None
+    if decisions is not None:
+        selection = _analyse_decisions(feature, encoding, decisions, eligible, config)
+    if scores is not None:
+        scoring = _analyse_decisions(feature, encoding, scores, eligible, config)
     return GroupingAnalysis(
         feature=feature,
         columns=encoding.columns,

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from govaudit.auditors._bias_analysis import GroupingAnalysis, analyse_rates
+from govaudit.auditors._bias_analysis import GroupingAnalysis, analyse_counts, analyse_rates
 from govaudit.auditors._bias_config import BiasConfig, Gate
 from govaudit.auditors._bias_findings import grouping_findings
+from govaudit.backends import CountsSource
 from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
 from govaudit.exceptions import ColumnError, InputDataError, UndefinedMetricWarning
 from govaudit.metrics import encode_groups, intersect_encodings
@@ -89,12 +90,14 @@ class BiasAuditor:
     def analyse(self, subject: AuditSubject, config: BiasConfig | None = None) -> BiasReport:
         """Audit ``subject`` and return findings plus the per-group tables."""
         config = config or self.config
+        if subject.counts_source is not None and subject.sensitive_features is None:
+            return self._analyse_source(subject.counts_source, config)
         if subject.y_pred is None and subject.y_score is None:
             return BiasReport([self._skipped(_MSG_NO_DECISIONS)], {}, pd.DataFrame())
         self._check_labels(subject)
         sensitive = subject.sensitive_features
         assert sensitive is not None
-        groupings = self._groupings(sensitive, config)
+        groupings = self._groupings(list(sensitive.columns), config)
         # each column is read and encoded once; intersections combine the codes
         single = {c: encode_groups(sensitive, [c]) for _, cols in groupings for c in cols}
         analyses = [
@@ -103,6 +106,27 @@ class BiasAuditor:
                           subject.y_pred, subject.y_true, subject.y_score, config)
             for feature, cols in groupings
         ]
+        return self._report(analyses, config)
+
+    def _analyse_source(self, source: CountsSource, config: BiasConfig) -> BiasReport:
+        """The same analysis from a backend's counts, without the rows (e.g. DuckDB over large files)."""
+        if not source.has_decisions and not source.has_scores:
+            return BiasReport([self._skipped(_MSG_NO_DECISIONS)], {}, pd.DataFrame())
+        classes = source.label_classes()
+        if len(classes) == 1:
+            raise InputDataError(_MSG_ONE_CLASS.format(name="the label (y_true)", value=classes[0], n=source.n_rows))
+        analyses = []
+        for feature, cols in self._groupings(list(source.sensitive_features), config):
+            encoding = source.encoding(cols)
+            decisions = source.group_counts(encoding) if source.has_decisions else None
+            scores = source.group_counts(encoding, "scores") if source.has_scores else None
+            n = (decisions if decisions is not None else scores).n  # type: ignore[union-attr]
+            # codes index the compressed table, not rows: keep only labels and columns
+            encoding = replace(encoding, codes=np.empty(0, dtype=np.int64))
+            analyses.append(analyse_counts(feature, encoding, n, decisions, scores, config))
+        return self._report(analyses, config)
+
+    def _report(self, analyses: list[GroupingAnalysis], config: BiasConfig) -> BiasReport:
         findings: list[Finding] = []
         for analysis in analyses:
             self._warn_undefined(analysis)
@@ -146,8 +170,8 @@ class BiasAuditor:
                                                        n=len(subject.y_true)))
 
     @staticmethod
-    def _groupings(sensitive: pd.DataFrame, config: BiasConfig) -> list[tuple[str, tuple[str, ...]]]:
-        have = [str(c) for c in sensitive.columns]
+    def _groupings(columns: list[Any], config: BiasConfig) -> list[tuple[str, tuple[str, ...]]]:
+        have = [str(c) for c in columns]
         chosen = list(config.sensitive_features) if config.sensitive_features is not None else have
         combos = [tuple(c) for c in config.intersections]
         if config.intersectional and len(chosen) > 1 and tuple(chosen) not in combos:

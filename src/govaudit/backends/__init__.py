@@ -1,0 +1,26 @@
+"""Backends: where the one aggregation behind every group metric runs.
+
+- ``memory``: the rows are a pandas DataFrame; the bias auditor's own numpy path (the default).
+- ``duckdb``: Parquet/CSV files or globs aggregated by DuckDB within a memory limit, spilling to
+  disk, so tables larger than memory are audited without loading them.
+- ``spark``: a Spark DataFrame, or files read by a SparkSession (``local[2]`` or a cluster).
+
+Each returns the same per-group counts table (:class:`~govaudit.metrics.GroupCounts`). The
+aggregation is written once with narwhals (:func:`counts_source_from_frame`), so it runs unchanged
+on a pandas DataFrame, a DuckDB relation or a PySpark DataFrame.
+"""
+
+from govaudit.backends._duckdb import DuckDBSettings, duckdb_counts_source, expand_paths
+from govaudit.backends._source import CountsSource, counts_source_from_frame
+from govaudit.backends._spark import SparkSettings, spark_counts_source, spark_unavailable
+
+__all__ = [
+    "CountsSource",
+    "DuckDBSettings",
+    "SparkSettings",
+    "counts_source_from_frame",
+    "duckdb_counts_source",
+    "expand_paths",
+    "spark_counts_source",
+    "spark_unavailable",
+]

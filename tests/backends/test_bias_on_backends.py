@@ -1,0 +1,122 @@
+"""The bias auditor gives the same findings on the DuckDB backend as in memory, from a spec or from Python."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from govaudit.api import run_plan
+from govaudit.auditors.bias import BiasAuditor
+from govaudit.backends import duckdb_counts_source
+from govaudit.core import AuditSubject
+from govaudit.data import load_table
+from govaudit.exceptions import ColumnError, InputDataError, SpecError
+from govaudit.spec import load_spec
+from govaudit.subject import build_subject
+
+SETTINGS = dict(intersections=[["sex", "region"], ["sex", "region", "age_band"]], n_resamples=200, min_group_size=20)
+
+
+def _json(findings) -> list[str]:
+    return [f.model_dump_json() for f in findings]
+
+
+def test_bias_findings_equal_in_memory_and_duckdb(log_files):
+    table = load_table(log_files["parquet"])
+    roles = dict(label="eligible", prediction="decision", score="score", favourable_label="granted")
+    memory = build_subject(data=table, sensitive_features=["sex", "region", "age_band"], **roles)
+    source = duckdb_counts_source(log_files["parquet"], sensitive_features=["sex", "region", "age_band"], **roles)
+    auditor = BiasAuditor(**SETTINGS)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = auditor.analyse(memory)
+        got = auditor.analyse(AuditSubject(counts_source=source))
+    assert _json(got.findings) == _json(expected.findings)
+    assert got.by_group.keys() == expected.by_group.keys()
+    for key in expected.by_group:
+        assert got.by_group[key].equals(expected.by_group[key])
+    assert any(f.check == "bias.impact_ratio" for f in got.findings)
+
+
+def _spec(folder: Path, data: str, extra: str = "", model: str = "") -> Path:
+    path = folder / f"spec-{abs(hash((data, extra, model)))}.toml"
+    path.write_text(dedent(f"""\
+        [audit]
+        name = "benefit-log"
+        {model}
+        [data]
+        path = "{data}"
+        label = "eligible"
+        prediction = "decision"
+        score = "score"
+        favourable_label = "granted"
+        sensitive_features = ["sex", "region"]
+        {extra}
+        [auditors.bias]
+        intersectional = true
+        n_resamples = 100
+        """))
+    return path
+
+
+def test_a_spec_with_backend_duckdb_gives_the_in_memory_findings(log_files, tmp_path):
+    folder = log_files["folder"]
+    memory = run_plan(load_spec(_spec(folder, "log.parquet")))
+    duck = run_plan(load_spec(_spec(
+        folder, "log.parquet", 'backend = "duckdb"\n[data.duckdb]\nmemory_limit = "128MB"\n'
+        f'temp_directory = "{tmp_path / "spill"}"\n')))
+    assert _json(duck.findings) == _json(memory.findings)
+    assert [d.sha256 for d in duck.data] == [d.sha256 for d in memory.data]
+    assert duck.data[0].rows == memory.data[0].rows == 3000
+
+
+def test_a_glob_picks_duckdb_and_hashes_every_file(log_files):
+    memory = run_plan(load_spec(_spec(log_files["folder"], "log.parquet")))
+    plan = load_spec(_spec(log_files["folder"], "part-*.parquet"))
+    assert plan.spec.data.engine == "duckdb"
+    record = run_plan(plan)
+    assert _json(record.findings) == _json(memory.findings)
+    assert [d.name for d in record.data] == ["part-0.parquet", "part-1.parquet", "part-2.parquet"]
+
+
+def test_a_model_with_duckdb_is_refused_at_load_time(log_files):
+    spec = _spec(log_files["folder"], "log.parquet", 'backend = "duckdb"', model='[model]\npath = "m.skops"')
+    with pytest.raises(SpecError, match="needs the rows in memory"):
+        load_spec(spec)
+
+
+def test_case_ids_with_duckdb_are_refused(log_files):
+    with pytest.raises(SpecError, match="case_id"):
+        load_spec(_spec(log_files["folder"], "log.parquet", 'backend = "duckdb"\ncase_id = "case"'))
+
+
+def test_a_bad_memory_limit_names_the_field(log_files):
+    with pytest.raises(SpecError, match="memory_limit"):
+        load_spec(_spec(log_files["folder"], "log.parquet", 'backend = "duckdb"\n[data.duckdb]\nmemory_limit = "lots"'))
+
+
+def test_no_file_matches_the_glob(log_files):
+    with pytest.raises(InputDataError, match="not found: .*nothing-\\*.parquet"):
+        run_plan(load_spec(_spec(log_files["folder"], "nothing-*.parquet")))
+
+
+def test_a_missing_column_is_named(log_files):
+    with pytest.raises(ColumnError, match="'ethnicity' \\(sensitive feature\\) not found"):
+        duckdb_counts_source(log_files["parquet"], sensitive_features=["ethnicity"], prediction="decision",
+                             favourable_label="granted")
+
+
+def test_decisions_that_are_not_binary_are_refused(log_files):
+    with pytest.raises(InputDataError, match="column 'region' must hold at most two distinct values"):
+        duckdb_counts_source(log_files["parquet"], sensitive_features=["sex"], prediction="region",
+                             favourable_label="north")
+
+
+def test_a_file_duckdb_cannot_read_is_named(tmp_path):
+    bad = tmp_path / "broken.parquet"
+    bad.write_bytes(b"not parquet at all")
+    with pytest.raises(InputDataError, match="broken.parquet: cannot be read by DuckDB"):
+        duckdb_counts_source(bad, sensitive_features=["sex"], prediction="decision")
