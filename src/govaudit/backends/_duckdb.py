@@ -74,7 +74,10 @@ def connect(settings: DuckDBSettings | None = None) -> Any:
         config["temp_directory"] = str(settings.temp_directory)
     if settings.threads is not None:
         config["threads"] = settings.threads
-    return duckdb.connect(":memory:", config=config)
+    connection = duckdb.connect(":memory:", config=config)
+    # DuckDB's own progress bar writes to stdout even when it is not a terminal (CI logs, pipes)
+    connection.execute("SET enable_progress_bar = false")
+    return connection
 
 
 def duckdb_counts_source(
