@@ -61,3 +61,42 @@ def test_welfare_full_finds_proxy_and_missing_review_and_clean_variant_passes(tm
     code, record = _welfare(tmp_path / "clean", "--no-bias")
     assert code == 0
     assert not [f for f in record["findings"] if f["status"] in ("fail", "error")]
+
+
+def _benefits(tmp_path, *flags: str) -> tuple[int, dict]:
+    import json
+    from pathlib import Path
+
+    from sample_models.benefits_eligibility.__main__ import main as build
+    from sample_models.benefits_eligibility.decision_log import main as build_log
+    from sample_models.benefits_eligibility.manifest import main as build_manifest
+    from sample_models.demo import BENEFITS_OWNER, declare_decision_log
+
+    repo = Path(__file__).resolve().parents[1]
+    art = tmp_path / "artifacts"
+    assert build(["--rows", "10000", "--out", str(art), *flags]) == 0
+    assert build_log(["--cases", "20000", "--out", str(art / "decision_log.parquet"), *flags]) == 0
+    assert build_manifest(["--data-dir", str(art)]) == 0
+    declare_decision_log(art, owner=BENEFITS_OWNER)
+    text = (repo / "audits" / "benefits_full.toml").read_text()
+    text = text.replace("../sample_models/benefits_eligibility/artifacts/", "artifacts/")
+    text = text.replace('dir = "../reports/benefits_full"', 'dir = "reports"')
+    (tmp_path / "spec.toml").write_text(text)
+    code = main(["run", str(tmp_path / "spec.toml"), "--quiet"])
+    return code, json.loads((tmp_path / "reports" / "record.json").read_text())
+
+
+@pytest.mark.slow
+def test_benefits_full_finds_the_injected_effects_and_clean_variant_passes(tmp_path):
+    code, record = _benefits(tmp_path / "biased")
+    assert code == 1
+    failed = {(f["check"], tuple(f.get("groups") or ())) for f in record["findings"] if f["status"] == "fail"}
+    checks = {check for check, _ in failed}
+    assert ("bias.impact_ratio", ("in_person", "online")) in failed  # the injected in-person denials
+    assert {"explainability.direct_use", "oversight.review_coverage", "oversight.rubber_stamping",
+            "oversight.two_person_rule", "oversight.review_time"} <= checks
+    code, record = _benefits(tmp_path / "clean", "--no-bias")
+    assert code == 0
+    assert not [f for f in record["findings"] if f["status"] in ("fail", "error")]
+    # age bands are still measured and reported, only not gated (README: "Clean variant")
+    assert any(f["check"] == "bias.group_metrics" and "age_band" in f["message"] for f in record["findings"])

@@ -21,6 +21,8 @@ Data-generating process (one application per row, all draws independent across r
 7. ``eligible`` (the historical decision, i.e. the label): equal to the need, except that
    a fraction ``IN_PERSON_DENIAL_RATE`` of in-person applicants in need were wrongly
    denied, and then every label is flipped with probability ``LABEL_NOISE_RATE``.
+   With ``bias=False`` (the clean variant, ``--no-bias``) nobody is wrongly denied; every
+   random draw is still made, so all other columns are identical to the biased variant's.
 """
 
 from __future__ import annotations
@@ -244,21 +246,26 @@ def need_probability(df: pd.DataFrame) -> np.ndarray:
     return _logistic(z)
 
 
-def eligible_probability(df: pd.DataFrame) -> np.ndarray:
+def eligible_probability(df: pd.DataFrame, bias: bool = True) -> np.ndarray:
     """P(eligible = 1 | row) of the data-generating process, bias and noise included.
 
     ``q = p_need * (1 - IN_PERSON_DENIAL_RATE * in_person)`` is the chance of a
     historical approval before noise; the symmetric flip gives
     ``noise + (1 - 2 * noise) * q``.  Thresholding this at 0.5 is the Bayes-optimal
-    classifier a perfectly fitted model converges to.
+    classifier a perfectly fitted model converges to.  ``bias=False``: no in-person
+    denials, so ``noise + (1 - 2 * noise) * p_need``.
     """
-    in_person = df["channel"].to_numpy(object) == "in_person"
+    in_person = (df["channel"].to_numpy(object) == "in_person") & bias
     q = need_probability(df) * (1.0 - IN_PERSON_DENIAL_RATE * in_person)
     return LABEL_NOISE_RATE + (1.0 - 2.0 * LABEL_NOISE_RATE) * q
 
 
-def generate_applications(n_rows: int = 50_000, seed: int = 0) -> pd.DataFrame:
-    """Generate ``n_rows`` synthetic benefit applications, deterministic for ``seed``."""
+def generate_applications(n_rows: int = 50_000, seed: int = 0, bias: bool = True) -> pd.DataFrame:
+    """Generate ``n_rows`` synthetic benefit applications, deterministic for ``seed``.
+
+    ``bias=False`` gives the clean variant of the same sample: the same applicants and the
+    same need, but no in-person applicant in need is wrongly denied.
+    """
     if n_rows < 1:
         raise ValueError("n_rows must be at least 1")
     rng = np.random.default_rng(seed)
@@ -328,7 +335,8 @@ def generate_applications(n_rows: int = 50_000, seed: int = 0) -> pd.DataFrame:
     )
 
     need = rng.random(n) < need_probability(df)
-    wrongly_denied = need & in_person & (rng.random(n) < IN_PERSON_DENIAL_RATE)
+    # drawn in both variants so the clean one differs from the biased one only in these denials
+    wrongly_denied = need & in_person & (rng.random(n) < IN_PERSON_DENIAL_RATE) & bias
     flipped = rng.random(n) < LABEL_NOISE_RATE
     eligible = (need & ~wrongly_denied) ^ flipped
 

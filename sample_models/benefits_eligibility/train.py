@@ -14,6 +14,7 @@ from sklearn.preprocessing import OneHotEncoder
 
 __all__ = [
     "CATEGORICAL_FEATURES",
+    "CLEAN_FEATURES",
     "FEATURES",
     "LABEL",
     "NUMERIC_FEATURES",
@@ -37,19 +38,27 @@ FEATURES: tuple[str, ...] = (
     "channel",
     "language",
 )
+#: inputs of the clean variant (``--no-bias``): the sensitive ``channel`` is not one of them.
+CLEAN_FEATURES: tuple[str, ...] = tuple(f for f in FEATURES if f != "channel")
 LABEL = "eligible"
 
 
-def train_model(train: pd.DataFrame, seed: int = 0) -> Pipeline:
-    """Fit one-hot encoding + histogram gradient boosting on ``train[FEATURES]``."""
+def train_model(train: pd.DataFrame, seed: int = 0, features: tuple[str, ...] = FEATURES) -> Pipeline:
+    """Fit one-hot encoding + histogram gradient boosting on ``train[features]``.
+
+    ``features`` defaults to ``FEATURES``; the clean variant passes ``CLEAN_FEATURES``.
+    """
+    unknown = set(features) - set(FEATURES)
+    if unknown:
+        raise ValueError(f"features must be drawn from train.FEATURES; unknown: {sorted(unknown)}")
     preprocess = ColumnTransformer(
         [
             (
                 "categorical",
                 OneHotEncoder(handle_unknown="ignore", sparse_output=False),
-                list(CATEGORICAL_FEATURES),
+                [f for f in CATEGORICAL_FEATURES if f in features],
             ),
-            ("numeric", "passthrough", list(NUMERIC_FEATURES)),
+            ("numeric", "passthrough", [f for f in NUMERIC_FEATURES if f in features]),
         ],
         remainder="drop",
     )
@@ -67,7 +76,7 @@ def train_model(train: pd.DataFrame, seed: int = 0) -> Pipeline:
         random_state=seed,
     )
     model = Pipeline([("preprocess", preprocess), ("classifier", classifier)])
-    model.fit(train[list(FEATURES)], train[LABEL].to_numpy())
+    model.fit(train[list(features)], train[LABEL].to_numpy())
     return model
 
 

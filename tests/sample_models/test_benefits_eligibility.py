@@ -244,3 +244,24 @@ def test_cli_writes_all_artifacts(tmp_path, capsys) -> None:
     trusted = json.loads((out / "trusted_types.json").read_text(encoding="utf-8"))
     model = load_model(out / "model.skops", trusted=trusted)
     assert set(np.unique(model.predict(evaluation[list(FEATURES)]))) <= {0, 1}
+
+
+def test_clean_variant_is_the_same_sample_without_the_denials() -> None:
+    from sample_models.benefits_eligibility.generate import eligible_probability, need_probability
+    from sample_models.benefits_eligibility.train import CLEAN_FEATURES
+
+    biased = generate_applications(20_000, seed=3)
+    clean = generate_applications(20_000, seed=3, bias=False)
+    pd.testing.assert_frame_equal(biased.drop(columns="eligible"), clean.drop(columns="eligible"))
+    # the clean label is the need with symmetric 2 % noise: its disagreement with need is the noise
+    # alone, the same in both channels (hand count of the flip rate)
+    wrong = (clean["eligible"] != clean["needs_support"]).groupby(clean["channel"]).mean()
+    assert wrong["in_person"] == pytest.approx(LABEL_NOISE_RATE, abs=0.006)
+    assert wrong["online"] == pytest.approx(LABEL_NOISE_RATE, abs=0.006)
+    # labels differ only where the biased variant denied someone in need in person
+    changed = biased["eligible"] != clean["eligible"]
+    assert changed.any() and (biased.loc[changed, "channel"] == "in_person").all()
+    assert (biased.loc[changed, "needs_support"] == 1).all()
+    expected = LABEL_NOISE_RATE + (1 - 2 * LABEL_NOISE_RATE) * need_probability(clean)
+    assert np.allclose(eligible_probability(clean, bias=False), expected)
+    assert "channel" not in CLEAN_FEATURES and set(CLEAN_FEATURES) < set(FEATURES)

@@ -89,6 +89,11 @@ class BiasConfig(BaseModel):
         Level of the significance tests.
     gates : dict
         Metric -> :class:`Gate`. Default: the four-fifths rule, ``impact_ratio >= 0.8``.
+    gates_by_feature : dict
+        Feature (or ``"a & b"`` for an intersection) -> gates that replace ``gates`` for it. For
+        groups whose base rates legitimately differ (e.g. age bands of a need-based benefit) the
+        four-fifths comparison of raw selection rates does not apply; ``{}`` reports the groups'
+        rates without gating them.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -108,6 +113,7 @@ class BiasConfig(BaseModel):
     require_significance: bool = False
     significance_level: float = Field(default=0.05, gt=0.0, lt=0.5)
     gates: dict[GateMetric, Gate] = Field(default_factory=lambda: {"impact_ratio": Gate(min=0.8)})
+    gates_by_feature: dict[str, dict[GateMetric, Gate]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _intersections_have_two(self) -> "BiasConfig":

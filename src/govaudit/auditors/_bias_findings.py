@@ -290,7 +290,7 @@ def _small_groups_finding(grouping: GroupingAnalysis, rates: RateAnalysis, confi
 def grouping_findings(grouping: GroupingAnalysis, config: BiasConfig) -> list[Finding]:
     """All findings for one sensitive feature or intersection."""
     findings: list[Finding] = []
-    gates = config.gates
+    gates = config.gates_by_feature.get(grouping.feature, config.gates)
     for rates, rate_name, ratio_check, ratio_gate in (
         (grouping.selection, "selection_rate", "bias.impact_ratio", gates.get("impact_ratio")),
         (grouping.scoring, "scoring_rate", "bias.scoring_impact_ratio", gates.get("scoring_impact_ratio")),

@@ -25,6 +25,8 @@ _MSG_ONE_CLASS = (
 )
 _MSG_NO_DECISIONS = "the bias auditor needs decisions (y_pred) or scores (y_score); neither was given"
 _MSG_UNKNOWN_FEATURE = "sensitive feature {name!r} named in the bias configuration is not among the subject's: {have}"
+_MSG_UNKNOWN_GATED = ("[auditors.bias] gates_by_feature names {name!r}, which is not an audited feature or "
+                      "intersection; audited: {have}")
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,12 @@ class BiasAuditor:
         for name in chosen + [c for combo in combos for c in combo]:
             if name not in have:
                 raise ColumnError(_MSG_UNKNOWN_FEATURE.format(name=name, have=", ".join(have)))
-        return [(c, (c,)) for c in chosen] + [(" & ".join(combo), combo) for combo in combos]
+        groupings = [(c, (c,)) for c in chosen] + [(" & ".join(combo), combo) for combo in combos]
+        audited = [name for name, _ in groupings]
+        for name in config.gates_by_feature:
+            if name not in audited:
+                raise ColumnError(_MSG_UNKNOWN_GATED.format(name=name, have=", ".join(audited)))
+        return groupings
 
     @staticmethod
     def _warn_undefined(analysis: GroupingAnalysis) -> None:
