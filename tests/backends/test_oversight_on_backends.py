@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from textwrap import dedent
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from auditors.test_oversight_auditor import POLICY, random_log
+import govaudit
 from govaudit import Status
+from govaudit.api import run_plan
 from govaudit.auditors._oversight_backend import PER_CASE_CHECKS
 from govaudit.auditors.oversight import OversightAuditor
 from govaudit.backends import DuckDBSettings, duckdb_log_counts, log_counts_from_frame, spark_log_counts
 from govaudit.backends import spark_unavailable
 from govaudit.exceptions import ColumnError, InputDataError
+from govaudit.spec import load_spec
 
 COMPUTED = ("oversight.rubber_stamping", "oversight.automation_drift", "oversight.override_fairness",
             "oversight.appeal_fairness")
@@ -115,3 +119,60 @@ def test_bad_values_are_named(tmp_path, log):
 def test_spark_findings_equal_in_memory(files, in_memory):
     counts = spark_log_counts(files["csv"], sensitive_features=["sex", "region"])
     assert computed(auditor().assess_counts(counts)) == in_memory
+
+
+def _oversight_spec(folder: Path, log: str, extra: str = "") -> Path:
+    path = folder / f"oversight-{abs(hash((log, extra)))}.toml"
+    path.write_text(dedent(f"""\
+        [audit]
+        name = "benefit-log"
+        [decision_log]
+        path = "{log}"
+        {extra}
+        [auditors.oversight]
+        sensitive_features = ["sex", "region"]
+        n_resamples = 200
+        min_reviews = 50
+        [auditors.oversight.policy]
+        uncertainty_band = [0.4, 0.6]
+        review_case_types = ["fraud"]
+        two_person_case_types = ["fraud"]
+        min_review_seconds = 60
+        max_unreviewed_share = 0.5
+        appeal_deadline_days = 30
+        """))
+    return path
+
+
+def test_a_spec_with_decision_log_backend_duckdb(files, in_memory, tmp_path):
+    folder = files["parquet"].parent
+    record = run_plan(load_spec(_oversight_spec(
+        folder, "log.parquet", f'backend = "duckdb"\n[decision_log.duckdb]\nmemory_limit = "128MB"\n'
+        f'temp_directory = "{tmp_path / "spill"}"\n')))
+    assert computed(record.findings) == in_memory
+    assert {f.check for f in record.findings if f.status is Status.SKIPPED} >= set(PER_CASE_CHECKS)
+    memory = run_plan(load_spec(_oversight_spec(folder, "log.parquet")))
+    assert computed(memory.findings) == in_memory
+    assert [d.sha256 for d in record.data] == [d.sha256 for d in memory.data]
+
+
+def test_a_decision_log_glob_picks_duckdb_and_hashes_every_file(files, in_memory):
+    record = run_plan(load_spec(_oversight_spec(files["parquet"].parent, "part-*.parquet")))
+    assert computed(record.findings) == in_memory
+    assert [d.name for d in record.data] == ["part-0.parquet", "part-1.parquet", "part-2.parquet"]
+
+
+def test_audit_with_a_backend_from_python(files, in_memory, log_files):
+    settings = dict(sensitive_features=["sex", "region"], n_resamples=200, min_reviews=50, policy=POLICY)
+    record = govaudit.audit(decision_log=str(files["glob"]), auditors={"oversight": settings})
+    assert computed(record.findings) == in_memory
+    memory = govaudit.audit(data=log_files["parquet"], label="eligible", prediction="decision",
+                            favourable_label="granted", sensitive_features=["sex", "region"],
+                            auditors={"bias": {"n_resamples": 100}})
+    duck = govaudit.audit(data=log_files["parquet"], backend="duckdb", label="eligible", prediction="decision",
+                          favourable_label="granted", sensitive_features=["sex", "region"],
+                          auditors={"bias": {"n_resamples": 100}}, duckdb=DuckDBSettings(memory_limit="128MB"))
+    assert [f.model_dump(mode="json") for f in duck.findings] == [f.model_dump(mode="json") for f in memory.findings]
+    assert duck.data[0].sha256 == memory.data[0].sha256
+    with pytest.raises(InputDataError, match="backend"):
+        govaudit.audit(data=log_files["parquet"], backend="sqlite", prediction="decision")

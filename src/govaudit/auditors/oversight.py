@@ -74,6 +74,9 @@ class OversightAuditor:
 
     def run(self, subject: AuditSubject, config: OversightConfig | None = None) -> list[Finding] | AuditorResult:
         """Audit ``subject.decision_log``; returns an :class:`AuditorResult` when cases broke a rule."""
+        if subject.decision_log is None and subject.decision_log_source is not None:
+            config = config or self.config
+            return self.assess_counts(subject.decision_log_source.counts(config.sensitive_features), config)
         if subject.decision_log is None:
             return [Finding(auditor=self.name, check="oversight.requirements", status=Status.SKIPPED,
                             severity=Severity.INFO, message="The oversight auditor needs a decision log; none was given.")]

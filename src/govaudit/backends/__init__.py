@@ -11,12 +11,13 @@ on a pandas DataFrame, a DuckDB relation or a PySpark DataFrame.
 """
 
 from govaudit.backends._duckdb import DuckDBSettings, duckdb_counts_source, expand_paths
-from govaudit.backends._oversight import LogCounts, duckdb_log_counts, log_counts_from_frame, spark_log_counts
+from govaudit.backends._oversight import DecisionLogSource, LogCounts, duckdb_log_counts, log_counts_from_frame, spark_log_counts
 from govaudit.backends._source import CountsSource, counts_source_from_frame
 from govaudit.backends._spark import SparkSettings, spark_counts_source, spark_unavailable
 
 __all__ = [
     "CountsSource",
+    "DecisionLogSource",
     "DuckDBSettings",
     "LogCounts",
     "SparkSettings",

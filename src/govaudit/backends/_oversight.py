@@ -26,7 +26,7 @@ from govaudit.oversight._log_schema import _binary, _boolean, _zone_name
 
 from ._aggregate import COUNT, _collect
 
-__all__ = ["LogCounts", "duckdb_log_counts", "log_counts_from_frame", "spark_log_counts"]
+__all__ = ["DecisionLogSource", "LogCounts", "duckdb_log_counts", "log_counts_from_frame", "spark_log_counts"]
 
 _SOURCE = "{backend} decision log"
 _MSG_MISSING_COLUMNS = "{source}: the decision log lacks required column(s) {missing}; see `govaudit schema decision-log`"
@@ -215,3 +215,31 @@ def spark_log_counts(data: Any, *, spark: Any = None, settings: Any = None,
 
     frame = read_frame(data, spark=spark, settings=settings)
     return log_counts_from_frame(frame, sensitive_features=sensitive_features, backend="spark")
+
+
+@dataclass(frozen=True)
+class DecisionLogSource:
+    """Decision-log file(s) to aggregate on a backend once the oversight auditor names its sensitive features.
+
+    Attributes
+    ----------
+    files : tuple of Path
+        The Parquet or CSV files of the log.
+    backend : str
+        ``"duckdb"`` or ``"spark"``.
+    duckdb : DuckDBSettings, optional
+        Memory limit, spill folder and threads for DuckDB.
+    spark : SparkSettings, optional
+        The session settings for Spark.
+    """
+
+    files: tuple[Path, ...]
+    backend: str
+    duckdb: Any = None
+    spark: Any = None
+
+    def counts(self, sensitive_features: Sequence[str] = ()) -> LogCounts:
+        """Aggregate the log on its backend, grouped by ``sensitive_features``."""
+        if self.backend == "spark":
+            return spark_log_counts(list(self.files), settings=self.spark, sensitive_features=sensitive_features)
+        return duckdb_log_counts(list(self.files), settings=self.duckdb, sensitive_features=sensitive_features)
