@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from govaudit.exceptions import InputDataError
 
+from ._progress import duckdb_progress
 from ._source import CountsSource, counts_source_from_frame
 
 __all__ = ["DuckDBSettings", "duckdb_counts_source", "expand_paths"]
@@ -122,7 +123,8 @@ def read_files(path: str | Path | Sequence[Path], settings: DuckDBSettings | Non
     try:
         names = [str(p) for p in files]
         is_csv = Path(names[0]).suffix.lower() == ".csv"
-        yield con.read_csv(names) if is_csv else con.read_parquet(names)
+        with duckdb_progress(con, f"DuckDB: aggregating {shown}"):
+            yield con.read_csv(names) if is_csv else con.read_parquet(names)
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputDataError(_MSG_UNREADABLE.format(path=shown, error=first)) from None
