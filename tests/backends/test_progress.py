@@ -7,6 +7,7 @@ import io
 import duckdb
 
 from govaudit.backends import duckdb_counts_source
+from govaudit.backends._duckdb import connect
 from govaudit.backends._progress import duckdb_progress, progress_wanted
 
 _QUERY = "SELECT count(*) FROM (SELECT i % 997 AS k, count(*) FROM range(20000000) t(i) GROUP BY k)"
@@ -48,3 +49,9 @@ def test_not_wanted_on_a_pipe(monkeypatch):
     monkeypatch.setattr("sys.stderr", io.StringIO())
     assert not progress_wanted()
     assert not progress_wanted(io.StringIO())
+
+
+def test_duckdb_never_prints_its_own_bar():
+    # DuckDB's own bar goes to stdout after 2 s of a query, into pipes too (it broke JSON read from stdout)
+    con = connect()
+    assert con.execute("SELECT current_setting('enable_progress_bar_print')").fetchone() == (False,)

@@ -29,7 +29,7 @@ from govaudit.auditors._oversight_checks import (
 from govaudit.auditors._oversight_config import OversightConfig
 from govaudit.auditors._oversight_fairness import GroupRate, rate_findings_for
 from govaudit.backends import LogCounts
-from govaudit.core import Finding, Principle, Severity, Status
+from govaudit.core import Finding, Severity, Status
 from govaudit.metrics import GroupEncoding, encode_groups
 
 __all__ = ["PER_CASE_CHECKS", "counts_findings"]

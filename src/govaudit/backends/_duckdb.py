@@ -78,6 +78,8 @@ def connect(settings: DuckDBSettings | None = None) -> Any:
         config["threads"] = settings.threads
     con = duckdb.connect(":memory:", config=config)
     con.execute("SET TimeZone = 'UTC'")  # timestamps with a zone read as UTC, whatever the machine's zone
+    # DuckDB prints its own bar to stdout after 2 s, even into pipes and logs; ours draws on a terminal only
+    con.execute("SET enable_progress_bar_print = false")
     return con
 
 
