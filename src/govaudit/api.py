@@ -134,9 +134,10 @@ def audit(
     registry : AuditorRegistry, optional
         Where auditor names are looked up (default: built-ins and plugins).
     backend : {"memory", "duckdb", "spark"}, optional
-        Where the rows of ``data`` and ``decision_log`` (paths or globs) are aggregated; default
-        memory, or duckdb for a glob. With duckdb or spark the rows are never loaded: name the
-        recorded ``prediction`` (or ``score`` with ``threshold``) column; no model, no ``case_ids``.
+        Where the rows of ``data`` and ``decision_log`` given as paths or globs are aggregated
+        (DataFrames are already in memory); default memory, or duckdb for a glob. With duckdb or
+        spark the rows are never loaded: name the recorded ``prediction`` (or ``score`` with
+        ``threshold``) column; no model, no ``case_ids``.
     prediction, score : str, optional
         Columns of ``data`` holding recorded decisions and scores.
     duckdb, spark : DuckDBSettings, SparkSettings, optional
