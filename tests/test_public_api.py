@@ -12,6 +12,8 @@ EXPECTED = {
     "DataManifest", "ProvenanceAuditor", "load_manifest",
     "Ledger",
     "CoverageMatrix", "load_pack",
+    "DuckDBSettings", "SparkSettings", "duckdb_counts_source", "duckdb_log_counts", "spark_counts_source",
+    "spark_log_counts",
 }
 
 

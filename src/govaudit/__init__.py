@@ -13,6 +13,14 @@ from govaudit.api import audit, run_plan
 from govaudit.auditors.oversight import OversightAuditor
 from govaudit.auditors.explainability import ExplainabilityAuditor
 from govaudit.auditors.provenance import ProvenanceAuditor
+from govaudit.backends import (
+    DuckDBSettings,
+    SparkSettings,
+    duckdb_counts_source,
+    duckdb_log_counts,
+    spark_counts_source,
+    spark_log_counts,
+)
 from govaudit.core import (
     AuditorResult,
     AuditSubject,
@@ -66,6 +74,7 @@ __all__ = [
     "ColumnError",
     "CoverageMatrix",
     "DataManifest",
+    "DuckDBSettings",
     "ExplainabilityAuditor",
     "Finding",
     "GovauditError",
@@ -82,6 +91,7 @@ __all__ = [
     "Requirement",
     "ResponsibleParties",
     "Severity",
+    "SparkSettings",
     "SpecError",
     "Status",
     "UndefinedMetricWarning",
@@ -89,6 +99,8 @@ __all__ = [
     "__version__",
     "audit",
     "build_subject",
+    "duckdb_counts_source",
+    "duckdb_log_counts",
     "exit_code",
     "load_model",
     "load_manifest",
@@ -98,4 +110,6 @@ __all__ = [
     "load_table",
     "record_json_schema",
     "run_plan",
+    "spark_counts_source",
+    "spark_log_counts",
 ]

@@ -11,7 +11,16 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
-from govaudit.backends import duckdb_counts_source, expand_paths, spark_counts_source
+import glob
+
+from govaudit.backends import (
+    DecisionLogSource,
+    DuckDBSettings,
+    SparkSettings,
+    duckdb_counts_source,
+    expand_paths,
+    spark_counts_source,
+)
 from govaudit.data import load_table
 from govaudit.core import AuditSubject, CaseTable
 from govaudit.exceptions import ColumnError, InputDataError, SpecError
@@ -79,6 +88,11 @@ def audit(
     manifest: str | Path | None = None,
     case_ids: Any = None,
     registry: AuditorRegistry | None = None,
+    backend: str | None = None,
+    prediction: str | None = None,
+    score: str | None = None,
+    duckdb: DuckDBSettings | None = None,
+    spark: SparkSettings | None = None,
 ) -> AuditRecord:
     """Audit a model (or recorded decisions) and return the accountability record.
 
@@ -117,6 +131,17 @@ def audit(
         The data manifest (TOML), for the provenance auditor.
     case_ids : array-like, optional
         One identifier per row of ``data``, used to name cases in case-level outputs.
+    registry : AuditorRegistry, optional
+        Where auditor names are looked up (default: built-ins and plugins).
+    backend : {"memory", "duckdb", "spark"}, optional
+        Where the rows of ``data`` and ``decision_log`` given as paths or globs are aggregated
+        (DataFrames are already in memory); default memory, or duckdb for a glob. With duckdb or
+        spark the rows are never loaded: name the recorded ``prediction`` (or ``score`` with
+        ``threshold``) column; no model, no ``case_ids``.
+    prediction, score : str, optional
+        Columns of ``data`` holding recorded decisions and scores.
+    duckdb, spark : DuckDBSettings, SparkSettings, optional
+        Memory limit and spill folder for DuckDB; the session settings for Spark.
 
     Returns
     -------
@@ -124,8 +149,22 @@ def audit(
         Findings, verdict, hashes and provenance of this run.
     """
     registry = registry or load_registry()
+    if backend not in (None, "memory", "duckdb", "spark"):
+        raise InputDataError(_MSG_BACKEND.format(backend=backend))
     data_ids: list[ArtifactIdentity] = []
     model_id = None
+    engine = _engine(backend, data)
+    if engine != "memory":
+        if model is not None or case_ids is not None or not isinstance(data, (str, Path)):
+            raise InputDataError(_MSG_BACKEND_ROWS.format(backend=engine))
+        files = expand_paths(data)
+        roles = dict(sensitive_features=list(sensitive_features or ()), label=label, prediction=prediction,
+                     score=score, favourable_label=favourable_label, threshold=threshold)
+        source = (spark_counts_source(files, settings=spark, **roles) if engine == "spark"
+                  else duckdb_counts_source(files, settings=duckdb, **roles))
+        data_ids.extend(_file_identity("data", f, **({"rows": source.n_rows} if len(files) == 1 else {}))
+                        for f in files)
+        data = None
     if isinstance(data, (str, Path)):
         path = Path(data)
         data = load_table(path)
@@ -144,17 +183,28 @@ def audit(
         files["model"] = Path(model_id.path)
     if data_ids and data_ids[0].path:
         files["data"] = Path(data_ids[0].path)
-    if data is None and model is None and y_pred is None and y_score is None:
+    if engine != "memory":
+        subject = AuditSubject(name=name, counts_source=source)
+        files.update({"data": Path(data_ids[0].path)} if len(data_ids) == 1 and data_ids[0].path else {})
+    elif data is None and model is None and y_pred is None and y_score is None:
         subject = AuditSubject(name=name)  # e.g. a decision log or a manifest alone
     else:
         subject = build_subject(model=model, data=data, label=label, sensitive_features=sensitive_features,
                                 features=features, y_true=y_true, y_pred=y_pred, y_score=y_score,
-                                favourable_label=favourable_label, threshold=threshold, name=name)
+                                favourable_label=favourable_label, threshold=threshold, name=name,
+                                prediction=prediction, score=score)
     if case_ids is not None:
         case_ids = np.asarray(case_ids)
         if subject.y_pred is not None and len(case_ids) != len(subject.y_pred):
             raise InputDataError(f"case_ids has {len(case_ids)} rows but the data has {len(subject.y_pred)}")
-    if isinstance(decision_log, (str, Path)):
+    log_source = None
+    if isinstance(decision_log, (str, Path)) and _engine(backend, decision_log) != "memory":
+        log_files = expand_paths(decision_log)
+        log_source = DecisionLogSource(tuple(log_files), _engine(backend, decision_log), duckdb=duckdb, spark=spark)
+        data_ids.extend(_file_identity("decision_log", f) for f in log_files)
+        files.update({"decision_log": log_files[0]} if len(log_files) == 1 else {})
+        decision_log = None
+    elif isinstance(decision_log, (str, Path)):
         files["decision_log"] = Path(decision_log)
         decision_log = load_table(Path(decision_log))
         data_ids.append(_file_identity("decision_log", files["decision_log"], rows=len(decision_log)))
@@ -167,7 +217,7 @@ def audit(
         files["manifest"] = manifest_path
         data_ids.append(_file_identity("manifest", manifest_path))
     subject = replace(subject, case_ids=case_ids, decision_log=decision_log, manifest_path=manifest_path,
-                      files=files)
+                      files=files, decision_log_source=log_source)
     chosen = _instantiate(auditors, registry)
     case_tables: list[CaseTable] = []
     findings = run_auditors(subject, [(a, c) for a, c, _ in chosen], case_tables=case_tables)
@@ -176,6 +226,18 @@ def audit(
     return build_record(audit_name=name, description=description, findings=findings,
                         auditors=[(a, p) for a, _, p in chosen], model=model_id, data=data_ids,
                         responsible=responsible, case_tables=case_tables)
+
+
+_MSG_BACKEND = 'backend must be "memory", "duckdb" or "spark"; got {backend!r}'
+_MSG_BACKEND_ROWS = ('backend = "{backend}" aggregates files without loading them: give data as a path or glob and '
+                     'the recorded prediction (or score) column; a model and case_ids need backend = "memory"')
+
+
+def _engine(backend: str | None, data: Any) -> str:
+    """The backend named, else duckdb for a glob and memory otherwise (as in a spec)."""
+    if backend is not None:
+        return backend if isinstance(data, (str, Path)) or backend == "memory" else "memory"
+    return "duckdb" if isinstance(data, (str, Path)) and glob.has_magic(str(data)) else "memory"
 
 
 def _case_ids(table: pd.DataFrame, column: str | None) -> Any:
@@ -205,6 +267,29 @@ def _backend_subject(plan: AuditPlan) -> tuple[AuditSubject, list[Path]]:
             settings = settings.model_copy(update={"temp_directory": plan.resolve(settings.temp_directory)})
         source = duckdb_counts_source(files, settings=settings, **roles)
     return AuditSubject(name=plan.spec.audit.name, counts_source=source), files
+
+
+def _log_engine(spec: Any) -> str:
+    """``[decision_log] backend``, else the one of ``[data]`` when it is not memory, else duckdb for a glob."""
+    log = spec.decision_log
+    if log.backend is not None:
+        return log.backend
+    if spec.data is not None and spec.data.engine != "memory":
+        return spec.data.engine
+    return "duckdb" if glob.has_magic(str(log.path)) else "memory"
+
+
+def _log_source(plan: AuditPlan) -> DecisionLogSource:
+    """The decision-log files and the backend settings ([decision_log.duckdb], else [data.duckdb])."""
+    spec = plan.spec
+    log = spec.decision_log
+    data = spec.data
+    settings = log.duckdb or (data.duckdb if data is not None else DuckDBSettings())
+    if settings.temp_directory is not None:
+        settings = settings.model_copy(update={"temp_directory": plan.resolve(settings.temp_directory)})
+    spark = log.spark or (data.spark if data is not None else SparkSettings())
+    return DecisionLogSource(tuple(expand_paths(plan.resolve(log.path))), _log_engine(spec), duckdb=settings,
+                             spark=spark)
 
 
 def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None) -> AuditRecord:
@@ -249,8 +334,12 @@ def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None) -> Aud
             identities.append(_file_identity("training_data", training))
     else:
         subject = AuditSubject(name=spec.audit.name)
-    decision_log = None
-    if spec.decision_log is not None:
+    decision_log = log_source = None
+    if spec.decision_log is not None and _log_engine(spec) != "memory":
+        log_source = _log_source(plan)
+        identities.extend(_file_identity("decision_log", f) for f in log_source.files)
+        files.update({"decision_log": log_source.files[0]} if len(log_source.files) == 1 else {})
+    elif spec.decision_log is not None:
         files["decision_log"] = log_path = plan.resolve(spec.decision_log.path)
         decision_log = load_table(log_path)
         identities.append(_file_identity("decision_log", log_path, rows=len(decision_log)))
@@ -260,7 +349,8 @@ def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None) -> Aud
         if not manifest_path.is_file():
             raise InputDataError(f"data manifest not found: {manifest_path}")
         identities.append(_file_identity("manifest", manifest_path))
-    subject = replace(subject, decision_log=decision_log, manifest_path=manifest_path, files=files)
+    subject = replace(subject, decision_log=decision_log, manifest_path=manifest_path, files=files,
+                      decision_log_source=log_source)
     chosen = _instantiate(plan.auditor_configs, registry)
     case_tables: list[CaseTable] = []
     findings = run_auditors(subject, [(a, c) for a, c, _ in chosen], case_tables=case_tables)

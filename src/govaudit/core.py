@@ -229,6 +229,9 @@ class AuditSubject:
     counts_source : CountsSource or None
         Per-group counts aggregated by a backend (e.g. DuckDB over files larger than memory) when
         the rows are not held in memory; the bias auditor reads its counts from it.
+    decision_log_source : DecisionLogSource or None
+        Decision-log file(s) the oversight auditor aggregates on a backend (DuckDB, Spark) instead
+        of loading them.
     """
 
     model: Any = None
@@ -244,6 +247,7 @@ class AuditSubject:
     manifest_path: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
     counts_source: Any = None
+    decision_log_source: Any = None
 
     def available(self) -> frozenset[Requirement]:
         """The requirements this subject can satisfy."""
@@ -256,7 +260,7 @@ class AuditSubject:
             Requirement.SENSITIVE_FEATURES: (self.sensitive_features is not None
                                              and self.sensitive_features.shape[1] > 0)
             or self.counts_source is not None,
-            Requirement.DECISION_LOG: self.decision_log is not None,
+            Requirement.DECISION_LOG: self.decision_log is not None or self.decision_log_source is not None,
             Requirement.MANIFEST: self.manifest_path is not None,
         }
         return frozenset(r for r, ok in have.items() if ok)

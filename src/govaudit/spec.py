@@ -174,6 +174,13 @@ class DecisionLogSpec(_Section):
     """``[decision_log]``: logged decisions and their human review, audited by the oversight auditor."""
 
     path: Path
+    backend: Literal["memory", "duckdb", "spark"] | None = Field(
+        default=None,
+        description="Where the log is aggregated: memory (pandas, every check), duckdb or spark (files larger than "
+        "memory; the per-case checks are skipped); default: [data] backend, else duckdb for a glob, else memory.",
+    )
+    duckdb: DuckDBSettings | None = Field(default=None, description="[decision_log.duckdb] (default: [data.duckdb]).")
+    spark: SparkSettings | None = Field(default=None, description="[decision_log.spark] (default: [data.spark]).")
 
 
 class ManifestSpec(_Section):

@@ -58,10 +58,3 @@ def test_a_30m_row_file_under_a_64mb_limit(tmp_path):
     assert out["growth_mb"] < 256
 
 
-
-def test_duckdb_connections_never_draw_their_own_progress_bar():
-    # DuckDB draws a progress bar on stdout for queries over ~2 s, terminal or not (it would land in CI logs)
-    from govaudit.backends._duckdb import DuckDBSettings, connect
-
-    connection = connect(DuckDBSettings(memory_limit="64MB"))
-    assert connection.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)

@@ -27,10 +27,13 @@ __all__ = [
     "Reviews",
     "appeal_timeliness",
     "automation_drift",
+    "drift_finding",
     "review_coverage",
     "review_time",
     "reviews",
+    "rate_table_from_counts",
     "rubber_stamping",
+    "rubber_stamping_finding",
     "two_person_rule",
 ]
 
@@ -84,12 +87,16 @@ def _case_file(rows: int) -> dict[str, object]:
 
 def _rate_table(encoding: GroupEncoding, event: np.ndarray, confidence: float) -> pd.DataFrame:
     """Per-group count, events, rate and Wilson interval from one counts pass."""
-    counts = group_counts(event.astype(np.int8), encoding).counts
+    return rate_table_from_counts(encoding.labels, group_counts(event.astype(np.int8), encoding).counts, confidence)
+
+
+def rate_table_from_counts(labels: tuple[str, ...], counts: np.ndarray, confidence: float) -> pd.DataFrame:
+    """:func:`_rate_table` from a ``[no event, event]`` counts table (one row per group), as backends give it."""
     x, n = rate_parts(counts, "selection_rate")
     low, high = wilson_interval(x, n, confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(n > 0, x / np.maximum(n, 1), np.nan)
-    return pd.DataFrame({"group": list(encoding.labels), "n": n, "events": x, "rate": rate, "low": low, "high": high})
+    return pd.DataFrame({"group": list(labels), "n": n, "events": x, "rate": rate, "low": low, "high": high})
 
 
 # -- coverage -------------------------------------------------------------------------------------
@@ -244,7 +251,14 @@ def rubber_stamping(log: DecisionLog, rev: Reviews | None, config: OversightConf
     if rev is None:
         return _no_reviews(check, refs)
     agree = log.final_decision[rev.mask] == log.recommendation[rev.mask]
-    table = _rate_table(rev.encoding, agree, config.confidence)
+    return CheckResult(rubber_stamping_finding(_rate_table(rev.encoding, agree, config.confidence),
+                                               float(agree.mean()), config))
+
+
+def rubber_stamping_finding(table: pd.DataFrame, overall: float, config: OversightConfig) -> Finding:
+    """The rubber-stamping finding from the per-reviewer agreement table and the overall agreement."""
+    check = "oversight.rubber_stamping"
+    refs = (REF_AUTOMATION_BIAS, REF_OVERSIGHT, REF_NIST_MANAGE)
     judged = table["n"] >= config.min_reviews
     flagged = table[judged & (table["low"] > config.rubber_stamp_agreement)]
     worst = float(table.loc[judged, "low"].max()) if judged.any() else None
@@ -257,18 +271,18 @@ def rubber_stamping(log: DecisionLog, rev: Reviews | None, config: OversightConf
     else:
         message = (f"No reviewer with at least {config.min_reviews} reviews agrees with the model more than "
                    f"{_pct(config.rubber_stamp_agreement)} of the time beyond doubt "
-                   f"(overall agreement {_pct(float(agree.mean()))}).")
+                   f"(overall agreement {_pct(overall)}).")
     rows = [{"reviewer": r.group, "reviews": int(r.n), "agreements": int(r.events), "agreement": float(r.rate),
              "agreement_ci": _ci(r.low, r.high), "judged": bool(r.n >= config.min_reviews),
              "flagged": r.group in set(flagged["group"])} for r in table.itertuples()]
-    return CheckResult(Finding(
+    return Finding(
         auditor=AUDITOR, check=check, status=status, severity=Severity.HIGH if len(flagged) else Severity.INFO,
         value=worst, threshold=config.rubber_stamp_agreement, operator="<=", groups=tuple(flagged["group"]),
-        evidence={"reviewers": rows, "overall_agreement": float(agree.mean()), "min_reviews": config.min_reviews,
+        evidence={"reviewers": rows, "overall_agreement": overall, "min_reviews": config.min_reviews,
                   "interval": "wilson", "confidence": config.confidence,
                   "rule": "flagged when the interval's lower end exceeds the threshold"},
         message=message, principles=_HUMAN, references=refs,
-    ))
+    )
 
 
 # -- appeals --------------------------------------------------------------------------------------
@@ -319,13 +333,17 @@ def appeal_timeliness(log: DecisionLog, config: OversightConfig) -> CheckResult:
 # -- automation drift -----------------------------------------------------------------------------
 def automation_drift(log: DecisionLog, config: OversightConfig) -> CheckResult:
     """Share of cases decided without a person, per calendar month (in the log's time zone), gated."""
-    check = "oversight.automation_drift"
     decided = log.decided
     months = log.month[decided]
     labels, codes = np.unique(months, return_inverse=True)
     encoding = GroupEncoding(codes=codes.astype(np.int64), labels=tuple(str(m) for m in labels), columns=("month",))
     unreviewed = ~log.reviewed[decided]
-    table = _rate_table(encoding, unreviewed, config.confidence)
+    return CheckResult(drift_finding(_rate_table(encoding, unreviewed, config.confidence), log.timezone, config))
+
+
+def drift_finding(table: pd.DataFrame, timezone: str, config: OversightConfig) -> Finding:
+    """The automation-drift finding from the per-month table of cases decided without a person."""
+    check = "oversight.automation_drift"
     gate = config.policy.max_unreviewed_share
     worst_i = int(np.nanargmax(table["rate"].to_numpy())) if len(table) else None
     worst = float(table["rate"].iat[worst_i]) if worst_i is not None else None
@@ -346,10 +364,10 @@ def automation_drift(log: DecisionLog, config: OversightConfig) -> CheckResult:
         status = Status.PASS
         message = (f"In every month at most {_pct(gate)} of cases were decided without a person "
                    f"(highest: {_pct(worst)} in {table['group'].iat[worst_i]}).")
-    return CheckResult(Finding(
+    return Finding(
         auditor=AUDITOR, check=check, status=status, severity=Severity.HIGH if status is Status.FAIL else Severity.INFO,
         value=worst, threshold=gate, operator="<=" if gate is not None else None, groups=tuple(over["group"]),
-        evidence={"months": rows, "spread": spread, "timezone": log.timezone, "confidence": config.confidence},
+        evidence={"months": rows, "spread": spread, "timezone": timezone, "confidence": config.confidence},
         message=message, principles=(Principle.PEOPLE_ORIENTED, Principle.SUSTAINABILITY),
         references=(REF_OVERSIGHT, REF_DADM, REF_NIST_MANAGE),
-    ))
+    )

@@ -10,20 +10,21 @@ between the lowest and highest eligible groups is tested with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from govaudit.auditors._bias_analysis import GroupingAnalysis, analyse_rates
+from govaudit.auditors._bias_analysis import GroupingAnalysis, analyse_counts, analyse_rates
 from govaudit.auditors._bias_config import BiasConfig
 from govaudit.auditors._oversight_checks import AUDITOR, REF_NIST_MANAGE, REF_OMB
 from govaudit.auditors._oversight_config import OversightConfig
 from govaudit.core import Finding, Principle, Severity, Status
-from govaudit.metrics import GroupEncoding, encode_groups, rate_parts, two_proportion_test
+from govaudit.metrics import GroupCounts, GroupEncoding, encode_groups, rate_parts, two_proportion_test
 from govaudit.oversight import DecisionLog
 
-__all__ = ["GroupRate", "group_rates", "rate_findings"]
+__all__ = ["GroupRate", "group_rates", "rate_findings", "rate_findings_for"]
 
 _REF_NIST_BIAS = "NIST AI RMF MEASURE 2.11"
 _REF_EQUALITY = "EU AI Act Art. 10(2)(f)"
@@ -136,7 +137,22 @@ def _finding(feature: str, spec: GroupRate, analysis: GroupingAnalysis, config: 
 
 def rate_findings(log: DecisionLog, config: OversightConfig) -> list[Finding]:
     """One finding per (rate, sensitive feature); skipped findings when there is nothing to compare."""
-    specs = group_rates(log)
+    return rate_findings_for(group_rates(log), lambda feature: encode_groups(log.frame, [feature]), None, config)
+
+
+def _weighted_counts(encoding: GroupEncoding, event: np.ndarray, weights: np.ndarray) -> GroupCounts:
+    """``[no event, event]`` counts per group when each row stands for ``weights`` rows (a compressed table)."""
+    flat = np.zeros(encoding.n_groups * 2, dtype=np.int64)
+    np.add.at(flat, encoding.codes * 2 + event.astype(np.int64), weights.astype(np.int64))  # exact integer sums
+    return GroupCounts(labels=encoding.labels, counts=flat.reshape(encoding.n_groups, 2))
+
+
+def rate_findings_for(specs: list[GroupRate], encode: Callable[[str], GroupEncoding], weights: np.ndarray | None,
+                      config: OversightConfig) -> list[Finding]:
+    """:func:`rate_findings` on rows (``weights`` None) or on a backend's compressed rows (``weights`` = counts).
+
+    ``encode(feature)`` gives the group codes of the same rows the specs' masks and events index.
+    """
     if not config.sensitive_features:
         checks = dict.fromkeys(s.check for s in specs)
         return [Finding(auditor=AUDITOR, check=c, status=Status.SKIPPED, severity=Severity.INFO,
@@ -146,7 +162,7 @@ def rate_findings(log: DecisionLog, config: OversightConfig) -> list[Finding]:
     bias_config = _bias_config(config)
     findings = []
     for feature in config.sensitive_features:
-        encoding = encode_groups(log.frame, [feature])  # each column encoded once, reused for every rate
+        encoding = encode(feature)  # each column encoded once, reused for every rate
         for spec in specs:
             sub = GroupEncoding(codes=encoding.codes[spec.mask], labels=encoding.labels, columns=encoding.columns)
             if not spec.mask.any():
@@ -156,7 +172,11 @@ def rate_findings(log: DecisionLog, config: OversightConfig) -> list[Finding]:
                                                 "cannot be compared.",
                                         principles=(Principle.FAIRNESS,), references=(REF_NIST_MANAGE,)))
                 continue
-            analysis = analyse_rates(feature, sub, spec.event[spec.mask].astype(np.int8), None, None, bias_config)
+            if weights is None:
+                analysis = analyse_rates(feature, sub, spec.event[spec.mask].astype(np.int8), None, None, bias_config)
+            else:
+                counts = _weighted_counts(sub, spec.event[spec.mask], weights[spec.mask])
+                analysis = analyse_counts(feature, sub, counts.counts.sum(axis=1), counts, None, bias_config)
             findings.append(_finding(feature, spec, analysis, config))
     return findings
 

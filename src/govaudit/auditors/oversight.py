@@ -24,9 +24,11 @@ from govaudit.auditors._oversight_checks import (
     rubber_stamping,
     two_person_rule,
 )
+from govaudit.auditors._oversight_backend import counts_findings
 from govaudit.auditors._oversight_config import OversightConfig
 from govaudit.auditors._oversight_fairness import rate_findings
 from govaudit.core import AuditorResult, AuditSubject, CaseTable, Finding, Requirement, Severity, Status
+from govaudit.backends import LogCounts
 from govaudit.exceptions import ColumnError
 from govaudit.oversight import DecisionLog, OversightPolicy, route_cases, validate_decision_log
 
@@ -34,6 +36,10 @@ __all__ = ["OversightAuditor", "OversightConfig", "OversightPolicy"]
 
 _MSG_NO_CASE_TYPE = ("{source}: the oversight policy routes by case type ({types}) but the decision log has no "
                      "'case_type' column")
+
+
+_MSG_NOT_AGGREGATED = ("the aggregated decision log has no counts by sensitive feature(s) {missing}; aggregate it "
+                       "with the auditor's sensitive_features")
 
 
 class OversightAuditor:
@@ -68,6 +74,9 @@ class OversightAuditor:
 
     def run(self, subject: AuditSubject, config: OversightConfig | None = None) -> list[Finding] | AuditorResult:
         """Audit ``subject.decision_log``; returns an :class:`AuditorResult` when cases broke a rule."""
+        if subject.decision_log is None and subject.decision_log_source is not None:
+            config = config or self.config
+            return self.assess_counts(subject.decision_log_source.counts(config.sensitive_features), config)
         if subject.decision_log is None:
             return [Finding(auditor=self.name, check="oversight.requirements", status=Status.SKIPPED,
                             severity=Severity.INFO, message="The oversight auditor needs a decision log; none was given.")]
@@ -109,6 +118,27 @@ class OversightAuditor:
         violations["case_id"] = violations["case_id"].astype(str)
         return AuditorResult(tuple(findings), (CaseTable(
             CASE_FILE, violations, "One row per case that broke an oversight rule: case id, check, what happened."),))
+
+    def assess_counts(self, counts: LogCounts, config: OversightConfig | None = None) -> list[Finding]:
+        """Audit a decision log aggregated by a backend (DuckDB, Spark), without its rows.
+
+        Override, appeal and appeal-success rates by group, automation drift and each reviewer's
+        agreement with the model are computed and equal the in-memory findings; the per-case checks
+        are reported as skipped (they list cases, which needs the rows).
+
+        Parameters
+        ----------
+        counts : LogCounts
+            From :func:`govaudit.backends.duckdb_log_counts` (or ``spark_log_counts``), aggregated
+            with at least this auditor's ``sensitive_features``.
+        config : OversightConfig, optional
+            Default: the auditor's own.
+        """
+        config = config or self.config
+        missing = [c for c in config.sensitive_features if c not in counts.sensitive_features]
+        if missing:
+            raise ColumnError(_MSG_NOT_AGGREGATED.format(missing=missing))
+        return counts_findings(counts, config)
 
     @staticmethod
     def check(log: DecisionLog, config: OversightConfig) -> list[CheckResult]:

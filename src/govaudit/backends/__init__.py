@@ -11,16 +11,22 @@ on a pandas DataFrame, a DuckDB relation or a PySpark DataFrame.
 """
 
 from govaudit.backends._duckdb import DuckDBSettings, duckdb_counts_source, expand_paths
+from govaudit.backends._oversight import DecisionLogSource, LogCounts, duckdb_log_counts, log_counts_from_frame, spark_log_counts
 from govaudit.backends._source import CountsSource, counts_source_from_frame
 from govaudit.backends._spark import SparkSettings, spark_counts_source, spark_unavailable
 
 __all__ = [
     "CountsSource",
+    "DecisionLogSource",
     "DuckDBSettings",
+    "LogCounts",
     "SparkSettings",
     "counts_source_from_frame",
     "duckdb_counts_source",
+    "duckdb_log_counts",
     "expand_paths",
+    "log_counts_from_frame",
     "spark_counts_source",
+    "spark_log_counts",
     "spark_unavailable",
 ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import glob
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from govaudit.exceptions import InputDataError
 
+from ._progress import duckdb_progress
 from ._source import CountsSource, counts_source_from_frame
 
 __all__ = ["DuckDBSettings", "duckdb_counts_source", "expand_paths"]
@@ -74,10 +76,11 @@ def connect(settings: DuckDBSettings | None = None) -> Any:
         config["temp_directory"] = str(settings.temp_directory)
     if settings.threads is not None:
         config["threads"] = settings.threads
-    connection = duckdb.connect(":memory:", config=config)
-    # DuckDB's own progress bar writes to stdout even when it is not a terminal (CI logs, pipes)
-    connection.execute("SET enable_progress_bar = false")
-    return connection
+    con = duckdb.connect(":memory:", config=config)
+    con.execute("SET TimeZone = 'UTC'")  # timestamps with a zone read as UTC, whatever the machine's zone
+    # DuckDB prints its own bar to stdout after 2 s, even into pipes and logs; ours draws on a terminal only
+    con.execute("SET enable_progress_bar_print = false")
+    return con
 
 
 def duckdb_counts_source(
@@ -107,6 +110,13 @@ def duckdb_counts_source(
     InputDataError
         No file matched, a file type is not supported, or DuckDB cannot read the files.
     """
+    with read_files(path, settings) as relation:
+        return counts_source_from_frame(relation, backend="duckdb", **roles)
+
+
+@contextmanager
+def read_files(path: str | Path | Sequence[Path], settings: DuckDBSettings | None = None) -> Iterator[Any]:
+    """A DuckDB relation over Parquet or CSV file(s), open for the ``with`` block; DuckDB errors name the path."""
     import duckdb
 
     files = list(path) if isinstance(path, (list, tuple)) else expand_paths(path)
@@ -115,8 +125,8 @@ def duckdb_counts_source(
     try:
         names = [str(p) for p in files]
         is_csv = Path(names[0]).suffix.lower() == ".csv"
-        relation = con.read_csv(names) if is_csv else con.read_parquet(names)
-        return counts_source_from_frame(relation, backend="duckdb", **roles)
+        with duckdb_progress(con, f"DuckDB: aggregating {shown}"):
+            yield con.read_csv(names) if is_csv else con.read_parquet(names)
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputDataError(_MSG_UNREADABLE.format(path=shown, error=first)) from None

@@ -1,0 +1,178 @@
+"""The oversight auditor's rate checks on DuckDB (and Spark) give the in-memory auditor's findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from textwrap import dedent
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from auditors.test_oversight_auditor import POLICY, random_log
+import govaudit
+from govaudit import Status
+from govaudit.api import run_plan
+from govaudit.auditors._oversight_backend import PER_CASE_CHECKS
+from govaudit.auditors.oversight import OversightAuditor
+from govaudit.backends import DuckDBSettings, duckdb_log_counts, log_counts_from_frame, spark_log_counts
+from govaudit.backends import spark_unavailable
+from govaudit.exceptions import ColumnError, InputDataError
+from govaudit.spec import load_spec
+
+COMPUTED = ("oversight.rubber_stamping", "oversight.automation_drift", "oversight.override_fairness",
+            "oversight.appeal_fairness")
+
+
+@pytest.fixture(scope="module")
+def log() -> pd.DataFrame:
+    frame = random_log(3000, seed=11)
+    frame["region"] = np.random.default_rng(2).choice(["north", "south", None], len(frame), p=[0.6, 0.38, 0.02])
+    return frame
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, log) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("oversight")
+    log.to_parquet(folder / "log.parquet", index=False)
+    text = log.copy()
+    for c in ("decided_at", "review_started_at", "review_ended_at", "appeal_filed_at", "appeal_decided_at"):
+        text[c] = text[c].map(lambda t: t.isoformat() if pd.notna(t) else None)
+    text.to_csv(folder / "log.csv", index=False)
+    for i, part in enumerate(np.array_split(np.arange(len(log)), 3)):
+        log.iloc[part].to_parquet(folder / f"part-{i}.parquet", index=False)
+    return {"parquet": folder / "log.parquet", "csv": folder / "log.csv", "glob": folder / "part-*.parquet"}
+
+
+def auditor() -> OversightAuditor:
+    return OversightAuditor(policy=POLICY, sensitive_features=["sex", "region"], n_resamples=200, min_reviews=50)
+
+
+def computed(findings) -> list[dict]:
+    return [f.model_dump(mode="json") for f in findings if f.check in COMPUTED]
+
+
+@pytest.fixture(scope="module")
+def in_memory(log) -> list[dict]:
+    result = auditor().assess(log)
+    return computed(result.findings if hasattr(result, "findings") else result)
+
+
+@pytest.mark.parametrize("kind", ["parquet", "csv", "glob"])
+def test_duckdb_findings_equal_in_memory(files, in_memory, kind):
+    counts = duckdb_log_counts(files[kind], settings=DuckDBSettings(memory_limit="256MB"),
+                               sensitive_features=["sex", "region"])
+    findings = auditor().assess_counts(counts)
+    assert computed(findings) == in_memory
+    assert len(in_memory) == 1 + 1 + 2 + 4  # rubber stamping, drift, override by 2 features, 2 appeal rates x 2
+
+
+def test_narwhals_pandas_path_equals_in_memory(log, in_memory):
+    counts = log_counts_from_frame(log, sensitive_features=["sex", "region"])
+    assert computed(auditor().assess_counts(counts)) == in_memory
+
+
+def test_counts_match_a_pandas_hand_count(files, log):
+    counts = duckdb_log_counts(files["parquet"], sensitive_features=["sex"])
+    t = counts.table
+    assert counts.n_rows == len(log)
+    reviewed = log["reviewer_1"].notna() & log["review_ended_at"].notna() & log["final_decision"].notna()
+    overrides = reviewed & (log["final_decision"] != log["recommendation"])
+    for sex in ("female", "male"):
+        rows = t[(t["sex"] == sex) & t["reviewed"] & t["decided"]]
+        assert rows["__n"].sum() == (reviewed & (log["sex"] == sex)).sum()
+        assert rows.loc[rows["final_decision"] != rows["recommendation"], "__n"].sum() == \
+            (overrides & (log["sex"] == sex)).sum()
+    months = log.loc[log["final_decision"].notna(), "decided_at"].dt.strftime("%Y-%m").value_counts().sort_index()
+    ours = t[t["decided"]].groupby("month")["__n"].sum().sort_index()
+    assert ours.to_dict() == months.to_dict()
+    assert counts.timezone == "UTC"
+    assert len(t) < len(log) / 5  # aggregated, not the rows
+    assert "case_id" not in t.columns
+
+
+def test_per_case_checks_are_skipped_with_a_reason(files):
+    findings = auditor().assess_counts(duckdb_log_counts(files["parquet"], sensitive_features=["sex", "region"]))
+    skipped = {f.check: f for f in findings if f.status is Status.SKIPPED}
+    assert set(PER_CASE_CHECKS) | {"oversight.appeal_timeliness"} <= set(skipped)
+    assert "backend" in skipped["oversight.review_coverage"].message
+    assert all(f.check in COMPUTED for f in findings if f.status is not Status.SKIPPED)
+
+
+def test_bad_values_are_named(tmp_path, log):
+    bad = log.copy()
+    bad["recommendation"] = bad["recommendation"].replace(1, 2)
+    bad.to_parquet(tmp_path / "bad.parquet", index=False)
+    with pytest.raises(ColumnError, match="recommendation"):
+        duckdb_log_counts(tmp_path / "bad.parquet")
+    log.drop(columns=["final_decision"]).to_parquet(tmp_path / "short.parquet", index=False)
+    with pytest.raises(ColumnError, match="final_decision"):
+        duckdb_log_counts(tmp_path / "short.parquet")
+    with pytest.raises(ColumnError, match="'nope'"):
+        duckdb_log_counts(tmp_path / "bad.parquet", sensitive_features=["nope"])
+    with pytest.raises(InputDataError, match="not found"):
+        duckdb_log_counts(tmp_path / "none-*.parquet")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(spark_unavailable() is not None, reason=f"spark backend unavailable: {spark_unavailable()}")
+def test_spark_findings_equal_in_memory(files, in_memory):
+    counts = spark_log_counts(files["csv"], sensitive_features=["sex", "region"])
+    assert computed(auditor().assess_counts(counts)) == in_memory
+
+
+def _oversight_spec(folder: Path, log: str, extra: str = "") -> Path:
+    path = folder / f"oversight-{abs(hash((log, extra)))}.toml"
+    path.write_text(dedent(f"""\
+        [audit]
+        name = "benefit-log"
+        [decision_log]
+        path = "{log}"
+        {extra}
+        [auditors.oversight]
+        sensitive_features = ["sex", "region"]
+        n_resamples = 200
+        min_reviews = 50
+        [auditors.oversight.policy]
+        uncertainty_band = [0.4, 0.6]
+        review_case_types = ["fraud"]
+        two_person_case_types = ["fraud"]
+        min_review_seconds = 60
+        max_unreviewed_share = 0.5
+        appeal_deadline_days = 30
+        """))
+    return path
+
+
+def test_a_spec_with_decision_log_backend_duckdb(files, in_memory, tmp_path):
+    folder = files["parquet"].parent
+    record = run_plan(load_spec(_oversight_spec(
+        folder, "log.parquet", f'backend = "duckdb"\n[decision_log.duckdb]\nmemory_limit = "128MB"\n'
+        f'temp_directory = "{tmp_path / "spill"}"\n')))
+    assert computed(record.findings) == in_memory
+    assert {f.check for f in record.findings if f.status is Status.SKIPPED} >= set(PER_CASE_CHECKS)
+    memory = run_plan(load_spec(_oversight_spec(folder, "log.parquet")))
+    assert computed(memory.findings) == in_memory
+    assert [d.sha256 for d in record.data] == [d.sha256 for d in memory.data]
+
+
+def test_a_decision_log_glob_picks_duckdb_and_hashes_every_file(files, in_memory):
+    record = run_plan(load_spec(_oversight_spec(files["parquet"].parent, "part-*.parquet")))
+    assert computed(record.findings) == in_memory
+    assert [d.name for d in record.data] == ["part-0.parquet", "part-1.parquet", "part-2.parquet"]
+
+
+def test_audit_with_a_backend_from_python(files, in_memory, log_files):
+    settings = dict(sensitive_features=["sex", "region"], n_resamples=200, min_reviews=50, policy=POLICY)
+    record = govaudit.audit(decision_log=str(files["glob"]), auditors={"oversight": settings})
+    assert computed(record.findings) == in_memory
+    memory = govaudit.audit(data=log_files["parquet"], label="eligible", prediction="decision",
+                            favourable_label="granted", sensitive_features=["sex", "region"],
+                            auditors={"bias": {"n_resamples": 100}})
+    duck = govaudit.audit(data=log_files["parquet"], backend="duckdb", label="eligible", prediction="decision",
+                          favourable_label="granted", sensitive_features=["sex", "region"],
+                          auditors={"bias": {"n_resamples": 100}}, duckdb=DuckDBSettings(memory_limit="128MB"))
+    assert [f.model_dump(mode="json") for f in duck.findings] == [f.model_dump(mode="json") for f in memory.findings]
+    assert duck.data[0].sha256 == memory.data[0].sha256
+    with pytest.raises(InputDataError, match="backend"):
+        govaudit.audit(data=log_files["parquet"], backend="sqlite", prediction="decision")
