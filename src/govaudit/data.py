@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from govaudit.exceptions import InputDataError
+from govaudit.exceptions import InputDataError, first_line
 
 __all__ = ["TABLE_SUFFIXES", "load_table"]
 
@@ -50,8 +50,7 @@ def load_table(path: str | Path) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise InputDataError(_MSG_EMPTY.format(path=path)) from None
     except (UnicodeDecodeError, pd.errors.ParserError, ValueError, OSError) as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputDataError(_MSG_UNREADABLE.format(path=path, kind=kind, error=first_line)) from None
+        raise InputDataError(_MSG_UNREADABLE.format(path=path, kind=kind, error=first_line(exc))) from None
     except Exception as exc:  # pyarrow raises its own error types on corrupt files
         raise InputDataError(_MSG_UNREADABLE.format(path=path, kind=kind, error=f"{type(exc).__name__}: {exc}")) from None
     if len(table) == 0:

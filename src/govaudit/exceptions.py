@@ -31,6 +31,7 @@ __all__ = [
     "ModelLoadError",
     "SpecError",
     "UndefinedMetricWarning",
+    "first_line",
 ]
 
 
@@ -95,3 +96,9 @@ class GovauditWarning(UserWarning):
 
 class UndefinedMetricWarning(GovauditWarning):
     """A metric is undefined for a group (zero denominator) and is reported as null."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (its type name when empty), for one-line errors."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from govaudit.core import AuditSubject
-from govaudit.exceptions import ColumnError, InputDataError
+from govaudit.exceptions import ColumnError, InputDataError, first_line
 from govaudit.metrics import as_binary
 
 __all__ = ["build_subject"]
@@ -74,7 +74,7 @@ def _call(model: Any, method: str, features: pd.DataFrame) -> np.ndarray:
     try:
         return np.asarray(getattr(model, method)(features))
     except Exception as exc:  # a model may raise anything on unexpected input
-        error = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        error = first_line(exc)
         raise InputDataError(_MSG_PREDICT_FAILED.format(method=method, error=error)) from None
 
 

@@ -74,13 +74,14 @@ class GroupingAnalysis:
     unknown: tuple[int, ...]
 
 
-def _is_unknown(label: str) -> bool:
-    return any(part == UNKNOWN for part in label.split(" & "))
+def is_unknown_label(label: str) -> bool:
+    """Whether a group label (or any part of an intersection's label) is the unknown category."""
+    return any(part == UNKNOWN for part in str(label).split(" & "))
 
 
 def _eligibility(encoding: GroupEncoding, n: np.ndarray, config: BiasConfig) -> tuple[np.ndarray, ...]:
     total = n.sum()
-    unknown = np.array([_is_unknown(lbl) for lbl in encoding.labels], dtype=bool)
+    unknown = np.array([is_unknown_label(lbl) for lbl in encoding.labels], dtype=bool)
     small = n < max(config.min_group_size, config.suppress_below)
     ll144 = np.zeros_like(small)
     if config.small_category_rule == "ll144" and total > 0:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from govaudit.auditors._evidence import ci_pair
 from govaudit.auditors._bias_analysis import GroupingAnalysis, RateAnalysis
 from govaudit.auditors._bias_config import BiasConfig, Gate
 from govaudit.core import Finding, Principle, Severity, Status
@@ -38,10 +39,6 @@ def _num(value: float | None, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
-def _ci(low: Any, high: Any) -> list[float | None]:
-    return [None if low != low else float(low), None if high != high else float(high)]
-
-
 def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
@@ -67,9 +64,9 @@ def _group_rows(grouping: GroupingAnalysis, rates: RateAnalysis, rate_name: str,
         for m in metric_names:
             shown = rate_name if m == "selection_rate" else m
             row[shown] = table[m].iat[g]
-            row[f"{shown}_ci"] = _ci(table[f"{m}_low"].iat[g], table[f"{m}_high"].iat[g])
+            row[f"{shown}_ci"] = ci_pair(table[f"{m}_low"].iat[g], table[f"{m}_high"].iat[g])
         row["impact_ratio"] = table["impact_ratio"].iat[g]
-        row["impact_ratio_ci"] = _ci(table["impact_ratio_low"].iat[g], table["impact_ratio_high"].iat[g])
+        row["impact_ratio_ci"] = ci_pair(table["impact_ratio_low"].iat[g], table["impact_ratio_high"].iat[g])
         row["status"], row["note"] = _group_status(grouping, rates, g, gate)
         if row["count"] < config.suppress_below:
             row = _suppressed(row, config.suppress_below)
@@ -137,7 +134,7 @@ def _group_metrics_finding(grouping: GroupingAnalysis, rates: RateAnalysis, rate
             "reference": labels[rates.reference] if rates.reference is not None else None,
             "metrics": metrics,
             "groups": rows,
-            "disparities": {k: {"value": v, "ci": _ci(lo_, hi_)} for k, (v, lo_, hi_) in rates.disparities.items()},
+            "disparities": {k: {"value": v, "ci": ci_pair(lo_, hi_)} for k, (v, lo_, hi_) in rates.disparities.items()},
             "unknown_count": unknown_count,
             "total": int(rates.counts.total),
             "confidence": config.confidence,
@@ -184,7 +181,7 @@ def _impact_ratio_findings(grouping: GroupingAnalysis, rates: RateAnalysis, chec
                 "feature": grouping.feature, "group": labels[g], "reference": ref_label,
                 "rate": rate, "reference_rate": ref_rate,
                 "count": int(table["count"].iat[g]), "reference_count": int(table["count"].iat[rates.reference]),
-                "ci": _ci(table["impact_ratio_low"].iat[g], table["impact_ratio_high"].iat[g]),
+                "ci": ci_pair(table["impact_ratio_low"].iat[g], table["impact_ratio_high"].iat[g]),
                 "confidence": config.confidence,
                 "four_fifths_rule_violated": bool(value < 0.8) if value == value else None,
                 "test": {"method": test.method, "statistic": test.statistic, "p_value": test.p_value,
@@ -242,7 +239,7 @@ def _disparity_finding(grouping: GroupingAnalysis, rates: RateAnalysis, metric: 
     rate = _binding_rate(rates, metric) if metric.startswith("equalized_odds") else _DISPARITY_TEST[metric]
     paired = _pair_test(rates, rate)
     significant = None
-    evidence: dict[str, Any] = {"feature": grouping.feature, "ci": _ci(low, high), "confidence": config.confidence}
+    evidence: dict[str, Any] = {"feature": grouping.feature, "ci": ci_pair(low, high), "confidence": config.confidence}
     groups: tuple[str, ...] = ()
     if paired is not None:
         test, (lo, hi) = paired

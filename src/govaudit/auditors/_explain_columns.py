@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govaudit.exceptions import ColumnError, InputDataError
+from govaudit.exceptions import ColumnError, InputDataError, first_line
 
 __all__ = ["ModelInputs", "model_inputs"]
 
@@ -62,7 +62,7 @@ class ModelInputs:
         try:
             out = self.preprocess.transform(features)
         except Exception as exc:  # a fitted transformer may raise anything on unexpected input
-            raise InputDataError(_MSG_TRANSFORM.format(error=_first_line(exc))) from None
+            raise InputDataError(_MSG_TRANSFORM.format(error=first_line(exc))) from None
         if hasattr(out, "toarray"):
             out = out.toarray()
         try:
@@ -78,11 +78,6 @@ class ModelInputs:
         for j, col in enumerate(self.column_of):
             out[:, col] += phi[:, j]
         return out
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _is_pipeline(model: Any) -> bool:

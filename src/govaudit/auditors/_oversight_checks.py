@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govaudit.auditors._evidence import ci_pair
 from govaudit.auditors._oversight_config import OversightConfig
 from govaudit.core import Finding, Principle, Severity, Status
 from govaudit.metrics import GroupEncoding, encode_groups, group_counts, rate_parts, wilson_interval
@@ -67,10 +68,6 @@ def _violations(log: DecisionLog, mask: np.ndarray, check: str, detail: Any) -> 
     idx = np.flatnonzero(mask)
     return pd.DataFrame({"case_id": log.case_id.iloc[idx].to_numpy(dtype=object), "check": check,
                          "detail": detail if isinstance(detail, str) else np.asarray(detail, dtype=object)})
-
-
-def _ci(low: float, high: float) -> list[float | None]:
-    return [None if low != low else float(low), None if high != high else float(high)]
 
 
 def _share(x: int, n: int) -> float | None:
@@ -131,7 +128,7 @@ def review_coverage(log: DecisionLog, routing: Routing, config: OversightConfig)
         severity=Severity.HIGH if status is Status.FAIL else Severity.INFO,
         value=coverage, threshold=config.min_review_coverage, operator=">=",
         evidence={"required_decided": n_target, "reviewed": n_target - n_missed, "unreviewed": n_missed,
-                  "coverage_ci": _ci(low, high), "confidence": config.confidence,
+                  "coverage_ci": ci_pair(low, high), "confidence": config.confidence,
                   "pending": int((required & ~decided).sum()), "unreviewed_by_reason": by_reason,
                   "unreviewed_by_month": months, "required_by_policy_not_flagged_in_log": int(not_flagged.sum()),
                   **_case_file(n_missed)},
@@ -225,7 +222,7 @@ def review_time(log: DecisionLog, rev: Reviews | None, config: OversightConfig) 
     message = (f"{_pct(overall)} of {len(short):,} reviews took less than the minimum of {minimum:g} s"
                + (f"; reviewers above the limit of {_pct(config.max_short_review_share)}: {names}." if names else "."))
     rows = [{"reviewer": r.group, "reviews": int(r.n), "short_reviews": int(r.events), "short_share": float(r.rate),
-             "short_share_ci": _ci(r.low, r.high), "mean_seconds": float(r.mean_seconds),
+             "short_share_ci": ci_pair(r.low, r.high), "mean_seconds": float(r.mean_seconds),
              "judged": bool(r.n >= config.min_reviews), "flagged": r.group in set(flagged["group"])}
             for r in table.itertuples()]
     idx = np.flatnonzero(rev.mask)[short]
@@ -273,7 +270,7 @@ def rubber_stamping_finding(table: pd.DataFrame, overall: float, config: Oversig
                    f"{_pct(config.rubber_stamp_agreement)} of the time beyond doubt "
                    f"(overall agreement {_pct(overall)}).")
     rows = [{"reviewer": r.group, "reviews": int(r.n), "agreements": int(r.events), "agreement": float(r.rate),
-             "agreement_ci": _ci(r.low, r.high), "judged": bool(r.n >= config.min_reviews),
+             "agreement_ci": ci_pair(r.low, r.high), "judged": bool(r.n >= config.min_reviews),
              "flagged": r.group in set(flagged["group"])} for r in table.itertuples()]
     return Finding(
         auditor=AUDITOR, check=check, status=status, severity=Severity.HIGH if len(flagged) else Severity.INFO,
@@ -350,7 +347,7 @@ def drift_finding(table: pd.DataFrame, timezone: str, config: OversightConfig) -
     over = table[table["rate"] > gate] if gate is not None else table.iloc[0:0]
     spread = float(table["rate"].max() - table["rate"].min()) if len(table) else None
     rows = [{"month": r.group, "decided": int(r.n), "without_person": int(r.events), "share": float(r.rate),
-             "share_ci": _ci(r.low, r.high)} for r in table.itertuples()]
+             "share_ci": ci_pair(r.low, r.high)} for r in table.itertuples()]
     if gate is None:
         status = Status.PASS
         message = (f"The share of cases decided without a person ranged from {_pct(float(table['rate'].min()))} to "

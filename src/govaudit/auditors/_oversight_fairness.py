@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from govaudit.auditors._evidence import ci_pair
 from govaudit.auditors._bias_analysis import GroupingAnalysis, analyse_counts, analyse_rates
 from govaudit.auditors._bias_config import BiasConfig
 from govaudit.auditors._oversight_checks import AUDITOR, REF_NIST_MANAGE, REF_OMB
@@ -65,10 +66,6 @@ def _bias_config(config: OversightConfig) -> BiasConfig:
                       confidence=config.confidence, n_resamples=config.n_resamples, seed=config.seed, gates={})
 
 
-def _ci(low: Any, high: Any) -> list[float | None]:
-    return [None if low != low else float(low), None if high != high else float(high)]
-
-
 def _pct(v: float) -> str:
     return "undefined" if v != v else f"{100 * v:.1f}%"
 
@@ -99,7 +96,7 @@ def _finding(feature: str, spec: GroupRate, analysis: GroupingAnalysis, config: 
         row: dict[str, Any] = {"group": label, "cases": count}
         if count >= config.suppress_below:
             row.update({"events": int(x[g]), spec.rate: table["selection_rate"].iat[g],
-                        f"{spec.rate}_ci": _ci(table["selection_rate_low"].iat[g], table["selection_rate_high"].iat[g]),
+                        f"{spec.rate}_ci": ci_pair(table["selection_rate_low"].iat[g], table["selection_rate_high"].iat[g]),
                         "ratio_to_highest": table["impact_ratio"].iat[g]})
         else:
             row["note"] = f"rate suppressed (n={count} < {config.suppress_below}) so that no individual can be singled out"
@@ -126,7 +123,7 @@ def _finding(feature: str, spec: GroupRate, analysis: GroupingAnalysis, config: 
         severity=Severity.HIGH if status is Status.FAIL else (Severity.MEDIUM if status is Status.WARN else Severity.INFO),
         value=gap, threshold=config.max_rate_gap, operator="<=", groups=groups,
         evidence={"feature": feature, "rate": spec.rate, "population": spec.population, "groups": rows,
-                  "gap": gap, "gap_ci": _ci(gap_low, gap_high), "test": test_evidence,
+                  "gap": gap, "gap_ci": ci_pair(gap_low, gap_high), "test": test_evidence,
                   "total": int(n.sum()), "confidence": config.confidence, "n_resamples": config.n_resamples,
                   "seed": config.seed, "min_group_size": config.min_group_size,
                   "interval_methods": {"rates": "wilson", "gap": "bootstrap of the counts table"}},

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from govaudit.exceptions import InputDataError
+from govaudit.exceptions import InputDataError, first_line
 
 from ._progress import duckdb_progress
 from ._source import CountsSource, counts_source_from_frame
@@ -128,7 +128,7 @@ def read_files(path: str | Path | Sequence[Path], settings: DuckDBSettings | Non
         with duckdb_progress(con, f"DuckDB: aggregating {shown}"):
             yield con.read_csv(names) if is_csv else con.read_parquet(names)
     except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = first_line(exc)
         raise InputDataError(_MSG_UNREADABLE.format(path=shown, error=first)) from None
     finally:
         con.close()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from govaudit.exceptions import InputDataError
+from govaudit.exceptions import InputDataError, first_line
 
 from ._duckdb import expand_paths
 from ._source import CountsSource, counts_source_from_frame
@@ -110,5 +109,5 @@ def read_frame(data: Any, *, spark: Any = None, settings: SparkSettings | None =
             return spark.read.csv(names, header=True, inferSchema=True)
         return spark.read.parquet(*names)
     except Exception as exc:  # py4j/pyspark raise their own types for unreadable input
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = first_line(exc)
         raise InputDataError(_MSG_UNREADABLE.format(path=", ".join(names), error=first)) from None

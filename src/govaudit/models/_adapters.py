@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from govaudit.exceptions import ModelLoadError
+from govaudit.exceptions import ModelLoadError, first_line
 from govaudit.models._http import EndpointModel
 from govaudit.models._identity import answer_fingerprint, probe_rows, sha256_tree
 from govaudit.models._loading import PICKLE_SUFFIXES, load_model
@@ -111,7 +111,7 @@ def _fingerprint(model: Any, where: str, table: pd.DataFrame | None, features: S
     except ModelLoadError:
         raise
     except Exception as exc:  # a model may raise anything on unexpected input
-        error = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        error = first_line(exc)
         raise ModelLoadError(_MSG_PROBE.format(where=where, n=len(probe), error=error)) from None
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govaudit.exceptions import ModelLoadError
+from govaudit.exceptions import ModelLoadError, first_line
 
 __all__ = ["MlflowModel", "load_mlflow"]
 
@@ -30,11 +30,6 @@ _MSG_PICKLED = ("{uri}: this MLflow model is stored as {what}, which executes co
                 "save it with mlflow.sklearn.save_model(..., serialization_format='skops'), "
                 "or set trust_pickle = true in [model] if you trust its origin")
 _MSG_LOAD = "{uri}: MLflow could not load the model: {error}"
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 @contextlib.contextmanager
@@ -73,7 +68,7 @@ def _local_copy(uri: str, tracking_uri: str | None) -> Path:
         return Path(mlflow.artifacts.download_artifacts(artifact_uri=source, tracking_uri=tracking_uri))
     except Exception as exc:  # MlflowException (RESOURCE_DOES_NOT_EXIST...) or an OSError
         where = f" in tracking store {tracking_uri}" if tracking_uri else ""
-        raise ModelLoadError(_MSG_UNKNOWN.format(uri=uri, where=where, error=_first_line(exc))) from None
+        raise ModelLoadError(_MSG_UNKNOWN.format(uri=uri, where=where, error=first_line(exc))) from None
 
 
 def _check_safe(folder: Path, uri: str, trusted_types: Sequence[str], trust_pickle: bool) -> None:
@@ -89,7 +84,7 @@ def _check_safe(folder: Path, uri: str, trusted_types: Sequence[str], trust_pick
         try:
             found = sio.get_untrusted_types(file=skops_file)
         except Exception as exc:
-            raise ModelLoadError(_MSG_LOAD.format(uri=uri, error=_first_line(exc))) from None
+            raise ModelLoadError(_MSG_LOAD.format(uri=uri, error=first_line(exc))) from None
         untrusted = [t for t in found if t not in set(trusted_types)]
         if untrusted and not trust_pickle:
             raise ModelLoadError(_MSG_UNTRUSTED.format(uri=uri, types=", ".join(untrusted)))
@@ -202,5 +197,5 @@ def load_mlflow(
         with _allow_deserialisation():
             loaded = mlflow.pyfunc.load_model(str(folder))
     except Exception as exc:
-        raise ModelLoadError(_MSG_LOAD.format(uri=uri, error=_first_line(exc))) from None
+        raise ModelLoadError(_MSG_LOAD.format(uri=uri, error=first_line(exc))) from None
     return MlflowModel(loaded, uri=uri, reference=reference, folder=folder)

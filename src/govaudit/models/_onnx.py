@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govaudit.exceptions import ModelLoadError
+from govaudit.exceptions import ModelLoadError, first_line
 from govaudit.models._classes import infer_classes
 
 __all__ = ["OnnxModel"]
@@ -80,7 +80,7 @@ class OnnxModel:
         try:
             self._session = ort.InferenceSession(str(self.path), providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph types
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            first = first_line(exc)
             raise ModelLoadError(_MSG_BAD_FILE.format(path=self.path, error=first)) from None
         self._inputs = self._session.get_inputs()
         outputs = self._session.get_outputs()

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from govaudit.exceptions import InputDataError
+from govaudit.exceptions import InputDataError, first_line
 
 __all__ = ["ColumnProfile", "TableProfile", "column_type", "iter_batches", "profile_table", "table_schema"]
 
@@ -147,7 +147,7 @@ def iter_batches(path: str | Path) -> Iterator[pa.RecordBatch]:
         else:
             yield from pq.ParquetFile(path).iter_batches(batch_size=PARQUET_BATCH_ROWS)
     except (pa.ArrowInvalid, pa.ArrowException, OSError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        first = first_line(exc)
         raise InputDataError(MSG_UNREADABLE.format(path=path, kind=kind.upper() if kind == "csv" else "Parquet",
                                                    error=first)) from None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from govaudit.auditors._bias_analysis import is_unknown_label
 from govaudit.exceptions import InputDataError
 from govaudit.profiles._exports._common import documentation_of, findings_of
 
@@ -24,18 +25,12 @@ _MSG_NO_BIAS = ("record {record_id}: no bias.group_metrics or bias.scoring_rates
 _REASON_SMALL = "under {share:.0%} of the audit data: excluded from impact ratios as 6 RCNY §5-301(d) allows"
 
 
-def _is_unknown(label: str) -> bool:
-    from govaudit.auditors._bias_analysis import UNKNOWN  # the bias auditor's label for a missing category
-
-    return any(part == UNKNOWN for part in str(label).split(" & "))
-
-
 def _breakdown(finding: Any, rate_key: str, share: float) -> dict[str, Any]:
     ev = finding.evidence
     categories, excluded, unknown = [], [], []
     for row in ev["groups"]:
         entry = {"category": row["group"], "count": row["count"], "rate": row.get(rate_key)}
-        if _is_unknown(row["group"]):
+        if is_unknown_label(row["group"]):
             unknown.append(entry)
         elif row["status"] == "excluded":
             excluded.append({**entry, "share": row["share"], "reason": _REASON_SMALL.format(share=share)})
