@@ -176,8 +176,9 @@ class DecisionLogSpec(_Section):
     path: Path
     backend: Literal["memory", "duckdb", "spark"] | None = Field(
         default=None,
-        description="Where the log is aggregated: memory (pandas, every check), duckdb or spark (files larger than "
-        "memory; the per-case checks are skipped); default: [data] backend, else duckdb for a glob, else memory.",
+        description="Where the log is aggregated: memory (pandas; also lists the cases that broke a rule), duckdb or "
+        "spark (files larger than memory; every check, same findings); default: [data] backend, else duckdb for a "
+        "glob, else memory.",
     )
     duckdb: DuckDBSettings | None = Field(default=None, description="[decision_log.duckdb] (default: [data.duckdb]).")
     spark: SparkSettings | None = Field(default=None, description="[decision_log.spark] (default: [data.spark]).")

@@ -1,4 +1,4 @@
-"""The oversight auditor's rate checks on DuckDB (and Spark) give the in-memory auditor's findings."""
+"""The oversight auditor on DuckDB (and Spark) gives the in-memory auditor's findings, every check."""
 
 from __future__ import annotations
 
@@ -11,22 +11,23 @@ import pytest
 
 from auditors.test_oversight_auditor import POLICY, random_log
 import govaudit
-from govaudit import Status
 from govaudit.api import run_plan
-from govaudit.auditors._oversight_backend import PER_CASE_CHECKS
 from govaudit.auditors.oversight import OversightAuditor
 from govaudit.backends import DuckDBSettings, duckdb_log_counts, log_counts_from_frame, spark_log_counts
 from govaudit.backends import spark_unavailable
 from govaudit.exceptions import ColumnError, InputDataError
 from govaudit.spec import load_spec
 
-COMPUTED = ("oversight.rubber_stamping", "oversight.automation_drift", "oversight.override_fairness",
-            "oversight.appeal_fairness")
+CHECKS = ("oversight.review_coverage", "oversight.two_person_rule", "oversight.review_time",
+          "oversight.rubber_stamping", "oversight.appeal_timeliness", "oversight.automation_drift",
+          "oversight.override_fairness", "oversight.appeal_fairness")
 
 
 @pytest.fixture(scope="module")
 def log() -> pd.DataFrame:
     frame = random_log(3000, seed=11)
+    for c in ("decided_at", "review_started_at", "review_ended_at", "appeal_filed_at", "appeal_decided_at"):
+        frame[c] = frame[c].dt.floor("us")  # logged times carry at most microseconds (engines differ below that)
     frame["region"] = np.random.default_rng(2).choice(["north", "south", None], len(frame), p=[0.6, 0.38, 0.02])
     return frame
 
@@ -49,7 +50,7 @@ def auditor() -> OversightAuditor:
 
 
 def computed(findings) -> list[dict]:
-    return [f.model_dump(mode="json") for f in findings if f.check in COMPUTED]
+    return [f.model_dump(mode="json") for f in findings if f.check in CHECKS]
 
 
 @pytest.fixture(scope="module")
@@ -61,14 +62,16 @@ def in_memory(log) -> list[dict]:
 @pytest.mark.parametrize("kind", ["parquet", "csv", "glob"])
 def test_duckdb_findings_equal_in_memory(files, in_memory, kind):
     counts = duckdb_log_counts(files[kind], settings=DuckDBSettings(memory_limit="256MB"),
-                               sensitive_features=["sex", "region"])
+                               sensitive_features=["sex", "region"], policy=auditor().config.policy)
     findings = auditor().assess_counts(counts)
     assert computed(findings) == in_memory
-    assert len(in_memory) == 1 + 1 + 2 + 4  # rubber stamping, drift, override by 2 features, 2 appeal rates x 2
+    # six checks, override by 2 features, 2 appeal rates x 2 features
+    assert len(in_memory) == 6 + 2 + 4
+    assert all(f["status"] != "skipped" for f in in_memory)
 
 
 def test_narwhals_pandas_path_equals_in_memory(log, in_memory):
-    counts = log_counts_from_frame(log, sensitive_features=["sex", "region"])
+    counts = log_counts_from_frame(log, sensitive_features=["sex", "region"], policy=auditor().config.policy)
     assert computed(auditor().assess_counts(counts)) == in_memory
 
 
@@ -91,12 +94,30 @@ def test_counts_match_a_pandas_hand_count(files, log):
     assert "case_id" not in t.columns
 
 
-def test_per_case_checks_are_skipped_with_a_reason(files):
-    findings = auditor().assess_counts(duckdb_log_counts(files["parquet"], sensitive_features=["sex", "region"]))
-    skipped = {f.check: f for f in findings if f.status is Status.SKIPPED}
-    assert set(PER_CASE_CHECKS) | {"oversight.appeal_timeliness"} <= set(skipped)
-    assert "backend" in skipped["oversight.review_coverage"].message
-    assert all(f.check in COMPUTED for f in findings if f.status is not Status.SKIPPED)
+def test_per_case_counts_match_a_pandas_hand_count(files, log):
+    findings = {f.check: f for f in auditor().assess_counts(
+        duckdb_log_counts(files["parquet"], sensitive_features=["sex", "region"], policy=auditor().config.policy))}
+    decided = log["final_decision"].notna()
+    reviewed = log["reviewer_1"].notna() & log["review_ended_at"].notna()
+    needed = ((log["recommendation"] == 0) | log["score"].between(0.4, 0.6) | (log["case_type"] == "fraud")
+              | log["review_required"])
+    coverage = findings["oversight.review_coverage"].evidence
+    assert coverage["required_decided"] == (needed & decided).sum()
+    assert coverage["unreviewed"] == (needed & decided & ~reviewed).sum()
+    seconds = (log["review_ended_at"] - log["review_started_at"]).dt.total_seconds()
+    timing = findings["oversight.review_time"].evidence
+    assert timing["short_reviews"] == ((seconds < 60) & reviewed & decided).sum()
+    by_reviewer = seconds[reviewed & decided].groupby(log["reviewer_1"]).mean()
+    assert {r["reviewer"]: r["mean_seconds"] for r in timing["reviewers"]} == pytest.approx(by_reviewer.to_dict())
+    fraud = decided & (log["case_type"] == "fraud")
+    pair_missing = fraud & (log["reviewer_1"].isna() | log["reviewer_2"].isna())
+    assert findings["oversight.two_person_rule"].evidence["missing_second_reviewer"] == pair_missing.sum()
+    appeals = findings["oversight.appeal_timeliness"].evidence
+    filed = log["appeal_filed"]
+    days = (log["appeal_decided_at"] - log["appeal_filed_at"]).dt.total_seconds() / 86400
+    assert appeals["appeals"] == filed.sum()
+    assert appeals["late_decided"] == (filed & (days > 30)).sum()
+    assert appeals["mean_days_to_decision"] == pytest.approx(days[filed & log["appeal_decided_at"].notna()].mean())
 
 
 def test_bad_values_are_named(tmp_path, log):
@@ -117,7 +138,7 @@ def test_bad_values_are_named(tmp_path, log):
 @pytest.mark.slow
 @pytest.mark.skipif(spark_unavailable() is not None, reason=f"spark backend unavailable: {spark_unavailable()}")
 def test_spark_findings_equal_in_memory(files, in_memory):
-    counts = spark_log_counts(files["csv"], sensitive_features=["sex", "region"])
+    counts = spark_log_counts(files["csv"], sensitive_features=["sex", "region"], policy=auditor().config.policy)
     assert computed(auditor().assess_counts(counts)) == in_memory
 
 
@@ -150,7 +171,6 @@ def test_a_spec_with_decision_log_backend_duckdb(files, in_memory, tmp_path):
         folder, "log.parquet", f'backend = "duckdb"\n[decision_log.duckdb]\nmemory_limit = "128MB"\n'
         f'temp_directory = "{tmp_path / "spill"}"\n')))
     assert computed(record.findings) == in_memory
-    assert {f.check for f in record.findings if f.status is Status.SKIPPED} >= set(PER_CASE_CHECKS)
     memory = run_plan(load_spec(_oversight_spec(folder, "log.parquet")))
     assert computed(memory.findings) == in_memory
     assert [d.sha256 for d in record.data] == [d.sha256 for d in memory.data]

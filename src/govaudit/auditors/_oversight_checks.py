@@ -1,10 +1,11 @@
-"""Oversight checks on a validated decision log: coverage, two-person rule, review time,
-rubber-stamping, appeal timeliness and automation drift.
+"""Oversight checks: coverage, two-person rule, review time, rubber-stamping, appeal timeliness and
+automation drift.
 
-Each check returns one finding (aggregates and pseudonymous reviewer ids only) and, where cases
-break a rule, a table of their ids (``case_id``, ``check``, ``detail``) that goes to the case-level
-file, never into the record. Per-reviewer and per-month rates come from the counts engine in
-:mod:`govaudit.metrics` (one ``np.bincount`` per table, Wilson intervals).
+Each check builds one finding (aggregates and pseudonymous reviewer ids only) from
+:class:`~govaudit.auditors._oversight_flags.CaseFlags`, which a validated in-memory log and a backend's
+aggregated log both provide, so the two give the same findings. In memory, the cases that broke a
+rule are also listed (``case_id``, ``check``, ``detail``) for the case-level file, never the record.
+Per-reviewer and per-month rates have Wilson intervals.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import pandas as pd
 
 from govaudit.auditors._evidence import ci_pair
 from govaudit.auditors._oversight_config import OversightConfig
+from govaudit.auditors._oversight_flags import US_PER_DAY, CaseFlags, count, count_by, flags_from_log, sum_by
 from govaudit.core import Finding, Principle, Severity, Status
-from govaudit.metrics import GroupEncoding, encode_groups, group_counts, rate_parts, wilson_interval
+from govaudit.metrics import GroupEncoding, encode_groups, rate_parts, wilson_interval
 from govaudit.oversight import DecisionLog, Routing
 
 __all__ = [
@@ -28,13 +30,13 @@ __all__ = [
     "Reviews",
     "appeal_timeliness",
     "automation_drift",
-    "drift_finding",
+    "flag_findings",
+    "rate_table_from_counts",
     "review_coverage",
     "review_time",
     "reviews",
-    "rate_table_from_counts",
     "rubber_stamping",
-    "rubber_stamping_finding",
+    "run_checks",
     "two_person_rule",
 ]
 
@@ -61,15 +63,6 @@ class CheckResult:
     violations: pd.DataFrame | None = None
 
 
-def _violations(log: DecisionLog, mask: np.ndarray, check: str, detail: Any) -> pd.DataFrame | None:
-    """The case table rows for ``mask``; ``detail`` is one string, or one per selected case."""
-    if not mask.any():
-        return None
-    idx = np.flatnonzero(mask)
-    return pd.DataFrame({"case_id": log.case_id.iloc[idx].to_numpy(dtype=object), "check": check,
-                         "detail": detail if isinstance(detail, str) else np.asarray(detail, dtype=object)})
-
-
 def _share(x: int, n: int) -> float | None:
     return x / n if n else None
 
@@ -82,13 +75,8 @@ def _case_file(rows: int) -> dict[str, object]:
     return {"case_file": CASE_FILE, "rows": int(rows)}
 
 
-def _rate_table(encoding: GroupEncoding, event: np.ndarray, confidence: float) -> pd.DataFrame:
-    """Per-group count, events, rate and Wilson interval from one counts pass."""
-    return rate_table_from_counts(encoding.labels, group_counts(event.astype(np.int8), encoding).counts, confidence)
-
-
 def rate_table_from_counts(labels: tuple[str, ...], counts: np.ndarray, confidence: float) -> pd.DataFrame:
-    """:func:`_rate_table` from a ``[no event, event]`` counts table (one row per group), as backends give it."""
+    """Per-group count, events, rate and Wilson interval from a ``[no event, event]`` counts table."""
     x, n = rate_parts(counts, "selection_rate")
     low, high = wilson_interval(x, n, confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -96,24 +84,36 @@ def rate_table_from_counts(labels: tuple[str, ...], counts: np.ndarray, confiden
     return pd.DataFrame({"group": list(labels), "n": n, "events": x, "rate": rate, "low": low, "high": high})
 
 
+def _rate_table(flags: CaseFlags, labels: tuple[str, ...], codes: np.ndarray, mask: np.ndarray,
+                event: np.ndarray, confidence: float) -> pd.DataFrame:
+    """Cases and events per group among ``mask`` (``codes`` index the selected entries)."""
+    n = count_by(flags, codes, len(labels), mask)
+    x = count_by(flags, codes, len(labels), mask, event)
+    return rate_table_from_counts(labels, np.stack([n - x, x], axis=1), confidence)
+
+
+def _months(months: np.ndarray, mask: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
+    labels, codes = np.unique(months[mask], return_inverse=True)
+    return tuple(str(m) for m in labels), codes.astype(np.int64)
+
+
 # -- coverage -------------------------------------------------------------------------------------
-def review_coverage(log: DecisionLog, routing: Routing, config: OversightConfig) -> CheckResult:
+def review_coverage(flags: CaseFlags, config: OversightConfig) -> Finding:
     """Every decided case the policy (or the log's own flag) marks for review was reviewed by a person."""
-    decided = log.decided
-    required = routing.required | log.review_required
-    target = required & decided
-    unreviewed = target & ~log.reviewed
-    n_target, n_missed = int(target.sum()), int(unreviewed.sum())
+    routing = flags.routing
+    required = routing.required | flags.review_required
+    target = required & flags.decided
+    unreviewed = target & ~flags.reviewed
+    n_target, n_missed = count(flags, target), count(flags, unreviewed)
     coverage = 1.0 - n_missed / n_target if n_target else None
     low, high = wilson_interval(n_target - n_missed, n_target, config.confidence) if n_target else (np.nan, np.nan)
-    not_flagged = routing.required & ~log.review_required
-    by_reason = {name: int((mask & unreviewed).sum()) for name, mask in
+    by_reason = {name: count(flags, mask & unreviewed) for name, mask in
                  (("adverse", routing.adverse), ("uncertain", routing.uncertain),
                   ("case_type", routing.flagged_type | routing.two_person),
-                  ("logged_as_required_only", log.review_required & ~routing.required))}
-    month_labels, month_codes = np.unique(log.month[target], return_inverse=True)
-    per_month = np.bincount(month_codes, weights=unreviewed[target], minlength=len(month_labels))
-    months = {str(m): int(c) for m, c in zip(month_labels, per_month) if c}
+                  ("logged_as_required_only", flags.review_required & ~routing.required))}
+    labels, codes = _months(flags.month, target)
+    per_month = count_by(flags, codes, len(labels), target, unreviewed)
+    months = {m: int(c) for m, c in zip(labels, per_month) if c}
     ok = coverage is None or coverage >= config.min_review_coverage
     status = Status.PASS if ok else Status.FAIL
     message = (f"A person reviewed {n_target - n_missed:,} of the {n_target:,} decided cases the policy marks for "
@@ -121,141 +121,129 @@ def review_coverage(log: DecisionLog, routing: Routing, config: OversightConfig)
                + (f", most in {max(months, key=months.get)} ({max(months.values()):,})" if months else "") + ".")
     if not n_target:
         message = "No decided case in the log needed review under the policy."
-    detail = [f"review required ({r}) but decided without a person" for r in routing.reasons(unreviewed)]
-    violations = _violations(log, unreviewed, "oversight.review_coverage", detail)
-    return CheckResult(Finding(
+    return Finding(
         auditor=AUDITOR, check="oversight.review_coverage", status=status,
         severity=Severity.HIGH if status is Status.FAIL else Severity.INFO,
         value=coverage, threshold=config.min_review_coverage, operator=">=",
         evidence={"required_decided": n_target, "reviewed": n_target - n_missed, "unreviewed": n_missed,
                   "coverage_ci": ci_pair(low, high), "confidence": config.confidence,
-                  "pending": int((required & ~decided).sum()), "unreviewed_by_reason": by_reason,
-                  "unreviewed_by_month": months, "required_by_policy_not_flagged_in_log": int(not_flagged.sum()),
+                  "pending": count(flags, required & ~flags.decided), "unreviewed_by_reason": by_reason,
+                  "unreviewed_by_month": months,
+                  "required_by_policy_not_flagged_in_log": count(flags, routing.required & ~flags.review_required),
                   **_case_file(n_missed)},
         message=message, principles=_HUMAN, references=(REF_OVERSIGHT, REF_DADM, REF_OMB),
-    ), violations)
+    )
 
 
 # -- two-person rule ------------------------------------------------------------------------------
-def two_person_rule(log: DecisionLog, routing: Routing, config: OversightConfig) -> CheckResult:
+def _two_person_masks(flags: CaseFlags) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cases that need two reviewers, those lacking a second one, those verified by the same person twice."""
+    target = flags.routing.two_person & flags.decided
+    has_first = flags.reviewer.notna().to_numpy()
+    return target, target & ~(has_first & flags.has_second), target & flags.same_reviewer
+
+
+def two_person_rule(flags: CaseFlags, config: OversightConfig) -> Finding:
     """Cases needing two-person verification were decided by two distinct reviewers."""
     check = "oversight.two_person_rule"
-    target = routing.two_person & log.decided
-    n_target = int(target.sum())
     if not (config.policy.two_person_case_types or config.policy.two_person_adverse):
-        return CheckResult(Finding(auditor=AUDITOR, check=check, status=Status.SKIPPED, severity=Severity.INFO,
-                                   message="The policy requires no two-person verification.",
-                                   principles=_HUMAN, references=(REF_TWO_PERSONS,)))
-    idx = np.flatnonzero(target)  # compare reviewer ids only where the rule applies
-    r1 = log.reviewer_1.iloc[idx].to_numpy(dtype=object)
-    r2 = (log.reviewer_2.iloc[idx].to_numpy(dtype=object) if log.reviewer_2 is not None
-          else np.full(len(idx), None, dtype=object))
-    has1, has2 = pd.notna(r1), pd.notna(r2)
-    same_t = has1 & has2 & (r1 == r2)
-    bad_t = same_t | ~(has1 & has2)
-    same = np.zeros(log.n, dtype=bool)
-    same[idx] = same_t
-    missing = np.zeros(log.n, dtype=bool)
-    missing[idx] = ~(has1 & has2)
-    bad = same | missing
-    n_bad = int(bad.sum())
-    repeaters = pd.Series(r1[same_t]).value_counts()
-    detail = np.where(same_t, pd.Series(r1).map(lambda r: f"the same reviewer twice ({r})").to_numpy(dtype=object),
-                      "fewer than two reviewers")[bad_t]
+        return Finding(auditor=AUDITOR, check=check, status=Status.SKIPPED, severity=Severity.INFO,
+                       message="The policy requires no two-person verification.",
+                       principles=_HUMAN, references=(REF_TWO_PERSONS,))
+    target, missing, same = _two_person_masks(flags)
+    n_target, n_missing, n_same = count(flags, target), count(flags, missing), count(flags, same)
+    n_bad = count(flags, missing | same)
+    repeaters: dict[str, int] = {}
+    if same.any():
+        encoding = encode_groups(pd.Series(flags.reviewer[same].to_numpy(dtype=object), name="reviewer"),
+                                 max_levels=_MAX_REVIEWERS)
+        per = count_by(flags, encoding.codes, encoding.n_groups, same)
+        order = sorted(range(encoding.n_groups), key=lambda g: (-int(per[g]), encoding.labels[g]))
+        repeaters = {encoding.labels[g]: int(per[g]) for g in order if per[g]}
     status = Status.FAIL if n_bad else Status.PASS
     message = (f"Of {n_target:,} decided cases that need two distinct reviewers, {n_bad:,} did not have them "
-               f"({int(missing.sum()):,} with fewer than two reviewers, {int(same.sum()):,} verified by the same "
+               f"({n_missing:,} with fewer than two reviewers, {n_same:,} verified by the same "
                "person twice)." if n_bad else
                f"All {n_target:,} decided cases that need two distinct reviewers had them.")
-    return CheckResult(Finding(
+    return Finding(
         auditor=AUDITOR, check=check, status=status, severity=Severity.HIGH if n_bad else Severity.INFO,
-        value=float(n_bad), threshold=0.0, operator="<=", groups=tuple(str(r) for r in repeaters.index),
-        evidence={"required_decided": n_target, "violations": n_bad, "missing_second_reviewer": int(missing.sum()),
-                  "same_reviewer_twice": int(same.sum()),
-                  "same_reviewer_twice_by_reviewer": {str(k): int(v) for k, v in repeaters.items()},
+        value=float(n_bad), threshold=0.0, operator="<=", groups=tuple(repeaters),
+        evidence={"required_decided": n_target, "violations": n_bad, "missing_second_reviewer": n_missing,
+                  "same_reviewer_twice": n_same, "same_reviewer_twice_by_reviewer": repeaters,
                   **_case_file(n_bad)},
         message=message, principles=_HUMAN, references=(REF_TWO_PERSONS, REF_OVERSIGHT),
-    ), _violations(log, bad, check, detail))
+    )
 
 
 # -- reviewers: time and agreement ---------------------------------------------------------------
 @dataclass(frozen=True)
 class Reviews:
-    """The reviewed, decided cases, their reviewer codes (primary reviewer) and durations in seconds."""
+    """The reviewed, decided entries and their primary reviewer's group codes, encoded once for both reviewer checks."""
 
     mask: np.ndarray
     encoding: GroupEncoding
-    seconds: np.ndarray
 
 
-def reviews(log: DecisionLog) -> Reviews | None:
-    """Encode the primary reviewer of each reviewed, decided case once, for both reviewer checks."""
-    mask = log.reviewed & log.decided
+def reviews(flags: CaseFlags) -> Reviews | None:
+    """Encode the primary reviewer of each reviewed, decided case (None when there is none)."""
+    mask = flags.reviewed & flags.decided
     if not mask.any():
         return None
-    encoding = encode_groups(log.reviewer_1[mask].rename("reviewer"), max_levels=_MAX_REVIEWERS)
-    seconds = (log.review_ended_at[mask] - log.review_started_at[mask]) / np.timedelta64(1, "s")
-    return Reviews(mask, encoding, seconds)
+    reviewer = flags.reviewer[mask]
+    if not isinstance(reviewer, pd.Series):
+        reviewer = pd.Series(reviewer)
+    return Reviews(mask, encode_groups(reviewer.rename("reviewer"), max_levels=_MAX_REVIEWERS))
 
 
-def _no_reviews(check: str, refs: tuple[str, ...]) -> CheckResult:
-    return CheckResult(Finding(auditor=AUDITOR, check=check, status=Status.SKIPPED, severity=Severity.INFO,
-                               message="No case in the log was reviewed by a person, so there is nothing to judge.",
-                               principles=_HUMAN, references=refs))
+def _no_reviews(check: str, refs: tuple[str, ...]) -> Finding:
+    return Finding(auditor=AUDITOR, check=check, status=Status.SKIPPED, severity=Severity.INFO,
+                   message="No case in the log was reviewed by a person, so there is nothing to judge.",
+                   principles=_HUMAN, references=refs)
 
 
-def review_time(log: DecisionLog, rev: Reviews | None, config: OversightConfig) -> CheckResult:
+def review_time(flags: CaseFlags, rev: Reviews | None, config: OversightConfig) -> Finding:
     """Reviews shorter than the policy's minimum, overall and by reviewer."""
     check = "oversight.review_time"
     refs = (REF_AUTOMATION_BIAS, REF_OVERSIGHT)
     if rev is None:
         return _no_reviews(check, refs)
     minimum = config.policy.min_review_seconds
-    short = rev.seconds < minimum
-    table = _rate_table(rev.encoding, short, config.confidence)
-    table["mean_seconds"] = np.bincount(rev.encoding.codes, weights=rev.seconds, minlength=len(table)) / np.maximum(table["n"], 1)
+    enc = rev.encoding
+    table = _rate_table(flags, enc.labels, enc.codes, rev.mask, flags.short, config.confidence)
+    # integer microseconds summed exactly, so the mean is the same whichever engine summed them
+    total_us = sum_by(enc.codes, enc.n_groups, flags.review_us[rev.mask])
+    table["mean_seconds"] = total_us / np.maximum(table["n"].to_numpy(), 1) / 1e6
     judged = table["n"] >= config.min_reviews
     flagged = table[judged & (table["rate"] > config.max_short_review_share)]
-    overall = float(short.mean())
+    n_reviews, n_short = int(table["n"].sum()), int(table["events"].sum())
+    overall = n_short / n_reviews
     status = Status.FAIL if len(flagged) or overall > config.max_short_review_share else Status.PASS
     names = ", ".join(f"{r.group} ({_pct(r.rate)} of {int(r.n):,} reviews)" for r in flagged.itertuples())
-    message = (f"{_pct(overall)} of {len(short):,} reviews took less than the minimum of {minimum:g} s"
+    message = (f"{_pct(overall)} of {n_reviews:,} reviews took less than the minimum of {minimum:g} s"
                + (f"; reviewers above the limit of {_pct(config.max_short_review_share)}: {names}." if names else "."))
     rows = [{"reviewer": r.group, "reviews": int(r.n), "short_reviews": int(r.events), "short_share": float(r.rate),
              "short_share_ci": ci_pair(r.low, r.high), "mean_seconds": float(r.mean_seconds),
              "judged": bool(r.n >= config.min_reviews), "flagged": r.group in set(flagged["group"])}
             for r in table.itertuples()]
-    idx = np.flatnonzero(rev.mask)[short]
-    who = np.asarray(rev.encoding.labels, dtype=object)[rev.encoding.codes[short]]
-    detail = [f"review took {s:.0f} s (minimum {minimum:g} s) by {w}" for s, w in zip(rev.seconds[short], who)]
-    mask = np.zeros(log.n, dtype=bool)
-    mask[idx] = True
-    violations = _violations(log, mask, check, detail)
-    return CheckResult(Finding(
+    return Finding(
         auditor=AUDITOR, check=check, status=status, severity=Severity.HIGH if status is Status.FAIL else Severity.INFO,
         value=overall, threshold=config.max_short_review_share, operator="<=", groups=tuple(flagged["group"]),
-        evidence={"min_review_seconds": minimum, "reviews": int(len(short)), "short_reviews": int(short.sum()),
+        evidence={"min_review_seconds": minimum, "reviews": n_reviews, "short_reviews": n_short,
                   "reviewers": rows, "min_reviews": config.min_reviews, "confidence": config.confidence,
-                  **_case_file(len(idx))},
+                  **_case_file(n_short)},
         message=message, principles=_HUMAN, references=refs,
-    ), violations)
+    )
 
 
-def rubber_stamping(log: DecisionLog, rev: Reviews | None, config: OversightConfig) -> CheckResult:
+def rubber_stamping(flags: CaseFlags, rev: Reviews | None, config: OversightConfig) -> Finding:
     """Reviewers who agree with the model so often (interval above the threshold) that review looks automatic."""
     check = "oversight.rubber_stamping"
     refs = (REF_AUTOMATION_BIAS, REF_OVERSIGHT, REF_NIST_MANAGE)
     if rev is None:
         return _no_reviews(check, refs)
-    agree = log.final_decision[rev.mask] == log.recommendation[rev.mask]
-    return CheckResult(rubber_stamping_finding(_rate_table(rev.encoding, agree, config.confidence),
-                                               float(agree.mean()), config))
-
-
-def rubber_stamping_finding(table: pd.DataFrame, overall: float, config: OversightConfig) -> Finding:
-    """The rubber-stamping finding from the per-reviewer agreement table and the overall agreement."""
-    check = "oversight.rubber_stamping"
-    refs = (REF_AUTOMATION_BIAS, REF_OVERSIGHT, REF_NIST_MANAGE)
+    agree = flags.final_decision == flags.recommendation
+    table = _rate_table(flags, rev.encoding.labels, rev.encoding.codes, rev.mask, agree, config.confidence)
+    overall = int(table["events"].sum()) / int(table["n"].sum())
     judged = table["n"] >= config.min_reviews
     flagged = table[judged & (table["low"] > config.rubber_stamp_agreement)]
     worst = float(table.loc[judged, "low"].max()) if judged.any() else None
@@ -283,64 +271,46 @@ def rubber_stamping_finding(table: pd.DataFrame, overall: float, config: Oversig
 
 
 # -- appeals --------------------------------------------------------------------------------------
-def appeal_timeliness(log: DecisionLog, config: OversightConfig) -> CheckResult:
+def appeal_timeliness(flags: CaseFlags, config: OversightConfig) -> Finding:
     """Appeals decided within the deadline; open appeals older than the deadline count as late."""
     check = "oversight.appeal_timeliness"
     refs = (REF_OMB, REF_NIST_MANAGE, REF_DADM)
-    if not log.has_appeals:
-        return CheckResult(Finding(auditor=AUDITOR, check=check, status=Status.SKIPPED, severity=Severity.INFO,
-                                   message="The decision log has no appeal columns.", principles=_HUMAN,
-                                   references=refs))
-    assert log.appeal_filed is not None and log.appeal_filed_at is not None and log.appeal_decided_at is not None
+    a = flags.appeals
+    if a is None:
+        return Finding(auditor=AUDITOR, check=check, status=Status.SKIPPED, severity=Severity.INFO,
+                       message="The decision log has no appeal columns.", principles=_HUMAN, references=refs)
     deadline = config.policy.appeal_deadline_days
-    filed = log.appeal_filed
-    day = np.timedelta64(86_400_000_000, "us")
-    closed = filed & ~np.isnat(log.appeal_decided_at)
-    days = (log.appeal_decided_at - log.appeal_filed_at) / day
-    open_days = (log.as_of - log.appeal_filed_at) / day
-    with np.errstate(invalid="ignore"):
-        late_closed = closed & (days > deadline)
-        late_open = filed & ~closed & (open_days > deadline)
-    late = late_closed | late_open
-    n_filed, n_late = int(filed.sum()), int(late.sum())
+    late = a.late_closed | a.late_open
+    n_filed, n_late, n_closed = count(flags, a.filed), count(flags, late), count(flags, a.closed)
+    n_late_open = count(flags, a.late_open)
     share = n_late / n_filed if n_filed else None
     ok = share is None or share <= config.max_late_appeal_share
-    assert log.appeal_month is not None
-    labels, codes = np.unique(log.appeal_month[filed], return_inverse=True)
-    late_by_month = np.bincount(codes, weights=late[filed], minlength=len(labels))
+    labels, codes = _months(a.month, a.filed)
+    late_by_month = count_by(flags, codes, len(labels), a.filed, late)
+    # integer microseconds summed exactly, then one division: the same mean from rows and from counts
+    mean_days = int(a.decision_us[a.closed].sum()) / n_closed / US_PER_DAY if n_closed else None
     message = (f"{n_late:,} of {n_filed:,} appeals ({_pct(share)}) were decided after the {deadline:g}-day deadline "
-               f"or are still open past it" + (f" ({int(late_open.sum()):,} still open)" if late_open.any() else "") + "."
+               f"or are still open past it" + (f" ({n_late_open:,} still open)" if n_late_open else "") + "."
                if n_filed else "No appeal was filed.")
-    detail = np.where(late_closed[late], [f"appeal decided after {d:.1f} days" for d in days[late]],
-                      [f"appeal open for {d:.1f} days" for d in open_days[late]])
-    detail = [f"{d} (deadline {deadline:g})" for d in detail]
-    return CheckResult(Finding(
+    return Finding(
         auditor=AUDITOR, check=check, status=Status.PASS if ok else Status.FAIL,
         severity=Severity.INFO if ok else Severity.MEDIUM, value=share, threshold=config.max_late_appeal_share,
         operator="<=",
-        evidence={"appeals": n_filed, "decided": int(closed.sum()), "open": int((filed & ~closed).sum()),
-                  "late_decided": int(late_closed.sum()), "late_open": int(late_open.sum()),
-                  "deadline_days": deadline, "mean_days_to_decision": float(np.nanmean(days[closed])) if closed.any() else None,
-                  "late_by_filing_month": {str(m): int(c) for m, c in zip(labels, late_by_month) if c},
-                  "as_of": str(log.as_of) + "Z", **_case_file(n_late)},
+        evidence={"appeals": n_filed, "decided": n_closed, "open": n_filed - n_closed,
+                  "late_decided": count(flags, a.late_closed), "late_open": n_late_open,
+                  "deadline_days": deadline, "mean_days_to_decision": mean_days,
+                  "late_by_filing_month": {m: int(c) for m, c in zip(labels, late_by_month) if c},
+                  "as_of": str(a.as_of) + "Z", **_case_file(n_late)},
         message=message, principles=(Principle.PEOPLE_ORIENTED,), references=refs,
-    ), _violations(log, late, check, detail))
+    )
 
 
 # -- automation drift -----------------------------------------------------------------------------
-def automation_drift(log: DecisionLog, config: OversightConfig) -> CheckResult:
+def automation_drift(flags: CaseFlags, config: OversightConfig) -> Finding:
     """Share of cases decided without a person, per calendar month (in the log's time zone), gated."""
-    decided = log.decided
-    months = log.month[decided]
-    labels, codes = np.unique(months, return_inverse=True)
-    encoding = GroupEncoding(codes=codes.astype(np.int64), labels=tuple(str(m) for m in labels), columns=("month",))
-    unreviewed = ~log.reviewed[decided]
-    return CheckResult(drift_finding(_rate_table(encoding, unreviewed, config.confidence), log.timezone, config))
-
-
-def drift_finding(table: pd.DataFrame, timezone: str, config: OversightConfig) -> Finding:
-    """The automation-drift finding from the per-month table of cases decided without a person."""
     check = "oversight.automation_drift"
+    labels, codes = _months(flags.month, flags.decided)
+    table = _rate_table(flags, labels, codes, flags.decided, ~flags.reviewed, config.confidence)
     gate = config.policy.max_unreviewed_share
     worst_i = int(np.nanargmax(table["rate"].to_numpy())) if len(table) else None
     worst = float(table["rate"].iat[worst_i]) if worst_i is not None else None
@@ -364,7 +334,65 @@ def drift_finding(table: pd.DataFrame, timezone: str, config: OversightConfig) -
     return Finding(
         auditor=AUDITOR, check=check, status=status, severity=Severity.HIGH if status is Status.FAIL else Severity.INFO,
         value=worst, threshold=gate, operator="<=" if gate is not None else None, groups=tuple(over["group"]),
-        evidence={"months": rows, "spread": spread, "timezone": timezone, "confidence": config.confidence},
+        evidence={"months": rows, "spread": spread, "timezone": flags.timezone, "confidence": config.confidence},
         message=message, principles=(Principle.PEOPLE_ORIENTED, Principle.SUSTAINABILITY),
         references=(REF_OVERSIGHT, REF_DADM, REF_NIST_MANAGE),
     )
+
+
+def flag_findings(flags: CaseFlags, config: OversightConfig) -> list[Finding]:
+    """Every check's finding, in the auditor's order (group comparisons are in ``_oversight_fairness``)."""
+    rev = reviews(flags)
+    return [review_coverage(flags, config), two_person_rule(flags, config), review_time(flags, rev, config),
+            rubber_stamping(flags, rev, config), appeal_timeliness(flags, config), automation_drift(flags, config)]
+
+
+# -- the cases behind the findings (in memory only) ------------------------------------------------
+def _violations(log: DecisionLog, mask: np.ndarray, check: str, detail: Any) -> pd.DataFrame | None:
+    """The case table rows for ``mask``; ``detail`` is one string, or one per selected case."""
+    if not mask.any():
+        return None
+    idx = np.flatnonzero(mask)
+    return pd.DataFrame({"case_id": log.case_id.iloc[idx].to_numpy(dtype=object), "check": check,
+                         "detail": detail if isinstance(detail, str) else np.asarray(detail, dtype=object)})
+
+
+def _case_tables(log: DecisionLog, flags: CaseFlags, config: OversightConfig) -> list[pd.DataFrame | None]:
+    """For coverage, two-person rule, review time and appeal timeliness: the cases that broke the rule."""
+    routing = flags.routing
+    unreviewed = (routing.required | flags.review_required) & flags.decided & ~flags.reviewed
+    coverage = _violations(log, unreviewed, "oversight.review_coverage",
+                           [f"review required ({r}) but decided without a person" for r in routing.reasons(unreviewed)])
+    two = None
+    if config.policy.two_person_case_types or config.policy.two_person_adverse:
+        _, missing, same = _two_person_masks(flags)
+        bad = missing | same
+        who = flags.reviewer[bad].to_numpy(dtype=object)
+        two = _violations(log, bad, "oversight.two_person_rule",
+                          np.where(same[bad], [f"the same reviewer twice ({r})" for r in who], "fewer than two reviewers"))
+    minimum = config.policy.min_review_seconds
+    short = flags.reviewed & flags.decided & flags.short
+    seconds = flags.review_us[short] / 1e6
+    time = _violations(log, short, "oversight.review_time",
+                       [f"review took {s:.0f} s (minimum {minimum:g} s) by {w}"
+                        for s, w in zip(seconds, flags.reviewer[short].to_numpy(dtype=object))])
+    appeal = None
+    if flags.appeals is not None:
+        a, deadline = flags.appeals, config.policy.appeal_deadline_days
+        late = a.late_closed | a.late_open
+        assert log.appeal_filed_at is not None
+        waited = (a.as_of - log.appeal_filed_at[late]) / np.timedelta64(1, "D")
+        detail = np.where(a.late_closed[late], [f"appeal decided after {d:.1f} days" for d in a.decision_us[late] / US_PER_DAY],
+                          [f"appeal open for {d:.1f} days" for d in waited])
+        appeal = _violations(log, late, "oversight.appeal_timeliness", [f"{d} (deadline {deadline:g})" for d in detail])
+    return [coverage, two, time, appeal]
+
+
+def run_checks(log: DecisionLog, routing: Routing, config: OversightConfig) -> list[CheckResult]:
+    """The checks on a validated in-memory log, with the cases that broke each rule."""
+    flags = flags_from_log(log, routing, config)
+    findings = flag_findings(flags, config)
+    coverage, two, time, appeal = _case_tables(log, flags, config)
+    tables = {"oversight.review_coverage": coverage, "oversight.two_person_rule": two,
+              "oversight.review_time": time, "oversight.appeal_timeliness": appeal}
+    return [CheckResult(f, tables.get(f.check)) for f in findings]

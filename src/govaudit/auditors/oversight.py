@@ -13,17 +13,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from govaudit.auditors._oversight_checks import (
-    CASE_FILE,
-    CheckResult,
-    appeal_timeliness,
-    automation_drift,
-    review_coverage,
-    review_time,
-    reviews,
-    rubber_stamping,
-    two_person_rule,
-)
+from govaudit.auditors._oversight_checks import CASE_FILE, CheckResult, run_checks
 from govaudit.auditors._oversight_backend import counts_findings
 from govaudit.auditors._oversight_config import OversightConfig
 from govaudit.auditors._oversight_fairness import rate_findings
@@ -76,7 +66,8 @@ class OversightAuditor:
         """Audit ``subject.decision_log``; returns an :class:`AuditorResult` when cases broke a rule."""
         if subject.decision_log is None and subject.decision_log_source is not None:
             config = config or self.config
-            return self.assess_counts(subject.decision_log_source.counts(config.sensitive_features), config)
+            return self.assess_counts(subject.decision_log_source.counts(config.sensitive_features, config.policy),
+                                      config)
         if subject.decision_log is None:
             return [Finding(auditor=self.name, check="oversight.requirements", status=Status.SKIPPED,
                             severity=Severity.INFO, message="The oversight auditor needs a decision log; none was given.")]
@@ -122,15 +113,14 @@ class OversightAuditor:
     def assess_counts(self, counts: LogCounts, config: OversightConfig | None = None) -> list[Finding]:
         """Audit a decision log aggregated by a backend (DuckDB, Spark), without its rows.
 
-        Override, appeal and appeal-success rates by group, automation drift and each reviewer's
-        agreement with the model are computed and equal the in-memory findings; the per-case checks
-        are reported as skipped (they list cases, which needs the rows).
+        Every check is computed and equals the in-memory finding; only the list of the cases that
+        broke a rule (the case-level file) is not produced, as it needs the rows.
 
         Parameters
         ----------
         counts : LogCounts
             From :func:`govaudit.backends.duckdb_log_counts` (or ``spark_log_counts``), aggregated
-            with at least this auditor's ``sensitive_features``.
+            with at least this auditor's ``sensitive_features`` and with its ``policy``.
         config : OversightConfig, optional
             Default: the auditor's own.
         """
@@ -147,13 +137,4 @@ class OversightAuditor:
         if policy.uses_case_types and log.case_type is None:
             types = ", ".join(policy.review_case_types + policy.two_person_case_types)
             raise ColumnError(_MSG_NO_CASE_TYPE.format(source="decision log", types=types))
-        routing = route_cases(policy, log.score, log.recommendation, log.case_type)
-        rev = reviews(log)
-        return [
-            review_coverage(log, routing, config),
-            two_person_rule(log, routing, config),
-            review_time(log, rev, config),
-            rubber_stamping(log, rev, config),
-            appeal_timeliness(log, config),
-            automation_drift(log, config),
-        ]
+        return run_checks(log, route_cases(policy, log.score, log.recommendation, log.case_type), config)

@@ -1,12 +1,14 @@
-"""The decision log on a backend: one narwhals aggregation behind the oversight auditor's rate checks.
+"""The decision log on a backend: every oversight check from a few aggregations, in the engine holding the log.
 
-Override, appeal and appeal-success rates by group, the per-month share decided without a person and
-each reviewer's agreement with the model are all counts. So the rows are grouped once, in the engine
-that holds them, by the sensitive features, the month, the reviewer and the few flags these checks
-read (decided, reviewed, recommendation, final decision, appeal filed and outcome); the result is a
-small *compressed table* (one row per combination present) coded with the in-memory log's rules.
-Values are validated on that table's distinct values, so an error names the column and the bad
-values, never a case.
+Every oversight check is a count: of cases, of cases meeting a rule, per group, month or reviewer.
+So the rows are grouped once, in the engine that holds them (narwhals over DuckDB, PySpark or
+pandas), by the sensitive features, the month, the primary reviewer, the coded columns and a few
+per-case flags the policy defines (review required by score band or case type, a second reviewer,
+the same reviewer twice, a review shorter than the minimum, an appeal late). The result is a small
+*compressed table* (one row per combination present) from which the auditor computes the same
+findings as from the rows. Before it, one pass reads the latest time in the log (open appeals are
+late relative to it), counts missing values and cases that break the format's rules; another checks
+that case ids are unique. Errors name the column and, like the in-memory validation, a case.
 """
 
 from __future__ import annotations
@@ -21,39 +23,68 @@ import numpy as np
 import pandas as pd
 
 from govaudit.exceptions import ColumnError, InputDataError
-from govaudit.oversight._log_schema import _BY_NAME, APPEAL_COLUMNS, OUTCOME_OVERTURNED, OUTCOME_UPHELD
-from govaudit.oversight._log_schema import _binary, _boolean, _zone_name
+from govaudit.oversight._log_schema import (
+    _BY_NAME,
+    _MSG_APPEAL_PARTIAL,
+    _MSG_DUPLICATES,
+    _MSG_EMPTY,
+    _MSG_MISSING_COLUMNS,
+    _MSG_NEEDS,
+    _MSG_NOT_FINITE,
+    _MSG_NOT_NUMBER,
+    _MSG_NULLS,
+    _MSG_ORDER,
+    _MSG_OUTCOME,
+    _MSG_OVERRIDDEN,
+    _MSG_TS_NAIVE,
+    _MSG_TS_PARSE,
+    _MSG_TS_ZONES,
+    _MSG_UNKNOWN_REVIEWER,
+    APPEAL_COLUMNS,
+    COLUMNS,
+    OUTCOME_OVERTURNED,
+    OUTCOME_UPHELD,
+    TIMESTAMP_COLUMNS,
+    _binary,
+    _boolean,
+    _zone_name,
+)
+from govaudit.oversight._policy import OversightPolicy
 
 from ._aggregate import COUNT, _collect
 
 __all__ = ["DecisionLogSource", "LogCounts", "duckdb_log_counts", "log_counts_from_frame", "spark_log_counts"]
 
 _SOURCE = "{backend} decision log"
-_MSG_MISSING_COLUMNS = "{source}: the decision log lacks required column(s) {missing}; see `govaudit schema decision-log`"
-_MSG_APPEAL_PARTIAL = "{source}: appeal columns come together; found {have} but not {missing}"
 _MSG_SENSITIVE = "{source}: sensitive feature column {column!r} is not in the decision log"
-_MSG_NULLS = "{source}: column {column!r} has {n} missing value(s); every case needs one"
-_MSG_TIME_TYPE = "{source}: column 'decided_at' must hold timestamps or ISO 8601 text; found type {dtype}"
-_MSG_TIME_TEXT = "{source}: column 'decided_at' must hold ISO 8601 times with a zone (e.g. 2025-03-01T09:30:00Z); found {value!r}"
-_MSG_OUTCOME = "{source}: column 'appeal_outcome' must be 'overturned', 'upheld' or empty; found {examples}"
-_MSG_EMPTY = "{source}: the decision log has no rows"
+_MSG_TIME_TEXT = "{source}: column {column!r} must hold ISO 8601 times with a zone (e.g. 2025-03-01T09:30:00Z); found {value!r}"
+_MSG_NO_CASE_TYPE = ("{source}: the oversight policy routes by case type ({types}) but the decision log has no "
+                     "'case_type' column")
 
-#: Columns the rate checks read (the other required columns are read only by the per-case checks).
-_NEEDED = ("decided_at", "recommendation", "reviewer_1", "review_ended_at", "final_decision")
-_MONTH, _DECIDED, _REVIEWED = "__month", "__decided", "__reviewed"
+_US_PER_SECOND = 1_000_000
+_US_PER_DAY = 86_400 * _US_PER_SECOND
+
+#: Per-case flags packed into one integer key (bit positions), so the group-by hashes one column for them all.
+_BITS = ("has_end", "has_start", "uncertain", "type_review", "type_two", "has_second", "same_reviewer", "short",
+         "has_appeal_time", "has_appeal_decision", "late_closed", "late_open")
+_FLAGS, _MONTH, _APPEAL_MONTH, _REVIEW_US, _APPEAL_US = "__flags", "__month", "__appeal_month", "__review_us", "__appeal_us"
 
 
 @dataclass(frozen=True)
 class LogCounts:
-    """A decision log aggregated by a backend: aggregate counts only, no case ids.
+    """A decision log aggregated by a backend: counts and sums only, no case ids.
 
     Attributes
     ----------
     table : pandas.DataFrame
         One row per combination present, with the sensitive feature columns as logged and
-        ``month`` (``"YYYY-MM"`` in the log's zone), ``decided``, ``reviewed`` (bool),
-        ``recommendation``, ``final_decision`` (0/1, NaN while pending), ``reviewer`` (str or None),
-        ``appeal_filed`` (bool), ``appeal_overturned`` (1/0, NaN while pending) and ``"__n"`` (rows).
+        ``month`` (``"YYYY-MM"`` in the log's zone), ``decided``, ``reviewed``, ``review_required``
+        (bool), ``recommendation`` (0/1), ``final_decision`` (0/1, NaN while pending), ``reviewer``
+        (str or None), the policy's flags ``uncertain``, ``type_review``, ``type_two``, ``has_second``,
+        ``same_reviewer``, ``short`` (bool), ``review_us`` (summed review time in microseconds); with
+        appeals ``appeal_filed``, ``appeal_closed``, ``late_closed``, ``late_open`` (bool),
+        ``appeal_overturned`` (1/0, NaN while pending), ``appeal_us`` (summed time to decision),
+        ``appeal_month``; and ``"__n"`` (cases).
     sensitive_features : tuple of str
         The sensitive feature columns.
     has_appeals : bool
@@ -62,6 +93,12 @@ class LogCounts:
         Zone of the log's times (months are calendar months in it).
     backend : str
         The engine that aggregated the rows.
+    policy : OversightPolicy
+        The policy whose flags were counted.
+    as_of : numpy.datetime64
+        The latest time in the log (UTC, microseconds): open appeals are late relative to it.
+    has_case_type : bool
+        Whether the log has a ``case_type`` column.
     """
 
     table: pd.DataFrame
@@ -69,6 +106,9 @@ class LogCounts:
     has_appeals: bool
     timezone: str
     backend: str
+    policy: OversightPolicy
+    as_of: np.datetime64
+    has_case_type: bool = False
 
     @property
     def n_rows(self) -> int:
@@ -81,37 +121,225 @@ class LogCounts:
         return self.table[COUNT].to_numpy(dtype=np.int64)
 
 
-def _month(frame: Any, source: str) -> tuple[Any, str]:
-    """Expression for the calendar month of ``decided_at`` in the log's zone, and that zone."""
-    dtype = frame.collect_schema()["decided_at"]
-    col = nw.col("decided_at")
-    if isinstance(dtype, nw.Datetime):
-        zone = _zone_name(dtype.time_zone or "UTC")
-        return col.dt.to_string("%Y-%m"), "UTC" if zone in ("Etc/UTC", "Z") else zone
-    if dtype == nw.String:
-        first = _collect(frame.filter(~col.is_null()).select(col).head(1))
-        if len(first) == 0:
-            raise InputDataError(_MSG_EMPTY.format(source=source))
-        value = first["decided_at"].iloc[0]
-        try:
-            parsed = pd.Timestamp(value)
-        except ValueError:
-            raise ColumnError(_MSG_TIME_TEXT.format(source=source, value=value)) from None
-        if parsed.tzinfo is None:
-            raise ColumnError(_MSG_TIME_TEXT.format(source=source, value=value))
-        # ISO 8601 text with its offset: the first 7 characters are the month in the log's own zone
-        return col.str.slice(0, 7), _zone_name(parsed.tzinfo)
-    raise ColumnError(_MSG_TIME_TYPE.format(source=source, dtype=dtype))
+def _first_case(frame: Any, condition: Any) -> Any:
+    """The case id of one case meeting ``condition`` (for an error message)."""
+    found = _collect(frame.filter(condition).select("case_id").head(1))
+    value = found["case_id"].iloc[0] if len(found) else None
+    return value.item() if isinstance(value, np.generic) else value
 
 
-def _code(table: pd.DataFrame, column: str, kind: str, source: str) -> np.ndarray:
+def _times(frame: Any, names: set[str], source: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """UTC time expressions and month expressions per time column, and the log's zone.
+
+    Timestamp columns are used as typed (they must carry a zone, as in memory); ISO 8601 text is
+    cast by the engine, and its month is its first 7 characters (the month in the text's own zone).
+    """
+    schema = frame.collect_schema()
+    utc: dict[str, Any] = {}
+    months: dict[str, Any] = {}
+    zones: set[str] = set()
+    for column in TIMESTAMP_COLUMNS:
+        if column not in names:
+            continue
+        dtype, col = schema[column], nw.col(column)
+        if isinstance(dtype, nw.Datetime):
+            if dtype.time_zone is None:
+                raise ColumnError(_MSG_TS_NAIVE.format(source=source, column=column))
+            zone = _zone_name(dtype.time_zone)
+            zones.add("UTC" if zone in ("Etc/UTC", "Z") else zone)
+            utc[column], months[column] = col, col.dt.to_string("%Y-%m")
+        elif dtype == nw.String:
+            first = _collect(frame.filter(~col.is_null()).select(col).head(1))
+            if len(first):
+                value = first[column].iloc[0]
+                try:
+                    parsed = pd.Timestamp(value)
+                except ValueError:
+                    raise ColumnError(_MSG_TIME_TEXT.format(source=source, column=column, value=value)) from None
+                if parsed.tzinfo is None:
+                    raise ColumnError(_MSG_TIME_TEXT.format(source=source, column=column, value=value))
+                zones.add(_zone_name(parsed.tzinfo))
+            utc[column], months[column] = col.cast(nw.Datetime("us", "UTC")), col.str.slice(0, 7)
+        elif dtype == nw.Unknown:  # e.g. DuckDB's TIMESTAMPTZ_NS (pandas' nanoseconds): cast to microseconds
+            typed = col.cast(nw.Datetime("us", "UTC"))
+            utc[column], months[column] = typed, typed.dt.to_string("%Y-%m")
+        else:
+            raise ColumnError(_MSG_TS_PARSE.format(source=source, column=column,
+                                                   error=f"found values of type {dtype}"))
+    if len(zones) > 1:
+        raise InputDataError(_MSG_TS_ZONES.format(source=source, zones=", ".join(sorted(zones))))
+    return utc, months, next(iter(zones), "UTC")
+
+
+def _micros(later: Any, earlier: Any, pandas_like: bool = False) -> Any:
+    """Whole microseconds from ``earlier`` to ``later``."""
+    if pandas_like:  # narwhals truncates pandas' float seconds; from nanoseconds, rounding recovers the microseconds
+        return ((later - earlier).dt.total_nanoseconds() / 1000).round(0)
+    return (later - earlier).dt.total_microseconds()
+
+
+def _spark_epochs(frame: Any, columns: Sequence[str]) -> Any:
+    """Spark: add each time column as microseconds since 1970 (narwhals has no durations on Spark)."""
+    from pyspark.sql import functions as F
+
+    native = frame.to_native()
+    for column in columns:
+        native = native.withColumn(f"__us_{column}", F.unix_micros(F.col(column).cast("timestamp")))
+    return nw.from_native(native)
+
+
+def _duration(frame: Any, utc: dict[str, Any]) -> tuple[Any, Any]:
+    """The frame (with helper columns on Spark) and ``duration(later, earlier)`` in microseconds.
+
+    ``later`` is a time column's name or a UTC ``datetime``; ``earlier`` a time column's name.
+    """
+    if frame.implementation.is_spark_like():
+        frame = _spark_epochs(frame, list(utc))
+
+        def spark(later: Any, earlier: str) -> Any:
+            start = nw.col(f"__us_{earlier}")
+            if isinstance(later, str):
+                return nw.col(f"__us_{later}") - start
+            return nw.lit(int(pd.Timestamp(later).value // 1000)) - start
+        return frame, spark
+    pandas_like = frame.implementation.is_pandas_like()
+
+    def other(later: Any, earlier: str) -> Any:
+        end = utc[later] if isinstance(later, str) else nw.lit(later, nw.Datetime("us", "UTC"))
+        return _micros(end, utc[earlier], pandas_like)
+    return frame, other
+
+
+def _as_of(stats: pd.DataFrame, utc: dict[str, Any]) -> np.datetime64:
+    latest = [pd.Timestamp(stats[f"__max_{c}"].iloc[0]) for c in utc if pd.notna(stats[f"__max_{c}"].iloc[0])]
+    latest = [t.tz_convert("UTC").tz_localize(None) if t.tzinfo is not None else t for t in latest]
+    return np.datetime64(max(latest), "us")
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A rule of the format as an engine condition (true for the cases that break it) and its message."""
+
+    condition: Any
+    template: str
+    fields: dict[str, Any]
+    error: type[InputDataError] = InputDataError
+
+
+def _check_stats(frame: Any, stats: pd.DataFrame, rules: list[_Rule], source: str) -> None:
+    """Raise for the first rule some case breaks, naming one such case."""
+    for i, rule in enumerate(rules):
+        n = int(stats[f"__rule_{i}"].iloc[0] or 0)
+        if n:
+            raise rule.error(rule.template.format(source=source, n=n, case=_first_case(frame, rule.condition),
+                                                  **rule.fields))
+
+
+def _rules(names: set[str], utc: dict[str, Any]) -> list[_Rule]:
+    """Per-case rules of the format (as the in-memory validation applies them), as engine conditions."""
+    c = nw.col
+    end, start = utc["review_ended_at"], utc["review_started_at"]
+    rules = [_Rule(c(column).is_null(), _MSG_NULLS, {"column": column})
+             for column in ("case_id", "model_name", "model_version")]
+    rules += [
+        _Rule(utc["decided_at"].is_null(), _MSG_NULLS, {"column": "decided_at"}),
+        _Rule(c("score").is_null() | c("score").is_nan(), _MSG_NULLS, {"column": "score"}),
+        _Rule(c("score").abs() == float("inf"), _MSG_NOT_FINITE, {"column": "score"}, ColumnError),
+    ]
+    if "confidence" in names:
+        rules.append(_Rule(c("confidence").abs() == float("inf"), _MSG_NOT_FINITE, {"column": "confidence"},
+                           ColumnError))
+
+    def order(earlier: str, later: str) -> _Rule:
+        return _Rule(utc[later] < utc[earlier], _MSG_ORDER, {"earlier": earlier, "later": later})
+
+    def needs(present: Any, absent: Any, words: tuple[str, str]) -> _Rule:
+        return _Rule(present & absent, _MSG_NEEDS, {"present": words[0], "absent": words[1]})
+
+    rules += [
+        order("review_started_at", "review_ended_at"),
+        order("decided_at", "review_started_at"),
+        needs(~end.is_null(), start.is_null(), ("review_ended_at", "review_started_at")),
+        needs(~end.is_null(), c("reviewer_1").is_null(), ("review_ended_at", "reviewer_1")),
+        needs(~end.is_null(), c("final_decision").is_null(), ("review_ended_at", "final_decision")),
+    ]
+    if "reviewer_2" in names:
+        rules.append(needs(~c("reviewer_2").is_null(), c("reviewer_1").is_null(), ("reviewer_2", "reviewer_1")))
+    if "appeal_filed_at" in utc:
+        rules.append(order("appeal_filed_at", "appeal_decided_at"))
+    return rules
+
+
+def _stats(frame: Any, utc: dict[str, Any], rules: list[_Rule]) -> pd.DataFrame:
+    """One pass: rows, the latest value of each time column, and how many cases break each rule."""
+    exprs = [nw.len().alias("__rows")]
+    exprs += [utc[c].max().alias(f"__max_{c}") for c in utc]
+    exprs += [r.condition.fill_null(False).cast(nw.Int64).sum().alias(f"__rule_{i}") for i, r in enumerate(rules)]
+    return _collect(frame.select(*exprs))
+
+
+def _check_unique(frame: Any, source: str) -> None:
+    """Case ids identify cases: grouped by id in the engine (which spills), only the repeated ones counted."""
+    repeated = frame.group_by("case_id").agg(nw.len().alias("__k")).filter(nw.col("__k") > 1)
+    n = int(_collect(repeated.select(nw.len().alias("__d")))["__d"].iloc[0])
+    if n:
+        examples = _collect(repeated.select("case_id").head(3))["case_id"].tolist()
+        shown = "[" + ", ".join(repr(v.item() if isinstance(v, np.generic) else v) for v in examples) + "]"
+        raise InputDataError(_MSG_DUPLICATES.format(source=source, n=n, examples=shown))
+
+
+def _code(table: pd.DataFrame, column: str, kind: str, source: str, nullable: bool | None = None) -> np.ndarray:
     """0/1 (NaN when empty) with the in-memory log's rules, checked on the distinct values."""
     coder = _binary if kind == "binary" else _boolean
-    return coder(table, replace(_BY_NAME[column], nullable=True), source)
+    col = _BY_NAME[column]
+    return coder(table, replace(col, nullable=col.nullable if nullable is None else nullable), source)
+
+
+def _row_condition(keys: dict[str, Any], row: pd.Series) -> Any:
+    """The engine condition selecting the cases of one compressed row (for naming a case in an error)."""
+    condition = None
+    for name, expr in keys.items():
+        value = row[name]
+        term = expr.is_null() if pd.isna(value) else expr == (value.item() if isinstance(value, np.generic) else value)
+        condition = term if condition is None else condition & term
+    return condition
+
+
+def _raise_for_rows(frame: Any, keys: dict[str, Any], raw: pd.DataFrame, bad: np.ndarray, template: str,
+                    **fields: Any) -> None:
+    """Raise ``template`` when compressed rows ``bad`` hold cases, naming a case of the first of them."""
+    if bad.any():
+        n = int(raw.loc[bad, COUNT].sum())
+        case = _first_case(frame, _row_condition(keys, raw.loc[bad].iloc[0]))
+        raise InputDataError(template.format(n=n, case=case, **fields))
+
+
+def _check_roster(frame: Any, table_reviewers: pd.Series, names: set[str], roster: Sequence[str] | None,
+                  source: str) -> None:
+    if roster is None:
+        return
+    known = set(roster)
+    columns = [("reviewer_1", table_reviewers)]
+    if "reviewer_2" in names:
+        columns.append(("reviewer_2", _collect(frame.select("reviewer_2").unique())["reviewer_2"]))
+    for column, values in columns:
+        outside = sorted({str(v) for v in values if v is not None and not pd.isna(v) and str(v) not in known})
+        if outside:
+            raise InputDataError(_MSG_UNKNOWN_REVIEWER.format(
+                source=source, column=column, n=len(outside),
+                names=", ".join(outside[:5]) + (", ..." if len(outside) > 5 else "")))
+
+
+def _as_strings(values: pd.Series) -> np.ndarray:
+    """Ids as text (numeric ids from a CSV read as numbers, as the in-memory log reads them)."""
+    if not (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object):
+        values = values.astype("string").astype(object).where(values.notna(), None)
+    return values.to_numpy(dtype=object)
 
 
 def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = (),
-                          backend: str = "memory") -> LogCounts:
+                          policy: OversightPolicy | None = None, backend: str = "memory",
+                          check_unique_ids: bool = True) -> LogCounts:
     """Aggregate a decision log held by any engine narwhals reads (pandas, DuckDB, PySpark).
 
     Parameters
@@ -120,8 +348,13 @@ def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = ()
         The decision log, in the documented format (``govaudit schema decision-log``).
     sensitive_features : sequence of str
         Columns by which override and appeal rates are compared.
+    policy : OversightPolicy, optional
+        The policy whose flags are counted (which cases need review, minimum review time, appeal
+        deadline, reviewer roster). Default: ``OversightPolicy()``.
     backend : str
         Name of the engine, recorded in findings.
+    check_unique_ids : bool
+        Check that case ids are unique (one more pass, grouping by case id).
 
     Returns
     -------
@@ -130,67 +363,149 @@ def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = ()
     Raises
     ------
     ColumnError, InputDataError
-        A column is missing or holds values the format does not allow (named in the message).
+        A column is missing or holds values the format does not allow, or cases break its rules
+        (the message names the column and a case).
     """
+    policy = policy or OversightPolicy()
     source = _SOURCE.format(backend=backend)
     frame = nw.from_native(native)
-    names = set(frame.collect_schema().names())
-    missing = [c for c in _NEEDED if c not in names]
+    schema = frame.collect_schema()
+    names = set(schema.names())
+    missing = [c.name for c in COLUMNS if c.required and c.name not in names]
     if missing:
-        raise ColumnError(_MSG_MISSING_COLUMNS.format(source=source, missing=missing))
+        raise ColumnError(_MSG_MISSING_COLUMNS.format(source=source, missing=", ".join(map(repr, missing))))
     appeal_have = [c for c in APPEAL_COLUMNS if c in names]
     if appeal_have and len(appeal_have) < len(APPEAL_COLUMNS):
-        raise ColumnError(_MSG_APPEAL_PARTIAL.format(source=source, have=appeal_have,
-                                                     missing=[c for c in APPEAL_COLUMNS if c not in names]))
-    sensitive = tuple(sensitive_features)
+        raise ColumnError(_MSG_APPEAL_PARTIAL.format(source=source, have=", ".join(appeal_have),
+                                                     missing=", ".join(c for c in APPEAL_COLUMNS if c not in names)))
+    sensitive = tuple(dict.fromkeys(sensitive_features))
     for column in sensitive:
         if column not in names:
             raise ColumnError(_MSG_SENSITIVE.format(source=source, column=column))
-    month, timezone = _month(frame, source)
-    keys: dict[str, Any] = {c: nw.col(c) for c in dict.fromkeys(sensitive)}
-    keys.update({
-        _MONTH: month,
-        _DECIDED: ~nw.col("final_decision").is_null(),
-        _REVIEWED: ~nw.col("reviewer_1").is_null() & ~nw.col("review_ended_at").is_null(),
-        "recommendation": nw.col("recommendation"), "final_decision": nw.col("final_decision"),
-        "reviewer_1": nw.col("reviewer_1"),
-    })
+    if policy.uses_case_types and "case_type" not in names:
+        types = ", ".join(policy.review_case_types + policy.two_person_case_types)
+        raise ColumnError(_MSG_NO_CASE_TYPE.format(source=source, types=types))
+    for column in ("score", "confidence"):
+        if column in names and not schema[column].is_numeric():
+            raise ColumnError(_MSG_NOT_NUMBER.format(source=source, column=column, dtype=schema[column],
+                                                     examples="(not numbers)"))
+    utc, months, timezone = _times(frame, names, source)
+
+    rules = _rules(names, utc)
+    stats = _stats(frame, utc, rules)
+    if int(stats["__rows"].iloc[0]) == 0:
+        raise InputDataError(_MSG_EMPTY.format(source=source))
+    _check_stats(frame, stats, rules, source)
+    if check_unique_ids:
+        _check_unique(frame, source)
+    as_of = _as_of(stats, utc)
+
+    c = nw.col
+    frame, duration = _duration(frame, utc)
+    end, start = utc["review_ended_at"], utc["review_started_at"]
+    bits: dict[str, Any] = {
+        "has_end": ~end.is_null(), "has_start": ~start.is_null(),
+        "uncertain": ((c("score") >= policy.uncertainty_band[0]) & (c("score") <= policy.uncertainty_band[1])
+                      if policy.uncertainty_band is not None else None),
+        "type_review": c("case_type").is_in(list(policy.review_case_types)) if policy.review_case_types else None,
+        "type_two": c("case_type").is_in(list(policy.two_person_case_types)) if policy.two_person_case_types else None,
+        "has_second": ~c("reviewer_2").is_null() if "reviewer_2" in names else None,
+        "same_reviewer": c("reviewer_1") == c("reviewer_2") if "reviewer_2" in names else None,
+        "short": duration("review_ended_at", "review_started_at") < policy.min_review_seconds * _US_PER_SECOND,
+    }
+    sums = {_REVIEW_US: duration("review_ended_at", "review_started_at")}
+    keys: dict[str, Any] = {col: c(col) for col in sensitive}
+    keys.update({_MONTH: months["decided_at"], "recommendation": c("recommendation"),
+                 "final_decision": c("final_decision"), "review_required": c("review_required"),
+                 "reviewer_1": c("reviewer_1")})
+    if "overridden" in names:
+        keys["overridden"] = c("overridden")
     if appeal_have:
-        keys.update({"appeal_filed": nw.col("appeal_filed"), "appeal_outcome": nw.col("appeal_outcome")})
-    grouped = frame.select(**keys).group_by(*keys, drop_null_keys=False).agg(nw.len().alias(COUNT))
+        filed_at, decided_at = utc["appeal_filed_at"], utc["appeal_decided_at"]
+        cutoff = policy.appeal_deadline_days * _US_PER_DAY
+        keys.update({"appeal_filed": c("appeal_filed"), "appeal_outcome": c("appeal_outcome"),
+                     _APPEAL_MONTH: months["appeal_filed_at"]})
+        latest = pd.Timestamp(as_of).tz_localize("UTC").to_pydatetime()
+        bits.update({
+            "has_appeal_time": ~filed_at.is_null(), "has_appeal_decision": ~decided_at.is_null(),
+            "late_closed": duration("appeal_decided_at", "appeal_filed_at") > cutoff,
+            "late_open": decided_at.is_null() & (duration(latest, "appeal_filed_at") > cutoff),
+        })
+        sums[_APPEAL_US] = duration("appeal_decided_at", "appeal_filed_at")
+    packed = None
+    for position, name in enumerate(_BITS):
+        expr = bits.get(name)
+        if expr is None:
+            continue
+        term = expr.fill_null(False).cast(nw.Int64) * (1 << position)
+        packed = term if packed is None else packed + term
+    keys[_FLAGS] = packed
+    grouped = (frame.select(**keys, **sums)
+               .group_by(*keys, drop_null_keys=False)
+               .agg(nw.len().alias(COUNT), *[c(s).sum().cast(nw.Int64).alias(s) for s in sums]))  # exact, not float
     raw = _collect(grouped).reset_index(drop=True)
+    return _compressed(frame, keys, raw, sensitive, bool(appeal_have), names, policy, source, timezone, as_of,
+                       backend)
+
+def _compressed(frame: Any, keys: dict[str, Any], raw: pd.DataFrame, sensitive: tuple[str, ...], has_appeals: bool,
+                names: set[str], policy: OversightPolicy, source: str, timezone: str, as_of: np.datetime64,
+                backend: str) -> LogCounts:
+    """Code the grouped table with the in-memory rules (checked on its distinct values) and unpack its flags."""
     if len(raw) == 0:
         raise InputDataError(_MSG_EMPTY.format(source=source))
-    for column in (_MONTH, "recommendation") + (("appeal_filed",) if appeal_have else ()):
-        nulls = raw[column].isna().to_numpy()
-        if nulls.any():
-            shown = "decided_at" if column == _MONTH else column
-            raise InputDataError(_MSG_NULLS.format(source=source, column=shown, n=int(raw.loc[nulls, COUNT].sum())))
-    table = raw.loc[:, [*dict.fromkeys(sensitive)]].copy()
+    flags = raw[_FLAGS].to_numpy(dtype=np.int64)
+    bit = {name: (flags >> position) & 1 == 1 for position, name in enumerate(_BITS)}
+    table = raw.loc[:, list(sensitive)].copy()
     table["month"] = raw[_MONTH].astype(str).to_numpy(dtype=object)
-    table["decided"] = raw[_DECIDED].to_numpy(dtype=bool)
-    table["reviewed"] = raw[_REVIEWED].to_numpy(dtype=bool)
-    table["recommendation"] = _code(raw, "recommendation", "binary", source)
-    table["final_decision"] = _code(raw, "final_decision", "binary", source)
-    ids = raw["reviewer_1"]
-    if not (pd.api.types.is_string_dtype(ids.dtype) or ids.dtype == object):  # numeric ids, as the log reads them
-        ids = ids.astype("string").astype(object).where(ids.notna(), None)
-    table["reviewer"] = ids.to_numpy(dtype=object)
-    if appeal_have:
-        table["appeal_filed"] = _code(raw, "appeal_filed", "boolean", source).astype(bool)
+    rec = _code(raw, "recommendation", "binary", source)
+    final = _code(raw, "final_decision", "binary", source)
+    table["recommendation"] = rec.astype(np.int8)
+    table["final_decision"] = final
+    table["review_required"] = _code(raw, "review_required", "boolean", source).astype(bool)
+    reviewer = _as_strings(raw["reviewer_1"])
+    decided = ~np.isnan(final)
+    table["decided"] = decided
+    table["reviewed"] = pd.notna(reviewer) & bit["has_end"]
+    table["reviewer"] = reviewer
+    for name in ("uncertain", "type_review", "type_two", "has_second", "same_reviewer", "short"):
+        table[name] = bit[name]
+    table["review_us"] = raw[_REVIEW_US].fillna(0).to_numpy(dtype=np.int64)
+    if "overridden" in raw.columns:
+        overridden = _code(raw, "overridden", "boolean", source)
+        _raise_for_rows(frame, keys, raw, decided & ~np.isnan(overridden) & ((overridden == 1) != (final != rec)),
+                        _MSG_OVERRIDDEN, source=source)
+    if has_appeals:
+        filed = _code(raw, "appeal_filed", "boolean", source).astype(bool)
         outcome = raw["appeal_outcome"]
         known = outcome.isin([OUTCOME_OVERTURNED, OUTCOME_UPHELD]).to_numpy(dtype=bool)
         bad = outcome.notna().to_numpy() & ~known
         if bad.any():
             raise ColumnError(_MSG_OUTCOME.format(source=source, examples=list(pd.unique(outcome[bad]))[:3]))
+        for present, absent, words in (
+            (filed, ~bit["has_appeal_time"], ("appeal_filed = true", "appeal_filed_at")),
+            (known, ~filed, ("an appeal_outcome", "appeal_filed = true")),
+            (known, ~bit["has_appeal_decision"], ("an appeal_outcome", "appeal_decided_at")),
+            (bit["has_appeal_decision"], ~known, ("appeal_decided_at", "appeal_outcome")),
+        ):
+            _raise_for_rows(frame, keys, raw, present & absent, _MSG_NEEDS, source=source, present=words[0],
+                            absent=words[1])
+        closed = filed & bit["has_appeal_decision"]
+        table["appeal_filed"] = filed
+        table["appeal_closed"] = closed
+        table["late_closed"] = closed & bit["late_closed"]
+        table["late_open"] = filed & ~closed & bit["late_open"]
         table["appeal_overturned"] = np.where(known, (outcome == OUTCOME_OVERTURNED).to_numpy(dtype=bool), np.nan)
+        table["appeal_us"] = np.where(closed, raw[_APPEAL_US].fillna(0).to_numpy(dtype=np.float64), 0).astype(np.int64)
+        table["appeal_month"] = raw[_APPEAL_MONTH].astype(object).where(raw[_APPEAL_MONTH].notna(), None).to_numpy()
+    _check_roster(frame, pd.Series(reviewer), names, policy.reviewers, source)
     table[COUNT] = raw[COUNT].to_numpy(dtype=np.int64)
-    return LogCounts(table=table, sensitive_features=sensitive, has_appeals=bool(appeal_have),
-                     timezone=timezone, backend=backend)
+    return LogCounts(table=table, sensitive_features=sensitive, has_appeals=has_appeals, timezone=timezone,
+                     backend=backend, policy=policy, as_of=as_of, has_case_type="case_type" in names)
 
 
 def duckdb_log_counts(path: str | Path | Sequence[Path], *, settings: Any = None,
-                      sensitive_features: Sequence[str] = ()) -> LogCounts:
+                      sensitive_features: Sequence[str] = (), policy: OversightPolicy | None = None,
+                      check_unique_ids: bool = True) -> LogCounts:
     """Aggregate a decision log in Parquet/CSV file(s) or a glob with DuckDB, within its memory limit.
 
     Parameters
@@ -201,20 +516,26 @@ def duckdb_log_counts(path: str | Path | Sequence[Path], *, settings: Any = None
         Memory limit, spill folder and threads.
     sensitive_features : sequence of str
         Columns by which override and appeal rates are compared.
+    policy : OversightPolicy, optional
+        The policy whose flags are counted; default ``OversightPolicy()``.
+    check_unique_ids : bool
+        Check that case ids are unique.
     """
     from ._duckdb import read_files
 
     with read_files(path, settings) as relation:
-        return log_counts_from_frame(relation, sensitive_features=sensitive_features, backend="duckdb")
+        return log_counts_from_frame(relation, sensitive_features=sensitive_features, policy=policy,
+                                     backend="duckdb", check_unique_ids=check_unique_ids)
 
 
-def spark_log_counts(data: Any, *, spark: Any = None, settings: Any = None,
-                     sensitive_features: Sequence[str] = ()) -> LogCounts:
-    """Aggregate a decision log held in a Spark DataFrame, or files read by a SparkSession."""
+def spark_log_counts(data: Any, *, spark: Any = None, settings: Any = None, sensitive_features: Sequence[str] = (),
+                     policy: OversightPolicy | None = None, check_unique_ids: bool = True) -> LogCounts:
+    """Aggregate a decision log held in a Spark DataFrame, or files read by a SparkSession (as :func:`duckdb_log_counts`)."""
     from ._spark import read_frame
 
     frame = read_frame(data, spark=spark, settings=settings)
-    return log_counts_from_frame(frame, sensitive_features=sensitive_features, backend="spark")
+    return log_counts_from_frame(frame, sensitive_features=sensitive_features, policy=policy, backend="spark",
+                                 check_unique_ids=check_unique_ids)
 
 
 @dataclass(frozen=True)
@@ -238,8 +559,10 @@ class DecisionLogSource:
     duckdb: Any = None
     spark: Any = None
 
-    def counts(self, sensitive_features: Sequence[str] = ()) -> LogCounts:
-        """Aggregate the log on its backend, grouped by ``sensitive_features``."""
+    def counts(self, sensitive_features: Sequence[str] = (), policy: OversightPolicy | None = None) -> LogCounts:
+        """Aggregate the log on its backend, grouped by ``sensitive_features``, with ``policy``'s flags."""
         if self.backend == "spark":
-            return spark_log_counts(list(self.files), settings=self.spark, sensitive_features=sensitive_features)
-        return duckdb_log_counts(list(self.files), settings=self.duckdb, sensitive_features=sensitive_features)
+            return spark_log_counts(list(self.files), settings=self.spark, sensitive_features=sensitive_features,
+                                    policy=policy)
+        return duckdb_log_counts(list(self.files), settings=self.duckdb, sensitive_features=sensitive_features,
+                                 policy=policy)

@@ -275,9 +275,16 @@ def _zone_name(tz: Any) -> str:
 
 
 def _utc(parsed: pd.Series) -> np.ndarray:
+    """UTC times in whole microseconds; finer times are rounded half away from zero, as DuckDB casts them."""
     if isinstance(parsed.dtype, pd.DatetimeTZDtype):
         parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
-    return parsed.to_numpy(dtype="datetime64[us]")
+    values = parsed.to_numpy()
+    if values.dtype == np.dtype("datetime64[ns]"):
+        ns = values.view(np.int64)
+        missing = np.isnat(values)
+        us = np.sign(ns) * ((np.abs(ns) + 500) // 1000)
+        return np.where(missing, np.datetime64("NaT", "us"), us.astype("datetime64[us]"))
+    return values.astype("datetime64[us]")
 
 
 def _local_month(parsed: pd.Series) -> np.ndarray:
