@@ -47,6 +47,8 @@ from govaudit.oversight._log_schema import (
     TIMESTAMP_COLUMNS,
     _binary,
     _boolean,
+    _timestamp,
+    _utc,
     _zone_name,
 )
 from govaudit.oversight._policy import OversightPolicy
@@ -128,27 +130,89 @@ def _first_case(frame: Any, condition: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _times(frame: Any, names: set[str], source: str) -> tuple[dict[str, Any], dict[str, Any], str]:
-    """UTC time expressions and month expressions per time column, and the log's zone.
+@dataclass(frozen=True)
+class _Times:
+    """The log's time columns as microseconds since 1970 (UTC) in helper columns of ``frame``.
 
-    Timestamp columns are used as typed (they must carry a zone, as in memory); ISO 8601 text is
-    cast by the engine, and its month is its first 7 characters (the month in the text's own zone).
+    Engines are slow at calendar arithmetic on zoned timestamps (DuckDB's TIMESTAMPTZ goes through
+    ICU), and narwhals has no durations on Spark, so each time column is read once as an integer
+    (``epoch_us``, ``unix_micros``) and durations, comparisons and months are integer arithmetic.
     """
+
+    frame: Any
+    columns: tuple[str, ...]
+    text: frozenset[str]
+    zone: str
+
+    @staticmethod
+    def us(column: str) -> Any:
+        """Microseconds since 1970 of ``column`` (null when empty)."""
+        return nw.col(f"__us_{column}")
+
+    def duration(self, later: str | int, earlier: str) -> Any:
+        """Microseconds from ``earlier`` to ``later`` (a column, or a time as microseconds since 1970)."""
+        end = self.us(later) if isinstance(later, str) else nw.lit(int(later))
+        return end - self.us(earlier)
+
+    def month(self, column: str, first_us: int | None, last_us: int | None) -> tuple[Any, tuple[str, ...] | None]:
+        """Month key of ``column`` and, when it is an index, the ``YYYY-MM`` label of each value.
+
+        ISO text keeps the month as written (its own zone); typed times are counted in UTC months:
+        the index is how many month starts (between the first and last time) a time has reached.
+        """
+        if column in self.text:
+            return nw.col(column).str.slice(0, 7), None
+        if first_us is None or last_us is None:
+            return nw.lit(0), ("",)
+        first = np.datetime64(int(first_us), "us").astype("datetime64[M]")
+        last = np.datetime64(int(last_us), "us").astype("datetime64[M]")
+        months = np.arange(first, last + 1)
+        index = nw.lit(0)
+        for start in months[1:]:
+            index = index + (self.us(column) >= int(start.astype("datetime64[us]").astype(np.int64))).cast(nw.Int64)
+        return index, tuple(str(m) for m in months)
+
+
+def _add_epochs(frame: Any, columns: Sequence[str], source: str) -> Any:
+    """``frame`` with ``__us_<column>`` for each time column, computed natively by its engine."""
+    native = frame.to_native()
+    if frame.implementation.is_spark_like():
+        from pyspark.sql import functions as F
+
+        for column in columns:
+            native = native.withColumn(f"__us_{column}", F.unix_micros(F.col(column).cast("timestamp")))
+        return nw.from_native(native)
+    if frame.implementation.is_duckdb():
+        # a cast to TIMESTAMPTZ parses ISO text and rounds nanoseconds to microseconds
+        epochs = ", ".join(f'epoch_us(CAST("{c}" AS TIMESTAMPTZ)) AS "__us_{c}"' for c in columns)
+        return nw.from_native(native.project(f"*, {epochs}"))
+    if frame.implementation.is_pandas_like():
+        added = {}
+        for column in columns:
+            values = _utc(_timestamp(native, replace(_BY_NAME[column], nullable=True), source))
+            added[f"__us_{column}"] = pd.array(np.where(np.isnat(values), 0, values.view(np.int64)), dtype="Int64")
+            added[f"__us_{column}"][np.isnat(values)] = pd.NA
+        return nw.from_native(native.assign(**added))
+    raise InputDataError(f"{source}: decision logs are aggregated on pandas, DuckDB or Spark; got {type(native).__name__}")
+
+
+def _times(frame: Any, names: set[str], source: str) -> _Times:
+    """Check the time columns' types and zones (as in memory), and add their microseconds since 1970."""
     schema = frame.collect_schema()
-    utc: dict[str, Any] = {}
-    months: dict[str, Any] = {}
     zones: set[str] = set()
+    columns, text = [], set()
     for column in TIMESTAMP_COLUMNS:
         if column not in names:
             continue
+        columns.append(column)
         dtype, col = schema[column], nw.col(column)
         if isinstance(dtype, nw.Datetime):
             if dtype.time_zone is None:
                 raise ColumnError(_MSG_TS_NAIVE.format(source=source, column=column))
             zone = _zone_name(dtype.time_zone)
             zones.add("UTC" if zone in ("Etc/UTC", "Z") else zone)
-            utc[column], months[column] = col, col.dt.to_string("%Y-%m")
         elif dtype == nw.String:
+            text.add(column)
             first = _collect(frame.filter(~col.is_null()).select(col).head(1))
             if len(first):
                 value = first[column].iloc[0]
@@ -159,60 +223,17 @@ def _times(frame: Any, names: set[str], source: str) -> tuple[dict[str, Any], di
                 if parsed.tzinfo is None:
                     raise ColumnError(_MSG_TIME_TEXT.format(source=source, column=column, value=value))
                 zones.add(_zone_name(parsed.tzinfo))
-            utc[column], months[column] = col.cast(nw.Datetime("us", "UTC")), col.str.slice(0, 7)
-        elif dtype == nw.Unknown:  # e.g. DuckDB's TIMESTAMPTZ_NS (pandas' nanoseconds): cast to microseconds
-            typed = col.cast(nw.Datetime("us", "UTC"))
-            utc[column], months[column] = typed, typed.dt.to_string("%Y-%m")
-        else:
+        elif dtype != nw.Unknown:  # Unknown: e.g. DuckDB's TIMESTAMPTZ_NS (pandas' nanoseconds), cast below
             raise ColumnError(_MSG_TS_PARSE.format(source=source, column=column,
                                                    error=f"found values of type {dtype}"))
     if len(zones) > 1:
         raise InputDataError(_MSG_TS_ZONES.format(source=source, zones=", ".join(sorted(zones))))
-    return utc, months, next(iter(zones), "UTC")
+    return _Times(_add_epochs(frame, columns, source), tuple(columns), frozenset(text), next(iter(zones), "UTC"))
 
 
-def _micros(later: Any, earlier: Any, pandas_like: bool = False) -> Any:
-    """Whole microseconds from ``earlier`` to ``later``."""
-    if pandas_like:  # narwhals truncates pandas' float seconds; from nanoseconds, rounding recovers the microseconds
-        return ((later - earlier).dt.total_nanoseconds() / 1000).round(0)
-    return (later - earlier).dt.total_microseconds()
-
-
-def _spark_epochs(frame: Any, columns: Sequence[str]) -> Any:
-    """Spark: add each time column as microseconds since 1970 (narwhals has no durations on Spark)."""
-    from pyspark.sql import functions as F
-
-    native = frame.to_native()
-    for column in columns:
-        native = native.withColumn(f"__us_{column}", F.unix_micros(F.col(column).cast("timestamp")))
-    return nw.from_native(native)
-
-
-def _duration(frame: Any, utc: dict[str, Any]) -> tuple[Any, Any]:
-    """The frame (with helper columns on Spark) and ``duration(later, earlier)`` in microseconds.
-
-    ``later`` is a time column's name or a UTC ``datetime``; ``earlier`` a time column's name.
-    """
-    if frame.implementation.is_spark_like():
-        frame = _spark_epochs(frame, list(utc))
-
-        def spark(later: Any, earlier: str) -> Any:
-            start = nw.col(f"__us_{earlier}")
-            if isinstance(later, str):
-                return nw.col(f"__us_{later}") - start
-            return nw.lit(int(pd.Timestamp(later).value // 1000)) - start
-        return frame, spark
-    pandas_like = frame.implementation.is_pandas_like()
-
-    def other(later: Any, earlier: str) -> Any:
-        end = utc[later] if isinstance(later, str) else nw.lit(later, nw.Datetime("us", "UTC"))
-        return _micros(end, utc[earlier], pandas_like)
-    return frame, other
-
-
-def _as_of(stats: pd.DataFrame, utc: dict[str, Any]) -> np.datetime64:
-    latest = [pd.Timestamp(stats[f"__max_{c}"].iloc[0]) for c in utc if pd.notna(stats[f"__max_{c}"].iloc[0])]
-    latest = [t.tz_convert("UTC").tz_localize(None) if t.tzinfo is not None else t for t in latest]
+def _as_of(stats: pd.DataFrame, times: _Times) -> np.datetime64:
+    """The latest time in the log, from the per-column maxima."""
+    latest = [int(stats[f"__max_{c}"].iloc[0]) for c in times.columns if pd.notna(stats[f"__max_{c}"].iloc[0])]
     return np.datetime64(max(latest), "us")
 
 
@@ -235,14 +256,15 @@ def _check_stats(frame: Any, stats: pd.DataFrame, rules: list[_Rule], source: st
                                                   **rule.fields))
 
 
-def _rules(names: set[str], utc: dict[str, Any]) -> list[_Rule]:
+def _rules(names: set[str], times: _Times) -> list[_Rule]:
     """Per-case rules of the format (as the in-memory validation applies them), as engine conditions."""
     c = nw.col
-    end, start = utc["review_ended_at"], utc["review_started_at"]
+    us = times.us
+    end, start = us("review_ended_at"), us("review_started_at")
     rules = [_Rule(c(column).is_null(), _MSG_NULLS, {"column": column})
              for column in ("case_id", "model_name", "model_version")]
     rules += [
-        _Rule(utc["decided_at"].is_null(), _MSG_NULLS, {"column": "decided_at"}),
+        _Rule(us("decided_at").is_null(), _MSG_NULLS, {"column": "decided_at"}),
         _Rule(c("score").is_null() | c("score").is_nan(), _MSG_NULLS, {"column": "score"}),
         _Rule(c("score").abs() == float("inf"), _MSG_NOT_FINITE, {"column": "score"}, ColumnError),
     ]
@@ -251,7 +273,7 @@ def _rules(names: set[str], utc: dict[str, Any]) -> list[_Rule]:
                            ColumnError))
 
     def order(earlier: str, later: str) -> _Rule:
-        return _Rule(utc[later] < utc[earlier], _MSG_ORDER, {"earlier": earlier, "later": later})
+        return _Rule(us(later) < us(earlier), _MSG_ORDER, {"earlier": earlier, "later": later})
 
     def needs(present: Any, absent: Any, words: tuple[str, str]) -> _Rule:
         return _Rule(present & absent, _MSG_NEEDS, {"present": words[0], "absent": words[1]})
@@ -265,17 +287,18 @@ def _rules(names: set[str], utc: dict[str, Any]) -> list[_Rule]:
     ]
     if "reviewer_2" in names:
         rules.append(needs(~c("reviewer_2").is_null(), c("reviewer_1").is_null(), ("reviewer_2", "reviewer_1")))
-    if "appeal_filed_at" in utc:
+    if "appeal_filed_at" in times.columns:
         rules.append(order("appeal_filed_at", "appeal_decided_at"))
     return rules
 
 
-def _stats(frame: Any, utc: dict[str, Any], rules: list[_Rule]) -> pd.DataFrame:
-    """One pass: rows, the latest value of each time column, and how many cases break each rule."""
+def _stats(times: _Times, rules: list[_Rule]) -> pd.DataFrame:
+    """One pass: rows, the first and last value of each time column, and how many cases break each rule."""
     exprs = [nw.len().alias("__rows")]
-    exprs += [utc[c].max().alias(f"__max_{c}") for c in utc]
+    exprs += [times.us(c).max().alias(f"__max_{c}") for c in times.columns]
+    exprs += [times.us(c).min().alias(f"__min_{c}") for c in times.columns]
     exprs += [r.condition.fill_null(False).cast(nw.Int64).sum().alias(f"__rule_{i}") for i, r in enumerate(rules)]
-    return _collect(frame.select(*exprs))
+    return _collect(times.frame.select(*exprs))
 
 
 def _check_unique(frame: Any, source: str) -> None:
@@ -389,20 +412,23 @@ def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = ()
         if column in names and not schema[column].is_numeric():
             raise ColumnError(_MSG_NOT_NUMBER.format(source=source, column=column, dtype=schema[column],
                                                      examples="(not numbers)"))
-    utc, months, timezone = _times(frame, names, source)
-
-    rules = _rules(names, utc)
-    stats = _stats(frame, utc, rules)
+    times = _times(frame, names, source)
+    frame = times.frame
+    rules = _rules(names, times)
+    stats = _stats(times, rules)
     if int(stats["__rows"].iloc[0]) == 0:
         raise InputDataError(_MSG_EMPTY.format(source=source))
     _check_stats(frame, stats, rules, source)
     if check_unique_ids:
         _check_unique(frame, source)
-    as_of = _as_of(stats, utc)
+    as_of = _as_of(stats, times)
 
-    c = nw.col
-    frame, duration = _duration(frame, utc)
-    end, start = utc["review_ended_at"], utc["review_started_at"]
+    def month(column: str) -> tuple[Any, tuple[str, ...] | None]:
+        first, last = stats[f"__min_{column}"].iloc[0], stats[f"__max_{column}"].iloc[0]
+        return times.month(column, None if pd.isna(first) else int(first), None if pd.isna(last) else int(last))
+
+    c, us, duration = nw.col, times.us, times.duration
+    end, start = us("review_ended_at"), us("review_started_at")
     bits: dict[str, Any] = {
         "has_end": ~end.is_null(), "has_start": ~start.is_null(),
         "uncertain": ((c("score") >= policy.uncertainty_band[0]) & (c("score") <= policy.uncertainty_band[1])
@@ -415,17 +441,19 @@ def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = ()
     }
     sums = {_REVIEW_US: duration("review_ended_at", "review_started_at")}
     keys: dict[str, Any] = {col: c(col) for col in sensitive}
-    keys.update({_MONTH: months["decided_at"], "recommendation": c("recommendation"),
+    month_key, month_labels = month("decided_at")
+    keys.update({_MONTH: month_key, "recommendation": c("recommendation"),
                  "final_decision": c("final_decision"), "review_required": c("review_required"),
                  "reviewer_1": c("reviewer_1")})
     if "overridden" in names:
         keys["overridden"] = c("overridden")
     if appeal_have:
-        filed_at, decided_at = utc["appeal_filed_at"], utc["appeal_decided_at"]
+        appeal_key, appeal_labels = month("appeal_filed_at")
+        filed_at, decided_at = us("appeal_filed_at"), us("appeal_decided_at")
         cutoff = policy.appeal_deadline_days * _US_PER_DAY
         keys.update({"appeal_filed": c("appeal_filed"), "appeal_outcome": c("appeal_outcome"),
-                     _APPEAL_MONTH: months["appeal_filed_at"]})
-        latest = pd.Timestamp(as_of).tz_localize("UTC").to_pydatetime()
+                     _APPEAL_MONTH: appeal_key})
+        latest = int(as_of.astype(np.int64))
         bits.update({
             "has_appeal_time": ~filed_at.is_null(), "has_appeal_decision": ~decided_at.is_null(),
             "late_closed": duration("appeal_decided_at", "appeal_filed_at") > cutoff,
@@ -444,10 +472,19 @@ def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = ()
                .group_by(*keys, drop_null_keys=False)
                .agg(nw.len().alias(COUNT), *[c(s).sum().cast(nw.Int64).alias(s) for s in sums]))  # exact, not float
     raw = _collect(grouped).reset_index(drop=True)
-    return _compressed(frame, keys, raw, sensitive, bool(appeal_have), names, policy, source, timezone, as_of,
-                       backend)
+    labels = {_MONTH: month_labels, _APPEAL_MONTH: appeal_labels if appeal_have else None}
+    return _compressed(frame, keys, raw, labels, sensitive, bool(appeal_have), names, policy, source, times.zone,
+                       as_of, backend)
 
-def _compressed(frame: Any, keys: dict[str, Any], raw: pd.DataFrame, sensitive: tuple[str, ...], has_appeals: bool,
+
+def _month_labels(keys: pd.Series, labels: tuple[str, ...] | None) -> pd.Series:
+    """``YYYY-MM`` for month indexes (text months are already labels); None where there is no time."""
+    if labels is None:
+        return keys.astype(object).where(keys.notna(), None)
+    return keys.map(lambda k: None if pd.isna(k) else labels[int(k)]).astype(object)
+
+def _compressed(frame: Any, keys: dict[str, Any], raw: pd.DataFrame, labels: dict[str, tuple[str, ...] | None],
+                sensitive: tuple[str, ...], has_appeals: bool,
                 names: set[str], policy: OversightPolicy, source: str, timezone: str, as_of: np.datetime64,
                 backend: str) -> LogCounts:
     """Code the grouped table with the in-memory rules (checked on its distinct values) and unpack its flags."""
@@ -456,7 +493,7 @@ def _compressed(frame: Any, keys: dict[str, Any], raw: pd.DataFrame, sensitive: 
     flags = raw[_FLAGS].to_numpy(dtype=np.int64)
     bit = {name: (flags >> position) & 1 == 1 for position, name in enumerate(_BITS)}
     table = raw.loc[:, list(sensitive)].copy()
-    table["month"] = raw[_MONTH].astype(str).to_numpy(dtype=object)
+    table["month"] = _month_labels(raw[_MONTH], labels[_MONTH]).astype(str).to_numpy(dtype=object)
     rec = _code(raw, "recommendation", "binary", source)
     final = _code(raw, "final_decision", "binary", source)
     table["recommendation"] = rec.astype(np.int8)
@@ -496,7 +533,7 @@ def _compressed(frame: Any, keys: dict[str, Any], raw: pd.DataFrame, sensitive: 
         table["late_open"] = filed & ~closed & bit["late_open"]
         table["appeal_overturned"] = np.where(known, (outcome == OUTCOME_OVERTURNED).to_numpy(dtype=bool), np.nan)
         table["appeal_us"] = np.where(closed, raw[_APPEAL_US].fillna(0).to_numpy(dtype=np.float64), 0).astype(np.int64)
-        table["appeal_month"] = raw[_APPEAL_MONTH].astype(object).where(raw[_APPEAL_MONTH].notna(), None).to_numpy()
+        table["appeal_month"] = _month_labels(raw[_APPEAL_MONTH], labels[_APPEAL_MONTH]).to_numpy(dtype=object)
     _check_roster(frame, pd.Series(reviewer), names, policy.reviewers, source)
     table[COUNT] = raw[COUNT].to_numpy(dtype=np.int64)
     return LogCounts(table=table, sensitive_features=sensitive, has_appeals=has_appeals, timezone=timezone,
