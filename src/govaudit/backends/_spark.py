@@ -70,11 +70,13 @@ def spark_unavailable() -> str | None:
         banner = subprocess.run([java, "-version"], check=False, capture_output=True, text=True, timeout=30).stderr
     except (OSError, subprocess.SubprocessError):
         return _MSG_NO_JAVA
-    found = re.search(r'version "(\d+)(?:\.(\d+))?', banner)
-    if found:  # "1.8.0_292" is Java 8; "17.0.15" is Java 17
-        major = int(found.group(2) or 0) if found.group(1) == "1" else int(found.group(1))
-        if major < 17:
-            return _MSG_OLD_JAVA.format(java=java, version=found.group(0).split('"')[1])
+    found = re.search(r'version "([^"]+)"', banner)
+    if found:
+        version = found.group(1)
+        first, _, rest = version.partition(".")
+        major = rest if first == "1" else first  # "1.8.0_292" is Java 8; "17.0.15", "21", "17-ea" are 17, 21, 17
+        if int(re.match(r"\d*", major).group() or 0) < 17:
+            return _MSG_OLD_JAVA.format(java=java, version=version)
     return None
 
 
