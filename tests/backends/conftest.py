@@ -1,7 +1,8 @@
-"""A small decision log with missing sensitive values, written as Parquet and CSV."""
+"""A small decision log with missing sensitive values, written as Parquet and CSV; one SparkSession for all."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -45,3 +46,22 @@ def log_files(tmp_path_factory, decision_log) -> dict[str, Path]:
     for i, part in enumerate(np.array_split(np.arange(len(decision_log)), 3)):
         decision_log.iloc[part].to_parquet(folder / f"part-{i}.parquet", index=False)
     return {"parquet": parquet, "csv": csv, "glob": folder / "part-*.parquet", "folder": folder}
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local[2] SparkSession shared by every Spark test (the JVM takes seconds to start).
+
+    Skips, saying what is missing (pyspark, or Java 17+), when Spark cannot run here.
+    """
+    from govaudit.backends import SparkSettings, spark_unavailable
+    from govaudit.backends._spark import session
+
+    why = spark_unavailable()
+    if why:
+        pytest.skip(f"spark tests skipped: {why}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # pyspark's note about pandas 3
+        spark = session(SparkSettings(config={"spark.sql.shuffle.partitions": "2"}))
+    yield spark
+    spark.stop()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import time
 import warnings
 
 import numpy as np
 import pytest
 
-from govaudit.backends import SparkSettings, duckdb_counts_source, spark_counts_source, spark_unavailable
+from govaudit.backends import duckdb_counts_source, spark_counts_source, spark_unavailable
 
 from test_bias_on_backends import _json, _spec
 from test_counts_equal import GROUPINGS, ROLES, memory_counts
@@ -18,17 +20,6 @@ pytestmark = [
     pytest.mark.skipif(_WHY is not None, reason=f"spark tests skipped: {_WHY}"),
     pytest.mark.filterwarnings("ignore::Warning:pyspark"),  # pyspark 4 on pandas 3: deprecation notes
 ]
-
-
-@pytest.fixture(scope="module")
-def spark():
-    from govaudit.backends._spark import session
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # pyspark's note about pandas 3
-        spark = session(SparkSettings(config={"spark.sql.shuffle.partitions": "2"}))
-    yield spark
-    spark.stop()
 
 
 def test_counts_equal_in_memory_and_duckdb(spark, log_files):
@@ -56,3 +47,38 @@ def test_a_spec_with_backend_spark_gives_the_in_memory_findings(spark, log_files
         warnings.simplefilter("ignore", FutureWarning)
         on_spark = run_plan(load_spec(_spec(log_files["folder"], "log.parquet", 'backend = "spark"\n[data.spark]\nmaster = "local[2]"')))
     assert _json(on_spark.findings) == _json(memory.findings)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_bar_follows_a_real_spark_job_on_a_terminal(spark, log_files, monkeypatch):
+    from govaudit.backends import _progress
+
+    monkeypatch.delenv("CI", raising=False)
+    seen: list[tuple[int, int] | None] = []
+    real = _progress.spark_tasks_done
+    monkeypatch.setattr(_progress, "spark_tasks_done", lambda tracker: seen.append(real(tracker)) or seen[-1])
+    terminal = _Terminal()
+    # four tasks of half a second each on two cores: the tracker is polled while they run
+    with _progress.spark_progress(spark.sparkContext, "Spark: sleeping", stream=terminal):
+        assert spark.sparkContext.parallelize(range(4), 4).map(lambda x: time.sleep(0.5) or x).sum() == 6
+    assert "Spark: sleeping" in terminal.getvalue()
+    counts = [c for c in seen if c is not None]
+    assert counts and {total for _, total in counts} == {4} and all(0 <= done <= 4 for done, _ in counts)
+
+    monkeypatch.setattr("sys.stderr", terminal := _Terminal())
+    source = spark_counts_source(log_files["glob"], spark=spark, **ROLES)  # wired: draws while it aggregates
+    assert source.n_rows == 3000
+    assert f"Spark: aggregating {log_files['glob']}" in terminal.getvalue()
+
+
+def test_nothing_is_printed_off_a_terminal(spark, log_files, capfd, monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    capfd.readouterr()
+    source = spark_counts_source(log_files["parquet"], spark=spark, **ROLES)
+    assert source.n_rows == 3000
+    out, err = capfd.readouterr()  # neither our bar nor Spark's own "[Stage 0:>  (0 + 1) / 1]"
+    assert out == "" and "Stage" not in err and "aggregating" not in err

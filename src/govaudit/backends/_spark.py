@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import re
 import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +17,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from govaudit.exceptions import InputDataError, first_line
 
 from ._duckdb import expand_paths
+from ._progress import spark_progress
 from ._source import CountsSource, counts_source_from_frame
 
-__all__ = ["SparkSettings", "spark_counts_source", "spark_unavailable"]
+__all__ = ["SparkSettings", "read_frame", "read_spark", "spark_counts_source", "spark_unavailable"]
 
 _MSG_NO_PYSPARK = "the spark backend needs pyspark (pip install 'govaudit[spark]')"
-_MSG_NO_JAVA = "the spark backend needs Java 17 or later on the PATH (java was not found)"
+_MSG_NO_JAVA = "the spark backend needs Java 17 or later on the PATH or in JAVA_HOME (java was not found)"
+_MSG_OLD_JAVA = "the spark backend needs Java 17 or later; {java} is version {version}"
 _MSG_UNREADABLE = "{path}: cannot be read by Spark: {error}"
 
 
@@ -40,14 +48,35 @@ class SparkSettings(BaseModel):
     config: dict[str, str] = Field(default_factory=dict, description="Further Spark settings.")
 
 
+#: Parquet files written by pandas/pyarrow store timestamps in nanoseconds, which Spark refuses
+#: (``Illegal Parquet type: INT64 (TIMESTAMP(NANOS,...))``) unless it reads them as integers.
+_NANOS_AS_LONG = "spark.sql.legacy.parquet.nanosAsLong"
+_EPOCH_NTZ = "TIMESTAMP_NTZ'1970-01-01 00:00:00'"
+
+
+@functools.lru_cache(maxsize=1)
 def spark_unavailable() -> str | None:
-    """Why the spark backend cannot run here (pyspark or Java missing), or None when it can."""
+    """Why the spark backend cannot run here (pyspark or Java 17+ missing), or None when it can."""
     try:
         import pyspark  # noqa: F401
     except ImportError:
         return _MSG_NO_PYSPARK
-    if shutil.which("java") is None:
+    # the java Spark launches: $JAVA_HOME/bin/java when JAVA_HOME is set, else the one on the PATH
+    home = os.environ.get("JAVA_HOME")
+    java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
+    if java is None or not Path(java).is_file():
         return _MSG_NO_JAVA
+    try:
+        banner = subprocess.run([java, "-version"], check=False, capture_output=True, text=True, timeout=30).stderr
+    except (OSError, subprocess.SubprocessError):
+        return _MSG_NO_JAVA
+    found = re.search(r'version "([^"]+)"', banner)
+    if found:
+        version = found.group(1)
+        first, _, rest = version.partition(".")
+        major = rest if first == "1" else first  # "1.8.0_292" is Java 8; "17.0.15", "21", "17-ea" are 17, 21, 17
+        if int(re.match(r"\d*", major).group() or 0) < 17:
+            return _MSG_OLD_JAVA.format(java=java, version=version)
     return None
 
 
@@ -61,6 +90,8 @@ def session(settings: SparkSettings | None = None) -> Any:
     settings = settings or SparkSettings()
     builder = SparkSession.builder.master(settings.master).appName(settings.app_name)
     builder = builder.config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8")
+    # Spark's own stage bar prints into pipes and logs too; ours draws on a terminal only
+    builder = builder.config("spark.ui.showConsoleProgress", "false")
     builder = builder.config("spark.sql.session.timeZone", "UTC")  # months of logged times in UTC, as DuckDB
     for key, value in settings.config.items():
         builder = builder.config(key, value)
@@ -94,7 +125,26 @@ def spark_counts_source(
     InputDataError
         pyspark or Java is missing, no file matched, or Spark cannot read the files.
     """
-    return counts_source_from_frame(read_frame(data, spark=spark, settings=settings), backend="spark", **roles)
+    with read_spark(data, spark=spark, settings=settings) as frame:
+        return counts_source_from_frame(frame, backend="spark", **roles)
+
+
+@contextmanager
+def read_spark(data: Any, *, spark: Any = None, settings: SparkSettings | None = None) -> Iterator[Any]:
+    """:func:`read_frame`, with a progress bar (on a terminal) for the Spark jobs run in the ``with`` block."""
+    frame = read_frame(data, spark=spark, settings=settings)
+    shown = "a Spark DataFrame" if hasattr(data, "sparkSession") else (
+        ", ".join(map(str, data)) if isinstance(data, (list, tuple)) else str(data))
+    with spark_progress(_context(frame), f"Spark: aggregating {shown}"):
+        yield frame
+
+
+def _context(frame: Any) -> Any:
+    """The SparkContext behind a DataFrame, or None (Spark Connect sessions have none)."""
+    try:
+        return frame.sparkSession.sparkContext
+    except Exception:  # pyspark raises its own not-supported error on Spark Connect
+        return None
 
 
 def read_frame(data: Any, *, spark: Any = None, settings: SparkSettings | None = None) -> Any:
@@ -107,7 +157,46 @@ def read_frame(data: Any, *, spark: Any = None, settings: SparkSettings | None =
     try:
         if Path(names[0]).suffix.lower() == ".csv":
             return spark.read.csv(names, header=True, inferSchema=True)
-        return spark.read.parquet(*names)
-    except Exception as exc:  # py4j/pyspark raise their own types for unreadable input
+        nanos = _nanosecond_columns(names)
+        if nanos:
+            # read as integers (the only way Spark reads them), then back to timestamps: months stay right
+            spark.conf.set(_NANOS_AS_LONG, "true")
+        return _nanos_to_timestamps(spark.read.parquet(*names), nanos)
+    except Exception as exc:  # py4j/pyspark/pyarrow raise their own types for unreadable input
         first = first_line(exc)
         raise InputDataError(_MSG_UNREADABLE.format(path=", ".join(names), error=first)) from None
+
+
+def _nanosecond_columns(files: list[str]) -> dict[str, bool]:
+    """Top-level columns any of the Parquet files stores as nanosecond timestamps -> whether they have a zone.
+
+    Only the files' footers are read (pyarrow), not their rows.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    found: dict[str, bool] = {}
+    for path in files:
+        for field in pq.read_schema(path):
+            if pa.types.is_timestamp(field.type) and field.type.unit == "ns":
+                found[field.name] = field.type.tz is not None
+    return found
+
+
+def _nanos_to_timestamps(frame: Any, nanos: dict[str, bool]) -> Any:
+    """Nanosecond counts (as read with ``nanosAsLong``) back to Spark timestamps, floored to microseconds.
+
+    A zoned column (Parquet ``isAdjustedToUTC``) becomes TIMESTAMP (an instant), a zone-less one
+    TIMESTAMP_NTZ (wall-clock time), as Spark reads microsecond timestamps of each kind.
+    """
+    if not nanos:
+        return frame
+    from pyspark.sql import functions as F
+
+    columns = {}
+    for name, zoned in nanos.items():
+        col = "`" + name.replace("`", "``") + "`"
+        micros = f"({col} - pmod({col}, 1000)) div 1000"  # floor, also before 1970
+        text = f"timestamp_micros({micros})" if zoned else f"timestampadd(MICROSECOND, {micros}, {_EPOCH_NTZ})"
+        columns[name] = F.expr(text)
+    return frame.withColumns(columns)
