@@ -568,11 +568,11 @@ def duckdb_log_counts(path: str | Path | Sequence[Path], *, settings: Any = None
 def spark_log_counts(data: Any, *, spark: Any = None, settings: Any = None, sensitive_features: Sequence[str] = (),
                      policy: OversightPolicy | None = None, check_unique_ids: bool = True) -> LogCounts:
     """Aggregate a decision log held in a Spark DataFrame, or files read by a SparkSession (as :func:`duckdb_log_counts`)."""
-    from ._spark import read_frame
+    from ._spark import read_spark
 
-    frame = read_frame(data, spark=spark, settings=settings)
-    return log_counts_from_frame(frame, sensitive_features=sensitive_features, policy=policy, backend="spark",
-                                 check_unique_ids=check_unique_ids)
+    with read_spark(data, spark=spark, settings=settings) as frame:
+        return log_counts_from_frame(frame, sensitive_features=sensitive_features, policy=policy, backend="spark",
+                                     check_unique_ids=check_unique_ids)
 
 
 @dataclass(frozen=True)

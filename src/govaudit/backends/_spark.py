@@ -184,7 +184,7 @@ def _nanosecond_columns(files: list[str]) -> dict[str, bool]:
 
 
 def _nanos_to_timestamps(frame: Any, nanos: dict[str, bool]) -> Any:
-    """Nanosecond counts (as read with ``nanosAsLong``) back to Spark timestamps, floored to microseconds.
+    """Nanosecond counts (as read with ``nanosAsLong``) back to Spark timestamps, rounded to microseconds.
 
     A zoned column (Parquet ``isAdjustedToUTC``) becomes TIMESTAMP (an instant), a zone-less one
     TIMESTAMP_NTZ (wall-clock time), as Spark reads microsecond timestamps of each kind.
@@ -196,7 +196,8 @@ def _nanos_to_timestamps(frame: Any, nanos: dict[str, bool]) -> Any:
     columns = {}
     for name, zoned in nanos.items():
         col = "`" + name.replace("`", "``") + "`"
-        micros = f"({col} - pmod({col}, 1000)) div 1000"  # floor, also before 1970
+        # rounded half away from zero, as DuckDB and the in-memory validation round nanoseconds
+        micros = f"CASE WHEN {col} >= 0 THEN ({col} + 500) div 1000 ELSE -((500 - {col}) div 1000) END"
         text = f"timestamp_micros({micros})" if zoned else f"timestampadd(MICROSECOND, {micros}, {_EPOCH_NTZ})"
         columns[name] = F.expr(text)
     return frame.withColumns(columns)

@@ -239,7 +239,7 @@ def _boolean(frame: pd.DataFrame, col: LogColumn, source: str) -> np.ndarray:
 
 
 def _timestamp(frame: pd.DataFrame, col: LogColumn, source: str) -> pd.Series:
-    """Parse a time column; returns a tz-aware Series (all-NaT columns keep zone None)."""
+    """Parse a time column; returns a tz-aware Series in whole microseconds (all-NaT columns keep zone None)."""
     s = frame[col.name]
     if isinstance(s.dtype, pd.DatetimeTZDtype):
         parsed = s
@@ -266,7 +266,7 @@ def _timestamp(frame: pd.DataFrame, col: LogColumn, source: str) -> pd.Series:
             raise ColumnError(_MSG_TS_NAIVE.format(source=source, column=col.name))
     if not col.nullable:
         _check_nulls(frame, col.name, parsed.isna().to_numpy(), source)
-    return parsed
+    return _whole_microseconds(parsed)
 
 
 def _zone_name(tz: Any) -> str:
@@ -274,17 +274,24 @@ def _zone_name(tz: Any) -> str:
     return "UTC" if name in ("UTC", "UTC+00:00", "+00:00", "tzutc()") else name
 
 
+def _whole_microseconds(parsed: pd.Series) -> pd.Series:
+    """Times finer than a microsecond rounded to it, half away from zero (as DuckDB casts them), zone kept."""
+    zone = parsed.dt.tz if isinstance(parsed.dtype, pd.DatetimeTZDtype) else None
+    naive = parsed.dt.tz_convert("UTC").dt.tz_localize(None) if zone is not None else parsed
+    values = naive.to_numpy()
+    if values.dtype != np.dtype("datetime64[ns]"):
+        return parsed
+    ns = values.view(np.int64)
+    us = np.sign(ns) * ((np.abs(ns) + 500) // 1000)
+    rounded = pd.Series(np.where(np.isnat(values), np.datetime64("NaT", "us"), us.astype("datetime64[us]")),
+                        index=parsed.index, dtype="datetime64[us]")
+    return rounded.dt.tz_localize("UTC").dt.tz_convert(zone) if zone is not None else rounded
+
+
 def _utc(parsed: pd.Series) -> np.ndarray:
-    """UTC times in whole microseconds; finer times are rounded half away from zero, as DuckDB casts them."""
     if isinstance(parsed.dtype, pd.DatetimeTZDtype):
         parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
-    values = parsed.to_numpy()
-    if values.dtype == np.dtype("datetime64[ns]"):
-        ns = values.view(np.int64)
-        missing = np.isnat(values)
-        us = np.sign(ns) * ((np.abs(ns) + 500) // 1000)
-        return np.where(missing, np.datetime64("NaT", "us"), us.astype("datetime64[us]"))
-    return values.astype("datetime64[us]")
+    return parsed.to_numpy(dtype="datetime64[us]")
 
 
 def _local_month(parsed: pd.Series) -> np.ndarray:
