@@ -17,7 +17,6 @@ so identical rows are kept or left together.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +131,15 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _splitmix64(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: a fast, well-mixed 64-bit hash of integers (arithmetic wraps modulo 2**64)."""
+    with np.errstate(over="ignore"):
+        z = x + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
 class _Engine:
     """What the sampler needs from an engine: rows per stratum, then the rows under each stratum's threshold."""
 
@@ -145,9 +153,9 @@ class _Engine:
 class _Pandas(_Engine):
     def __init__(self, frame: pd.DataFrame, keys: list[str], columns: list[str], seed: int) -> None:
         self.frame, self.columns = frame, columns
-        key = hashlib.sha256(str(seed).encode()).hexdigest()[:16]  # hash_pandas_object wants 16 characters
-        self.hash = (pd.util.hash_pandas_object(pd.Series(np.arange(len(frame))), index=False, hash_key=key)
-                     .to_numpy() >> np.uint64(64 - _BITS)).astype(np.int64)
+        seed_mix = _splitmix64(np.array([seed], dtype=np.uint64))[0]  # seeds 0, 1, 2... far apart
+        positions = np.arange(len(frame), dtype=np.uint64) ^ seed_mix
+        self.hash = (_splitmix64(positions) >> np.uint64(64 - _BITS)).astype(np.int64)
         if keys:
             grouped = frame.groupby(keys, dropna=False, sort=True)
             self.sid = grouped.ngroup().to_numpy(dtype=np.int64)
