@@ -107,7 +107,7 @@ def test_the_sample_has_the_allocation_per_stratum_and_is_deterministic(data, ki
     source = {"pandas": table, "parquet": folder / "log.parquet", "csv": folder / "log.csv",
               "glob": str(folder / "part-*.parquet"), "duckdb-over-pandas": table}[kind]
     engine = "duckdb" if kind == "duckdb-over-pandas" else None
-    draw = lambda seed, **kw: sample_rows(source, columns=["case", "strong"], sensitive_features=SENSITIVE,  # noqa: E731
+    draw = lambda seed, **kw: sample_rows(source, columns=["case", "strong"], sensitive_features=SENSITIVE,
                                           size=500, seed=seed, engine=engine, **kw)
     first = draw(1)
     _check_sample(first, table, 500)
@@ -118,9 +118,9 @@ def test_the_sample_has_the_allocation_per_stratum_and_is_deterministic(data, ki
     assert draw(1, _margin=0.0).rows.equals(first.rows)
 
 
-def test_a_glob_and_one_file_draw_the_same_rows_when_row_ids_agree(data):
-    # row ids are (file name, row number): different files, different hashes; same file, same sample
-    table, _, folder = data
+def test_a_path_and_a_list_of_that_file_draw_the_same_rows(data):
+    # Parquet row ids are (file name, row number): however the file is named to the sampler, the same sample
+    _, _, folder = data
     one = sample_rows(folder / "log.parquet", columns=["case"], sensitive_features=SENSITIVE, size=300, seed=4)
     again = sample_rows([folder / "log.parquet"], columns=["case"], sensitive_features=SENSITIVE, size=300, seed=4)
     assert one.rows.equals(again.rows)
@@ -155,7 +155,8 @@ def _top(record) -> list[str]:
 
 def test_explanations_on_duckdb_agree_with_memory_on_the_top_features(data):
     table, model, folder = data
-    roles = dict(prediction="decision", favourable_label="granted", sensitive_features=SENSITIVE, auditors=AUDITORS)
+    roles = {"prediction": "decision", "favourable_label": "granted", "sensitive_features": SENSITIVE,
+             "auditors": AUDITORS}
     memory = govaudit.audit(model, table, **roles)
     duck = govaudit.audit(model, folder / "log.parquet", backend="duckdb",
                           duckdb=DuckDBSettings(memory_limit="256MB"), **roles)
@@ -174,20 +175,20 @@ def test_explanations_on_duckdb_agree_with_memory_on_the_top_features(data):
     reasons = next(t for t in duck.case_tables if t.name == "reason_codes").table
     assert 0 < reasons["case_id"].nunique() <= coverage.evidence["adverse_decisions"] < 4000
     # bias still audits every recorded decision through DuckDB: the same as in memory
-    bias = lambda r: [f.model_dump(mode="json") for f in r.findings  # noqa: E731
+    bias = lambda r: [f.model_dump(mode="json") for f in r.findings
                       if f.check in ("bias.group_metrics", "bias.impact_ratio")]
     assert bias(duck) == bias(memory)
 
 
 def test_a_pandas_frame_with_backend_duckdb_runs_through_duckdb(data, monkeypatch):
-    import govaudit.api as api
+    from govaudit import api
 
     table, model, _ = data
     used = []
     real = api._duckdb_frame_source
     monkeypatch.setattr(api, "_duckdb_frame_source", lambda *a: used.append(1) or real(*a))
-    roles = dict(prediction="decision", favourable_label="granted", sensitive_features=SENSITIVE,
-                 auditors={"bias": {"n_resamples": 20}})
+    roles = {"prediction": "decision", "favourable_label": "granted", "sensitive_features": SENSITIVE,
+             "auditors": {"bias": {"n_resamples": 20}}}
     duck = govaudit.audit(data=table, backend="duckdb", **roles)
     memory = govaudit.audit(data=table, **roles)
     assert used == [1]
@@ -200,7 +201,7 @@ def test_a_pandas_frame_with_backend_duckdb_runs_through_duckdb(data, monkeypatc
 
 
 def test_a_model_on_a_backend_needs_recorded_decisions(data):
-    table, model, folder = data
+    _, model, folder = data
     with pytest.raises(InputDataError, match="needs the recorded decisions"):
         govaudit.audit(model, folder / "log.parquet", backend="duckdb", score="score", favourable_label="granted",
                        sensitive_features=SENSITIVE)
@@ -268,8 +269,8 @@ def test_a_spec_with_a_model_on_duckdb_runs_end_to_end_through_the_cli(data, cap
     assert reasons["case_id"].str.startswith("C").all()  # the sampled cases are named by [data] case_id
 
 
-def test_a_model_feature_absent_from_the_files_is_one_line_naming_the_column(data, tmp_path, capsys):
-    table, model, folder = data
+def test_a_model_feature_absent_from_the_files_is_one_line_naming_the_column(data, capsys):
+    table, _, folder = data
     table.drop(columns=["mid"]).to_parquet(folder / "no-mid.parquet", index=False)
     spec = _spec(folder, data="no-mid.parquet")
     capsys.readouterr()
@@ -364,7 +365,7 @@ def test_sampling_a_file_bigger_than_the_duckdb_memory_limit_stays_within_it(tmp
         expected = sorted(n for (n,) in con.execute(f"SELECT count(*) FROM '{path}' GROUP BY sex, region").fetchall())
     assert path.stat().st_size > 2 * 64 * 2**20
     done = subprocess.run([sys.executable, "-c", _SAMPLE, str(path), LIMIT, str(tmp_path / "spill")],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     out = json.loads(done.stdout)
     assert out["total"] == ROWS and out["rows"] == 20000 == sum(out["alloc"])
