@@ -163,6 +163,8 @@ def audit(
     rows_at: Any = None  # where the backend holds the rows: files, or the DataFrame given
     if engine != "memory":
         _check_backend_inputs(engine, model, case_ids, prediction, score, threshold)
+        if isinstance(sensitive_features, str):
+            sensitive_features = [sensitive_features]
         roles = dict(sensitive_features=list(sensitive_features or ()), label=label, prediction=prediction,
                      score=score, favourable_label=favourable_label, threshold=threshold)
         if isinstance(data, pd.DataFrame):  # duckdb over the frame: the same engine and results as over files

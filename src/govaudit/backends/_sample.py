@@ -29,6 +29,7 @@ import pandas as pd
 from govaudit.exceptions import ColumnError, InputDataError, first_line
 
 from ._duckdb import DuckDBSettings, connect, expand_paths
+from ._progress import duckdb_progress
 from ._spark import SparkSettings, read_frame
 
 __all__ = ["RowSample", "RowSource", "allocate", "sample_rows"]
@@ -338,7 +339,9 @@ def _duckdb_sample(data: Any, roles: dict[str, str], keys: list[str], size: int,
             relation = (con.read_parquet(names, file_row_number=True, filename=True) if row_ids
                         else con.read_csv(names))
         _check_columns(relation, roles)
-        return _draw(_DuckDB(con, relation, keys, list(roles), seed, row_ids), keys, size, seed, margin, "duckdb")
+        with duckdb_progress(con, f"DuckDB: sampling {shown}"):
+            return _draw(_DuckDB(con, relation, keys, list(roles), seed, row_ids), keys, size, seed, margin,
+                         "duckdb")
     except duckdb.Error as exc:
         raise InputDataError(_MSG_UNREADABLE.format(path=shown, engine="DuckDB", error=first_line(exc))) from None
     finally:
