@@ -13,6 +13,8 @@ __all__ = ["explain"]
 
 _MSG_NO_DATA = "{spec}: explaining a decision needs a [model] and a [data] section"
 _MSG_NO_CASE_ID = "{spec}: [data] case_id is not set, so cases cannot be looked up by id"
+_MSG_BACKEND = ('{spec}: explaining one case needs the rows in memory; [data] is read by the {backend} backend '
+                '(use backend = "memory" for --case; `govaudit run` explains a sample of the rows)')
 _MSG_UNKNOWN_CASE = "case {case!r} not found in column {column!r} of {path}"
 
 
@@ -33,6 +35,8 @@ def explain(
     data, model_spec = plan.spec.data, plan.spec.model
     if data is None or model_spec is None:
         raise SpecError(_MSG_NO_DATA.format(spec=spec))
+    if data.engine != "memory":
+        raise SpecError(_MSG_BACKEND.format(spec=spec, backend=data.engine))
     if data.case_id is None:
         raise SpecError(_MSG_NO_CASE_ID.format(spec=spec))
     data_path = plan.resolve(data.path)

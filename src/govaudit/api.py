@@ -14,16 +14,20 @@ from pydantic import BaseModel, ValidationError
 import glob
 
 from govaudit.backends import (
+    CountsSource,
     DecisionLogSource,
     DuckDBSettings,
+    RowSource,
     SparkSettings,
+    counts_source_from_frame,
     duckdb_counts_source,
     expand_paths,
     spark_counts_source,
 )
+from govaudit.backends._duckdb import connect
 from govaudit.data import load_table
 from govaudit.core import AuditSubject, CaseTable
-from govaudit.exceptions import ColumnError, InputDataError, SpecError
+from govaudit.exceptions import ColumnError, InputDataError, SpecError, first_line
 from govaudit.models import model_identity, open_model, open_spec_model
 from govaudit.records import ArtifactIdentity, AuditRecord, ResponsibleParties, sha256_bytes, sha256_file
 from govaudit.profiles._coverage import coverage_for_plan
@@ -100,8 +104,8 @@ def audit(
     ----------
     model : estimator or path, optional
         Anything with ``predict`` (scikit-learn duck type), or a ``.skops`` file.
-    data : DataFrame or path, optional
-        The evaluation table (CSV or Parquet when a path).
+    data : DataFrame, path or Spark DataFrame, optional
+        The evaluation table (CSV or Parquet when a path; a glob for several files).
     label : str, optional
         Column of observed outcomes; without it only selection-based metrics apply.
     sensitive_features : list of str, or array-like
@@ -134,10 +138,12 @@ def audit(
     registry : AuditorRegistry, optional
         Where auditor names are looked up (default: built-ins and plugins).
     backend : {"memory", "duckdb", "spark"}, optional
-        Where the rows of ``data`` and ``decision_log`` given as paths or globs are aggregated
-        (DataFrames are already in memory); default memory, or duckdb for a glob. With duckdb or
-        spark the rows are never loaded: name the recorded ``prediction`` (or ``score`` with
-        ``threshold``) column; no model, no ``case_ids``.
+        Where the rows of ``data`` (and of a ``decision_log`` path or glob) are aggregated; default
+        memory, duckdb for a glob, spark for a Spark DataFrame. ``"duckdb"`` with a pandas DataFrame
+        runs DuckDB over it. With duckdb or spark the rows are never loaded: name the recorded
+        ``prediction`` (or ``score`` with ``threshold``) column, which the bias auditor audits; a
+        ``model`` is then run only on the stratified sample of rows the explainability auditor
+        draws through the backend. No ``case_ids``.
     prediction, score : str, optional
         Columns of ``data`` holding recorded decisions and scores.
     duckdb, spark : DuckDBSettings, SparkSettings, optional
@@ -153,17 +159,27 @@ def audit(
         raise InputDataError(_MSG_BACKEND.format(backend=backend))
     data_ids: list[ArtifactIdentity] = []
     model_id = None
-    engine = _engine(backend, data)
+    engine = _data_engine(backend, data)
+    rows_at: Any = None  # where the backend holds the rows: files, or the DataFrame given
     if engine != "memory":
-        if model is not None or case_ids is not None or not isinstance(data, (str, Path)):
-            raise InputDataError(_MSG_BACKEND_ROWS.format(backend=engine))
-        files = expand_paths(data)
+        _check_backend_inputs(engine, model, case_ids, prediction, score, threshold)
+        if isinstance(sensitive_features, str):
+            sensitive_features = [sensitive_features]
         roles = dict(sensitive_features=list(sensitive_features or ()), label=label, prediction=prediction,
                      score=score, favourable_label=favourable_label, threshold=threshold)
-        source = (spark_counts_source(files, settings=spark, **roles) if engine == "spark"
-                  else duckdb_counts_source(files, settings=duckdb, **roles))
-        data_ids.extend(_file_identity("data", f, **({"rows": source.n_rows} if len(files) == 1 else {}))
-                        for f in files)
+        if isinstance(data, pd.DataFrame):  # duckdb over the frame: the same engine and results as over files
+            source, rows_at = _duckdb_frame_source(data, duckdb, roles), data
+            data_ids.append(_frame_identity(data))
+        elif hasattr(data, "sparkSession"):
+            source, rows_at = spark_counts_source(data, **roles), data
+            data_ids.append(_spark_identity(data, source))
+        else:
+            files = expand_paths(data)
+            source = (spark_counts_source(files, settings=spark, **roles) if engine == "spark"
+                      else duckdb_counts_source(files, settings=duckdb, **roles))
+            data_ids.extend(_file_identity("data", f, **({"rows": source.n_rows} if len(files) == 1 else {}))
+                            for f in files)
+            rows_at = tuple(files)
         data = None
     if isinstance(data, (str, Path)):
         path = Path(data)
@@ -184,7 +200,11 @@ def audit(
     if data_ids and data_ids[0].path:
         files["data"] = Path(data_ids[0].path)
     if engine != "memory":
-        subject = AuditSubject(name=name, counts_source=source)
+        sample = None if model is None else RowSource(
+            rows_at, engine, _model_columns(model, features, engine), tuple(sensitive_features or ()), label=label,
+            prediction=prediction, score=score, favourable_label=favourable_label, threshold=threshold,
+            duckdb=duckdb, spark=spark)
+        subject = AuditSubject(name=name, counts_source=source, model=model, row_sample=sample)
         files.update({"data": Path(data_ids[0].path)} if len(data_ids) == 1 and data_ids[0].path else {})
     elif data is None and model is None and y_pred is None and y_score is None:
         subject = AuditSubject(name=name)  # e.g. a decision log or a manifest alone
@@ -229,8 +249,73 @@ def audit(
 
 
 _MSG_BACKEND = 'backend must be "memory", "duckdb" or "spark"; got {backend!r}'
-_MSG_BACKEND_ROWS = ('backend = "{backend}" aggregates files without loading them: give data as a path or glob and '
-                     'the recorded prediction (or score) column; a model and case_ids need backend = "memory"')
+_MSG_BACKEND_ROWS = ('backend = "{backend}" aggregates the rows without loading them: give the recorded prediction '
+                     '(or score) column; case_ids need backend = "memory"')
+_MSG_BACKEND_MODEL = ('a model with backend = "{backend}" needs the recorded decisions: prediction=, or score= with '
+                      'threshold= (bias audits them through the backend; the model is explained on a sample of rows)')
+_MSG_BACKEND_REFERENCE = ('a model with a registered artifact to compare needs the rows in memory (both models score '
+                          'the same rows); it cannot be used with backend = "{backend}"')
+_MSG_SPARK_FRAME = 'a Spark DataFrame is aggregated by Spark: use backend = "spark" (or leave backend out); got {backend!r}'
+_MSG_PANDAS_SPARK = ('backend = "spark" takes files or a Spark DataFrame, not a pandas DataFrame '
+                     '(use backend = "duckdb" to aggregate a pandas DataFrame out of pandas, or "memory")')
+_MSG_NO_INPUTS = ("the model does not record its input columns: name them with features= ([data] features in a "
+                  "spec); on a {backend} backend they are read from the data files")
+_MSG_DUCKDB_FRAME = "the DataFrame cannot be aggregated by DuckDB: {error}"
+
+
+def _data_engine(backend: str | None, data: Any) -> str:
+    """The backend for ``data``: spark for a Spark DataFrame; duckdb over a pandas DataFrame when asked; else :func:`_engine`."""
+    if hasattr(data, "sparkSession"):  # a pyspark DataFrame: chosen from the input type
+        if backend not in (None, "spark"):
+            raise InputDataError(_MSG_SPARK_FRAME.format(backend=backend))
+        return "spark"
+    if isinstance(data, pd.DataFrame):
+        if backend == "spark":
+            raise InputDataError(_MSG_PANDAS_SPARK)
+        return backend or "memory"
+    return _engine(backend, data)
+
+
+def _check_backend_inputs(engine: str, model: Any, case_ids: Any, prediction: str | None, score: str | None,
+                          threshold: float | None) -> None:
+    """What a backend cannot take: case ids (per row), or a model without recorded decisions or with an artifact."""
+    if case_ids is not None:
+        raise InputDataError(_MSG_BACKEND_ROWS.format(backend=engine))
+    if model is not None and prediction is None and (score is None or threshold is None):
+        raise InputDataError(_MSG_BACKEND_MODEL.format(backend=engine))
+    if getattr(model, "reference_model", None) is not None:
+        raise InputDataError(_MSG_BACKEND_REFERENCE.format(backend=engine))
+
+
+def _model_columns(model: Any, features: Sequence[str] | None, backend: str = "duckdb/spark") -> tuple[str, ...]:
+    """The model's input columns: those named, else those it was fitted on."""
+    if features is not None:
+        return tuple(features)
+    names = getattr(model, "feature_names_in_", None)
+    if names is None:
+        raise InputDataError(_MSG_NO_INPUTS.format(backend=backend))
+    return tuple(str(c) for c in names)
+
+
+def _duckdb_frame_source(frame: pd.DataFrame, settings: DuckDBSettings | None, roles: dict[str, Any]) -> CountsSource:
+    """Counts of a pandas DataFrame aggregated by DuckDB (which reads the frame in place)."""
+    import duckdb as _duckdb
+
+    con = connect(settings)
+    try:
+        return counts_source_from_frame(con.from_df(frame), backend="duckdb", **roles)
+    except _duckdb.Error as exc:
+        raise InputDataError(_MSG_DUCKDB_FRAME.format(error=first_line(exc))) from None
+    finally:
+        con.close()
+
+
+def _spark_identity(frame: Any, source: CountsSource) -> ArtifactIdentity:
+    # hashing every row would be another pass over data that may span a cluster: the schema and the
+    # per-group counts identify what was audited
+    content = frame.schema.json().encode() + source.table.to_csv(index=False).encode()
+    return ArtifactIdentity(role="data", name="Spark DataFrame (schema and per-group counts)",
+                            sha256=sha256_bytes(content), rows=source.n_rows)
 
 
 def _engine(backend: str | None, data: Any) -> str:
@@ -262,11 +347,29 @@ def _backend_subject(plan: AuditPlan) -> tuple[AuditSubject, list[Path]]:
     if data.engine == "spark":
         source = spark_counts_source(files, settings=data.spark, **roles)
     else:
-        settings = data.duckdb
-        if settings.temp_directory is not None:
-            settings = settings.model_copy(update={"temp_directory": plan.resolve(settings.temp_directory)})
-        source = duckdb_counts_source(files, settings=settings, **roles)
+        source = duckdb_counts_source(files, settings=_duckdb_settings(plan), **roles)
     return AuditSubject(name=plan.spec.audit.name, counts_source=source), files
+
+
+def _duckdb_settings(plan: AuditPlan) -> DuckDBSettings:
+    """``[data.duckdb]`` with its spill folder resolved against the spec's folder."""
+    assert plan.spec.data is not None
+    settings = plan.spec.data.duckdb
+    if settings.temp_directory is not None:
+        settings = settings.model_copy(update={"temp_directory": plan.resolve(settings.temp_directory)})
+    return settings
+
+
+def _backend_model(plan: AuditPlan, subject: AuditSubject, files: list[Path]) -> tuple[AuditSubject, Any]:
+    """Open the spec's model and give the subject the rows it is explained on: a sample the backend draws."""
+    data, model_spec = plan.spec.data, plan.spec.model
+    assert data is not None and model_spec is not None
+    loaded = open_spec_model(model_spec, resolve=plan.resolve, features=data.features)
+    sample = RowSource(tuple(files), data.engine, _model_columns(loaded.model, data.features, data.engine),
+                       data.sensitive_features, label=data.label, prediction=data.prediction, score=data.score,
+                       favourable_label=data.favourable_label, threshold=data.threshold, case_id=data.case_id,
+                       duckdb=_duckdb_settings(plan), spark=data.spark)
+    return replace(subject, model=loaded.model, row_sample=sample), loaded
 
 
 def _log_engine(spec: Any) -> str:
@@ -308,6 +411,11 @@ def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None) -> Aud
         rows = {"rows": subject.counts_source.n_rows} if len(data_files) == 1 else {}
         identities.extend(_file_identity("data", f, **rows) for f in data_files)
         files.update({"data": data_files[0]} if len(data_files) == 1 else {})
+        if spec.model is not None:  # run only on the sample the explainability auditor draws
+            subject, loaded = _backend_model(plan, subject, data_files)
+            model, model_id = loaded.model, loaded.identity
+            files.update({"model": loaded.file} if loaded.file is not None else {})
+            identities.extend([loaded.artifact] if loaded.artifact is not None else [])
         if spec.data.training is not None:
             files["training_data"] = training = plan.resolve(spec.data.training)
             identities.append(_file_identity("training_data", training))

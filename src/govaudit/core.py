@@ -232,6 +232,10 @@ class AuditSubject:
     decision_log_source : DecisionLogSource or None
         Decision-log file(s) the oversight auditor aggregates on a backend (DuckDB, Spark) instead
         of loading them.
+    row_sample : RowSource or None
+        Rows a backend holds (files read by DuckDB or Spark) from which an auditor that needs rows
+        draws a stratified sample: the explainability auditor explains the model on it. Stands in
+        for ``features`` and ``y_pred`` when they are not in memory.
     """
 
     model: Any = None
@@ -248,14 +252,15 @@ class AuditSubject:
     files: dict[str, Path] = field(default_factory=dict)
     counts_source: Any = None
     decision_log_source: Any = None
+    row_sample: Any = None
 
     def available(self) -> frozenset[Requirement]:
         """The requirements this subject can satisfy."""
         have = {
             Requirement.MODEL: self.model is not None,
-            Requirement.FEATURES: self.features is not None,
+            Requirement.FEATURES: self.features is not None or self.row_sample is not None,
             Requirement.Y_TRUE: self.y_true is not None,
-            Requirement.Y_PRED: self.y_pred is not None,
+            Requirement.Y_PRED: self.y_pred is not None or self.row_sample is not None,
             Requirement.Y_SCORE: self.y_score is not None,
             Requirement.SENSITIVE_FEATURES: (self.sensitive_features is not None
                                              and self.sensitive_features.shape[1] > 0)

@@ -143,7 +143,8 @@ class DataSpec(_Section):
         description="With recorded scores and no decisions: decide favourably when score >= threshold.",
     )
     case_id: str | None = Field(
-        default=None, description="Column identifying each case, used to name cases in case-level files."
+        default=None, description="Column identifying each case, used to name cases in case-level files "
+        "(with duckdb/spark: the cases in the explainability auditor's sample; needs a [model])."
     )
     training: Path | None = Field(
         default=None, description="The training table (CSV or Parquet), for provenance checks such as leakage."
@@ -163,8 +164,6 @@ class DataSpec(_Section):
 
     @model_validator(mode="after")
     def _rows_for_duckdb(self) -> "DataSpec":
-        if self.engine != "memory" and self.case_id is not None:
-            raise ValueError(f'case_id needs the rows in memory; it cannot be used with backend = "{self.engine}"')
         if self.engine != "memory" and self.prediction is None and self.score is None:
             raise ValueError(f'backend = "{self.engine}" audits recorded decisions: name a prediction or score column')
         return self
@@ -219,7 +218,10 @@ class AuditSpec(_Section):
 
     audit: AuditSection
     responsible: ResponsibleParties = Field(default_factory=ResponsibleParties)
-    model: ModelSpec | None = None
+    model: ModelSpec | None = Field(default=None, description="The model. With [data] backend = \"duckdb\" or "
+                                    "\"spark\" the bias auditor audits the recorded decisions ([data] prediction, or "
+                                    "score with threshold) through the backend, and the model is run only on the "
+                                    "stratified sample of rows the explainability auditor draws.")
     data: DataSpec | None = None
     decision_log: DecisionLogSpec | None = None
     manifest: ManifestSpec | None = None
@@ -235,12 +237,29 @@ class AuditSpec(_Section):
     def _something_to_audit(self) -> "AuditSpec":
         if self.model is not None and self.data is None:
             raise ValueError("[model] needs a [data] section with the table to run it on")
-        if self.model is not None and self.data is not None and self.data.engine != "memory":
-            raise ValueError(f'a [model] needs the rows in memory to predict on; backend = "{self.data.engine}" audits '
-                             'recorded decisions (prediction/score columns): remove [model] or use backend = "memory"')
+        engine = self.data.engine if self.data is not None else "memory"
+        if engine != "memory" and self.data is not None:
+            _model_on_backend(self.model, self.data, engine)
         if self.data is None and self.decision_log is None and self.manifest is None:
             raise ValueError("nothing to audit: give a [data], [decision_log] or [manifest] section")
         return self
+
+
+def _model_on_backend(model: ModelSpec | None, data: DataSpec, engine: str) -> None:
+    """On duckdb/spark the rows are never loaded: bias audits the recorded decisions there, and the
+    model is run only on the sample the explainability auditor draws, so recorded decisions are needed."""
+    if model is None and data.case_id is not None:
+        raise ValueError(f'case_id needs the rows in memory; with backend = "{engine}" it only names the cases the '
+                         "explainability auditor samples, which needs a [model]")
+    if model is None:
+        return
+    if data.prediction is None and (data.score is None or data.threshold is None):
+        raise ValueError(f'a [model] with backend = "{engine}" needs the recorded decisions in [data]: prediction, '
+                         "or score with threshold (bias audits them through the backend; the model is explained "
+                         'on a sample of rows); or use backend = "memory"')
+    if model.artifact is not None:
+        raise ValueError(f'[model.artifact] needs the rows in memory (both models score the same rows); it cannot be '
+                         f'used with backend = "{engine}"')
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,10 @@ class ExplainabilityConfig(BaseModel):
         scores and decisions.
     sample_size : int
         Rows (stratified by sensitive group) on which global importance and its bootstrap are computed.
+    backend_sample_rows : int
+        On data a backend holds (DuckDB, Spark): rows drawn through the engine, stratified by sensitive
+        group, on which the model is explained (importance is weighted back to every row; reason
+        codes cover the adverse decisions in this sample only).
     max_explained : int
         At most this many adverse decisions are explained by an exact (tree or linear) explainer.
     max_explained_sampled : int
@@ -81,6 +85,7 @@ class ExplainabilityConfig(BaseModel):
     descriptions: dict[str, str] = Field(default_factory=dict)
     favourable_class: int | str | bool | None = None
     sample_size: int = Field(default=5000, ge=50)
+    backend_sample_rows: int = Field(default=20_000, ge=100)
     max_explained: int = Field(default=1_000_000, ge=1)
     max_explained_sampled: int = Field(default=1000, ge=1)
     background_size: int = Field(default=50, ge=5, le=10_000)

@@ -57,6 +57,7 @@ class Measured:
     rows_over: int
     stability: float
     stability_detail: dict[str, Any]
+    drawn: dict[str, Any] | None = None
 
     @property
     def shares(self) -> np.ndarray:
@@ -108,9 +109,11 @@ def coverage_finding(m: Measured, config: ExplainabilityConfig) -> Finding:
     value = m.adverse_with_reason / m.adverse_total
     status = Status.PASS if m.adverse_with_reason == m.adverse_total else Status.FAIL
     missing = m.adverse_total - m.adverse_with_reason
-    message = (f"All {m.adverse_total} adverse decisions have reason codes (up to {config.top_k} each)."
+    scope = "" if m.drawn is None else (f" in the sample of {m.drawn['rows']} rows drawn by {m.drawn['backend']} "
+                                        f"from {m.drawn['population']} (the others were not explained)")
+    message = (f"All {m.adverse_total} adverse decisions{scope} have reason codes (up to {config.top_k} each)."
                if status is Status.PASS else
-               f"{missing} of {m.adverse_total} adverse decisions have no reason code"
+               f"{missing} of {m.adverse_total} adverse decisions{scope} have no reason code"
                + (f" ({m.adverse_total - m.adverse_explained} were not explained: the limit is "
                   f"{m.adverse_explained} for this explainer)" if m.adverse_explained < m.adverse_total else
                   " (no feature pushed them toward the adverse side: the model's average case is already adverse)")
@@ -122,7 +125,9 @@ def coverage_finding(m: Measured, config: ExplainabilityConfig) -> Finding:
         evidence={"adverse": config.adverse, "adverse_decisions": m.adverse_total,
                   "explained": m.adverse_explained, "with_reason": m.adverse_with_reason, "top_k": config.top_k,
                   "case_file": "reason_codes", "case_file_rows": m.reason_rows,
-                  "first_reason_counts": m.first_reasons},
+                  "first_reason_counts": m.first_reasons,
+                  **({"scope": "adverse decisions in the sample drawn by the backend", "sample": m.drawn}
+                     if m.drawn is not None else {})},
         message=message, principles=_PEOPLE, references=(_REF_EXPLAIN_DECISION, _REF_ADVERSE_ACTION, _REF_DADM),
     )
 

@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-__all__ = ["StratifiedSample", "global_importance", "rank_correlation", "stratified_sample", "strata_codes"]
+from govaudit.backends._sample import allocate as _allocate
+
+__all__ = ["StratifiedSample", "global_importance", "rank_correlation", "reweight", "stratified_sample", "strata_codes"]
 
 
 def strata_codes(sensitive: pd.DataFrame | None, n: int) -> np.ndarray:
@@ -39,20 +41,6 @@ class StratifiedSample:
         return int(len(self.rows))
 
 
-def _allocate(counts: np.ndarray, size: int) -> np.ndarray:
-    """Largest-remainder proportional allocation of ``size`` rows, at least one per non-empty stratum."""
-    quota = size * counts / counts.sum()
-    alloc = np.where(counts > 0, np.maximum(1, np.floor(quota)), 0).astype(np.int64)
-    left = size - int(alloc.sum())
-    if left > 0:
-        room = np.flatnonzero(alloc < counts)
-        order = room[np.argsort(-(quota - np.floor(quota))[room], kind="stable")]
-        alloc[order[:left]] += 1
-    while alloc.sum() > size and alloc.max() > 1:  # the minimum of one overshot: trim the largest
-        alloc[np.argmax(alloc)] -= 1
-    return np.minimum(alloc, counts)
-
-
 def stratified_sample(codes: np.ndarray, size: int, rng: np.random.Generator,
                       exclude: np.ndarray | None = None) -> StratifiedSample:
     """Proportional allocation per stratum (largest remainders), at least one row from every non-empty stratum.
@@ -79,6 +67,17 @@ def stratified_sample(codes: np.ndarray, size: int, rng: np.random.Generator,
     taken = np.bincount(strata, minlength=len(counts))
     weights = counts[strata] / taken[strata]
     return StratifiedSample(rows, strata, weights.astype(np.float64), n)
+
+
+def reweight(sample: StratifiedSample, population_per_row: np.ndarray, total: int) -> StratifiedSample:
+    """The same rows weighted back to a larger population: ``N_s / m_s`` with ``N_s`` the stratum's size there.
+
+    Used when the rows sampled from were themselves a stratified sample of a larger table (drawn by a
+    backend): ``population_per_row[i]`` is the size, in that table, of row ``i``'s stratum.
+    """
+    taken = np.bincount(sample.strata, minlength=int(sample.strata.max()) + 1 if sample.size else 0)
+    weights = population_per_row[sample.rows] / taken[sample.strata]
+    return StratifiedSample(sample.rows, sample.strata, weights.astype(np.float64), int(total))
 
 
 def global_importance(abs_phi: np.ndarray, sample: StratifiedSample, n_resamples: int, confidence: float,

@@ -14,11 +14,14 @@ What it does, in order:
    the explainer uses a background): stability;
 6. measures how well each input predicts each sensitive group, crossed with its importance: proxies
    (:mod:`._explain_proxy`); and reports direct use of sensitive features and concentration.
+
+On data a backend holds (DuckDB, Spark), it first draws a stratified sample of rows through the
+engine and explains that sample, weighting importance back to every row (:mod:`._explain_sample`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -40,11 +43,13 @@ from govaudit.auditors._explain_importance import (
     StratifiedSample,
     global_importance,
     rank_correlation,
+    reweight,
     strata_codes,
     stratified_sample,
 )
 from govaudit.auditors._explain_proxy import proxy_strength
 from govaudit.auditors._explain_reasons import reason_table, top_k
+from govaudit.auditors._explain_sample import sample_subject
 from govaudit.auditors._explain_select import RowExplainer, explainer_kind, favourable_index, select_explainer
 from govaudit.core import AuditorResult, AuditSubject, CaseTable, Finding, Requirement, Severity, Status
 from govaudit.exceptions import InputDataError
@@ -57,6 +62,8 @@ _MSG_UNKNOWN_JUSTIFICATION = ("[auditors.explainability.justifications] names {n
                               "sensitive feature nor a model input: {have}")
 _MSG_ROW = "case row {row} is outside the data (0 to {last})"
 _MSG_LENGTH = "y_pred has {got} rows but the features have {expected}"
+_MSG_CASE_ON_BACKEND = ("explaining one case needs the rows in memory; the data is held by the {backend} backend "
+                        '(use backend = "memory" to explain a single decision)')
 
 #: rows of the data used for proxy detection (a random subset beyond this)
 _PROXY_ROWS = 200_000
@@ -118,6 +125,8 @@ class _Prepared:
     codes: np.ndarray
     fav: int
     background_rows: np.ndarray
+    population: np.ndarray | None = None  # per row: its stratum's size in the whole data (sampled by a backend)
+    total: int | None = None
 
 
 class ExplainabilityAuditor:
@@ -164,7 +173,13 @@ class ExplainabilityAuditor:
     def explain(self, subject: AuditSubject, config: ExplainabilityConfig | None = None) -> ExplainabilityReport:
         """Explain ``subject``'s model and return findings, reason codes and the importance table."""
         config = config or self.config
+        drawn = None
+        if subject.features is None and subject.row_sample is not None:
+            sampled = sample_subject(subject, config)
+            subject, drawn = sampled.subject, sampled.evidence
         prep = self._prepare(subject, config)
+        if drawn is not None:
+            prep = replace(prep, population=sampled.population_per_row, total=sampled.total)
         features = subject.features
         assert features is not None and subject.y_pred is not None
         inputs, explainer = prep.inputs, prep.explainer
@@ -178,7 +193,7 @@ class ExplainabilityAuditor:
             pick = stratified_sample(prep.codes[adverse_rows], cap, np.random.default_rng([config.seed, 2]))
             explained = adverse_rows[pick.rows]
         sample_size = config.sample_size if explainer.exact else min(config.sample_size, cap)
-        sample = stratified_sample(prep.codes, sample_size, np.random.default_rng([config.seed, 3]))
+        sample = _weighted(prep, stratified_sample(prep.codes, sample_size, np.random.default_rng([config.seed, 3])))
 
         is_adverse = np.zeros(n, dtype=bool)
         is_adverse[explained] = True
@@ -216,14 +231,15 @@ class ExplainabilityAuditor:
             columns=columns, importance=importance, low=low, high=high,
             explainer={**explainer.evidence(), "transformed_columns": len(inputs.transformed_names),
                        "pipeline": inputs.preprocess is not None},
-            sample={"rows": sample.size, "population": n, "strata": int(len(np.unique(sample.strata))),
+            sample={"rows": sample.size, "population": sample.population, "strata": int(len(np.unique(sample.strata))),
                     "stratified_by": list(subject.sensitive_features.columns)
-                    if subject.sensitive_features is not None else [], "seed": config.seed},
+                    if subject.sensitive_features is not None else [], "seed": config.seed,
+                    **({"drawn_by_backend": drawn} if drawn is not None else {})},
             adverse_total=len(adverse_rows), adverse_explained=len(explained),
             adverse_with_reason=int(with_reason.sum()),
             first_reasons={str(k): int(v) for k, v in first.items()}, reason_rows=len(reasons),
             max_error=errors.max, mean_error=errors.mean, rows_checked=errors.rows, rows_over=errors.over,
-            stability=stability, stability_detail=stability_detail,
+            stability=stability, stability_detail=stability_detail, drawn=drawn,
         )
         findings = [importance_finding(measured, config), coverage_finding(measured, config),
                     fidelity_finding(measured, config), stability_finding(measured, config),
@@ -243,6 +259,8 @@ class ExplainabilityAuditor:
         audit's ``reason_codes`` for an adverse decision.
         """
         config = config or self.config
+        if subject.features is None and subject.row_sample is not None:
+            raise InputDataError(_MSG_CASE_ON_BACKEND.format(backend=subject.row_sample.engine))
         assert subject.features is not None and subject.y_pred is not None
         if not 0 <= row < len(subject.features):
             raise InputDataError(_MSG_ROW.format(row=row, last=len(subject.features) - 1))
@@ -321,8 +339,8 @@ class ExplainabilityAuditor:
                 "first_sample_rows": int(half.sum()), "second_sample_rows": int((~half).sum()), "rows_in_both": 0,
                 "seeds": seeds, "backgrounds_differ": False,
             }
-        second = stratified_sample(prep.codes, min(sample.size, _STABILITY_ROWS),
-                                   np.random.default_rng([config.seed, 5]), exclude=sample.rows)
+        second = _weighted(prep, stratified_sample(prep.codes, min(sample.size, _STABILITY_ROWS),
+                                                   np.random.default_rng([config.seed, 5]), exclude=sample.rows))
         bg = stratified_sample(prep.codes, len(prep.background_rows), np.random.default_rng([config.seed, 6]),
                                exclude=prep.background_rows)
         explainer = select_explainer(prep.inputs.estimator, prep.fav, prep.inputs.matrix(features.iloc[bg.rows]),
@@ -361,6 +379,11 @@ class ExplainabilityAuditor:
                                    np.random.default_rng([config.seed, 8]))
         findings.extend(proxy_findings(strengths, measured, config, len(rows)))
         return findings
+
+
+def _weighted(prep: _Prepared, sample: StratifiedSample) -> StratifiedSample:
+    """A sample of rows that a backend sampled: weights back to the whole data, not to the rows in memory."""
+    return sample if prep.population is None else reweight(sample, prep.population, prep.total or 0)
 
 
 class _ErrorTally:

@@ -7,11 +7,13 @@
 
 Each returns the same per-group counts table (:class:`~govaudit.metrics.GroupCounts`). The
 aggregation is written once with narwhals (:func:`counts_source_from_frame`), so it runs unchanged
-on a pandas DataFrame, a DuckDB relation or a PySpark DataFrame.
+on a pandas DataFrame, a DuckDB relation or a PySpark DataFrame. :func:`sample_rows` draws a
+stratified sample of rows where they are held (for the explainability auditor).
 """
 
 from govaudit.backends._duckdb import DuckDBSettings, duckdb_counts_source, expand_paths
 from govaudit.backends._oversight import DecisionLogSource, LogCounts, duckdb_log_counts, log_counts_from_frame, spark_log_counts
+from govaudit.backends._sample import RowSample, RowSource, sample_rows
 from govaudit.backends._source import CountsSource, counts_source_from_frame
 from govaudit.backends._spark import SparkSettings, spark_counts_source, spark_unavailable
 
@@ -20,12 +22,15 @@ __all__ = [
     "DecisionLogSource",
     "DuckDBSettings",
     "LogCounts",
+    "RowSample",
+    "RowSource",
     "SparkSettings",
     "counts_source_from_frame",
     "duckdb_counts_source",
     "duckdb_log_counts",
     "expand_paths",
     "log_counts_from_frame",
+    "sample_rows",
     "spark_counts_source",
     "spark_log_counts",
     "spark_unavailable",
