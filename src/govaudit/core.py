@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -171,15 +172,20 @@ class CaseTable:
     ----------
     name : str
         File stem, e.g. ``"reason_codes"``.
-    table : pandas.DataFrame
-        The rows.
+    table : pandas.DataFrame or callable
+        The rows, or a function returning them when the file is written: an auditor on a backend
+        lists the cases (another pass over the data) only when they are asked for.
     description : str
         One sentence saying what a row is.
     """
 
     name: str
-    table: pd.DataFrame
+    table: pd.DataFrame | Callable[[], pd.DataFrame]
     description: str = ""
+
+    def rows(self) -> pd.DataFrame:
+        """The rows (produced now when :attr:`table` is a function)."""
+        return self.table() if callable(self.table) else self.table
 
 
 @dataclass(frozen=True)

@@ -58,3 +58,55 @@ def test_a_30m_row_file_under_a_64mb_limit(tmp_path):
     assert out["growth_mb"] < 256
 
 
+
+
+def _scale_benchmark():
+    """The scale benchmark's module: its decision-log generator and policy are reused here."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "scale.py"
+    spec = importlib.util.spec_from_file_location("scale_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_OVERSIGHT = dedent("""\
+    import json, sys
+    from govaudit.auditors.oversight import OversightAuditor
+    from govaudit.backends import DuckDBSettings, duckdb_log_counts
+    def status_mb(field):
+        return int(open("/proc/self/status").read().split(field + ":")[1].split()[0]) / 1024
+    base = status_mb("VmRSS")
+    auditor = OversightAuditor(policy=json.loads(sys.argv[4]), sensitive_features=["sex", "region"], n_resamples=50)
+    counts = duckdb_log_counts(sys.argv[1], settings=DuckDBSettings(memory_limit=sys.argv[2],
+        temp_directory=sys.argv[3], threads=2), sensitive_features=["sex", "region"], policy=auditor.config.policy)
+    findings = {f.check: f.evidence for f in auditor.assess_counts(counts)}
+    print(json.dumps({"rows": counts.n_rows, "coverage": findings["oversight.review_coverage"],
+                      "growth_mb": status_mb("VmHWM") - base}))
+""")
+
+
+@pytest.mark.slow
+def test_an_oversight_audit_of_a_log_several_times_the_limit(tmp_path):
+    rows, limit = 8_000_000, "96MB"
+    scale = _scale_benchmark()
+    path = tmp_path / "decisions.parquet"
+    with duckdb.connect(config={"memory_limit": "512MB", "threads": 2}) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(scale._GENERATE_LOG.format(rows=rows, path=path).replace("ROW_GROUP_SIZE 1000000",
+                                                                                "ROW_GROUP_SIZE 122880"))
+        # independent count: plain SQL over the file
+        required, unreviewed = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE reviewer_1 IS NULL) FROM '{path}' "
+            "WHERE final_decision IS NOT NULL AND (review_required OR recommendation = 0 OR case_type = 'fraud' "
+            "OR score BETWEEN 0.4 AND 0.6)").fetchone()
+    assert path.stat().st_size > 2 * 96 * 2**20  # even compressed, the file is several times the limit
+    done = subprocess.run([sys.executable, "-c", _OVERSIGHT, str(path), limit, str(tmp_path / "spill"),
+                           json.dumps(scale.POLICY)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout)
+    assert out["rows"] == rows
+    assert (out["coverage"]["required_decided"], out["coverage"]["unreviewed"]) == (required, unreviewed)
+    assert out["growth_mb"] < 512  # the rows (8M x 19 columns, > 1.5 GB in pandas) never reach Python

@@ -196,3 +196,37 @@ def test_audit_with_a_backend_from_python(files, in_memory, log_files):
     assert duck.data[0].sha256 == memory.data[0].sha256
     with pytest.raises(InputDataError, match="backend"):
         govaudit.audit(data=log_files["parquet"], backend="sqlite", prediction="decision")
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(["check", "case_id"]).reset_index(drop=True)
+
+
+def test_the_case_file_lists_the_same_cases_as_in_memory(files, log, tmp_path):
+    memory = auditor().assess(log)
+    expected = _sorted(memory.case_tables[0].table)
+    assert set(expected["check"]) == {"oversight.review_coverage", "oversight.two_person_rule",
+                                      "oversight.review_time", "oversight.appeal_timeliness"}
+    folder = files["parquet"].parent
+    record = run_plan(load_spec(_oversight_spec(folder, "log.parquet", 'backend = "duckdb"')))
+    (table,) = record.case_tables
+    assert callable(table.table)  # read back from DuckDB only when written
+    pd.testing.assert_frame_equal(_sorted(table.rows()), expected)
+    from govaudit.report import write_reports
+
+    written = write_reports(record, tmp_path / "out", case_files=True)
+    pd.testing.assert_frame_equal(_sorted(pd.read_parquet(written[table.name])), expected)
+    assert "case_id" not in (tmp_path / "out" / "record.json").read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(spark_unavailable() is not None, reason=f"spark backend unavailable: {spark_unavailable()}")
+def test_the_case_file_on_spark(files, log):
+    from govaudit.backends import DecisionLogSource
+
+    source = DecisionLogSource(files=(files["parquet"],), backend="spark")
+    counts = source.counts(["sex", "region"], auditor().config.policy)
+    from govaudit.auditors._oversight_backend import case_violations
+
+    got = case_violations(source.cases(counts), auditor().config)
+    pd.testing.assert_frame_equal(_sorted(got), _sorted(auditor().assess(log).case_tables[0].table))

@@ -2,8 +2,9 @@
 
 :class:`~govaudit.backends.LogCounts` holds one row per combination of the flags the checks read,
 with its number of cases; it becomes :class:`~govaudit.auditors._oversight_flags.CaseFlags` with
-those counts as weights, and the same code as in memory computes the findings. Only the list of the
-cases that broke a rule (the case-level file) needs the rows, so it is not produced on a backend.
+those counts as weights, and the same code as in memory computes the findings. The list of the
+cases that broke a rule (the case-level file) is read back from the engine, one row per case, only
+when it is written.
 """
 
 from __future__ import annotations
@@ -11,17 +12,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from govaudit.auditors._oversight_checks import flag_findings
+from govaudit.auditors._oversight_checks import case_tables, flag_findings, violations_table
 from govaudit.auditors._oversight_config import OversightConfig
 from govaudit.auditors._oversight_fairness import GroupRate, rate_findings_for
 from govaudit.auditors._oversight_flags import AppealFlags, CaseFlags
-from govaudit.backends import LogCounts
+from govaudit.backends import LogCases, LogCounts
 from govaudit.core import Finding
 from govaudit.exceptions import InputDataError
 from govaudit.metrics import GroupEncoding, encode_groups
 from govaudit.oversight import Routing
 
-__all__ = ["counts_findings", "flags_from_counts"]
+__all__ = ["case_violations", "counts_findings", "flags_from_counts"]
 
 _MSG_POLICY = ("the decision log was aggregated with another oversight policy than the auditor's; aggregate it with "
                "policy=config.policy")
@@ -93,3 +94,10 @@ def counts_findings(counts: LogCounts, config: OversightConfig) -> list[Finding]
 
     findings = flag_findings(flags_from_counts(counts), config)
     return findings + rate_findings_for(_group_rates(counts), encode, counts.weights, config)
+
+
+def case_violations(cases: LogCases | None, config: OversightConfig) -> pd.DataFrame:
+    """The case-level file's rows (``case_id``, ``check``, ``detail``) from cases read back from a backend."""
+    if cases is None:
+        return violations_table([])
+    return violations_table(case_tables(cases.case_id, cases.appeal_filed_at, flags_from_counts(cases.counts), config))

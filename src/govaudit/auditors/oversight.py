@@ -13,8 +13,8 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from govaudit.auditors._oversight_checks import CASE_FILE, CheckResult, run_checks
-from govaudit.auditors._oversight_backend import counts_findings
+from govaudit.auditors._oversight_checks import CASE_FILE, CheckResult, run_checks, violations_table
+from govaudit.auditors._oversight_backend import case_violations, counts_findings
 from govaudit.auditors._oversight_config import OversightConfig
 from govaudit.auditors._oversight_fairness import rate_findings
 from govaudit.core import AuditorResult, AuditSubject, CaseTable, Finding, Requirement, Severity, Status
@@ -28,6 +28,7 @@ _MSG_NO_CASE_TYPE = ("{source}: the oversight policy routes by case type ({types
                      "'case_type' column")
 
 
+_CASE_FILE_TEXT = "One row per case that broke an oversight rule: case id, check, what happened."
 _MSG_NOT_AGGREGATED = ("the aggregated decision log has no counts by sensitive feature(s) {missing}; aggregate it "
                        "with the auditor's sensitive_features")
 
@@ -66,8 +67,14 @@ class OversightAuditor:
         """Audit ``subject.decision_log``; returns an :class:`AuditorResult` when cases broke a rule."""
         if subject.decision_log is None and subject.decision_log_source is not None:
             config = config or self.config
-            return self.assess_counts(subject.decision_log_source.counts(config.sensitive_features, config.policy),
-                                      config)
+            source = subject.decision_log_source
+            counts = source.counts(config.sensitive_features, config.policy)
+            findings = self.assess_counts(counts, config)
+            if not any(f.evidence.get("case_file") == CASE_FILE and f.evidence.get("rows") for f in findings):
+                return findings
+            # the cases are read back from the engine only if the file is written (case_files = true)
+            table = CaseTable(CASE_FILE, lambda: case_violations(source.cases(counts), config), _CASE_FILE_TEXT)
+            return AuditorResult(tuple(findings), (table,))
         if subject.decision_log is None:
             return [Finding(auditor=self.name, check="oversight.requirements", status=Status.SKIPPED,
                             severity=Severity.INFO, message="The oversight auditor needs a decision log; none was given.")]
@@ -105,16 +112,13 @@ class OversightAuditor:
         tables = [r.violations for r in results if r.violations is not None]
         if not tables:
             return findings
-        violations = pd.concat(tables, ignore_index=True)
-        violations["case_id"] = violations["case_id"].astype(str)
-        return AuditorResult(tuple(findings), (CaseTable(
-            CASE_FILE, violations, "One row per case that broke an oversight rule: case id, check, what happened."),))
+        return AuditorResult(tuple(findings), (CaseTable(CASE_FILE, violations_table(tables), _CASE_FILE_TEXT),))
 
     def assess_counts(self, counts: LogCounts, config: OversightConfig | None = None) -> list[Finding]:
         """Audit a decision log aggregated by a backend (DuckDB, Spark), without its rows.
 
-        Every check is computed and equals the in-memory finding; only the list of the cases that
-        broke a rule (the case-level file) is not produced, as it needs the rows.
+        Every check is computed and equals the in-memory finding. The cases that broke a rule are not
+        listed (:meth:`run` on a subject with a ``decision_log_source`` reads them back when written).
 
         Parameters
         ----------

@@ -12,7 +12,15 @@ stratified sample of rows where they are held (for the explainability auditor).
 """
 
 from govaudit.backends._duckdb import DuckDBSettings, duckdb_counts_source, expand_paths
-from govaudit.backends._oversight import DecisionLogSource, LogCounts, duckdb_log_counts, log_counts_from_frame, spark_log_counts
+from govaudit.backends._oversight import (
+    DecisionLogSource,
+    LogCases,
+    LogCounts,
+    duckdb_log_counts,
+    log_cases_from_frame,
+    log_counts_from_frame,
+    spark_log_counts,
+)
 from govaudit.backends._sample import RowSample, RowSource, sample_rows
 from govaudit.backends._source import CountsSource, counts_source_from_frame
 from govaudit.backends._spark import SparkSettings, spark_counts_source, spark_unavailable
@@ -21,6 +29,7 @@ __all__ = [
     "CountsSource",
     "DecisionLogSource",
     "DuckDBSettings",
+    "LogCases",
     "LogCounts",
     "RowSample",
     "RowSource",
@@ -29,6 +38,7 @@ __all__ = [
     "duckdb_counts_source",
     "duckdb_log_counts",
     "expand_paths",
+    "log_cases_from_frame",
     "log_counts_from_frame",
     "sample_rows",
     "spark_counts_source",

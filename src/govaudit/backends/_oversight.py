@@ -14,7 +14,7 @@ that case ids are unique. Errors name the column and, like the in-memory validat
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,8 @@ from govaudit.oversight._policy import OversightPolicy
 
 from ._aggregate import COUNT, _collect
 
-__all__ = ["DecisionLogSource", "LogCounts", "duckdb_log_counts", "log_counts_from_frame", "spark_log_counts"]
+__all__ = ["DecisionLogSource", "LogCases", "LogCounts", "duckdb_log_counts", "log_cases_from_frame",
+           "log_counts_from_frame", "spark_log_counts"]
 
 _SOURCE = "{backend} decision log"
 _MSG_SENSITIVE = "{source}: sensitive feature column {column!r} is not in the decision log"
@@ -101,6 +102,8 @@ class LogCounts:
         The latest time in the log (UTC, microseconds): open appeals are late relative to it.
     has_case_type : bool
         Whether the log has a ``case_type`` column.
+    raw_codes : dict
+        For the coded columns, the raw values coded 1 and coded 0 (to select cases in the engine).
     """
 
     table: pd.DataFrame
@@ -111,6 +114,7 @@ class LogCounts:
     policy: OversightPolicy
     as_of: np.datetime64
     has_case_type: bool = False
+    raw_codes: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = field(default_factory=dict, repr=False)
 
     @property
     def n_rows(self) -> int:
@@ -360,35 +364,28 @@ def _as_strings(values: pd.Series) -> np.ndarray:
     return values.to_numpy(dtype=object)
 
 
-def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = (),
-                          policy: OversightPolicy | None = None, backend: str = "memory",
-                          check_unique_ids: bool = True) -> LogCounts:
-    """Aggregate a decision log held by any engine narwhals reads (pandas, DuckDB, PySpark).
+@dataclass(frozen=True)
+class _Prepared:
+    """A validated decision log in its engine, with the expressions of the compressed table's columns."""
 
-    Parameters
-    ----------
-    native : pandas.DataFrame, duckdb.DuckDBPyRelation or pyspark.sql.DataFrame
-        The decision log, in the documented format (``govaudit schema decision-log``).
-    sensitive_features : sequence of str
-        Columns by which override and appeal rates are compared.
-    policy : OversightPolicy, optional
-        The policy whose flags are counted (which cases need review, minimum review time, appeal
-        deadline, reviewer roster). Default: ``OversightPolicy()``.
-    backend : str
-        Name of the engine, recorded in findings.
-    check_unique_ids : bool
-        Check that case ids are unique (one more pass, grouping by case id).
+    frame: Any
+    keys: dict[str, Any]
+    sums: dict[str, Any]
+    bits: dict[str, Any]
+    labels: dict[str, tuple[str, ...] | None]
+    sensitive: tuple[str, ...]
+    has_appeals: bool
+    names: set[str]
+    policy: OversightPolicy
+    source: str
+    zone: str
+    as_of: np.datetime64
+    backend: str
 
-    Returns
-    -------
-    LogCounts
 
-    Raises
-    ------
-    ColumnError, InputDataError
-        A column is missing or holds values the format does not allow, or cases break its rules
-        (the message names the column and a case).
-    """
+def _prepare(native: Any, sensitive_features: Sequence[str], policy: OversightPolicy | None, backend: str,
+             check_unique_ids: bool) -> _Prepared:
+    """Validate the log in its engine (columns, types, zones, rules, unique ids) and build the key expressions."""
     policy = policy or OversightPolicy()
     source = _SOURCE.format(backend=backend)
     frame = nw.from_native(native)
@@ -468,13 +465,45 @@ def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = ()
         term = expr.fill_null(False).cast(nw.Int64) * (1 << position)
         packed = term if packed is None else packed + term
     keys[_FLAGS] = packed
-    grouped = (frame.select(**keys, **sums)
-               .group_by(*keys, drop_null_keys=False)
-               .agg(nw.len().alias(COUNT), *[c(s).sum().cast(nw.Int64).alias(s) for s in sums]))  # exact, not float
-    raw = _collect(grouped).reset_index(drop=True)
     labels = {_MONTH: month_labels, _APPEAL_MONTH: appeal_labels if appeal_have else None}
-    return _compressed(frame, keys, raw, labels, sensitive, bool(appeal_have), names, policy, source, times.zone,
-                       as_of, backend)
+    return _Prepared(frame, keys, sums, bits, labels, sensitive, bool(appeal_have), names, policy, source, times.zone,
+                     as_of, backend)
+
+
+def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = (),
+                          policy: OversightPolicy | None = None, backend: str = "memory",
+                          check_unique_ids: bool = True) -> LogCounts:
+    """Aggregate a decision log held by any engine narwhals reads (pandas, DuckDB, PySpark).
+
+    Parameters
+    ----------
+    native : pandas.DataFrame, duckdb.DuckDBPyRelation or pyspark.sql.DataFrame
+        The decision log, in the documented format (``govaudit schema decision-log``).
+    sensitive_features : sequence of str
+        Columns by which override and appeal rates are compared.
+    policy : OversightPolicy, optional
+        The policy whose flags are counted (which cases need review, minimum review time, appeal
+        deadline, reviewer roster). Default: ``OversightPolicy()``.
+    backend : str
+        Name of the engine, recorded in findings.
+    check_unique_ids : bool
+        Check that case ids are unique (one more pass, grouping by case id).
+
+    Returns
+    -------
+    LogCounts
+
+    Raises
+    ------
+    ColumnError, InputDataError
+        A column is missing or holds values the format does not allow, or cases break its rules
+        (the message names the column and a case).
+    """
+    p = _prepare(native, sensitive_features, policy, backend, check_unique_ids)
+    grouped = (p.frame.select(**p.keys, **p.sums)
+               .group_by(*p.keys, drop_null_keys=False)
+               .agg(nw.len().alias(COUNT), *[nw.col(s).sum().cast(nw.Int64).alias(s) for s in p.sums]))  # exact
+    return _compressed(p, _collect(grouped).reset_index(drop=True))
 
 
 def _month_labels(keys: pd.Series, labels: tuple[str, ...] | None) -> pd.Series:
@@ -483,11 +512,9 @@ def _month_labels(keys: pd.Series, labels: tuple[str, ...] | None) -> pd.Series:
         return keys.astype(object).where(keys.notna(), None)
     return keys.map(lambda k: None if pd.isna(k) else labels[int(k)]).astype(object)
 
-def _compressed(frame: Any, keys: dict[str, Any], raw: pd.DataFrame, labels: dict[str, tuple[str, ...] | None],
-                sensitive: tuple[str, ...], has_appeals: bool,
-                names: set[str], policy: OversightPolicy, source: str, timezone: str, as_of: np.datetime64,
-                backend: str) -> LogCounts:
+def _compressed(p: _Prepared, raw: pd.DataFrame) -> LogCounts:
     """Code the grouped table with the in-memory rules (checked on its distinct values) and unpack its flags."""
+    frame, keys, labels, sensitive, source = p.frame, p.keys, p.labels, p.sensitive, p.source
     if len(raw) == 0:
         raise InputDataError(_MSG_EMPTY.format(source=source))
     flags = raw[_FLAGS].to_numpy(dtype=np.int64)
@@ -511,8 +538,11 @@ def _compressed(frame: Any, keys: dict[str, Any], raw: pd.DataFrame, labels: dic
         overridden = _code(raw, "overridden", "boolean", source)
         _raise_for_rows(frame, keys, raw, decided & ~np.isnan(overridden) & ((overridden == 1) != (final != rec)),
                         _MSG_OVERRIDDEN, source=source)
-    if has_appeals:
+    codes = {"recommendation": _raw_codes(raw["recommendation"], rec),
+             "review_required": _raw_codes(raw["review_required"], table["review_required"].to_numpy())}
+    if p.has_appeals:
         filed = _code(raw, "appeal_filed", "boolean", source).astype(bool)
+        codes["appeal_filed"] = _raw_codes(raw["appeal_filed"], filed)
         outcome = raw["appeal_outcome"]
         known = outcome.isin([OUTCOME_OVERTURNED, OUTCOME_UPHELD]).to_numpy(dtype=bool)
         bad = outcome.notna().to_numpy() & ~known
@@ -534,10 +564,90 @@ def _compressed(frame: Any, keys: dict[str, Any], raw: pd.DataFrame, labels: dic
         table["appeal_overturned"] = np.where(known, (outcome == OUTCOME_OVERTURNED).to_numpy(dtype=bool), np.nan)
         table["appeal_us"] = np.where(closed, raw[_APPEAL_US].fillna(0).to_numpy(dtype=np.float64), 0).astype(np.int64)
         table["appeal_month"] = _month_labels(raw[_APPEAL_MONTH], labels[_APPEAL_MONTH]).to_numpy(dtype=object)
-    _check_roster(frame, pd.Series(reviewer), names, policy.reviewers, source)
+    _check_roster(frame, pd.Series(reviewer), p.names, p.policy.reviewers, source)
     table[COUNT] = raw[COUNT].to_numpy(dtype=np.int64)
-    return LogCounts(table=table, sensitive_features=sensitive, has_appeals=has_appeals, timezone=timezone,
-                     backend=backend, policy=policy, as_of=as_of, has_case_type="case_type" in names)
+    return LogCounts(table=table, sensitive_features=sensitive, has_appeals=p.has_appeals, timezone=p.zone,
+                     backend=p.backend, policy=p.policy, as_of=p.as_of, has_case_type="case_type" in p.names,
+                     raw_codes=codes)
+
+
+def _raw_codes(raw: pd.Series, coded: np.ndarray) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The raw values (as the engine holds them) coded 1 and coded 0."""
+    def plain(values: Any) -> tuple[Any, ...]:
+        return tuple(dict.fromkeys(v.item() if isinstance(v, np.generic) else v for v in values if not pd.isna(v)))
+    values = raw.to_numpy(dtype=object)
+    return plain(values[coded == 1]), plain(values[coded == 0])
+
+
+@dataclass(frozen=True)
+class LogCases:
+    """The cases of a decision log that broke an oversight rule, read back from its engine.
+
+    Attributes
+    ----------
+    case_id : pandas.Series
+        Their case ids.
+    appeal_filed_at : numpy.ndarray or None
+        When each filed its appeal (UTC, microseconds; NaT when none); None without appeal columns.
+    counts : LogCounts
+        Their flags, one row per case (weight 1), in the aggregated log's format.
+    """
+
+    case_id: pd.Series
+    appeal_filed_at: np.ndarray | None
+    counts: LogCounts
+
+
+def _violation_condition(p: _Prepared, codes: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]]) -> Any:
+    """Engine condition: the case broke review coverage, the two-person rule, review time or an appeal deadline."""
+    c, false = nw.col, nw.lit(False)
+
+    def bit(name: str) -> Any:
+        expr = p.bits.get(name)
+        return expr.fill_null(False) if expr is not None else false
+
+    def coded(column: str, value: int) -> Any:
+        raws = codes[column][0 if value == 1 else 1]
+        return c(column).is_in(list(raws)).fill_null(False) if raws else false
+
+    policy = p.policy
+    adverse = coded("recommendation", 0)
+    two = (adverse if policy.two_person_adverse else false) | bit("type_two")
+    required = ((adverse if policy.review_adverse else false) | bit("uncertain") | bit("type_review") | two
+                | coded("review_required", 1))
+    decided = ~c("final_decision").is_null()
+    reviewed = ~c("reviewer_1").is_null() & bit("has_end")
+    broke = (required & decided & ~reviewed) | (reviewed & decided & bit("short"))
+    if policy.two_person_case_types or policy.two_person_adverse:
+        broke = broke | (two & decided & (c("reviewer_1").is_null() | ~bit("has_second") | bit("same_reviewer")))
+    if p.has_appeals:
+        filed = coded("appeal_filed", 1)
+        closed = filed & bit("has_appeal_decision")
+        broke = broke | (closed & bit("late_closed")) | (filed & ~closed & bit("late_open"))
+    return broke
+
+
+def log_cases_from_frame(native: Any, counts: LogCounts) -> LogCases | None:
+    """Read back the cases that broke a rule from a log aggregated into ``counts`` (None when there are none).
+
+    Another pass over the log, filtered in the engine: only those cases reach pandas.
+    """
+    p = _prepare(native, counts.sensitive_features, counts.policy, counts.backend, check_unique_ids=False)
+    extra = {"case_id": nw.col("case_id")}
+    if p.has_appeals:
+        extra["__filed_us"] = _Times.us("appeal_filed_at")
+    rows = _collect(p.frame.filter(_violation_condition(p, counts.raw_codes)).select(**extra, **p.keys, **p.sums))
+    if len(rows) == 0:
+        return None
+    rows = rows.reset_index(drop=True)
+    rows[COUNT] = 1
+    filed = None
+    if p.has_appeals:
+        us = rows["__filed_us"]
+        filed = np.where(us.isna(), np.datetime64("NaT", "us"),
+                         us.fillna(0).to_numpy(dtype=np.int64).astype("datetime64[us]"))
+    ids = pd.Series(_as_strings(rows["case_id"]), name="case_id")
+    return LogCases(case_id=ids, appeal_filed_at=filed, counts=_compressed(p, rows))
 
 
 def duckdb_log_counts(path: str | Path | Sequence[Path], *, settings: Any = None,
@@ -603,3 +713,15 @@ class DecisionLogSource:
                                     policy=policy)
         return duckdb_log_counts(list(self.files), settings=self.duckdb, sensitive_features=sensitive_features,
                                  policy=policy)
+
+    def cases(self, counts: LogCounts) -> LogCases | None:
+        """The cases that broke a rule, read back by another pass over the files (for the case-level file)."""
+        if self.backend == "spark":
+            from ._spark import read_spark
+
+            with read_spark(list(self.files), settings=self.spark) as frame:
+                return log_cases_from_frame(frame, counts)
+        from ._duckdb import read_files
+
+        with read_files(list(self.files), self.duckdb) as relation:
+            return log_cases_from_frame(relation, counts)

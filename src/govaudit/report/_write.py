@@ -116,7 +116,7 @@ def write_reports(
     written: dict[str, Path] = {}
     if case_files:  # before the record, so that a record on disk never points at a missing file
         for table in record.case_tables:
-            written[table.name] = atomic_write_parquet(Path(out_dir) / f"{table.name}.parquet", table.table)
+            written[table.name] = atomic_write_parquet(Path(out_dir) / f"{table.name}.parquet", table.rows())
     for kind, (path, text) in rendered.items():
         written[kind] = atomic_write_text(path, text)
     return written
