@@ -67,7 +67,8 @@ _MSG_NO_CASE_TYPE = ("{source}: the oversight policy routes by case type ({types
 _US_PER_SECOND = 1_000_000
 _US_PER_DAY = 86_400 * _US_PER_SECOND
 
-#: Per-case flags packed into one integer key (bit positions), so the group-by hashes one column for them all.
+#: Per-case flags packed into one integer key (bit positions; the format's rules follow), so the group-by
+#: hashes one column for them all.
 _BITS = ("has_end", "has_start", "uncertain", "type_review", "type_two", "has_second", "same_reviewer", "short",
          "has_appeal_time", "has_appeal_decision", "late_closed", "late_open")
 _FLAGS, _MONTH, _APPEAL_MONTH, _REVIEW_US, _APPEAL_US = "__flags", "__month", "__appeal_month", "__review_us", "__appeal_us"
@@ -235,9 +236,9 @@ def _times(frame: Any, names: set[str], source: str) -> _Times:
     return _Times(_add_epochs(frame, columns, source), tuple(columns), frozenset(text), next(iter(zones), "UTC"))
 
 
-def _as_of(stats: pd.DataFrame, times: _Times) -> np.datetime64:
+def _as_of(bounds: pd.DataFrame, times: _Times) -> np.datetime64:
     """The latest time in the log, from the per-column maxima."""
-    latest = [int(stats[f"__max_{c}"].iloc[0]) for c in times.columns if pd.notna(stats[f"__max_{c}"].iloc[0])]
+    latest = [int(bounds[f"__max_{c}"].iloc[0]) for c in times.columns if pd.notna(bounds[f"__max_{c}"].iloc[0])]
     return np.datetime64(max(latest), "us")
 
 
@@ -251,10 +252,11 @@ class _Rule:
     error: type[InputDataError] = InputDataError
 
 
-def _check_stats(frame: Any, stats: pd.DataFrame, rules: list[_Rule], source: str) -> None:
-    """Raise for the first rule some case breaks, naming one such case."""
+def _check_rules(frame: Any, grouped: pd.DataFrame, rules: list[_Rule], source: str) -> None:
+    """Raise for the first rule some case breaks (a bit of the grouped flags), naming one such case."""
+    flags = grouped[_FLAGS].to_numpy(dtype=np.int64)
     for i, rule in enumerate(rules):
-        n = int(stats[f"__rule_{i}"].iloc[0] or 0)
+        n = int(grouped.loc[(flags >> (len(_BITS) + i)) & 1 == 1, COUNT].sum())
         if n:
             raise rule.error(rule.template.format(source=source, n=n, case=_first_case(frame, rule.condition),
                                                   **rule.fields))
@@ -296,18 +298,36 @@ def _rules(names: set[str], times: _Times) -> list[_Rule]:
     return rules
 
 
-def _stats(times: _Times, rules: list[_Rule]) -> pd.DataFrame:
-    """One pass: rows, the first and last value of each time column, and how many cases break each rule."""
-    exprs = [nw.len().alias("__rows")]
-    exprs += [times.us(c).max().alias(f"__max_{c}") for c in times.columns]
-    exprs += [times.us(c).min().alias(f"__min_{c}") for c in times.columns]
-    exprs += [r.condition.fill_null(False).cast(nw.Int64).sum().alias(f"__rule_{i}") for i, r in enumerate(rules)]
-    return _collect(times.frame.select(*exprs))
+def _round_us(value: Any) -> int | None:
+    """A time as whole microseconds since 1970, nanoseconds rounded half away from zero (None when missing)."""
+    if value is None or pd.isna(value):
+        return None
+    ns = pd.Timestamp(value).value
+    return int(np.sign(ns) * ((abs(ns) + 500) // 1000))
+
+
+def _bounds(times: _Times) -> pd.DataFrame:
+    """First and last time of each column, in microseconds since 1970.
+
+    Typed columns are asked for their min and max as they are, which DuckDB answers from the Parquet
+    files' statistics without reading the rows; ISO text is read as microseconds.
+    """
+    exprs = []
+    for column in times.columns:
+        col = times.us(column) if column in times.text else nw.col(column)
+        exprs += [col.min().alias(f"__min_{column}"), col.max().alias(f"__max_{column}")]
+    found = _collect(times.frame.select(*exprs))
+    for column in times.columns:
+        if column not in times.text:
+            for end in ("min", "max"):
+                found[f"__{end}_{column}"] = [_round_us(found[f"__{end}_{column}"].iloc[0])]
+    return found
 
 
 def _check_unique(frame: Any, source: str) -> None:
     """Case ids identify cases: grouped by id in the engine (which spills), only the repeated ones counted."""
-    repeated = frame.group_by("case_id").agg(nw.len().alias("__k")).filter(nw.col("__k") > 1)
+    ids = frame.filter(~nw.col("case_id").is_null())  # missing ids are their own error
+    repeated = ids.group_by("case_id").agg(nw.len().alias("__k")).filter(nw.col("__k") > 1)
     n = int(_collect(repeated.select(nw.len().alias("__d")))["__d"].iloc[0])
     if n:
         examples = _collect(repeated.select("case_id").head(3))["case_id"].tolist()
@@ -381,6 +401,7 @@ class _Prepared:
     zone: str
     as_of: np.datetime64
     backend: str
+    rules: list[_Rule]
 
 
 def _prepare(native: Any, sensitive_features: Sequence[str], policy: OversightPolicy | None, backend: str,
@@ -411,17 +432,15 @@ def _prepare(native: Any, sensitive_features: Sequence[str], policy: OversightPo
                                                      examples="(not numbers)"))
     times = _times(frame, names, source)
     frame = times.frame
-    rules = _rules(names, times)
-    stats = _stats(times, rules)
-    if int(stats["__rows"].iloc[0]) == 0:
+    bounds = _bounds(times)
+    if pd.isna(bounds["__max_decided_at"].iloc[0]) and len(_collect(frame.select("case_id").head(1))) == 0:
         raise InputDataError(_MSG_EMPTY.format(source=source))
-    _check_stats(frame, stats, rules, source)
     if check_unique_ids:
         _check_unique(frame, source)
-    as_of = _as_of(stats, times)
+    as_of = _as_of(bounds, times)
 
     def month(column: str) -> tuple[Any, tuple[str, ...] | None]:
-        first, last = stats[f"__min_{column}"].iloc[0], stats[f"__max_{column}"].iloc[0]
+        first, last = bounds[f"__min_{column}"].iloc[0], bounds[f"__max_{column}"].iloc[0]
         return times.month(column, None if pd.isna(first) else int(first), None if pd.isna(last) else int(last))
 
     c, us, duration = nw.col, times.us, times.duration
@@ -457,9 +476,11 @@ def _prepare(native: Any, sensitive_features: Sequence[str], policy: OversightPo
             "late_open": decided_at.is_null() & (duration(latest, "appeal_filed_at") > cutoff),
         })
         sums[_APPEAL_US] = duration("appeal_decided_at", "appeal_filed_at")
+    rules = _rules(names, times)
+    # the per-case flags, then the format's rules (zero for a valid log, so they add no groups)
+    conditions = [bits.get(name) for name in _BITS] + [rule.condition for rule in rules]
     packed = None
-    for position, name in enumerate(_BITS):
-        expr = bits.get(name)
+    for position, expr in enumerate(conditions):
         if expr is None:
             continue
         term = expr.fill_null(False).cast(nw.Int64) * (1 << position)
@@ -467,7 +488,7 @@ def _prepare(native: Any, sensitive_features: Sequence[str], policy: OversightPo
     keys[_FLAGS] = packed
     labels = {_MONTH: month_labels, _APPEAL_MONTH: appeal_labels if appeal_have else None}
     return _Prepared(frame, keys, sums, bits, labels, sensitive, bool(appeal_have), names, policy, source, times.zone,
-                     as_of, backend)
+                     as_of, backend, rules)
 
 
 def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = (),
@@ -503,7 +524,11 @@ def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = ()
     grouped = (p.frame.select(**p.keys, **p.sums)
                .group_by(*p.keys, drop_null_keys=False)
                .agg(nw.len().alias(COUNT), *[nw.col(s).sum().cast(nw.Int64).alias(s) for s in p.sums]))  # exact
-    return _compressed(p, _collect(grouped).reset_index(drop=True))
+    raw = _collect(grouped).reset_index(drop=True)
+    if len(raw) == 0:
+        raise InputDataError(_MSG_EMPTY.format(source=p.source))
+    _check_rules(p.frame, raw, p.rules, p.source)
+    return _compressed(p, raw)
 
 
 def _month_labels(keys: pd.Series, labels: tuple[str, ...] | None) -> pd.Series:
