@@ -392,7 +392,7 @@ def _log_source(plan: AuditPlan) -> DecisionLogSource:
         settings = settings.model_copy(update={"temp_directory": plan.resolve(settings.temp_directory)})
     spark = log.spark or (data.spark if data is not None else SparkSettings())
     return DecisionLogSource(tuple(expand_paths(plan.resolve(log.path))), _log_engine(spec), duckdb=settings,
-                             spark=spark)
+                             spark=spark, check_unique_ids=log.check_unique_ids)
 
 
 def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None) -> AuditRecord:

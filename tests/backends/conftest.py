@@ -65,3 +65,4 @@ def spark():
         spark = session(SparkSettings(config={"spark.sql.shuffle.partitions": "2"}))
     yield spark
     spark.stop()
+

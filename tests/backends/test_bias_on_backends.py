@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from textwrap import dedent
 
 import pytest
 
@@ -13,6 +12,7 @@ from govaudit.auditors.bias import BiasAuditor
 from govaudit.backends import duckdb_counts_source
 from govaudit.core import AuditSubject
 from govaudit.data import load_table
+from _backend_specs import data_spec
 from govaudit.exceptions import ColumnError, InputDataError, SpecError
 from govaudit.spec import load_spec
 from govaudit.subject import build_subject
@@ -42,24 +42,10 @@ def test_bias_findings_equal_in_memory_and_duckdb(log_files):
 
 
 def _spec(folder: Path, data: str, extra: str = "", model: str = "") -> Path:
-    path = folder / f"spec-{abs(hash((data, extra, model)))}.toml"
-    path.write_text(dedent(f"""\
-        [audit]
-        name = "benefit-log"
-        {model}
-        [data]
-        path = "{data}"
-        label = "eligible"
-        prediction = "decision"
-        score = "score"
-        favourable_label = "granted"
-        sensitive_features = ["sex", "region"]
-        {extra}
-        [auditors.bias]
-        intersectional = true
-        n_resamples = 100
-        """))
-    return path
+    roles = ('label = "eligible"\nprediction = "decision"\nscore = "score"\nfavourable_label = "granted"\n'
+             'sensitive_features = ["sex", "region"]')
+    return data_spec(folder, name="benefit-log", data=data, roles=roles, model=model, extra=extra,
+                     tail="[auditors.bias]\nintersectional = true\nn_resamples = 100")
 
 
 def test_a_spec_with_backend_duckdb_gives_the_in_memory_findings(log_files, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,7 @@ from govaudit.backends import DuckDBSettings, RowSource, sample_rows, spark_unav
 from govaudit.cli import main
 from govaudit.exceptions import ColumnError, InputDataError, SpecError
 from govaudit.spec import load_spec
+from _backend_specs import data_spec
 
 FEATURES = ["strong", "mid", "weak"]
 SENSITIVE = ["sex", "region"]
@@ -226,28 +228,11 @@ def test_explaining_one_case_on_a_backend_is_refused(data):
 
 def _spec(folder: Path, *, model: str = '[model]\npath = "model.skops"', data: str = "log.parquet",
           extra: str = "") -> Path:
-    path = folder / f"spec-{abs(hash((model, data, extra)))}.toml"
-    path.write_text(dedent(f"""\
-        [audit]
-        name = "benefits"
-        {model}
-        [data]
-        path = "{data}"
-        prediction = "decision"
-        favourable_label = "granted"
-        sensitive_features = ["sex", "region"]
-        backend = "duckdb"
-        {extra}
-        [output]
-        dir = "reports-{abs(hash((model, data, extra)))}"
-        [auditors.bias]
-        n_resamples = 20
-        [auditors.explainability]
-        n_resamples = 20
-        backend_sample_rows = 3000
-        sample_size = 1000
-        """))
-    return path
+    roles = ('prediction = "decision"\nfavourable_label = "granted"\nsensitive_features = ["sex", "region"]\n'
+             'backend = "duckdb"')
+    tail = (f'[output]\ndir = "reports-{abs(hash((model, data, extra)))}"\n[auditors.bias]\nn_resamples = 20\n'
+            "[auditors.explainability]\nn_resamples = 20\nbackend_sample_rows = 3000\nsample_size = 1000")
+    return data_spec(folder, name="benefits", data=data, roles=roles, model=model, extra=extra, tail=tail)
 
 
 def test_a_spec_with_a_model_on_duckdb_runs_end_to_end_through_the_cli(data, capsys):
@@ -255,7 +240,7 @@ def test_a_spec_with_a_model_on_duckdb_runs_end_to_end_through_the_cli(data, cap
     spec = _spec(folder, extra='case_id = "case"\n[data.duckdb]\nmemory_limit = "128MB"')
     code = main(["run", str(spec), "--quiet"])
     assert code in (0, 1)  # pass or gate failures, not an error (2)
-    out = folder / f"reports-{spec.stem.removeprefix('spec-')}"
+    out = folder / tomllib.loads(spec.read_text())["output"]["dir"]
     record = json.loads((out / "record.json").read_text())
     checks = {f["check"] for f in record["findings"]}
     assert {"bias.impact_ratio", "explainability.global_importance", "explainability.coverage"} <= checks

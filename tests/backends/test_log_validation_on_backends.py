@@ -136,3 +136,29 @@ def test_a_valid_log_passes_and_unique_ids_can_be_left_unchecked(tmp_path):
     _duplicate_ids(log)
     log.to_parquet(tmp_path / "dup.parquet", index=False)
     assert duckdb_log_counts(tmp_path / "dup.parquet", check_unique_ids=False).n_rows == len(log)
+
+
+def test_a_spec_may_leave_unique_ids_unchecked_on_a_backend(tmp_path):
+    from textwrap import dedent
+
+    from govaudit.api import run_plan
+    from govaudit.spec import load_spec
+
+    log = _reviewed()
+    _duplicate_ids(log)
+    log.to_parquet(tmp_path / "log.parquet", index=False)
+    text = dedent("""\
+        [audit]
+        name = "log"
+        [decision_log]
+        path = "log.parquet"
+        backend = "duckdb"
+        {extra}
+        [auditors.oversight]
+        """)
+    (tmp_path / "checked.toml").write_text(text.format(extra=""))
+    with pytest.raises(InputDataError, match="appear more than once"):
+        run_plan(load_spec(tmp_path / "checked.toml"))
+    (tmp_path / "unchecked.toml").write_text(text.format(extra="check_unique_ids = false"))
+    record = run_plan(load_spec(tmp_path / "unchecked.toml"))
+    assert {f.check for f in record.findings} >= {"oversight.review_coverage", "oversight.automation_drift"}

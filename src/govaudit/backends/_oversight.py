@@ -724,20 +724,23 @@ class DecisionLogSource:
         Memory limit, spill folder and threads for DuckDB.
     spark : SparkSettings, optional
         The session settings for Spark.
+    check_unique_ids : bool
+        Check that case ids are unique (a pass grouping by case id).
     """
 
     files: tuple[Path, ...]
     backend: str
     duckdb: Any = None
     spark: Any = None
+    check_unique_ids: bool = True
 
     def counts(self, sensitive_features: Sequence[str] = (), policy: OversightPolicy | None = None) -> LogCounts:
         """Aggregate the log on its backend, grouped by ``sensitive_features``, with ``policy``'s flags."""
         if self.backend == "spark":
             return spark_log_counts(list(self.files), settings=self.spark, sensitive_features=sensitive_features,
-                                    policy=policy)
+                                    policy=policy, check_unique_ids=self.check_unique_ids)
         return duckdb_log_counts(list(self.files), settings=self.duckdb, sensitive_features=sensitive_features,
-                                 policy=policy)
+                                 policy=policy, check_unique_ids=self.check_unique_ids)
 
     def cases(self, counts: LogCounts) -> LogCases | None:
         """The cases that broke a rule, read back by another pass over the files (for the case-level file)."""
