@@ -521,9 +521,13 @@ def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = ()
         (the message names the column and a case).
     """
     p = _prepare(native, sensitive_features, policy, backend, check_unique_ids)
+    # sums of microseconds stay exact integers: DuckDB's HUGEINT sum is cast back to BIGINT in the engine
+    # (pandas sums integer-valued floats exactly below 2**53, and keeps its group-by simple without the cast)
+    pandas_like = p.frame.implementation.is_pandas_like()
+    sums = [nw.col(s).sum() if pandas_like else nw.col(s).sum().cast(nw.Int64) for s in p.sums]
     grouped = (p.frame.select(**p.keys, **p.sums)
                .group_by(*p.keys, drop_null_keys=False)
-               .agg(nw.len().alias(COUNT), *[nw.col(s).sum().cast(nw.Int64).alias(s) for s in p.sums]))  # exact
+               .agg(nw.len().alias(COUNT), *[expr.alias(s) for expr, s in zip(sums, p.sums)]))
     raw = _collect(grouped).reset_index(drop=True)
     if len(raw) == 0:
         raise InputDataError(_MSG_EMPTY.format(source=p.source))
