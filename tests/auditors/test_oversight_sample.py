@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -137,3 +138,23 @@ def test_spec_runs_from_the_command_line(tmp_path: Path) -> None:
         assert (folder / "out" / "record.json").exists()
         assert (folder / "out" / "oversight_violations.parquet").exists() is bias
         assert "BEN-" not in (folder / "out" / "record.json").read_text()
+
+
+def test_the_sample_spec_on_duckdb_gives_the_in_memory_record(tmp_path: Path) -> None:
+    """The spec as shipped, with backend = "duckdb": the same findings, exit code and case file."""
+    assert sample.main(["--cases", "50000", "--out", str(tmp_path / "log.parquet")]) == 0
+    text = SPEC.read_text().replace("../sample_models/benefits_eligibility/artifacts/decision_log.parquet",
+                                    "log.parquet").replace("n_resamples = 1000", "n_resamples = 200")
+    outputs = {}
+    for backend in ("memory", "duckdb"):
+        spec = text.replace('"../reports/benefits_oversight"', f'"{backend}"').replace(
+            'path = "log.parquet"', f'path = "log.parquet"\nbackend = "{backend}"')
+        (tmp_path / f"{backend}.toml").write_text(spec)
+        assert main(["run", str(tmp_path / f"{backend}.toml"), "--quiet"]) == 1
+        record = json.loads((tmp_path / backend / "record.json").read_text())
+        cases = pd.read_parquet(tmp_path / backend / "oversight_violations.parquet")
+        outputs[backend] = (record["findings"], cases.sort_values(["check", "case_id"]).reset_index(drop=True))
+    assert outputs["duckdb"][0] == outputs["memory"][0]
+    pd.testing.assert_frame_equal(outputs["duckdb"][1], outputs["memory"][1])
+    failed = {f["check"] for f in outputs["duckdb"][0] if f["status"] == "fail"}
+    assert set(sample.INJECTED_EFFECTS) <= failed
