@@ -129,8 +129,9 @@ def audit(
         Extra types trusted when ``model`` is a ``.skops`` path.
     trust_pickle : bool
         Allow a pickle/joblib ``model`` path (executes code on load).
-    decision_log : DataFrame or path, optional
-        Logged decisions and their human review, for the oversight auditor.
+    decision_log : DataFrame, Spark DataFrame or path, optional
+        Logged decisions and their human review, for the oversight auditor. A glob (or ``backend``
+        duckdb/spark) aggregates files where they are; a Spark DataFrame is aggregated by Spark.
     manifest : path, optional
         The data manifest (TOML), for the provenance auditor.
     case_ids : array-like, optional
@@ -228,6 +229,11 @@ def audit(
         files["decision_log"] = Path(decision_log)
         decision_log = load_table(Path(decision_log))
         data_ids.append(_file_identity("decision_log", files["decision_log"], rows=len(decision_log)))
+    elif hasattr(decision_log, "sparkSession"):  # a Spark DataFrame: aggregated by Spark
+        log_source = DecisionLogSource((), "spark", spark=spark, frame=decision_log)
+        data_ids.append(ArtifactIdentity(role="decision_log", name="Spark DataFrame (schema)",
+                                         sha256=sha256_bytes(decision_log.schema.json().encode())))
+        decision_log = None
     elif isinstance(decision_log, pd.DataFrame):
         data_ids.append(_frame_identity(decision_log).model_copy(update={"role": "decision_log"}))
     manifest_path = Path(manifest) if manifest is not None else None

@@ -230,3 +230,15 @@ def test_the_case_file_on_spark(files, log):
 
     got = case_violations(source.cases(counts), auditor().config)
     pd.testing.assert_frame_equal(_sorted(got), _sorted(auditor().assess(log).case_tables[0].table))
+
+
+@pytest.mark.slow
+def test_audit_of_a_spark_dataframe_decision_log(spark, files, in_memory):
+    settings = dict(sensitive_features=["sex", "region"], n_resamples=200, min_reviews=50, policy=POLICY)
+    from govaudit.backends._spark import read_frame
+
+    frame = read_frame(files["parquet"], spark=spark)  # pandas wrote nanoseconds, which Spark reads only so
+    record = govaudit.audit(decision_log=frame, auditors={"oversight": settings})
+    assert computed(record.findings) == in_memory
+    (identity,) = record.data
+    assert identity.role == "decision_log" and identity.name.startswith("Spark DataFrame")

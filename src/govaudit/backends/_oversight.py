@@ -730,6 +730,8 @@ class DecisionLogSource:
         The session settings for Spark.
     check_unique_ids : bool
         Check that case ids are unique (a pass grouping by case id).
+    frame : pyspark.sql.DataFrame, optional
+        The log as a Spark DataFrame, instead of files.
     """
 
     files: tuple[Path, ...]
@@ -737,11 +739,13 @@ class DecisionLogSource:
     duckdb: Any = None
     spark: Any = None
     check_unique_ids: bool = True
+    frame: Any = None
 
     def counts(self, sensitive_features: Sequence[str] = (), policy: OversightPolicy | None = None) -> LogCounts:
         """Aggregate the log on its backend, grouped by ``sensitive_features``, with ``policy``'s flags."""
         if self.backend == "spark":
-            return spark_log_counts(list(self.files), settings=self.spark, sensitive_features=sensitive_features,
+            data = self.frame if self.frame is not None else list(self.files)
+            return spark_log_counts(data, settings=self.spark, sensitive_features=sensitive_features,
                                     policy=policy, check_unique_ids=self.check_unique_ids)
         return duckdb_log_counts(list(self.files), settings=self.duckdb, sensitive_features=sensitive_features,
                                  policy=policy, check_unique_ids=self.check_unique_ids)
@@ -751,7 +755,7 @@ class DecisionLogSource:
         if self.backend == "spark":
             from ._spark import read_spark
 
-            with read_spark(list(self.files), settings=self.spark) as frame:
+            with read_spark(self.frame if self.frame is not None else list(self.files), settings=self.spark) as frame:
                 return log_cases_from_frame(frame, counts)
         from ._duckdb import read_files
 
