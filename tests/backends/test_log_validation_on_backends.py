@@ -13,9 +13,6 @@ from govaudit.exceptions import InputDataError
 from govaudit.oversight import OversightPolicy, validate_decision_log
 from oversight._logs import add_review, minimal_log
 
-SOURCE = "duckdb decision log"
-
-
 def _reviewed() -> pd.DataFrame:
     log = minimal_log()
     log.loc[0, "recommendation"] = 0
@@ -111,7 +108,7 @@ def test_the_same_error_as_in_memory(name, tmp_path):
     CASES[name](log)
     path = tmp_path / "log.parquet"
     log.to_parquet(path, index=False)
-    expected = _error(lambda: validate_decision_log(log, source=SOURCE))
+    expected = _error(lambda: validate_decision_log(log, source=str(path)))  # errors name the file
     got = _error(lambda: duckdb_log_counts(path, settings=DuckDBSettings(memory_limit="128MB")))
     assert (type(got), str(got)) == (type(expected), str(expected))
 
@@ -121,7 +118,8 @@ def test_the_roster_is_checked_on_both_reviewer_columns(tmp_path):
     add_review(log, 2, "R1", 90, 1, second="intruder")
     log.to_parquet(tmp_path / "log.parquet", index=False)
     policy = OversightPolicy(reviewers=("R1", "R2"))
-    expected = _error(lambda: validate_decision_log(log, reviewers=policy.reviewers, source=SOURCE))
+    expected = _error(lambda: validate_decision_log(log, reviewers=policy.reviewers,
+                                                    source=str(tmp_path / "log.parquet")))
     got = _error(lambda: duckdb_log_counts(tmp_path / "log.parquet", policy=policy))
     assert str(got) == str(expected)
     assert "reviewer_2" in str(got) and "intruder" in str(got)

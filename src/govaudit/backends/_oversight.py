@@ -405,10 +405,10 @@ class _Prepared:
 
 
 def _prepare(native: Any, sensitive_features: Sequence[str], policy: OversightPolicy | None, backend: str,
-             check_unique_ids: bool) -> _Prepared:
+             check_unique_ids: bool, source: str | None = None) -> _Prepared:
     """Validate the log in its engine (columns, types, zones, rules, unique ids) and build the key expressions."""
     policy = policy or OversightPolicy()
-    source = _SOURCE.format(backend=backend)
+    source = source or _SOURCE.format(backend=backend)
     frame = nw.from_native(native)
     schema = frame.collect_schema()
     names = set(schema.names())
@@ -493,7 +493,7 @@ def _prepare(native: Any, sensitive_features: Sequence[str], policy: OversightPo
 
 def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = (),
                           policy: OversightPolicy | None = None, backend: str = "memory",
-                          check_unique_ids: bool = True) -> LogCounts:
+                          check_unique_ids: bool = True, source: str | None = None) -> LogCounts:
     """Aggregate a decision log held by any engine narwhals reads (pandas, DuckDB, PySpark).
 
     Parameters
@@ -509,6 +509,8 @@ def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = ()
         Name of the engine, recorded in findings.
     check_unique_ids : bool
         Check that case ids are unique (one more pass, grouping by case id).
+    source : str, optional
+        How errors name the log (its files); default ``"<backend> decision log"``.
 
     Returns
     -------
@@ -520,7 +522,7 @@ def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = ()
         A column is missing or holds values the format does not allow, or cases break its rules
         (the message names the column and a case).
     """
-    p = _prepare(native, sensitive_features, policy, backend, check_unique_ids)
+    p = _prepare(native, sensitive_features, policy, backend, check_unique_ids, source)
     # sums of microseconds stay exact integers: DuckDB's HUGEINT sum is cast back to BIGINT in the engine
     # (pandas sums integer-valued floats exactly below 2**53, and keeps its group-by simple without the cast)
     pandas_like = p.frame.implementation.is_pandas_like()
@@ -701,7 +703,7 @@ def duckdb_log_counts(path: str | Path | Sequence[Path], *, settings: Any = None
 
     with read_files(path, settings) as relation:
         return log_counts_from_frame(relation, sensitive_features=sensitive_features, policy=policy,
-                                     backend="duckdb", check_unique_ids=check_unique_ids)
+                                     backend="duckdb", check_unique_ids=check_unique_ids, source=_shown(path))
 
 
 def spark_log_counts(data: Any, *, spark: Any = None, settings: Any = None, sensitive_features: Sequence[str] = (),
@@ -709,9 +711,18 @@ def spark_log_counts(data: Any, *, spark: Any = None, settings: Any = None, sens
     """Aggregate a decision log held in a Spark DataFrame, or files read by a SparkSession (as :func:`duckdb_log_counts`)."""
     from ._spark import read_spark
 
+    shown = None if hasattr(data, "sparkSession") else _shown(data)
     with read_spark(data, spark=spark, settings=settings) as frame:
         return log_counts_from_frame(frame, sensitive_features=sensitive_features, policy=policy, backend="spark",
-                                     check_unique_ids=check_unique_ids)
+                                     check_unique_ids=check_unique_ids, source=shown)
+
+
+def _shown(path: Any) -> str:
+    """How errors name the log's files."""
+    if isinstance(path, (list, tuple)):
+        files = [str(p) for p in path]
+        return files[0] if len(files) == 1 else f"{files[0]} (and {len(files) - 1} more files)"
+    return str(path)
 
 
 @dataclass(frozen=True)
