@@ -2,13 +2,14 @@
 
 Every oversight check is a count: of cases, of cases meeting a rule, per group, month or reviewer.
 So the rows are grouped once, in the engine that holds them (narwhals over DuckDB, PySpark or
-pandas), by the sensitive features, the month, the primary reviewer, the coded columns and a few
-per-case flags the policy defines (review required by score band or case type, a second reviewer,
-the same reviewer twice, a review shorter than the minimum, an appeal late). The result is a small
-*compressed table* (one row per combination present) from which the auditor computes the same
-findings as from the rows. Before it, one pass reads the latest time in the log (open appeals are
-late relative to it), counts missing values and cases that break the format's rules; another checks
-that case ids are unique. Errors name the column and, like the in-memory validation, a case.
+pandas), by the sensitive features, the month, the primary reviewer, the coded columns and one
+integer packing the per-case flags the policy defines (review required by score band or case type,
+a second reviewer, the same reviewer twice, a review shorter than the minimum, an appeal late) and
+one bit per rule of the format. The result is a small *compressed table* (one row per combination
+present) from which the auditor computes the same findings as from the rows. Before it, the first
+and last time of each column are read (from Parquet statistics where the engine can), and one pass
+checks that case ids are unique. Errors name the file, the column and, like the in-memory
+validation, a case. The cases that broke a rule are read back only for the case-level file.
 """
 
 from __future__ import annotations
