@@ -51,6 +51,7 @@ from govaudit.oversight._log_schema import (
     _timestamp,
     _utc,
     _zone_name,
+    nanos_to_micros,
 )
 from govaudit.oversight._policy import OversightPolicy
 
@@ -303,8 +304,7 @@ def _round_us(value: Any) -> int | None:
     """A time as whole microseconds since 1970, nanoseconds rounded half away from zero (None when missing)."""
     if value is None or pd.isna(value):
         return None
-    ns = pd.Timestamp(value).value
-    return int(np.sign(ns) * ((abs(ns) + 500) // 1000))
+    return int(nanos_to_micros(np.array([pd.Timestamp(value).value]))[0])
 
 
 def _bounds(times: _Times) -> pd.DataFrame:

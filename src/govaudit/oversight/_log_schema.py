@@ -274,6 +274,12 @@ def _zone_name(tz: Any) -> str:
     return "UTC" if name in ("UTC", "UTC+00:00", "+00:00", "tzutc()") else name
 
 
+def nanos_to_micros(ns: np.ndarray) -> np.ndarray:
+    """Nanoseconds since 1970 to whole microseconds, rounded half away from zero (as DuckDB casts them)."""
+    ns = np.asarray(ns, dtype=np.int64)
+    return np.sign(ns) * ((np.abs(ns) + 500) // 1000)
+
+
 def _whole_microseconds(parsed: pd.Series) -> pd.Series:
     """Times finer than a microsecond rounded to it, half away from zero (as DuckDB casts them), zone kept."""
     zone = parsed.dt.tz if isinstance(parsed.dtype, pd.DatetimeTZDtype) else None
@@ -281,8 +287,7 @@ def _whole_microseconds(parsed: pd.Series) -> pd.Series:
     values = naive.to_numpy()
     if values.dtype != np.dtype("datetime64[ns]"):
         return parsed
-    ns = values.view(np.int64)
-    us = np.sign(ns) * ((np.abs(ns) + 500) // 1000)
+    us = nanos_to_micros(values.view(np.int64))
     rounded = pd.Series(np.where(np.isnat(values), np.datetime64("NaT", "us"), us.astype("datetime64[us]")),
                         index=parsed.index, dtype="datetime64[us]")
     return rounded.dt.tz_localize("UTC").dt.tz_convert(zone) if zone is not None else rounded
