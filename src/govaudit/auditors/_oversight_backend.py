@@ -14,7 +14,7 @@ import pandas as pd
 
 from govaudit.auditors._oversight_checks import case_tables, flag_findings, violations_table
 from govaudit.auditors._oversight_config import OversightConfig
-from govaudit.auditors._oversight_fairness import GroupRate, rate_findings_for
+from govaudit.auditors._oversight_fairness import group_rates, rate_findings_for
 from govaudit.auditors._oversight_flags import AppealFlags, CaseFlags
 from govaudit.backends import LogCases, LogCounts
 from govaudit.core import Finding
@@ -56,23 +56,6 @@ def flags_from_counts(counts: LogCounts) -> CaseFlags:
         appeals=appeals, timezone=counts.timezone)
 
 
-def _group_rates(counts: LogCounts) -> list[GroupRate]:
-    """:func:`~govaudit.auditors._oversight_fairness.group_rates` on the compressed rows."""
-    t = counts.table
-    decided, final, rec = t["decided"].to_numpy(), t["final_decision"].to_numpy(), t["recommendation"].to_numpy()
-    rates = [GroupRate("oversight.override_fairness", "override_rate", "reviewers override the model",
-                       "reviewed cases", t["reviewed"].to_numpy() & decided, final != rec)]
-    if counts.has_appeals:
-        overturned = t["appeal_overturned"].to_numpy(dtype=float)
-        rates += [
-            GroupRate("oversight.appeal_fairness", "appeal_rate", "people refused appeal", "refused cases",
-                      decided & (final == 0), t["appeal_filed"].to_numpy(dtype=bool)),
-            GroupRate("oversight.appeal_fairness", "appeal_success_rate", "appeals succeed", "decided appeals",
-                      ~np.isnan(overturned), overturned == 1),
-        ]
-    return rates
-
-
 def counts_findings(counts: LogCounts, config: OversightConfig) -> list[Finding]:
     """The oversight findings from a backend's aggregated decision log, in the in-memory order.
 
@@ -93,7 +76,12 @@ def counts_findings(counts: LogCounts, config: OversightConfig) -> list[Finding]
         return encode_groups(pd.DataFrame({feature: t[feature].to_numpy()}), [feature])
 
     findings = flag_findings(flags_from_counts(counts), config)
-    return findings + rate_findings_for(_group_rates(counts), encode, counts.weights, config)
+    appeals = counts.has_appeals
+    specs = group_rates(t["decided"].to_numpy(dtype=bool), t["reviewed"].to_numpy(dtype=bool),
+                        t["final_decision"].to_numpy(dtype=float), t["recommendation"].to_numpy(),
+                        t["appeal_filed"].to_numpy(dtype=bool) if appeals else None,
+                        t["appeal_overturned"].to_numpy(dtype=float) if appeals else None)
+    return findings + rate_findings_for(specs, encode, counts.weights, config)
 
 
 def case_violations(cases: LogCases | None, config: OversightConfig) -> pd.DataFrame:

@@ -43,20 +43,20 @@ class GroupRate:
     event: np.ndarray
 
 
-def group_rates(log: DecisionLog) -> list[GroupRate]:
-    """The rates compared across groups (appeal rates only when the log has appeal columns)."""
-    reviewed = log.reviewed & log.decided
+def group_rates(decided: np.ndarray, reviewed: np.ndarray, final: np.ndarray, recommendation: np.ndarray,
+                filed: np.ndarray | None = None, overturned: np.ndarray | None = None) -> list[GroupRate]:
+    """The rates compared across groups, one entry per case or per compressed row (appeal rates when given).
+
+    ``final`` is 0/1 (NaN while pending); ``overturned`` is 1/0 (NaN while an appeal is pending or absent).
+    """
     rates = [GroupRate("oversight.override_fairness", "override_rate", "reviewers override the model",
-                       "reviewed cases", reviewed, log.final_decision != log.recommendation)]
-    if log.has_appeals:
-        assert log.appeal_filed is not None and log.appeal_overturned is not None
-        adverse = log.decided & (log.final_decision == 0)
-        won = ~np.isnan(log.appeal_overturned)
+                       "reviewed cases", reviewed & decided, final != recommendation)]
+    if filed is not None and overturned is not None:
         rates += [
             GroupRate("oversight.appeal_fairness", "appeal_rate", "people refused appeal", "refused cases",
-                      adverse, log.appeal_filed),
+                      decided & (final == 0), filed),
             GroupRate("oversight.appeal_fairness", "appeal_success_rate", "appeals succeed", "decided appeals",
-                      won, log.appeal_overturned == 1),
+                      ~np.isnan(overturned), overturned == 1),
         ]
     return rates
 
@@ -134,7 +134,9 @@ def _finding(feature: str, spec: GroupRate, analysis: GroupingAnalysis, config: 
 
 def rate_findings(log: DecisionLog, config: OversightConfig) -> list[Finding]:
     """One finding per (rate, sensitive feature); skipped findings when there is nothing to compare."""
-    return rate_findings_for(group_rates(log), lambda feature: encode_groups(log.frame, [feature]), None, config)
+    specs = group_rates(log.decided, log.reviewed, log.final_decision, log.recommendation, log.appeal_filed,
+                        log.appeal_overturned)
+    return rate_findings_for(specs, lambda feature: encode_groups(log.frame, [feature]), None, config)
 
 
 def _weighted_counts(encoding: GroupEncoding, event: np.ndarray, weights: np.ndarray) -> GroupCounts:

@@ -15,11 +15,10 @@ import pandas as pd
 
 from govaudit.auditors._oversight_config import OversightConfig
 from govaudit.oversight import DecisionLog, Routing, route_cases
+from govaudit.oversight._log_schema import US_PER_DAY, US_PER_SECOND
 
 __all__ = ["AppealFlags", "CaseFlags", "count", "count_by", "flags_from_log", "sum_by"]
 
-_US_PER_SECOND = 1_000_000
-US_PER_DAY = 86_400 * _US_PER_SECOND
 
 
 @dataclass(frozen=True)
@@ -125,7 +124,7 @@ def flags_from_log(log: DecisionLog, routing: Routing | None, config: OversightC
     policy = config.policy
     routing = routing if routing is not None else route_cases(policy, log.score, log.recommendation, log.case_type)
     review_us = _duration_us(log.review_ended_at, log.review_started_at)
-    short = review_us < policy.min_review_seconds * _US_PER_SECOND
+    short = review_us < policy.min_review_seconds * US_PER_SECOND
     has_first = log.reviewer_1.notna().to_numpy()
     if log.reviewer_2 is not None:
         has_second = log.reviewer_2.notna().to_numpy()

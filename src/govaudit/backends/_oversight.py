@@ -50,7 +50,10 @@ from govaudit.oversight._log_schema import (
     _boolean,
     _timestamp,
     _utc,
+    _strings,
     _zone_name,
+    US_PER_DAY,
+    US_PER_SECOND,
     nanos_to_micros,
 )
 from govaudit.oversight._policy import OversightPolicy
@@ -66,8 +69,6 @@ _MSG_TIME_TEXT = "{source}: column {column!r} must hold ISO 8601 times with a zo
 _MSG_NO_CASE_TYPE = ("{source}: the oversight policy routes by case type ({types}) but the decision log has no "
                      "'case_type' column")
 
-_US_PER_SECOND = 1_000_000
-_US_PER_DAY = 86_400 * _US_PER_SECOND
 
 #: Per-case flags packed into one integer key (bit positions; the format's rules follow), so the group-by
 #: hashes one column for them all.
@@ -378,13 +379,6 @@ def _check_roster(frame: Any, table_reviewers: pd.Series, names: set[str], roste
                 names=", ".join(outside[:5]) + (", ..." if len(outside) > 5 else "")))
 
 
-def _as_strings(values: pd.Series) -> np.ndarray:
-    """Ids as text (numeric ids from a CSV read as numbers, as the in-memory log reads them)."""
-    if not (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object):
-        values = values.astype("string").astype(object).where(values.notna(), None)
-    return values.to_numpy(dtype=object)
-
-
 @dataclass(frozen=True)
 class _Prepared:
     """A validated decision log in its engine, with the expressions of the compressed table's columns."""
@@ -454,7 +448,7 @@ def _prepare(native: Any, sensitive_features: Sequence[str], policy: OversightPo
         "type_two": c("case_type").is_in(list(policy.two_person_case_types)) if policy.two_person_case_types else None,
         "has_second": ~c("reviewer_2").is_null() if "reviewer_2" in names else None,
         "same_reviewer": c("reviewer_1") == c("reviewer_2") if "reviewer_2" in names else None,
-        "short": duration("review_ended_at", "review_started_at") < policy.min_review_seconds * _US_PER_SECOND,
+        "short": duration("review_ended_at", "review_started_at") < policy.min_review_seconds * US_PER_SECOND,
     }
     sums = {_REVIEW_US: duration("review_ended_at", "review_started_at")}
     keys: dict[str, Any] = {col: c(col) for col in sensitive}
@@ -467,7 +461,7 @@ def _prepare(native: Any, sensitive_features: Sequence[str], policy: OversightPo
     if appeal_have:
         appeal_key, appeal_labels = month("appeal_filed_at")
         filed_at, decided_at = us("appeal_filed_at"), us("appeal_decided_at")
-        cutoff = policy.appeal_deadline_days * _US_PER_DAY
+        cutoff = policy.appeal_deadline_days * US_PER_DAY
         keys.update({"appeal_filed": c("appeal_filed"), "appeal_outcome": c("appeal_outcome"),
                      _APPEAL_MONTH: appeal_key})
         latest = int(as_of.astype(np.int64))
@@ -558,7 +552,7 @@ def _compressed(p: _Prepared, raw: pd.DataFrame) -> LogCounts:
     table["recommendation"] = rec.astype(np.int8)
     table["final_decision"] = final
     table["review_required"] = _code(raw, "review_required", "boolean", source).astype(bool)
-    reviewer = _as_strings(raw["reviewer_1"])
+    reviewer = _strings(raw, "reviewer_1").to_numpy(dtype=object)
     decided = ~np.isnan(final)
     table["decided"] = decided
     table["reviewed"] = pd.notna(reviewer) & bit["has_end"]
@@ -678,7 +672,7 @@ def log_cases_from_frame(native: Any, counts: LogCounts) -> LogCases | None:
         us = rows["__filed_us"]
         filed = np.where(us.isna(), np.datetime64("NaT", "us"),
                          us.fillna(0).to_numpy(dtype=np.int64).astype("datetime64[us]"))
-    ids = pd.Series(_as_strings(rows["case_id"]), name="case_id")
+    ids = _strings(rows, "case_id").rename("case_id").reset_index(drop=True)
     return LogCases(case_id=ids, appeal_filed_at=filed, counts=_compressed(p, rows))
 
 

@@ -274,6 +274,11 @@ def _zone_name(tz: Any) -> str:
     return "UTC" if name in ("UTC", "UTC+00:00", "+00:00", "tzutc()") else name
 
 
+US_PER_SECOND = 1_000_000
+#: Microseconds in a day: log times and durations are compared as whole microseconds.
+US_PER_DAY = 86_400 * US_PER_SECOND
+
+
 def nanos_to_micros(ns: np.ndarray) -> np.ndarray:
     """Nanoseconds since 1970 to whole microseconds, rounded half away from zero (as DuckDB casts them)."""
     ns = np.asarray(ns, dtype=np.int64)
@@ -307,6 +312,7 @@ def _local_month(parsed: pd.Series) -> np.ndarray:
 
 
 def _strings(frame: pd.DataFrame, name: str) -> pd.Series:
+    """Ids as text, as logged (numeric ids read from a CSV become text; missing stays None)."""
     s = frame[name]
     if pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
         return s
