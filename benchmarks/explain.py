@@ -64,7 +64,7 @@ def make_data(rows: int, seed: int) -> tuple[Any, pd.DataFrame, pd.DataFrame]:
 
 def govaudit_reason_codes(model: Any, features: pd.DataFrame, sensitive: pd.DataFrame) -> pd.DataFrame:
     from govaudit import AuditSubject
-    from govaudit.auditors.explainability import ExplainabilityAuditor
+    from govaudit.explainability._auditor import ExplainabilityAuditor
 
     # every decision is adverse (flagged): favourable class 0, all decisions 0
     subject = AuditSubject(model=model, features=features, y_pred=np.zeros(len(features), dtype=np.int8),

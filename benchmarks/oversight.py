@@ -45,8 +45,8 @@ from scipy.stats import norm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from govaudit.auditors._oversight_fairness import rate_findings  # noqa: E402
-from govaudit.auditors.oversight import OversightAuditor, OversightConfig  # noqa: E402
+from govaudit.oversight._fairness import rate_findings  # noqa: E402
+from govaudit.oversight._auditor import OversightAuditor, OversightConfig  # noqa: E402
 from govaudit.oversight import validate_decision_log  # noqa: E402
 from sample_models.benefits_eligibility.decision_log import SAMPLE_POLICY, generate_decision_log  # noqa: E402
 

@@ -96,17 +96,19 @@ POLICY = {"uncertainty_band": [0.4, 0.6], "review_case_types": ["fraud"], "two_p
 _CHILD_OVERSIGHT = """
 import json, sys, time, warnings
 warnings.simplefilter("ignore")
-from govaudit.auditors.oversight import OversightAuditor
+from govaudit.oversight._auditor import OversightAuditor
 path, how, limit, policy = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
 auditor = OversightAuditor(policy=policy, sensitive_features=["sex", "region"], n_resamples=200)
 t = time.perf_counter()
 if how == "duckdb":
-    from govaudit.backends import DuckDBSettings, duckdb_log_counts
+    from govaudit.backends import DuckDBSettings
+    from govaudit.oversight import duckdb_log_counts
     counts = duckdb_log_counts(path, settings=DuckDBSettings(memory_limit=limit, threads=2),
                                sensitive_features=["sex", "region"], policy=auditor.config.policy)
     findings = auditor.assess_counts(counts)
 elif how == "spark":
-    from govaudit.backends import SparkSettings, spark_log_counts
+    from govaudit.backends import SparkSettings
+    from govaudit.oversight import spark_log_counts
     counts = spark_log_counts(path, settings=SparkSettings(config={"spark.driver.memory": "2g"}),
                               sensitive_features=["sex", "region"], policy=auditor.config.policy)
     findings = auditor.assess_counts(counts)
@@ -122,7 +124,7 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak, "counts": [f.model_dump(m
 _CHILD = """
 import json, sys, time, warnings
 warnings.simplefilter("ignore")
-from govaudit.auditors.bias import BiasAuditor
+from govaudit.bias._auditor import BiasAuditor
 from govaudit.core import AuditSubject
 path, how, limit = sys.argv[1], sys.argv[2], sys.argv[3]
 roles = dict(label="eligible", prediction="decision", score="score")

@@ -14,7 +14,7 @@ With ``--broken`` it writes a deliberately broken variant instead, **changing fi
 copy): the training table's lineage names an undeclared third-party source (a credit bureau), the
 evaluation file is modified after it was hashed, the income-register extract is stale, and most
 applicants aged 65+ are dropped from the training table, so that group is under-represented. The
-provenance auditor finds each by name (``tests/auditors/test_provenance_sample.py``).
+provenance auditor finds each by name (``tests/provenance/test_provenance_sample.py``).
 """
 
 from __future__ import annotations

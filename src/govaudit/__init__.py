@@ -10,17 +10,8 @@ control, checked by plug-in auditors and recorded in accountability records.
 
 from govaudit._version import __version__
 from govaudit.api import audit, run_plan
-from govaudit.auditors.oversight import OversightAuditor
-from govaudit.auditors.explainability import ExplainabilityAuditor
-from govaudit.auditors.provenance import ProvenanceAuditor
-from govaudit.backends import (
-    DuckDBSettings,
-    SparkSettings,
-    duckdb_counts_source,
-    duckdb_log_counts,
-    spark_counts_source,
-    spark_log_counts,
-)
+from govaudit.explainability import ExplainabilityAuditor
+from govaudit.backends import DuckDBSettings, SparkSettings, duckdb_counts_source, spark_counts_source
 from govaudit.core import (
     AuditorResult,
     AuditSubject,
@@ -46,9 +37,9 @@ from govaudit.exceptions import (
 )
 from govaudit.gate import exit_code
 from govaudit.models import load_model
-from govaudit.oversight import OversightGuard, OversightPolicy
+from govaudit.oversight import OversightAuditor, OversightGuard, OversightPolicy, duckdb_log_counts, spark_log_counts
 from govaudit.profiles import CoverageMatrix, load_pack
-from govaudit.provenance import DataManifest, load_manifest
+from govaudit.provenance import DataManifest, ProvenanceAuditor, load_manifest
 from govaudit.records import (
     ArtifactIdentity,
     AuditRecord,

@@ -24,7 +24,7 @@ def explain(
 ) -> None:
     """Explain one decision in plain language: its main reasons, strongest first."""
     from govaudit.api import _case_ids
-    from govaudit.auditors.explainability import ExplainabilityAuditor, ExplainabilityConfig
+    from govaudit.explainability._auditor import ExplainabilityAuditor, ExplainabilityConfig
     from govaudit.data import load_table
     from govaudit.exceptions import InputDataError, SpecError
     from govaudit.models import load_model

@@ -13,17 +13,8 @@ from pydantic import BaseModel, ValidationError
 
 import glob
 
-from govaudit.backends import (
-    CountsSource,
-    DecisionLogSource,
-    DuckDBSettings,
-    RowSource,
-    SparkSettings,
-    counts_source_from_frame,
-    duckdb_counts_source,
-    expand_paths,
-    spark_counts_source,
-)
+from govaudit.backends import CountsSource, DuckDBSettings, RowSource, SparkSettings, counts_source_from_frame, duckdb_counts_source, expand_paths, spark_counts_source
+from govaudit.oversight import DecisionLogSource
 from govaudit.backends._duckdb import connect
 from govaudit.data import load_table
 from govaudit.core import AuditSubject, CaseTable

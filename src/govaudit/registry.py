@@ -19,11 +19,11 @@ ENTRY_POINT_GROUP = "govaudit.auditors"
 
 #: Built-in auditors: name -> "module:attribute". Imported lazily so a broken one cannot break the CLI.
 _BUILTINS: dict[str, str] = {
-    "bias": "govaudit.auditors.bias:BiasAuditor",
-    "provenance": "govaudit.auditors.provenance:ProvenanceAuditor",
-    "deployment": "govaudit.auditors.deployment:DeploymentAuditor",
-    "explainability": "govaudit.auditors.explainability:ExplainabilityAuditor",
-    "oversight": "govaudit.auditors.oversight:OversightAuditor",
+    "bias": "govaudit.bias._auditor:BiasAuditor",
+    "provenance": "govaudit.provenance._auditor:ProvenanceAuditor",
+    "deployment": "govaudit.deployment._auditor:DeploymentAuditor",
+    "explainability": "govaudit.explainability._auditor:ExplainabilityAuditor",
+    "oversight": "govaudit.oversight._auditor:OversightAuditor",
 }
 
 _MSG_UNKNOWN = "unknown auditor {name!r}; available: {available}"

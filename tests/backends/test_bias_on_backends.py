@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from govaudit.api import run_plan
-from govaudit.auditors.bias import BiasAuditor
+from govaudit.bias._auditor import BiasAuditor
 from govaudit.backends import duckdb_counts_source
 from govaudit.core import AuditSubject
 from govaudit.data import load_table

@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 
 import govaudit
 from govaudit.api import run_plan
-from govaudit.auditors._explain_importance import StratifiedSample, reweight
+from govaudit.explainability._importance import StratifiedSample, reweight
 from govaudit.backends import DuckDBSettings, RowSource, sample_rows, spark_unavailable
 from govaudit.cli import main
 from govaudit.exceptions import ColumnError, InputDataError, SpecError
@@ -215,7 +215,7 @@ def test_a_model_on_a_backend_needs_recorded_decisions(data):
 
 def test_explaining_one_case_on_a_backend_is_refused(data):
     _, model, folder = data
-    from govaudit.auditors.explainability import ExplainabilityAuditor
+    from govaudit.explainability._auditor import ExplainabilityAuditor
 
     subject = govaudit.AuditSubject(model=model, row_sample=RowSource(
         (folder / "log.parquet",), "duckdb", tuple(FEATURES), tuple(SENSITIVE), prediction="decision",

@@ -74,8 +74,9 @@ def _scale_benchmark():
 
 _OVERSIGHT = dedent("""\
     import json, sys
-    from govaudit.auditors.oversight import OversightAuditor
-    from govaudit.backends import DuckDBSettings, duckdb_log_counts
+    from govaudit.oversight._auditor import OversightAuditor
+    from govaudit.backends import DuckDBSettings
+    from govaudit.oversight import duckdb_log_counts
     def status_mb(field):
         return int(open("/proc/self/status").read().split(field + ":")[1].split()[0]) / 1024
     base = status_mb("VmRSS")

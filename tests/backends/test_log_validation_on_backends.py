@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from govaudit.backends import DuckDBSettings, duckdb_log_counts
+from govaudit.backends import DuckDBSettings
+from govaudit.oversight import duckdb_log_counts
 from govaudit.exceptions import InputDataError
 from govaudit.oversight import OversightPolicy, validate_decision_log
 from oversight._logs import add_review, minimal_log

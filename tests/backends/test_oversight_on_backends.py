@@ -9,11 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from auditors.test_oversight_auditor import POLICY, random_log
+from oversight.test_oversight_auditor import POLICY, random_log
 import govaudit
 from govaudit.api import run_plan
-from govaudit.auditors.oversight import OversightAuditor
-from govaudit.backends import DuckDBSettings, duckdb_log_counts, log_counts_from_frame, spark_log_counts
+from govaudit.oversight._auditor import OversightAuditor
+from govaudit.backends import DuckDBSettings
+from govaudit.oversight import duckdb_log_counts, log_counts_from_frame, spark_log_counts
 from govaudit.backends import spark_unavailable
 from govaudit.exceptions import ColumnError, InputDataError
 from govaudit.spec import load_spec
@@ -222,11 +223,11 @@ def test_the_case_file_lists_the_same_cases_as_in_memory(files, log, tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(spark_unavailable() is not None, reason=f"spark backend unavailable: {spark_unavailable()}")
 def test_the_case_file_on_spark(files, log):
-    from govaudit.backends import DecisionLogSource
+    from govaudit.oversight import DecisionLogSource
 
     source = DecisionLogSource(files=(files["parquet"],), backend="spark")
     counts = source.counts(["sex", "region"], auditor().config.policy)
-    from govaudit.auditors._oversight_backend import case_violations
+    from govaudit.oversight._from_counts import case_violations
 
     got = case_violations(source.cases(counts), auditor().config)
     pd.testing.assert_frame_equal(_sorted(got), _sorted(auditor().assess(log).case_tables[0].table))

@@ -12,12 +12,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from govaudit.backends import DecisionLogSource, SparkSettings, spark_counts_source, spark_log_counts
+from govaudit.backends import SparkSettings, spark_counts_source
+from govaudit.oversight import DecisionLogSource, spark_log_counts
 from govaudit.backends._spark import read_frame
 
 from test_counts_equal import ROLES, memory_counts
 from test_oversight_on_backends import auditor, computed
-from auditors.test_oversight_auditor import random_log
+from oversight.test_oversight_auditor import random_log
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::Warning:pyspark")]
 

@@ -7,7 +7,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 import govaudit
-from govaudit.auditors.deployment import DeploymentAuditor
+from govaudit.deployment._auditor import DeploymentAuditor
 from govaudit.models import EndpointModel, OnnxModel
 from govaudit.testing import check_auditor
 from adapter_helpers import FEATURES, spec_for

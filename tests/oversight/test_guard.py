@@ -12,7 +12,7 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 
 from govaudit import Status
-from govaudit.auditors.oversight import OversightAuditor
+from govaudit.oversight._auditor import OversightAuditor
 from govaudit.exceptions import InputDataError
 from govaudit.oversight import OversightGuard, OversightPolicy
 

@@ -1,5 +1,32 @@
-"""Built-in auditors. Each is a small object with one job; see :class:`govaudit.core.Auditor`."""
+"""The built-in auditors, in one namespace. Each lives in its own package:
 
-from govaudit.auditors.bias import BiasAuditor, BiasConfig, BiasReport, Gate
+- :mod:`govaudit.bias`: group and intersectional fairness (:class:`BiasAuditor`);
+- :mod:`govaudit.explainability`: SHAP explanations, reason codes, proxies (:class:`ExplainabilityAuditor`);
+- :mod:`govaudit.oversight`: human oversight from decision logs (:class:`OversightAuditor`);
+- :mod:`govaudit.provenance`: declared, hashed, fresh and representative data (:class:`ProvenanceAuditor`);
+- :mod:`govaudit.deployment`: the deployed model against the registered one (:class:`DeploymentAuditor`).
 
-__all__ = ["BiasAuditor", "BiasConfig", "BiasReport", "Gate"]
+Third-party auditors are found through the entry-point group ``govaudit.auditors``; see
+:class:`govaudit.core.Auditor` for the contract.
+"""
+
+from govaudit.bias import BiasAuditor, BiasConfig, BiasReport, Gate
+from govaudit.deployment import DeploymentAuditor, DeploymentConfig
+from govaudit.explainability import ExplainabilityAuditor, ExplainabilityConfig
+from govaudit.oversight import OversightAuditor, OversightConfig
+from govaudit.provenance import ProvenanceAuditor, ProvenanceConfig
+
+__all__ = [
+    "BiasAuditor",
+    "BiasConfig",
+    "BiasReport",
+    "DeploymentAuditor",
+    "DeploymentConfig",
+    "ExplainabilityAuditor",
+    "ExplainabilityConfig",
+    "Gate",
+    "OversightAuditor",
+    "OversightConfig",
+    "ProvenanceAuditor",
+    "ProvenanceConfig",
+]

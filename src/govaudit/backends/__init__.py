@@ -11,37 +11,27 @@ on a pandas DataFrame, a DuckDB relation or a PySpark DataFrame. :func:`sample_r
 stratified sample of rows where they are held (for the explainability auditor).
 """
 
-from govaudit.backends._duckdb import DuckDBSettings, duckdb_counts_source, expand_paths
-from govaudit.backends._oversight import (
-    DecisionLogSource,
-    LogCases,
-    LogCounts,
-    duckdb_log_counts,
-    log_cases_from_frame,
-    log_counts_from_frame,
-    spark_log_counts,
-)
+from govaudit.backends._aggregate import COUNT
+from govaudit.backends._collect import collect
+from govaudit.backends._duckdb import DuckDBSettings, duckdb_counts_source, expand_paths, read_files
 from govaudit.backends._sample import RowSample, RowSource, sample_rows
 from govaudit.backends._source import CountsSource, counts_source_from_frame
-from govaudit.backends._spark import SparkSettings, spark_counts_source, spark_unavailable
+from govaudit.backends._spark import SparkSettings, read_spark, spark_counts_source, spark_unavailable
 
 __all__ = [
+    "COUNT",
     "CountsSource",
-    "DecisionLogSource",
     "DuckDBSettings",
-    "LogCases",
-    "LogCounts",
     "RowSample",
     "RowSource",
     "SparkSettings",
+    "collect",
     "counts_source_from_frame",
     "duckdb_counts_source",
-    "duckdb_log_counts",
     "expand_paths",
-    "log_cases_from_frame",
-    "log_counts_from_frame",
+    "read_files",
+    "read_spark",
     "sample_rows",
     "spark_counts_source",
-    "spark_log_counts",
     "spark_unavailable",
 ]

@@ -16,9 +16,10 @@ import pandas as pd
 
 from govaudit.exceptions import ColumnError, InputDataError
 
+from ._collect import collect
 from ._median import exact_median
 
-__all__ = ["ABOVE_MEDIAN", "COUNT", "DECIDED", "compress"]
+__all__ = ["ABOVE_MEDIAN", "COUNT", "DECIDED", "collect", "compress"]
 
 #: Name of the row-count column of a compressed table.
 COUNT = "__n"
@@ -31,13 +32,6 @@ _MSG_NO_COLUMN = "column {column!r} ({role}) not found in the data; available co
 _MSG_SCORE_MISSING = "column {column!r} (recorded score) has {n} missing value(s); every row needs a numeric score"
 _MSG_SCORE_TYPE = "column {column!r} (recorded score) must be numeric; found type {dtype}"
 _MSG_EMPTY = "the data has no rows"
-
-
-def _collect(frame: Any) -> pd.DataFrame:
-    """A narwhals frame (eager or lazy) as a pandas DataFrame."""
-    if isinstance(frame, nw.LazyFrame):
-        frame = frame.collect(backend="pandas")
-    return frame.to_pandas()
 
 
 def compress(
@@ -86,7 +80,7 @@ def compress(
         dtype = frame.collect_schema()[score]
         if not dtype.is_numeric():
             raise InputDataError(_MSG_SCORE_TYPE.format(column=score, dtype=dtype))
-        stats = _collect(frame.select(
+        stats = collect(frame.select(
             nw.len().alias("n"),
             (nw.col(score).is_null() | nw.col(score).is_nan()).cast(nw.Int64).sum().alias("missing"),
             nw.col(score).min().alias("lo"),
@@ -107,7 +101,7 @@ def compress(
         .group_by(*columns, *flags, drop_null_keys=False)
         .agg(nw.len().alias(COUNT))
     )
-    table = _collect(grouped)
+    table = collect(grouped)
     if len(table) == 0:
         raise InputDataError(_MSG_EMPTY)
     return table.reset_index(drop=True), median

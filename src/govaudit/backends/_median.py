@@ -16,15 +16,10 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["exact_median"]
+from govaudit.backends._collect import collect
 
 _BUCKETS = 4096
 _MAX_COLLECT = 500_000  # most values brought into memory at once
-
-
-def _collect(frame: Any) -> pd.DataFrame:
-    if isinstance(frame, nw.LazyFrame):
-        frame = frame.collect(backend="pandas")
-    return frame.to_pandas()
 
 
 def _kth(frame: Any, column: str, k: int, lo: float, hi: float, count: int) -> float:
@@ -33,18 +28,18 @@ def _kth(frame: Any, column: str, k: int, lo: float, hi: float, count: int) -> f
     while True:
         rows = frame.filter((col >= lo) & (col <= hi))
         if count <= _MAX_COLLECT or lo == hi:
-            values = _collect(rows.select(col))[column].to_numpy()
+            values = collect(rows.select(col))[column].to_numpy()
             return float(np.partition(values, k)[k])
         # bucket index: monotone in the value, so cumulative bucket counts are ranks
         bucket = ((col - lo) / ((hi - lo) / _BUCKETS)).cast(nw.Int64).clip(0, _BUCKETS - 1)
-        hist = _collect(rows.select(bucket.alias("b")).group_by("b").agg(nw.len().alias("n"))).sort_values("b")
+        hist = collect(rows.select(bucket.alias("b")).group_by("b").agg(nw.len().alias("n"))).sort_values("b")
         cum = hist["n"].cumsum().to_numpy()
         i = int(np.searchsorted(cum, k, side="right"))
-        inside = _collect(rows.filter(bucket == int(hist["b"].iloc[i]))
+        inside = collect(rows.filter(bucket == int(hist["b"].iloc[i]))
                           .select(col.min().alias("lo"), col.max().alias("hi")))
         new = (float(inside["lo"].iloc[0]), float(inside["hi"].iloc[0]))
         if new == (lo, hi):  # no narrower (never expected, as min and max fall in the end buckets)
-            values = _collect(rows.select(col))[column].to_numpy()
+            values = collect(rows.select(col))[column].to_numpy()
             return float(np.partition(values, k)[k])
         k, count = k - (int(cum[i - 1]) if i else 0), int(hist["n"].iloc[i])
         lo, hi = new

@@ -17,8 +17,17 @@ arithmetic on that tiny table, including a bootstrap that resamples counts inste
 
 from __future__ import annotations
 
+from ._comparison import (
+    ComparisonSettings,
+    GroupComparison,
+    GroupingAnalysis,
+    RateAnalysis,
+    analyse_counts,
+    analyse_rates,
+)
 from ._counts import GroupCounts, as_binary, group_counts
-from ._groups import GroupEncoding, encode_groups, intersect_encodings
+from ._evidence import ci_pair
+from ._groups import UNKNOWN, GroupEncoding, encode_groups, intersect_encodings, is_unknown_label
 from ._intervals import bootstrap_counts, percentile_interval, wilson_interval
 from ._rates import (
     LABEL_FREE_METRICS,
@@ -32,6 +41,15 @@ from ._rates import (
 from ._significance import ProportionTest, two_proportion_test
 
 __all__ = [
+    "ComparisonSettings",
+    "GroupComparison",
+    "GroupingAnalysis",
+    "RateAnalysis",
+    "analyse_counts",
+    "analyse_rates",
+    "UNKNOWN",
+    "ci_pair",
+    "is_unknown_label",
     "LABELLED_METRICS",
     "LABEL_FREE_METRICS",
     "RATE_CELLS",

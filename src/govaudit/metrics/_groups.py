@@ -16,7 +16,7 @@ import pandas as pd
 
 from govaudit.exceptions import ColumnError, InputDataError
 
-__all__ = ["DEFAULT_FEATURE_NAME", "GroupEncoding", "encode_groups", "intersect_encodings"]
+__all__ = ["UNKNOWN", "is_unknown_label", "DEFAULT_FEATURE_NAME", "GroupEncoding", "encode_groups", "intersect_encodings"]
 
 #: Column name used for a sensitive feature given as a Series without a name, an array or a list.
 DEFAULT_FEATURE_NAME = "sensitive_feature"
@@ -44,6 +44,14 @@ _MSG_COLUMNS_WITHOUT_FRAME = (
 
 # Above this many possible combinations, np.unique (a sort) replaces the O(n) bincount remap.
 _MAX_DENSE_COMBINATIONS = 1 << 24
+
+#: The label of the group formed by missing values of a sensitive feature.
+UNKNOWN = "unknown"
+
+
+def is_unknown_label(label: str) -> bool:
+    """Whether a group label (or any part of an intersection's label) is the unknown category."""
+    return any(part == UNKNOWN for part in str(label).split(" & "))
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,11 @@
 >>> manifest = load_manifest("data/manifest.toml")  # doctest: +SKIP
 >>> print(draft_manifest(["data/train.parquet"]))   # doctest: +SKIP
 
-The checks themselves are the provenance auditor's (:class:`govaudit.auditors.ProvenanceAuditor`).
+The checks are the provenance auditor's (:class:`ProvenanceAuditor`): sources, integrity and
+freshness (``_sources``), quality (``_quality``), groups and representativeness (``_groups``).
 """
 
+from govaudit.provenance._auditor import ProvenanceAuditor, ProvenanceConfig
 from govaudit.provenance._draft import draft_manifest, manifest_toml
 from govaudit.provenance._manifest import (
     COLUMN_TYPES,
@@ -40,6 +42,8 @@ __all__ = [
     "Lineage",
     "ManifestError",
     "ModelRegistration",
+    "ProvenanceAuditor",
+    "ProvenanceConfig",
     "ReferenceShares",
     "TableProfile",
     "draft_manifest",

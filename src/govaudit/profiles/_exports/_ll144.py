@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from govaudit.auditors._bias_analysis import is_unknown_label
+from govaudit.metrics import is_unknown_label
 from govaudit.exceptions import InputDataError
 from govaudit.profiles._exports._common import documentation_of, findings_of
 

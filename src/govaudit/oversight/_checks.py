@@ -2,7 +2,7 @@
 automation drift.
 
 Each check builds one finding (aggregates and pseudonymous reviewer ids only) from
-:class:`~govaudit.auditors._oversight_flags.CaseFlags`, which a validated in-memory log and a backend's
+:class:`~govaudit.oversight._flags.CaseFlags`, which a validated in-memory log and a backend's
 aggregated log both provide, so the two give the same findings. In memory, the cases that broke a
 rule are also listed (``case_id``, ``check``, ``detail``) for the case-level file, never the record.
 Per-reviewer and per-month rates have Wilson intervals.
@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govaudit.auditors._evidence import ci_pair
-from govaudit.auditors._oversight_config import OversightConfig
-from govaudit.auditors._oversight_flags import US_PER_DAY, CaseFlags, count, count_by, flags_from_log, sum_by
+from govaudit.metrics import ci_pair
+from govaudit.oversight._config import OversightConfig
+from govaudit.oversight._flags import US_PER_DAY, CaseFlags, count, count_by, flags_from_log, sum_by
 from govaudit.core import Finding, Principle, Severity, Status
 from govaudit.metrics import GroupEncoding, encode_groups, rate_parts, wilson_interval
-from govaudit.oversight import DecisionLog, Routing
+from govaudit.oversight._log_schema import DecisionLog
+from govaudit.oversight._policy import Routing
 
 __all__ = [
     "AUDITOR",
@@ -343,7 +344,7 @@ def automation_drift(flags: CaseFlags, config: OversightConfig) -> Finding:
 
 
 def flag_findings(flags: CaseFlags, config: OversightConfig) -> list[Finding]:
-    """Every check's finding, in the auditor's order (group comparisons are in ``_oversight_fairness``)."""
+    """Every check's finding, in the auditor's order (group comparisons are in ``_fairness``)."""
     rev = reviews(flags)
     return [review_coverage(flags, config), two_person_rule(flags, config), review_time(flags, rev, config),
             rubber_stamping(flags, rev, config), appeal_timeliness(flags, config), automation_drift(flags, config)]

@@ -1,7 +1,7 @@
 """The oversight auditor on a backend: every check from a decision log aggregated where it is stored.
 
 :class:`~govaudit.backends.LogCounts` holds one row per combination of the flags the checks read,
-with its number of cases; it becomes :class:`~govaudit.auditors._oversight_flags.CaseFlags` with
+with its number of cases; it becomes :class:`~govaudit.oversight._flags.CaseFlags` with
 those counts as weights, and the same code as in memory computes the findings. The list of the
 cases that broke a rule (the case-level file) is read back from the engine, one row per case, only
 when it is written.
@@ -12,15 +12,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from govaudit.auditors._oversight_checks import case_tables, flag_findings, violations_table
-from govaudit.auditors._oversight_config import OversightConfig
-from govaudit.auditors._oversight_fairness import group_rates, rate_findings_for
-from govaudit.auditors._oversight_flags import AppealFlags, CaseFlags
-from govaudit.backends import LogCases, LogCounts
+from govaudit.oversight._checks import case_tables, flag_findings, violations_table
+from govaudit.oversight._config import OversightConfig
+from govaudit.oversight._fairness import group_rates, rate_findings_for
+from govaudit.oversight._flags import AppealFlags, CaseFlags
+from govaudit.oversight._engine import LogCases, LogCounts
 from govaudit.core import Finding
 from govaudit.exceptions import InputDataError
 from govaudit.metrics import GroupEncoding, encode_groups
-from govaudit.oversight import Routing
+from govaudit.oversight._policy import Routing
 
 __all__ = ["case_violations", "counts_findings", "flags_from_counts"]
 

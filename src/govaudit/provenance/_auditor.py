@@ -11,13 +11,13 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any, ClassVar
 
-from govaudit.auditors import _provenance_groups as groups
-from govaudit.auditors import _provenance_quality as quality
-from govaudit.auditors import _provenance_sources as sources
-from govaudit.auditors._provenance_config import ProvenanceConfig
-from govaudit.auditors._provenance_context import Context, finding
+from govaudit.provenance import _groups as groups
+from govaudit.provenance import _quality as quality
+from govaudit.provenance import _sources as sources
+from govaudit.provenance._config import ProvenanceConfig
+from govaudit.provenance._context import Context, finding
 from govaudit.core import AuditSubject, Finding, Principle, Requirement, Status
-from govaudit.provenance import DataManifest, load_manifest
+from govaudit.provenance._manifest import DataManifest, load_manifest
 
 __all__ = ["CHECKS", "ProvenanceAuditor", "ProvenanceConfig"]
 

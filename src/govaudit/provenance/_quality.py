@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2_contingency, fisher_exact
 
-from govaudit.auditors._provenance_context import ROLE_WORDS, Context, finding
+from govaudit.provenance._context import ROLE_WORDS, Context, finding
 from govaudit.core import Finding, Principle, Status
-from govaudit.provenance import guess_identifier
+from govaudit.provenance._personal import guess_identifier
 
 __all__ = ["differential_missingness", "duplicates", "holm", "missingness", "missingness_test", "out_of_range",
            "personal_data"]

@@ -9,9 +9,9 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from govaudit.auditors._bias_analysis import GroupingAnalysis, analyse_counts, analyse_rates
-from govaudit.auditors._bias_config import BiasConfig, Gate
-from govaudit.auditors._bias_findings import grouping_findings
+from govaudit.metrics import GroupingAnalysis, analyse_counts, analyse_rates
+from govaudit.bias._config import BiasConfig, Gate
+from govaudit.bias._findings import grouping_findings
 from govaudit.backends import CountsSource
 from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
 from govaudit.exceptions import ColumnError, InputDataError, UndefinedMetricWarning

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from govaudit.oversight import OversightPolicy
+from govaudit.oversight._policy import OversightPolicy
 
 __all__ = ["OversightConfig"]
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from govaudit.auditors._oversight_config import OversightConfig
-from govaudit.oversight import DecisionLog, Routing, route_cases
+from govaudit.oversight._config import OversightConfig
+from govaudit.oversight._log_schema import DecisionLog
+from govaudit.oversight._policy import Routing, route_cases
 from govaudit.oversight._log_schema import US_PER_DAY, US_PER_SECOND
 
 __all__ = ["AppealFlags", "CaseFlags", "count", "count_by", "flags_from_log", "sum_by"]

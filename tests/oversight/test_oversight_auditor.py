@@ -12,7 +12,7 @@ import pytest
 from scipy.stats import chi2_contingency, norm
 
 from govaudit import Status
-from govaudit.auditors.oversight import OversightAuditor, OversightConfig
+from govaudit.oversight._auditor import OversightAuditor, OversightConfig
 from govaudit.exceptions import ColumnError, InputDataError
 from govaudit.testing import check_auditor, example_subject
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pandas as pd
 
-from govaudit.auditors._provenance_config import ProvenanceConfig
+from govaudit.provenance._config import ProvenanceConfig
 from govaudit.core import AuditSubject, Finding, Principle, Severity, Status
 from govaudit.data import load_table
-from govaudit.provenance import DataManifest, DatasetSpec, todo_fields
+from govaudit.provenance._manifest import DataManifest, DatasetSpec, todo_fields
 from govaudit.records import sha256_file
 
 __all__ = ["ROLE_WORDS", "Context", "finding", "incomplete_fields"]

@@ -13,14 +13,15 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from govaudit.auditors._oversight_checks import CASE_FILE, CheckResult, run_checks, violations_table
-from govaudit.auditors._oversight_backend import case_violations, counts_findings
-from govaudit.auditors._oversight_config import OversightConfig
-from govaudit.auditors._oversight_fairness import rate_findings
+from govaudit.oversight._checks import CASE_FILE, CheckResult, run_checks, violations_table
+from govaudit.oversight._from_counts import case_violations, counts_findings
+from govaudit.oversight._config import OversightConfig
+from govaudit.oversight._fairness import rate_findings
 from govaudit.core import AuditorResult, AuditSubject, CaseTable, Finding, Requirement, Severity, Status
-from govaudit.backends import LogCounts
+from govaudit.oversight._engine import LogCounts
 from govaudit.exceptions import ColumnError
-from govaudit.oversight import DecisionLog, OversightPolicy, route_cases, validate_decision_log
+from govaudit.oversight._log_schema import DecisionLog, validate_decision_log
+from govaudit.oversight._policy import OversightPolicy, route_cases
 
 __all__ = ["OversightAuditor", "OversightConfig", "OversightPolicy"]
 

@@ -16,7 +16,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 import govaudit
 from govaudit import ColumnError, InputDataError, Status
-from govaudit.auditors.explainability import ExplainabilityAuditor
+from govaudit.explainability._auditor import ExplainabilityAuditor
 from sample_models.benefits_eligibility.generate import generate_applications, split_train_eval
 from sample_models.benefits_eligibility.train import CATEGORICAL_FEATURES
 from sample_models.benefits_eligibility.train import FEATURES as BENEFIT_FEATURES

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from govaudit import Status
-from govaudit.auditors.oversight import OversightAuditor, OversightConfig
+from govaudit.oversight._auditor import OversightAuditor, OversightConfig
 from govaudit.cli import main
 from sample_models.benefits_eligibility import decision_log as sample
 

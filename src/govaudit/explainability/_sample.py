@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from govaudit.auditors._explain_config import ExplainabilityConfig
+from govaudit.explainability._config import ExplainabilityConfig
 from govaudit.core import AuditSubject
 from govaudit.subject import build_subject
 

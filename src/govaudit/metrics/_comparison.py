@@ -1,37 +1,64 @@
-"""The numbers behind the bias auditor: per-group rates, intervals, impact ratios and tests.
+"""Compare groups on one grouping: per-group rates, intervals, impact ratios and tests.
 
 All of it is arithmetic on the per-group counts table that one ``np.bincount`` pass builds; the
-bootstrap resamples that table, not the rows.
+bootstrap resamples that table, not the rows. The bias auditor compares decisions and scores; the
+oversight auditor compares override and appeal rates, with the same numbers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
 
 import numpy as np
 import pandas as pd
 
-from govaudit.auditors._bias_config import BiasConfig
 from govaudit.exceptions import InputDataError
-from govaudit.metrics import (
+from govaudit.metrics._counts import GroupCounts, group_counts
+from govaudit.metrics._groups import UNKNOWN, GroupEncoding, is_unknown_label
+from govaudit.metrics._intervals import bootstrap_counts, percentile_interval, wilson_interval
+from govaudit.metrics._rates import (
     LABEL_FREE_METRICS,
     LABELLED_METRICS,
-    GroupCounts,
-    GroupEncoding,
-    bootstrap_counts,
     disparities,
-    group_counts,
     impact_ratios,
-    percentile_interval,
     rate_parts,
     rates_from_counts,
-    two_proportion_test,
-    wilson_interval,
 )
+from govaudit.metrics._significance import two_proportion_test
 
-__all__ = ["GroupingAnalysis", "RateAnalysis", "analyse_counts", "analyse_rates", "UNKNOWN"]
+__all__ = ["ComparisonSettings", "GroupComparison", "GroupingAnalysis", "RateAnalysis", "analyse_counts", "analyse_rates"]
 
-UNKNOWN = "unknown"
+
+class ComparisonSettings(Protocol):
+    """What a comparison of groups needs to know (the bias auditor's configuration is one)."""
+
+    min_group_size: int
+    suppress_below: int
+    small_category_rule: Literal["none", "ll144"]
+    small_category_share: float
+    reference: Literal["most_favoured", "largest"]
+    reference_groups: Mapping[str, str]
+    confidence: float
+    n_resamples: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class GroupComparison:
+    """Plain :class:`ComparisonSettings`: every group against the most favoured, nothing excluded by share."""
+
+    min_group_size: int = 30
+    suppress_below: int = 10
+    confidence: float = 0.95
+    n_resamples: int = 1000
+    seed: int = 0
+    small_category_rule: Literal["none", "ll144"] = "none"
+    small_category_share: float = 0.02
+    reference: Literal["most_favoured", "largest"] = "most_favoured"
+    reference_groups: Mapping[str, str] = field(default_factory=dict)
+
 
 @dataclass(frozen=True)
 class RateAnalysis:
@@ -74,12 +101,7 @@ class GroupingAnalysis:
     unknown: tuple[int, ...]
 
 
-def is_unknown_label(label: str) -> bool:
-    """Whether a group label (or any part of an intersection's label) is the unknown category."""
-    return any(part == UNKNOWN for part in str(label).split(" & "))
-
-
-def _eligibility(encoding: GroupEncoding, n: np.ndarray, config: BiasConfig) -> tuple[np.ndarray, ...]:
+def _eligibility(encoding: GroupEncoding, n: np.ndarray, config: ComparisonSettings) -> tuple[np.ndarray, ...]:
     total = n.sum()
     unknown = np.array([is_unknown_label(lbl) for lbl in encoding.labels], dtype=bool)
     small = n < max(config.min_group_size, config.suppress_below)
@@ -91,7 +113,7 @@ def _eligibility(encoding: GroupEncoding, n: np.ndarray, config: BiasConfig) -> 
 
 
 def _reference(
-    feature: str, labels: tuple[str, ...], rate: np.ndarray, n: np.ndarray, eligible: np.ndarray, config: BiasConfig
+    feature: str, labels: tuple[str, ...], rate: np.ndarray, n: np.ndarray, eligible: np.ndarray, config: ComparisonSettings
 ) -> int | None:
     named = config.reference_groups.get(feature)
     if named is not None:
@@ -119,7 +141,7 @@ def _wilson_columns(counts: np.ndarray, rates: dict[str, np.ndarray], confidence
 
 
 def _analyse_decisions(
-    feature: str, encoding: GroupEncoding, counts: GroupCounts, eligible: np.ndarray, config: BiasConfig
+    feature: str, encoding: GroupEncoding, counts: GroupCounts, eligible: np.ndarray, config: ComparisonSettings
 ) -> RateAnalysis:
     rates = rates_from_counts(counts.counts)
     selection = rates["selection_rate"]
@@ -161,7 +183,7 @@ def analyse_rates(
     y_pred: np.ndarray | None,
     y_true: np.ndarray | None,
     y_score: np.ndarray | None,
-    config: BiasConfig,
+    config: ComparisonSettings,
 ) -> GroupingAnalysis:
     """Measure one grouping: decision rates (when decisions exist) and LL144 scoring rates (when scores do)."""
     n = np.bincount(encoding.codes, minlength=encoding.n_groups)
@@ -180,7 +202,7 @@ def analyse_counts(
     n: np.ndarray,
     decisions: GroupCounts | None,
     scores: GroupCounts | None,
-    config: BiasConfig,
+    config: ComparisonSettings,
 ) -> GroupingAnalysis:
     """Measure one grouping from its counts tables alone (any backend can build them).
 

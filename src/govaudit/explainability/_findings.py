@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from govaudit.auditors._explain_config import ExplainabilityConfig
-from govaudit.auditors._explain_proxy import ProxyStrength
+from govaudit.explainability._config import ExplainabilityConfig
+from govaudit.explainability._proxy import ProxyStrength
 from govaudit.core import Finding, Principle, Severity, Status
 
 __all__ = [

@@ -8,14 +8,14 @@ import pytest
 from scipy.stats import spearmanr
 from sklearn.metrics import roc_auc_score
 
-from govaudit.auditors._explain_importance import (
+from govaudit.explainability._importance import (
     global_importance,
     rank_correlation,
     strata_codes,
     stratified_sample,
 )
-from govaudit.auditors._explain_proxy import binned_codes, count_auc, proxy_strength
-from govaudit.auditors._explain_reasons import format_value, reason_table, top_k
+from govaudit.explainability._proxy import binned_codes, count_auc, proxy_strength
+from govaudit.explainability._reasons import format_value, reason_table, top_k
 
 
 @pytest.mark.parametrize("k", [1, 3, 6])

@@ -58,7 +58,7 @@ from govaudit.oversight._log_schema import (
 )
 from govaudit.oversight._policy import OversightPolicy
 
-from ._aggregate import COUNT, _collect
+from govaudit.backends import COUNT, collect
 
 __all__ = ["DecisionLogSource", "LogCases", "LogCounts", "duckdb_log_counts", "log_cases_from_frame",
            "log_counts_from_frame", "spark_log_counts"]
@@ -133,7 +133,7 @@ class LogCounts:
 
 def _first_case(frame: Any, condition: Any) -> Any:
     """The case id of one case meeting ``condition`` (for an error message)."""
-    found = _collect(frame.filter(condition).select("case_id").head(1))
+    found = collect(frame.filter(condition).select("case_id").head(1))
     value = found["case_id"].iloc[0] if len(found) else None
     return value.item() if isinstance(value, np.generic) else value
 
@@ -221,7 +221,7 @@ def _times(frame: Any, names: set[str], source: str) -> _Times:
             zones.add("UTC" if zone in ("Etc/UTC", "Z") else zone)
         elif dtype == nw.String:
             text.add(column)
-            first = _collect(frame.filter(~col.is_null()).select(col).head(1))
+            first = collect(frame.filter(~col.is_null()).select(col).head(1))
             if len(first):
                 value = first[column].iloc[0]
                 try:
@@ -318,7 +318,7 @@ def _bounds(times: _Times) -> pd.DataFrame:
     for column in times.columns:
         col = times.us(column) if column in times.text else nw.col(column)
         exprs += [col.min().alias(f"__min_{column}"), col.max().alias(f"__max_{column}")]
-    found = _collect(times.frame.select(*exprs))
+    found = collect(times.frame.select(*exprs))
     for column in times.columns:
         if column not in times.text:
             for end in ("min", "max"):
@@ -330,9 +330,9 @@ def _check_unique(frame: Any, source: str) -> None:
     """Case ids identify cases: grouped by id in the engine (which spills), only the repeated ones counted."""
     ids = frame.filter(~nw.col("case_id").is_null())  # missing ids are their own error
     repeated = ids.group_by("case_id").agg(nw.len().alias("__k")).filter(nw.col("__k") > 1)
-    n = int(_collect(repeated.select(nw.len().alias("__d")))["__d"].iloc[0])
+    n = int(collect(repeated.select(nw.len().alias("__d")))["__d"].iloc[0])
     if n:
-        examples = _collect(repeated.select("case_id").head(3))["case_id"].tolist()
+        examples = collect(repeated.select("case_id").head(3))["case_id"].tolist()
         shown = "[" + ", ".join(repr(v.item() if isinstance(v, np.generic) else v) for v in examples) + "]"
         raise InputDataError(_MSG_DUPLICATES.format(source=source, n=n, examples=shown))
 
@@ -370,7 +370,7 @@ def _check_roster(frame: Any, table_reviewers: pd.Series, names: set[str], roste
     known = set(roster)
     columns = [("reviewer_1", table_reviewers)]
     if "reviewer_2" in names:
-        columns.append(("reviewer_2", _collect(frame.select("reviewer_2").unique())["reviewer_2"]))
+        columns.append(("reviewer_2", collect(frame.select("reviewer_2").unique())["reviewer_2"]))
     for column, values in columns:
         outside = sorted({str(v) for v in values if v is not None and not pd.isna(v) and str(v) not in known})
         if outside:
@@ -428,7 +428,7 @@ def _prepare(native: Any, sensitive_features: Sequence[str], policy: OversightPo
     times = _times(frame, names, source)
     frame = times.frame
     bounds = _bounds(times)
-    if pd.isna(bounds["__max_decided_at"].iloc[0]) and len(_collect(frame.select("case_id").head(1))) == 0:
+    if pd.isna(bounds["__max_decided_at"].iloc[0]) and len(collect(frame.select("case_id").head(1))) == 0:
         raise InputDataError(_MSG_EMPTY.format(source=source))
     if check_unique_ids:
         _check_unique(frame, source)
@@ -525,7 +525,7 @@ def log_counts_from_frame(native: Any, *, sensitive_features: Sequence[str] = ()
     grouped = (p.frame.select(**p.keys, **p.sums)
                .group_by(*p.keys, drop_null_keys=False)
                .agg(nw.len().alias(COUNT), *[expr.alias(s) for expr, s in zip(sums, p.sums)]))
-    raw = _collect(grouped).reset_index(drop=True)
+    raw = collect(grouped).reset_index(drop=True)
     if len(raw) == 0:
         raise InputDataError(_MSG_EMPTY.format(source=p.source))
     _check_rules(p.frame, raw, p.rules, p.source)
@@ -662,7 +662,7 @@ def log_cases_from_frame(native: Any, counts: LogCounts) -> LogCases | None:
     extra = {"case_id": nw.col("case_id")}
     if p.has_appeals:
         extra["__filed_us"] = _Times.us("appeal_filed_at")
-    rows = _collect(p.frame.filter(_violation_condition(p, counts.raw_codes)).select(**extra, **p.keys, **p.sums))
+    rows = collect(p.frame.filter(_violation_condition(p, counts.raw_codes)).select(**extra, **p.keys, **p.sums))
     if len(rows) == 0:
         return None
     rows = rows.reset_index(drop=True)
@@ -694,7 +694,7 @@ def duckdb_log_counts(path: str | Path | Sequence[Path], *, settings: Any = None
     check_unique_ids : bool
         Check that case ids are unique.
     """
-    from ._duckdb import read_files
+    from govaudit.backends import read_files
 
     with read_files(path, settings) as relation:
         return log_counts_from_frame(relation, sensitive_features=sensitive_features, policy=policy,
@@ -704,7 +704,7 @@ def duckdb_log_counts(path: str | Path | Sequence[Path], *, settings: Any = None
 def spark_log_counts(data: Any, *, spark: Any = None, settings: Any = None, sensitive_features: Sequence[str] = (),
                      policy: OversightPolicy | None = None, check_unique_ids: bool = True) -> LogCounts:
     """Aggregate a decision log held in a Spark DataFrame, or files read by a SparkSession (as :func:`duckdb_log_counts`)."""
-    from ._spark import read_spark
+    from govaudit.backends import read_spark
 
     shown = None if hasattr(data, "sparkSession") else _shown(data)
     with read_spark(data, spark=spark, settings=settings) as frame:
@@ -759,11 +759,11 @@ class DecisionLogSource:
     def cases(self, counts: LogCounts) -> LogCases | None:
         """The cases that broke a rule, read back by another pass over the files (for the case-level file)."""
         if self.backend == "spark":
-            from ._spark import read_spark
+            from govaudit.backends import read_spark
 
             with read_spark(self.frame if self.frame is not None else list(self.files), settings=self.spark) as frame:
                 return log_cases_from_frame(frame, counts)
-        from ._duckdb import read_files
+        from govaudit.backends import read_files
 
         with read_files(list(self.files), self.duckdb) as relation:
             return log_cases_from_frame(relation, counts)

@@ -3,20 +3,20 @@
 What it does, in order:
 
 1. splits a pipeline into preprocessing and final estimator, and maps transformed columns back to
-   the original inputs (:mod:`._explain_columns`);
+   the original inputs (:mod:`._columns`);
 2. picks the explainer: exact TreeExplainer or LinearExplainer where one exists, a bounded
-   KernelExplainer with a weighted k-means background otherwise (:mod:`._explain_select`);
+   KernelExplainer with a weighted k-means background otherwise (:mod:`._select`);
 3. explains, in batches, every adverse decision (up to a limit) plus a sample stratified by
    sensitive group, checking additivity on every row;
 4. keeps the top-k reasons of each adverse decision (``np.argpartition``) as a case-level table,
-   and mean |SHAP| per feature with a stratified bootstrap (:mod:`._explain_importance`);
+   and mean |SHAP| per feature with a stratified bootstrap (:mod:`._importance`);
 5. compares the importance of two independent samples (with another background and seed where
    the explainer uses a background): stability;
 6. measures how well each input predicts each sensitive group, crossed with its importance: proxies
-   (:mod:`._explain_proxy`); and reports direct use of sensitive features and concentration.
+   (:mod:`._proxy`); and reports direct use of sensitive features and concentration.
 
 On data a backend holds (DuckDB, Spark), it first draws a stratified sample of rows through the
-engine and explains that sample, weighting importance back to every row (:mod:`._explain_sample`).
+engine and explains that sample, weighting importance back to every row (:mod:`._sample`).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from govaudit.auditors._explain_columns import ModelInputs, model_inputs
-from govaudit.auditors._explain_config import ExplainabilityConfig
-from govaudit.auditors._explain_findings import (
+from govaudit.explainability._columns import ModelInputs, model_inputs
+from govaudit.explainability._config import ExplainabilityConfig
+from govaudit.explainability._findings import (
     Measured,
     concentration_finding,
     coverage_finding,
@@ -39,7 +39,7 @@ from govaudit.auditors._explain_findings import (
     proxy_findings,
     stability_finding,
 )
-from govaudit.auditors._explain_importance import (
+from govaudit.explainability._importance import (
     StratifiedSample,
     global_importance,
     rank_correlation,
@@ -47,10 +47,10 @@ from govaudit.auditors._explain_importance import (
     strata_codes,
     stratified_sample,
 )
-from govaudit.auditors._explain_proxy import proxy_strength
-from govaudit.auditors._explain_reasons import reason_table, top_k
-from govaudit.auditors._explain_sample import sample_subject
-from govaudit.auditors._explain_select import RowExplainer, explainer_kind, favourable_index, select_explainer
+from govaudit.explainability._proxy import proxy_strength
+from govaudit.explainability._reasons import reason_table, top_k
+from govaudit.explainability._sample import sample_subject
+from govaudit.explainability._select import RowExplainer, explainer_kind, favourable_index, select_explainer
 from govaudit.core import AuditorResult, AuditSubject, CaseTable, Finding, Requirement, Severity, Status
 from govaudit.exceptions import InputDataError
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from govaudit.auditors._provenance_context import ROLE_WORDS, Context, finding, incomplete_fields
+from govaudit.provenance._context import ROLE_WORDS, Context, finding, incomplete_fields
 from govaudit.core import Finding, Principle, Status
 from govaudit.exceptions import InputDataError
-from govaudit.provenance import DatasetSpec, todo_fields
+from govaudit.provenance._manifest import DatasetSpec, todo_fields
 from govaudit.provenance._profile import table_schema
 
 __all__ = ["declared", "freshness", "integrity", "lineage", "model_registered", "retention"]

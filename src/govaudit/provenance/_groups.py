@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2_contingency, chisquare
 
-from govaudit.auditors._provenance_context import ROLE_WORDS, Context, finding
+from govaudit.provenance._context import ROLE_WORDS, Context, finding
 from govaudit.core import Finding, Principle, Status
-from govaudit.provenance import ReferenceShares
+from govaudit.provenance._manifest import ReferenceShares
 
 __all__ = ["label_base_rates", "leakage", "representation_test", "representativeness"]
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from govaudit.auditors._evidence import ci_pair
-from govaudit.auditors._bias_analysis import GroupingAnalysis, RateAnalysis
-from govaudit.auditors._bias_config import BiasConfig, Gate
+from govaudit.metrics import ci_pair
+from govaudit.metrics import GroupingAnalysis, RateAnalysis
+from govaudit.bias._config import BiasConfig, Gate
 from govaudit.core import Finding, Principle, Severity, Status
 from govaudit.metrics import LABELLED_METRICS, rate_parts, two_proportion_test
 

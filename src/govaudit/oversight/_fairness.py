@@ -2,7 +2,7 @@
 
 The numbers come from the bias auditor's counts engine, unchanged: each rate is a "selection rate"
 of an event (overridden, appealed, appeal won) within the cases where it can happen, so
-:func:`~govaudit.auditors._bias_analysis.analyse_rates` gives the per-group counts, Wilson
+:func:`~govaudit.metrics.analyse_rates` gives the per-group counts, Wilson
 intervals, counts-table bootstrap of the gap, small-group and unknown-group handling; the gap
 between the lowest and highest eligible groups is tested with
 :func:`~govaudit.metrics.two_proportion_test` (Fisher's exact test for small groups).
@@ -16,14 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from govaudit.auditors._evidence import ci_pair
-from govaudit.auditors._bias_analysis import GroupingAnalysis, analyse_counts, analyse_rates
-from govaudit.auditors._bias_config import BiasConfig
-from govaudit.auditors._oversight_checks import AUDITOR, REF_NIST_MANAGE, REF_OMB
-from govaudit.auditors._oversight_config import OversightConfig
+from govaudit.metrics import GroupComparison, GroupingAnalysis, analyse_counts, analyse_rates, ci_pair
+from govaudit.oversight._checks import AUDITOR, REF_NIST_MANAGE, REF_OMB
+from govaudit.oversight._config import OversightConfig
 from govaudit.core import Finding, Principle, Severity, Status
 from govaudit.metrics import GroupCounts, GroupEncoding, encode_groups, rate_parts, two_proportion_test
-from govaudit.oversight import DecisionLog
+from govaudit.oversight._log_schema import DecisionLog
 
 __all__ = ["GroupRate", "group_rates", "rate_findings", "rate_findings_for"]
 
@@ -61,9 +59,9 @@ def group_rates(decided: np.ndarray, reviewed: np.ndarray, final: np.ndarray, re
     return rates
 
 
-def _bias_config(config: OversightConfig) -> BiasConfig:
-    return BiasConfig(min_group_size=config.min_group_size, suppress_below=config.suppress_below,
-                      confidence=config.confidence, n_resamples=config.n_resamples, seed=config.seed, gates={})
+def _comparison(config: OversightConfig) -> GroupComparison:
+    return GroupComparison(min_group_size=config.min_group_size, suppress_below=config.suppress_below,
+                           confidence=config.confidence, n_resamples=config.n_resamples, seed=config.seed)
 
 
 def _pct(v: float) -> str:
@@ -158,7 +156,7 @@ def rate_findings_for(specs: list[GroupRate], encode: Callable[[str], GroupEncod
                         message="No sensitive features were named (sensitive_features), so overrides and appeals "
                                 "were not compared across groups.",
                         principles=(Principle.FAIRNESS,), references=(REF_NIST_MANAGE,)) for c in checks]
-    bias_config = _bias_config(config)
+    comparison = _comparison(config)
     findings = []
     for feature in config.sensitive_features:
         encoding = encode(feature)  # each column encoded once, reused for every rate
@@ -172,10 +170,10 @@ def rate_findings_for(specs: list[GroupRate], encode: Callable[[str], GroupEncod
                                         principles=(Principle.FAIRNESS,), references=(REF_NIST_MANAGE,)))
                 continue
             if weights is None:
-                analysis = analyse_rates(feature, sub, spec.event[spec.mask].astype(np.int8), None, None, bias_config)
+                analysis = analyse_rates(feature, sub, spec.event[spec.mask].astype(np.int8), None, None, comparison)
             else:
                 counts = _weighted_counts(sub, spec.event[spec.mask], weights[spec.mask])
-                analysis = analyse_counts(feature, sub, counts.counts.sum(axis=1), counts, None, bias_config)
+                analysis = analyse_counts(feature, sub, counts.counts.sum(axis=1), counts, None, comparison)
             findings.append(_finding(feature, spec, analysis, config))
     return findings
 

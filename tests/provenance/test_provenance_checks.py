@@ -11,8 +11,8 @@ import pytest
 from scipy.stats import chi2, chisquare
 
 import govaudit
-from govaudit.auditors._provenance_quality import holm, missingness_test
-from govaudit.auditors.provenance import CHECKS, ProvenanceAuditor
+from govaudit.provenance._quality import holm, missingness_test
+from govaudit.provenance._auditor import CHECKS, ProvenanceAuditor
 from govaudit.core import AuditSubject, Status
 from govaudit.metrics import two_proportion_test
 from govaudit.provenance import manifest_toml

@@ -12,7 +12,7 @@ from sklearn.linear_model import LogisticRegression
 
 import govaudit
 from govaudit import Auditor, Status
-from govaudit.auditors.explainability import ExplainabilityAuditor, ExplainabilityConfig
+from govaudit.explainability._auditor import ExplainabilityAuditor, ExplainabilityConfig
 from govaudit.core import AuditorResult
 
 COEF = np.array([2.0, -1.0, 0.5, 0.0])

@@ -1,0 +1,15 @@
+"""The explainability auditor: SHAP explanations, reason codes for every adverse decision, proxies.
+
+Its configuration (``_config``), the choice of explainer and sample (``_select``, ``_sample``),
+global importance (``_importance``), reason codes (``_reasons``), proxy detection (``_proxy``),
+column handling (``_columns``), findings (``_findings``) and the auditor (``_auditor``).
+"""
+
+from govaudit.explainability._auditor import (
+    CaseExplanation,
+    ExplainabilityAuditor,
+    ExplainabilityConfig,
+    ExplainabilityReport,
+)
+
+__all__ = ["CaseExplanation", "ExplainabilityAuditor", "ExplainabilityConfig", "ExplainabilityReport"]
