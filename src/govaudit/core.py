@@ -32,13 +32,21 @@ __all__ = [
 
 
 class Status(str, Enum):
-    """Outcome of one check. ``error`` and ``fail`` block a release; ``warn`` only with --strict."""
+    """Outcome of one check.
+
+    ``error`` and ``fail`` block a release. ``inconclusive`` (a gate that could not be judged: its
+    metric is undefined, or the measured gap is beyond the limit without the evidence to say so)
+    blocks too, unless the spec accepts it with a written justification. ``warn`` blocks only with
+    ``--strict``. ``reported`` is a statistic shown but not gated; ``skipped`` a check that did not apply.
+    """
 
     PASS = "pass"
     WARN = "warn"
     FAIL = "fail"
     ERROR = "error"
     SKIPPED = "skipped"
+    INCONCLUSIVE = "inconclusive"
+    REPORTED = "reported"
 
 
 class Severity(str, Enum):
@@ -102,7 +110,7 @@ class Finding(BaseModel):
     check : str
         Stable identifier such as ``bias.impact_ratio``; gates and rule packs refer to it.
     status : Status
-        pass, warn, fail, error or skipped.
+        pass, warn, fail, error, inconclusive, reported or skipped.
     severity : Severity
         How much a failure matters.
     value, threshold : float or None
@@ -119,6 +127,9 @@ class Finding(BaseModel):
         Governance principles the finding gives evidence for.
     references : tuple of str
         Legal or standard references, e.g. ``"EU AI Act Art. 10(2)(f)"``.
+    accepted : str or None
+        For an ``inconclusive`` finding the spec accepts (``[[accepted_inconclusive]]``): the written
+        justification, recorded with it. Such a finding no longer blocks the release.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -135,6 +146,7 @@ class Finding(BaseModel):
     message: str
     principles: tuple[Principle, ...] = ()
     references: tuple[str, ...] = ()
+    accepted: str | None = None
 
     @field_validator("value", "threshold", mode="before")
     @classmethod
@@ -157,6 +169,8 @@ class Finding(BaseModel):
     @property
     def blocking(self) -> bool:
         """Whether this finding blocks a release without ``--strict``."""
+        if self.status is Status.INCONCLUSIVE:
+            return self.accepted is None
         return self.status in (Status.FAIL, Status.ERROR)
 
 

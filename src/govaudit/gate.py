@@ -3,7 +3,8 @@
 Exit codes (documented in the README and ``govaudit run --help``):
 
 - 0: every gate passed (warnings allowed unless ``strict``);
-- 1: a gate failed, an auditor errored, or (with ``strict``) a check warned;
+- 1: a gate failed or could not be evaluated (inconclusive), an auditor errored, or (with ``strict``)
+  a check warned;
 - 2: bad input: the spec, a data file, a column or the model is wrong; nothing was recorded;
 - 3: an internal error in govaudit itself.
 """
@@ -21,8 +22,8 @@ EXIT_INTERNAL = 3
 
 
 def exit_code(record: AuditRecord, *, strict: bool = False) -> int:
-    """Exit code for ``record``: fail and error block; warn blocks only when ``strict``."""
-    if record.verdict in (Verdict.FAIL, Verdict.ERROR):
+    """Exit code for ``record``: fail, error and inconclusive block; warn blocks only when ``strict``."""
+    if record.verdict in (Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE):
         return EXIT_GATE_FAILED
     if strict and record.verdict is Verdict.WARN:
         return EXIT_GATE_FAILED

@@ -220,13 +220,30 @@ def test_counts_match_findings_for_any_mix(pairs):
     _assert_conforms(root)
     statuses = [s for _, s in pairs]
     assert int(root.attrib["tests"]) == len(pairs)
-    assert int(root.attrib["failures"]) == statuses.count(Status.FAIL)
+    blocking = (Status.FAIL, Status.INCONCLUSIVE)  # an unaccepted inconclusive gate blocks like a failure
+    assert int(root.attrib["failures"]) == sum(statuses.count(s) for s in blocking)
     assert int(root.attrib["errors"]) == statuses.count(Status.ERROR)
     assert int(root.attrib["skipped"]) == statuses.count(Status.SKIPPED)
     for suite in root.findall("testsuite"):
         auditor = suite.get("name").removeprefix("govaudit.")
         mine = [s for a, s in pairs if a == auditor]
         assert int(suite.get("tests")) == len(mine) == len(suite.findall("testcase"))
-        assert int(suite.get("failures")) == mine.count(Status.FAIL)
+        assert int(suite.get("failures")) == sum(mine.count(s) for s in blocking)
         assert int(suite.get("errors")) == mine.count(Status.ERROR)
         assert int(suite.get("skipped")) == mine.count(Status.SKIPPED)
+
+
+def test_strict_shows_warnings_as_failures_and_reported_as_passed():
+    findings = [Finding(auditor="bias", check="bias.small_groups", status=Status.WARN, message="small group 'x'"),
+                Finding(auditor="bias", check="bias.group_metrics", status=Status.REPORTED, message="rates"),
+                Finding(auditor="bias", check="bias.impact_ratio", status=Status.INCONCLUSIVE, message="undecided",
+                        accepted="too few applicants this quarter; re-audited in Q3")]
+    record = make_record(findings=findings)
+    lenient, strict = (ET.fromstring(render_junit(record, strict=s).encode("utf-8")) for s in (False, True))
+    assert lenient.attrib["failures"] == "0"  # the accepted inconclusive gate does not block
+    assert strict.attrib["failures"] == "1"
+    failed = [c.get("name") for c in strict.iter("testcase") if c.find("failure") is not None]
+    assert len(failed) == 1 and "small_groups" in failed[0]
+    reported = [c for c in lenient.iter("testcase") if "group_metrics" in c.get("name")][0]
+    assert reported.find("failure") is None and reported.find("skipped") is None
+    assert {p.get("name"): p.get("value") for p in reported.iter("property")}["status"] == "reported"

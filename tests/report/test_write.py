@@ -76,7 +76,7 @@ def test_nothing_is_written_when_rendering_junit_fails(tmp_path, monkeypatch):
     path.write_text(OLD)
     junit = tmp_path / "junit.xml"
 
-    def broken(record):
+    def broken(record, **options):
         raise ValueError("bad xml")
 
     monkeypatch.setattr(_junit, "render_junit", broken)

@@ -34,17 +34,20 @@ class Verdict(str, Enum):
     WARN = "warn"
     FAIL = "fail"
     ERROR = "error"
+    INCONCLUSIVE = "inconclusive"
 
 
 def verdict_of(findings: list[Finding] | tuple[Finding, ...]) -> Verdict:
-    """Combine findings into one verdict: error > fail > warn > pass (skipped counts as pass)."""
-    statuses = {f.status for f in findings}
-    if Status.ERROR in statuses:
-        return Verdict.ERROR
-    if Status.FAIL in statuses:
-        return Verdict.FAIL
-    if Status.WARN in statuses:
-        return Verdict.WARN
+    """Combine findings into one verdict: error > fail > inconclusive > warn > pass.
+
+    An inconclusive finding the spec accepted with a justification counts as a warning; skipped and
+    reported findings count as neither.
+    """
+    statuses = {Status.WARN if f.status is Status.INCONCLUSIVE and f.accepted else f.status for f in findings}
+    for status, verdict in ((Status.ERROR, Verdict.ERROR), (Status.FAIL, Verdict.FAIL),
+                            (Status.INCONCLUSIVE, Verdict.INCONCLUSIVE), (Status.WARN, Verdict.WARN)):
+        if status in statuses:
+            return verdict
     return Verdict.PASS
 
 

@@ -74,7 +74,8 @@ def _checked(record: AuditRecord, t: Catalogue) -> list[str]:
         heading = t(f"auditor.{name}") if t.has(f"auditor.{name}") else t("auditor.other", name=name)
         count = {s: sum(f.status is s for f in findings) for s in Status}
         lines.append(t("card.auditor_line", auditor=heading, checks=len(findings), passed=count[Status.PASS],
-                       failed=count[Status.FAIL], warned=count[Status.WARN], errored=count[Status.ERROR]))
+                       failed=count[Status.FAIL], warned=count[Status.WARN], errored=count[Status.ERROR],
+                       undecided=count[Status.INCONCLUSIVE], reported=count[Status.REPORTED]))
     return lines
 
 

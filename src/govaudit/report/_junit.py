@@ -77,7 +77,12 @@ def _properties(parent: ET.Element, items: Iterable[tuple[str, str]]) -> ET.Elem
     return props
 
 
-def _testcase(suite: ET.Element, finding: Finding) -> None:
+def _blocks(finding: Finding, strict: bool) -> bool:
+    """Whether the finding blocks the release, as the gate decides (``--strict`` blocks warnings too)."""
+    return finding.blocking or (strict and finding.status is Status.WARN)
+
+
+def _testcase(suite: ET.Element, finding: Finding, strict: bool) -> None:
     case = ET.SubElement(
         suite,
         "testcase",
@@ -88,28 +93,29 @@ def _testcase(suite: ET.Element, finding: Finding) -> None:
         },
     )
     message = _clean(finding.message)
-    if finding.status is Status.WARN:
-        _properties(case, [("status", "warn")])
-    if finding.status is Status.FAIL:
-        failure = ET.SubElement(case, "failure", {"message": message, "type": finding.check})
-        failure.text = _clean(_details(finding))
-    elif finding.status is Status.ERROR:
+    if finding.status in (Status.WARN, Status.INCONCLUSIVE, Status.REPORTED):
+        _properties(case, [("status", finding.status.value)]
+                    + ([("accepted", finding.accepted)] if finding.accepted else []))
+    if finding.status is Status.ERROR:
         error = ET.SubElement(case, "error", {"message": message, "type": finding.check})
         error.text = _clean(_details(finding))
+    elif _blocks(finding, strict):
+        failure = ET.SubElement(case, "failure", {"message": message, "type": finding.check})
+        failure.text = _clean(_details(finding))
     elif finding.status is Status.SKIPPED:
         ET.SubElement(case, "skipped", {"message": message})
-    elif finding.status is Status.WARN:
+    elif finding.status in (Status.WARN, Status.INCONCLUSIVE, Status.REPORTED):
         out = ET.SubElement(case, "system-out")
-        out.text = _clean(f"WARN: {finding.message}\n{_details(finding, message=False)}")
+        out.text = _clean(f"{finding.status.value.upper()}: {finding.message}\n{_details(finding, message=False)}")
 
 
-def _counts(findings: Iterable[Finding]) -> dict[str, int]:
-    statuses = [f.status for f in findings]
+def _counts(findings: Iterable[Finding], strict: bool) -> dict[str, int]:
+    findings = list(findings)
     return {
-        "tests": len(statuses),
-        "failures": statuses.count(Status.FAIL),
-        "errors": statuses.count(Status.ERROR),
-        "skipped": statuses.count(Status.SKIPPED),
+        "tests": len(findings),
+        "failures": sum(1 for f in findings if f.status is not Status.ERROR and _blocks(f, strict)),
+        "errors": sum(1 for f in findings if f.status is Status.ERROR),
+        "skipped": sum(1 for f in findings if f.status is Status.SKIPPED),
     }
 
 
@@ -121,12 +127,15 @@ def _auditor_order(record: AuditRecord) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def render_junit(record: AuditRecord) -> str:
+def render_junit(record: AuditRecord, *, strict: bool = False) -> str:
     """The record as JUnit XML (UTF-8 text with an XML declaration).
 
     Parameters
     ----------
     record : AuditRecord
+        The record to render.
+    strict : bool, default False
+        As ``govaudit run --strict``: warnings block the release, so they are failures here too.
 
     Returns
     -------
@@ -144,7 +153,7 @@ def render_junit(record: AuditRecord) -> str:
     versions = {a.name: a.version for a in record.auditors}
     timestamp = record.created_at.isoformat()
 
-    total = _counts(record.findings)
+    total = _counts(record.findings, strict)
     root = ET.Element(
         "testsuites",
         {
@@ -160,7 +169,7 @@ def render_junit(record: AuditRecord) -> str:
             "testsuite",
             {
                 "name": suite_name(auditor),
-                **{k: str(v) for k, v in _counts(findings).items()},
+                **{k: str(v) for k, v in _counts(findings, strict).items()},
                 "time": "0",
                 "timestamp": timestamp,
             },
@@ -175,7 +184,7 @@ def render_junit(record: AuditRecord) -> str:
             props.append(("auditor_version", versions[auditor]))
         _properties(suite, props)
         for finding in findings:
-            _testcase(suite, finding)
+            _testcase(suite, finding, strict)
 
     ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="unicode")

@@ -41,6 +41,7 @@ _VERDICT_STYLE = {
     Verdict.WARN: "bold yellow",
     Verdict.FAIL: "bold red",
     Verdict.ERROR: "bold red",
+    Verdict.INCONCLUSIVE: "bold magenta",
 }
 _STATUS_STYLE = {
     "pass": "green",
@@ -49,6 +50,7 @@ _STATUS_STYLE = {
     "error": "bold red",
     "skipped": "dim",
     "inconclusive": "magenta",
+    "reported": "cyan",
 }
 _METRIC_LABELS = {
     "selection_rate": "selection rate",
@@ -297,26 +299,28 @@ def verdict_sentence(record: AuditRecord) -> str:
     record = ensure_record(record)
     failed = [_check_label(f) for f in record.findings if f.status is Status.FAIL]
     errored = [_check_label(f) for f in record.findings if f.status is Status.ERROR]
+    unjudged = [_check_label(f) for f in record.findings if f.status is Status.INCONCLUSIVE and not f.accepted]
     warned = [_check_label(f) for f in record.findings if f.status is Status.WARN]
     skipped = sum(1 for f in record.findings if f.status is Status.SKIPPED)
     ran = len(record.findings) - skipped
 
-    if record.verdict in (Verdict.FAIL, Verdict.ERROR):
+    if record.verdict in (Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE):
         parts = []
         if failed:
             parts.append(f"{_plural(len(failed), 'gate', 'gates')} failed ({_listing(failed)})")
         if errored:
             parts.append(f"{_plural(len(errored), 'check', 'checks')} could not be completed ({_listing(errored)})")
+        if unjudged:
+            parts.append(f"{_plural(len(unjudged), 'gate', 'gates')} could not be judged on the evidence "
+                         f"measured ({_listing(unjudged)})")
         if not parts:
             parts.append(f"The audit's verdict is {record.verdict.value}")
-        if failed and errored:
-            fix = "the failed gates are fixed, every check has run successfully"
-        elif failed:
-            fix = "the failed gates are fixed"
-        elif errored:
-            fix = "every check has run successfully"
-        else:
-            fix = "the cause is found"
+        fixes = [text for present, text in ((failed, "the failed gates are fixed"),
+                                             (errored, "every check has run successfully"),
+                                             (unjudged, "the undecided gates are judged on enough evidence "
+                                                        "(or accepted in the spec with a justification)"))
+                 if present]
+        fix = ", ".join(fixes) if fixes else "the cause is found"
         return f"{' and '.join(parts)}: this system should not be released until {fix} and the audit is re-run."
     if record.verdict is Verdict.WARN:
         return (

@@ -72,7 +72,8 @@ def atomic_write_parquet(path: Path, table: pd.DataFrame) -> Path:
 
 
 def write_reports(
-    record: AuditRecord, out_dir: Path, *, junit: Path | None = None, case_files: bool = False
+    record: AuditRecord, out_dir: Path, *, junit: Path | None = None, case_files: bool = False,
+    strict: bool = False,
 ) -> dict[str, Path]:
     """Write ``out_dir/record.json`` and, if ``junit`` is given, a JUnit XML file.
 
@@ -91,6 +92,8 @@ def write_reports(
         Also write each of the record's case-level tables (``record.case_tables``) as
         ``out_dir/<name>.parquet``, readable by the owner only. They hold individual-level data, so
         only when the spec asks (``[output] case_files = true``).
+    strict : bool
+        The run blocks on warnings (``--strict``), so the JUnit file shows them as failures.
 
     Returns
     -------
@@ -111,7 +114,7 @@ def write_reports(
         "json": (Path(out_dir) / JSON_NAME, _json.render_json(record) + "\n"),
     }
     if junit is not None:
-        rendered["junit"] = (Path(junit), _junit.render_junit(record))
+        rendered["junit"] = (Path(junit), _junit.render_junit(record, strict=strict))
 
     written: dict[str, Path] = {}
     if case_files:  # before the record, so that a record on disk never points at a missing file
