@@ -132,14 +132,18 @@ def test_ricci_impact_ratios_and_fisher_tests(ricci, position: str) -> None:
 
 
 def test_ricci_small_groups_are_not_judged_by_default(ricci) -> None:
-    """With the default min_group_size (30) the Ricci minority groups are flagged, not judged."""
+    """With the default min_group_size (30) the Ricci minority groups are flagged, and the gate is inconclusive."""
     lieutenant = _ricci_report(ricci, "Lieutenant", min_group_size=30)
-    assert not [f for f in lieutenant.findings if f.check == "bias.impact_ratio" and f.status is not govaudit.Status.WARN]
+    assert not [f for f in lieutenant.findings
+                if f.check == "bias.impact_ratio" and f.status is not govaudit.Status.INCONCLUSIVE]
     small = next(f for f in lieutenant.findings if f.check == "bias.small_groups")
     assert {g["group"]: g["count"] for g in small.evidence["groups"]} == {"B": 19, "H": 15}
-    captain = _ricci_report(ricci, "Captain", min_group_size=30)
+    with pytest.raises(govaudit.InputDataError, match="min_group_size = 30 is larger than every group"):
+        _ricci_report(ricci, "Captain", min_group_size=30)  # 25 white, 8 black, 8 Hispanic candidates
+    captain = _ricci_report(ricci, "Captain", min_group_size=20)
     ratio = [f for f in captain.findings if f.check == "bias.impact_ratio"]
-    assert len(ratio) == 1 and ratio[0].status is govaudit.Status.WARN and ratio[0].value is None
+    assert len(ratio) == 1 and ratio[0].status is govaudit.Status.INCONCLUSIVE and ratio[0].value is None
+    assert "only one group" in ratio[0].message
 
 
 @pytest.mark.parametrize(("position", "top"), [("Lieutenant", 10), ("Captain", 9)])

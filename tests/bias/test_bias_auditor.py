@@ -55,13 +55,14 @@ def test_hand_counted_table():
     assert ratio.evidence["test"]["shortfall"] == pytest.approx(3.0)
 
 
-def test_require_significance_turns_an_insignificant_gap_into_a_warning():
+def test_require_significance_makes_an_insignificant_gap_inconclusive_not_a_pass():
     report = BiasAuditor(min_group_size=1, n_resamples=0, require_significance=True).assess(
         HAND.y_true, HAND.y_pred, sensitive_features=HAND.group
     )
     [ratio] = _find(report.findings, "bias.impact_ratio", "B")
-    assert ratio.status is Status.WARN
-    assert "not statistically significant" in ratio.message
+    assert ratio.status is Status.INCONCLUSIVE and ratio.blocking
+    assert "not statistically significant" in ratio.message and "cannot be judged" in ratio.message
+    assert ratio.evidence["significance"]["correction"] == "holm"
 
 
 def _decisions(rates: dict[str, tuple[int, float]], seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -138,12 +139,12 @@ def test_scoring_rate_is_share_above_the_sample_median():
     assert _find(report.findings, "bias.scoring_rates")
 
 
-def test_without_labels_label_based_gates_are_skipped():
+def test_without_labels_a_label_based_gate_asked_for_is_inconclusive():
     groups, preds = _decisions({"a": (300, 0.5), "b": (300, 0.5)})
     report = BiasAuditor(n_resamples=0, gates={"equalized_odds_difference": {"max": 0.1}}).assess(
         y_pred=preds, sensitive_features=groups)
     [eo] = _find(report.findings, "bias.equalized_odds_difference")
-    assert eo.status is Status.SKIPPED and "label" in eo.message
+    assert eo.status is Status.INCONCLUSIVE and eo.blocking and "label" in eo.message
 
 
 @pytest.mark.parametrize("container", ["list", "array", "series", "frame"])

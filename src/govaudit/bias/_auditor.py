@@ -16,6 +16,7 @@ from govaudit.backends import CountsSource
 from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
 from govaudit.exceptions import ColumnError, InputDataError, UndefinedMetricWarning
 from govaudit.metrics import encode_groups, intersect_encodings
+from govaudit.metrics import judge_significance
 
 __all__ = ["BiasAuditor", "BiasConfig", "BiasReport", "Gate"]
 
@@ -25,6 +26,8 @@ _MSG_ONE_CLASS = (
 )
 _MSG_NO_DECISIONS = "the bias auditor needs decisions (y_pred) or scores (y_score); neither was given"
 _MSG_UNKNOWN_FEATURE = "sensitive feature {name!r} named in the bias configuration is not among the subject's: {have}"
+_MSG_MIN_GROUP_SIZE = ("[auditors.bias] min_group_size = {size} is larger than every group of every sensitive feature "
+                       "(largest group: {sizes}); lower it so that groups can be compared")
 _MSG_UNKNOWN_GATED = ("[auditors.bias] gates_by_feature names {name!r}, which is not an audited feature or "
                       "intersection; audited: {have}")
 
@@ -129,11 +132,13 @@ class BiasAuditor:
         return self._report(analyses, config)
 
     def _report(self, analyses: list[GroupingAnalysis], config: BiasConfig) -> BiasReport:
+        _check_min_group_size(analyses, config)
         findings: list[Finding] = []
         for analysis in analyses:
             self._warn_undefined(analysis)
             findings.extend(grouping_findings(analysis, config))
-        return BiasReport(findings, _by_group(analyses), _disparity_table(analyses))
+        # significance-gated findings are judged together (Holm); the runner repeats it audit-wide
+        return BiasReport(judge_significance(findings), _by_group(analyses), _disparity_table(analyses))
 
     # -- standalone use ---------------------------------------------------------------------------
     def assess(self, y_true: Any = None, y_pred: Any = None, *, sensitive_features: Any,
@@ -206,6 +211,15 @@ class BiasAuditor:
                 UndefinedMetricWarning,
                 stacklevel=3,
             )
+
+
+def _check_min_group_size(analyses: list[GroupingAnalysis], config: BiasConfig) -> None:
+    """A minimum group size above every group of every feature leaves nothing to audit: bad input."""
+    largest = {a.feature: int(max((a.selection or a.scoring).counts.n, default=0)) for a in analyses
+               if (a.selection or a.scoring) is not None and len(a.columns) == 1}
+    if largest and all(n < config.min_group_size for n in largest.values()):
+        sizes = ", ".join(f"{feature}: {n}" for feature, n in largest.items())
+        raise InputDataError(_MSG_MIN_GROUP_SIZE.format(size=config.min_group_size, sizes=sizes))
 
 
 def _by_group(analyses: list[GroupingAnalysis]) -> dict[str, pd.DataFrame]:

@@ -12,6 +12,7 @@ from govaudit.metrics import GroupingAnalysis, RateAnalysis
 from govaudit.bias._config import BiasConfig, Gate
 from govaudit.core import Finding, Principle, Severity, Status
 from govaudit.metrics import LABELLED_METRICS, rate_parts, two_proportion_test
+from govaudit.metrics import significance_block
 
 __all__ = ["grouping_findings"]
 
@@ -43,14 +44,22 @@ def _p_text(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def _gate_status(value: float, gate: Gate, significant: bool | None, config: BiasConfig) -> tuple[Status, str]:
+def _gate_status(value: float, gate: Gate) -> tuple[Status, str]:
+    """The status of a gate judged on its point estimate alone (``require_significance = false``)."""
     if value != value:
-        return Status.WARN, "inconclusive: the metric is undefined for these groups"
+        return Status.INCONCLUSIVE, "cannot be judged: the metric is undefined for these groups"
     if gate.passes(value):
         return Status.PASS, f"meets the gate {gate.operator} {gate.threshold:g}"
-    if config.require_significance and not significant:
-        return Status.WARN, f"misses the gate {gate.operator} {gate.threshold:g} but the gap is not statistically significant"
     return Status.FAIL, f"misses the gate {gate.operator} {gate.threshold:g}"
+
+
+def _significance_evidence(claim: str, value: float, gate: Gate, p_value: float,
+                           config: BiasConfig) -> dict[str, Any] | None:
+    """With ``require_significance``, the gate's verdict waits for the audit-wide correction."""
+    if not config.require_significance or value != value:
+        return None
+    return significance_block(claim=claim, p_value=p_value, level=config.significance_level,
+                              beyond_limit=not gate.passes(value))
 
 
 def _group_rows(grouping: GroupingAnalysis, rates: RateAnalysis, rate_name: str, gate: Gate | None,
@@ -104,29 +113,54 @@ def _group_status(grouping: GroupingAnalysis, rates: RateAnalysis, g: int, gate:
     return ("inconclusive" if undefined else "pass"), note
 
 
+def _left_out_reason(row: dict[str, Any]) -> str:
+    if row["status"] == "excluded":
+        return "unknown or under the small-category share"
+    return "too small to compare"
+
+
+def _degraded_reasons(rows: list[dict[str, Any]]) -> list[str]:
+    """Why a group table warns, group by group (a warning always says why)."""
+    reasons = []
+    small = [f"{r['group']!r} (n={r['count']})" for r in rows if r["status"] == "warn"]
+    if small:
+        reasons.append(f"{'group' if len(small) == 1 else 'groups'} {', '.join(small)} "
+                       f"{'is' if len(small) == 1 else 'are'} too small to judge reliably")
+    for r in rows:
+        if r["status"] not in ("excluded", "warn") and (r["status"] == "inconclusive" or r["note"]):
+            reasons.append(f"{r['group']!r}: {r['note'] or 'its impact ratio is undefined'}")
+    return reasons
+
+
 def _group_metrics_finding(grouping: GroupingAnalysis, rates: RateAnalysis, rate_name: str, gate: Gate | None,
                            config: BiasConfig) -> Finding:
     labels = grouping.encoding.labels
     rows = _group_rows(grouping, rates, rate_name, gate, config)
     eligible = [r for r in rows if r["status"] not in ("excluded", "warn")]
     defined = [r for r in eligible if r[rate_name] == r[rate_name]]
+    left_out = [r for r in rows if r not in eligible]
     if defined:
         lo, hi = min(defined, key=lambda r: r[rate_name]), max(defined, key=lambda r: r[rate_name])
         what = "selection rates" if rate_name == "selection_rate" else "shares scoring above the median"
         message = (f"By {grouping.feature}, {what} range from {_num(lo[rate_name])} ({lo['group']}) "
-                   f"to {_num(hi[rate_name])} ({hi['group']}).")
+                   f"to {_num(hi[rate_name])} ({hi['group']})")
+        if left_out:
+            message += (" among the groups compared, leaving out "
+                        + ", ".join(f"{r['group']!r} (n={r['count']}, {_left_out_reason(r)})" for r in left_out))
+        message += "."
     else:
         message = f"By {grouping.feature}, no group is large enough to compare rates."
     unknown_count = int(sum(rates.counts.n[g] for g in grouping.unknown))
     if unknown_count:
         message = message[:-1] + f"; {unknown_count} people have an unknown {grouping.feature}."
     metrics = [rate_name] + [m for m in LABELLED_METRICS[1:] if m in rates.table]
-    degraded = bool(grouping.small) or any(r["status"] == "inconclusive" or r["note"] for r in rows
-                                           if r["status"] not in ("excluded",))
+    reasons = _degraded_reasons(rows)
+    if reasons:
+        message += " Warning: " + "; ".join(reasons) + "."
     return Finding(
         auditor="bias",
         check="bias.group_metrics" if rate_name == "selection_rate" else "bias.scoring_rates",
-        status=Status.WARN if degraded else Status.PASS,
+        status=Status.WARN if reasons else Status.REPORTED,
         severity=Severity.INFO,
         evidence={
             "feature": grouping.feature,
@@ -148,16 +182,37 @@ def _group_metrics_finding(grouping: GroupingAnalysis, rates: RateAnalysis, rate
     )
 
 
+def _unjudged(grouping: GroupingAnalysis, check: str, gate: Gate, why: str, references: tuple[str, ...]) -> Finding:
+    """A configured gate with nothing to judge it on: inconclusive, never a silent pass."""
+    return Finding(
+        auditor="bias", check=check, status=Status.INCONCLUSIVE, severity=Severity.MEDIUM, threshold=gate.threshold,
+        operator=gate.operator, evidence={"feature": grouping.feature, "reason": why},
+        message=f"By {grouping.feature}, the gate {check.removeprefix('bias.')} {gate.operator} {gate.threshold:g} "
+                f"cannot be judged: {why}.",
+        principles=_FAIR, references=references,
+    )
+
+
+def _comparable(grouping: GroupingAnalysis, rates: RateAnalysis) -> str | None:
+    """Why no group can be compared with another on this grouping, or None when some can."""
+    labels = grouping.encoding.labels
+    if rates.reference is not None and rates.tests:
+        return None
+    eligible = [labels[g] for g in np.flatnonzero(rates.eligible)]
+    if not eligible:
+        return "no group is large enough to compare (" + _group_sizes(grouping, rates) + ")"
+    return f"only one group ({eligible[0]!r}) is large enough to compare (" + _group_sizes(grouping, rates) + ")"
+
+
+def _group_sizes(grouping: GroupingAnalysis, rates: RateAnalysis) -> str:
+    return ", ".join(f"{label!r}: n={int(n)}" for label, n in zip(grouping.encoding.labels, rates.counts.n))
+
+
 def _impact_ratio_findings(grouping: GroupingAnalysis, rates: RateAnalysis, check: str, gate: Gate,
                            config: BiasConfig) -> list[Finding]:
-    if rates.reference is None:
-        return [Finding(
-            auditor="bias", check=check, status=Status.WARN, severity=Severity.MEDIUM, threshold=gate.threshold,
-            operator=gate.operator, evidence={"feature": grouping.feature},
-            message=f"By {grouping.feature}, no group is large enough to serve as the reference, so impact ratios "
-                    "cannot be judged.",
-            principles=_FAIR, references=(_REF_LL144, _REF_FOUR_FIFTHS),
-        )]
+    why_not = _comparable(grouping, rates)
+    if why_not is not None:
+        return [_unjudged(grouping, check, gate, why_not, (_REF_LL144, _REF_FOUR_FIFTHS))]
     labels = grouping.encoding.labels
     table = rates.table
     ref_label = labels[rates.reference]
@@ -166,29 +221,33 @@ def _impact_ratio_findings(grouping: GroupingAnalysis, rates: RateAnalysis, chec
     for g, test in sorted(rates.tests.items()):
         value = float(table["impact_ratio"].iat[g])
         significant = bool(test.p_value <= config.significance_level) if test.p_value == test.p_value else False
-        status, why = _gate_status(value, gate, significant, config)
+        status, why = _gate_status(value, gate)
         rate, ref_rate = table["selection_rate"].iat[g], table["selection_rate"].iat[rates.reference]
+        claim = (f"People in {labels[g]!r} ({grouping.feature}) are {rate_word} at a rate of {_num(rate)}, "
+                 f"{_num(value, 2)} times that of {ref_label!r} ({_num(ref_rate)}); this {why}")
         sig_text = (f"the gap is statistically significant ({_p_text(test.p_value)})" if significant
                     else "the gap is not statistically significant"
                     + (f" ({_p_text(test.p_value)})" if test.p_value == test.p_value else ""))
-        message = (f"People in {labels[g]!r} ({grouping.feature}) are {rate_word} at a rate of {_num(rate)}, "
-                   f"{_num(value, 2)} times that of {ref_label!r} ({_num(ref_rate)}); this {why}, and {sig_text}.")
+        evidence = {
+            "feature": grouping.feature, "group": labels[g], "reference": ref_label,
+            "rate": rate, "reference_rate": ref_rate,
+            "count": int(table["count"].iat[g]), "reference_count": int(table["count"].iat[rates.reference]),
+            "ci": ci_pair(table["impact_ratio_low"].iat[g], table["impact_ratio_high"].iat[g]),
+            "confidence": config.confidence,
+            "four_fifths_rule_violated": bool(value < 0.8) if value == value else None,
+            "test": {"method": test.method, "statistic": test.statistic, "p_value": test.p_value,
+                     "shortfall": test.shortfall, "significant": significant,
+                     "level": config.significance_level},
+        }
+        block = _significance_evidence(claim, value, gate, test.p_value, config)
+        if block is not None:
+            evidence["significance"] = block
         findings.append(Finding(
             auditor="bias", check=check, status=status,
             severity=Severity.HIGH if status is Status.FAIL else Severity.MEDIUM,
             value=value, threshold=gate.threshold, operator=gate.operator, groups=(labels[g], ref_label),
-            evidence={
-                "feature": grouping.feature, "group": labels[g], "reference": ref_label,
-                "rate": rate, "reference_rate": ref_rate,
-                "count": int(table["count"].iat[g]), "reference_count": int(table["count"].iat[rates.reference]),
-                "ci": ci_pair(table["impact_ratio_low"].iat[g], table["impact_ratio_high"].iat[g]),
-                "confidence": config.confidence,
-                "four_fifths_rule_violated": bool(value < 0.8) if value == value else None,
-                "test": {"method": test.method, "statistic": test.statistic, "p_value": test.p_value,
-                         "shortfall": test.shortfall, "significant": significant,
-                         "level": config.significance_level},
-            },
-            message=message, principles=_FAIR, references=(_REF_LL144, _REF_FOUR_FIFTHS, _REF_BIAS_EXAM),
+            evidence=evidence, message=f"{claim}, and {sig_text}.",
+            principles=_FAIR, references=(_REF_LL144, _REF_FOUR_FIFTHS, _REF_BIAS_EXAM),
         ))
     return findings
 
@@ -227,14 +286,11 @@ def _binding_rate(rates: RateAnalysis, metric: str) -> str:
 def _disparity_finding(grouping: GroupingAnalysis, rates: RateAnalysis, metric: str, gate: Gate,
                        config: BiasConfig) -> Finding | None:
     if metric not in rates.disparities:
-        if metric in _LABELLED and not rates.counts.has_labels:
-            return Finding(
-                auditor="bias", check=f"bias.{metric}", status=Status.SKIPPED, severity=Severity.INFO,
-                threshold=gate.threshold, operator=gate.operator, evidence={"feature": grouping.feature},
-                message=f"The {metric.replace('_', ' ')} needs observed outcomes (a label), which were not given.",
-                principles=_FAIR, references=(_REF_NIST,),
-            )
-        return None
+        if metric in _LABELLED and not rates.counts.has_labels:  # a gate was asked for: never a silent skip
+            return _unjudged(grouping, f"bias.{metric}", gate, "it needs observed outcomes (a label), which were "
+                             "not given", (_REF_NIST,))
+        return _unjudged(grouping, f"bias.{metric}", gate, _comparable(grouping, rates)
+                         or "the disparity is undefined for these groups", (_REF_BIAS_EXAM, _REF_NIST))
     value, low, high = rates.disparities[metric]
     rate = _binding_rate(rates, metric) if metric.startswith("equalized_odds") else _DISPARITY_TEST[metric]
     paired = _pair_test(rates, rate)
@@ -247,14 +303,17 @@ def _disparity_finding(grouping: GroupingAnalysis, rates: RateAnalysis, metric: 
         groups = (grouping.encoding.labels[lo], grouping.encoding.labels[hi])
         evidence["test"] = {"rate": rate, "lowest": groups[0], "highest": groups[1], "method": test.method,
                             "statistic": test.statistic, "p_value": test.p_value, "significant": significant}
-    status, why = _gate_status(value, gate, significant, config)
+    status, why = _gate_status(value, gate)
     words = metric.replace("_", " ")
-    message = f"By {grouping.feature}, the {words} is {_num(value)}; this {why}."
+    claim = f"By {grouping.feature}, the {words} is {_num(value)}; this {why}"
+    block = _significance_evidence(claim, value, gate, evidence["test"]["p_value"] if paired else float("nan"), config)
+    if block is not None:
+        evidence["significance"] = block
     return Finding(
         auditor="bias", check=f"bias.{metric}", status=status,
         severity=Severity.HIGH if status is Status.FAIL else Severity.MEDIUM,
         value=value, threshold=gate.threshold, operator=gate.operator, groups=groups, evidence=evidence,
-        message=message, principles=_FAIR, references=(_REF_BIAS_EXAM, _REF_NIST),
+        message=f"{claim}.", principles=_FAIR, references=(_REF_BIAS_EXAM, _REF_NIST),
     )
 
 
@@ -293,6 +352,9 @@ def grouping_findings(grouping: GroupingAnalysis, config: BiasConfig) -> list[Fi
         (grouping.scoring, "scoring_rate", "bias.scoring_impact_ratio", gates.get("scoring_impact_ratio")),
     ):
         if rates is None:
+            if ratio_gate is not None and ratio_check == "bias.scoring_impact_ratio":
+                findings.append(_unjudged(grouping, ratio_check, ratio_gate, "no scores were given",
+                                          (_REF_LL144,)))
             continue
         findings.append(_group_metrics_finding(grouping, rates, rate_name, ratio_gate, config))
         if ratio_gate is not None:

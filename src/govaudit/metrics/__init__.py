@@ -29,6 +29,7 @@ from ._counts import GroupCounts, as_binary, group_counts
 from ._evidence import ci_pair
 from ._groups import UNKNOWN, GroupEncoding, encode_groups, intersect_encodings, is_unknown_label
 from ._intervals import bootstrap_counts, percentile_interval, wilson_interval
+from ._multiplicity import holm_adjusted, judge_significance, significance_block
 from ._rates import (
     LABEL_FREE_METRICS,
     LABELLED_METRICS,
@@ -49,6 +50,9 @@ __all__ = [
     "analyse_rates",
     "UNKNOWN",
     "ci_pair",
+    "holm_adjusted",
+    "judge_significance",
+    "significance_block",
     "is_unknown_label",
     "LABELLED_METRICS",
     "LABEL_FREE_METRICS",

@@ -12,7 +12,8 @@ if TYPE_CHECKING:
 
 __all__ = ["china_filing"]
 
-_STATUS = {"pass": "通过", "warn": "警告", "fail": "未通过", "error": "错误", "skipped": "跳过"}
+_STATUS = {"pass": "通过", "warn": "警告", "fail": "未通过", "error": "错误", "skipped": "跳过", "inconclusive": "无法判断",
+           "reported": "仅报告"}
 _COVERAGE = {"met": "有证据满足", "not met": "未满足", "no evidence": "无证据", "not applicable": "不适用"}
 _NOT_GIVEN = "（未填写）"
 
