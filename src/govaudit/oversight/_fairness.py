@@ -16,7 +16,15 @@ from typing import Any
 
 import numpy as np
 
-from govaudit.metrics import GroupComparison, GroupingAnalysis, analyse_counts, analyse_rates, ci_pair
+from govaudit.metrics import (
+    GroupComparison,
+    GroupingAnalysis,
+    analyse_counts,
+    analyse_rates,
+    ci_pair,
+    judge_significance,
+    significance_block,
+)
 from govaudit.oversight._checks import AUDITOR, REF_NIST_MANAGE, REF_OMB
 from govaudit.oversight._config import OversightConfig
 from govaudit.core import Finding, Principle, Severity, Status
@@ -100,22 +108,24 @@ def _finding(feature: str, spec: GroupRate, analysis: GroupingAnalysis, config: 
             row["note"] = f"rate suppressed (n={count} < {config.suppress_below}) so that no individual can be singled out"
         row["compared"] = bool(rates.eligible[g])
         rows.append(row)
+    p_value = test_evidence["p_value"] if test_evidence else float("nan")
     if gap != gap:
-        status, why = Status.WARN, "too few groups with enough cases to compare"
+        status, why = Status.INCONCLUSIVE, "cannot be judged: too few groups with enough cases to compare"
     elif gap <= config.max_rate_gap:
         status, why = Status.PASS, f"within the limit of {config.max_rate_gap:g}"
-    elif config.require_significance and not significant:
-        status, why = Status.WARN, f"above the limit of {config.max_rate_gap:g} but not statistically significant"
     else:
         status, why = Status.FAIL, f"above the limit of {config.max_rate_gap:g}"
     if groups:
         lo_rate = table["selection_rate"].iat[labels.index(groups[0])]
         hi_rate = table["selection_rate"].iat[labels.index(groups[1])]
-        message = (f"By {feature}, {spec.words} in {_pct(lo_rate)} ({groups[0]}) to {_pct(hi_rate)} ({groups[1]}) of "
-                   f"{spec.population}; the gap of {gap:.3f} is {why}"
-                   + (f" (p = {test_evidence['p_value']:.3g})." if test_evidence and test_evidence["p_value"] == test_evidence["p_value"] else "."))
+        claim = (f"By {feature}, {spec.words} in {_pct(lo_rate)} ({groups[0]}) to {_pct(hi_rate)} ({groups[1]}) of "
+                 f"{spec.population}; the gap of {gap:.3f} is {why}")
+        message = claim + (f" (p = {p_value:.3g})." if p_value == p_value else ".")
     else:
-        message = f"By {feature}, {spec.words}: {why}."
+        claim, message = "", f"By {feature}, {spec.words}: {why}."
+    significance = (significance_block(claim=claim, p_value=p_value, level=config.significance_level,
+                                       beyond_limit=gap > config.max_rate_gap)
+                    if config.require_significance and groups and gap == gap else None)
     return Finding(
         auditor=AUDITOR, check=spec.check, status=status,
         severity=Severity.HIGH if status is Status.FAIL else (Severity.MEDIUM if status is Status.WARN else Severity.INFO),
@@ -124,7 +134,8 @@ def _finding(feature: str, spec: GroupRate, analysis: GroupingAnalysis, config: 
                   "gap": gap, "gap_ci": ci_pair(gap_low, gap_high), "test": test_evidence,
                   "total": int(n.sum()), "confidence": config.confidence, "n_resamples": config.n_resamples,
                   "seed": config.seed, "min_group_size": config.min_group_size,
-                  "interval_methods": {"rates": "wilson", "gap": "bootstrap of the counts table"}},
+                  "interval_methods": {"rates": "wilson", "gap": "bootstrap of the counts table"},
+                  **({"significance": significance} if significance else {})},
         message=message, principles=(Principle.FAIRNESS, Principle.PEOPLE_ORIENTED),
         references=(REF_NIST_MANAGE, _REF_NIST_BIAS, _REF_EQUALITY, REF_OMB),
     )
@@ -175,5 +186,6 @@ def rate_findings_for(specs: list[GroupRate], encode: Callable[[str], GroupEncod
                 counts = _weighted_counts(sub, spec.event[spec.mask], weights[spec.mask])
                 analysis = analyse_counts(feature, sub, counts.counts.sum(axis=1), counts, None, comparison)
             findings.append(_finding(feature, spec, analysis, config))
-    return findings
+    # gaps that need statistical evidence are judged together (Holm); the runner repeats it audit-wide
+    return judge_significance(findings)
 
