@@ -195,3 +195,26 @@ def test_default_console_prints_to_stdout(capsys):
 def test_render_summary_refuses_other_objects():
     with pytest.raises(TypeError, match="AuditRecord"):
         render_summary("record.json", console=Console(record=True))
+
+
+def test_control_characters_from_the_data_are_shown_not_obeyed():
+    import io
+
+    import numpy as np
+    import pandas as pd
+    from rich.console import Console
+
+    import govaudit
+    from govaudit.report import render_summary
+
+    column = "region\x1b]0;title\x07"
+    df = pd.DataFrame({column: ["north\x1b[31m"] * 300 + ["south\x9b2J"] * 300, "d": np.tile([0, 1], 300)})
+    record = govaudit.audit(y_pred=df["d"], sensitive_features=df[[column]], auditors={"bias": {"n_resamples": 0}})
+    for force_terminal in (False, True):
+        buffer = io.StringIO()
+        render_summary(record, Console(file=buffer, width=120, force_terminal=force_terminal, color_system=None))
+        out = buffer.getvalue()
+        assert "\x07" not in out and "\x9b" not in out and "]0;title" in out
+        assert "\\x1b[31m" in out and "\\x1b]0;title\\x07" in out and "\\x9b2J" in out
+        if not force_terminal:
+            assert "\x1b" not in out

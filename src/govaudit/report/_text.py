@@ -21,6 +21,7 @@ from rich.text import Text
 from govaudit.core import Finding, Status
 from govaudit.records._record import AuditRecord, Verdict
 from govaudit.report._json import ensure_record
+from govaudit.report._printable import printable_values
 
 __all__ = ["GROUP_METRICS_CHECK", "UNDEFINED", "render_summary", "verdict_sentence"]
 
@@ -335,6 +336,12 @@ def verdict_sentence(record: AuditRecord) -> str:
     )
 
 
+def _printable_record(record: AuditRecord) -> AuditRecord:
+    """A copy whose text from the data cannot steer the terminal (control characters shown escaped)."""
+    safe = printable_values(record.model_dump(mode="python"))
+    return record if safe == record.model_dump(mode="python") else AuditRecord.model_validate(safe)
+
+
 def render_summary(record: AuditRecord, console: Console | None = None) -> None:
     """Print a readable summary of ``record`` to ``console`` (a new stdout console by default).
 
@@ -347,7 +354,7 @@ def render_summary(record: AuditRecord, console: Console | None = None) -> None:
     TypeError
         If ``record`` is not an :class:`AuditRecord`.
     """
-    record = ensure_record(record)
+    record = _printable_record(ensure_record(record))
     console = console if console is not None else Console()
 
     console.print(_header(record))
