@@ -11,22 +11,17 @@ Decision-Making). This package holds what deployment and audit share:
   by ``govaudit schema decision-log``), which the oversight auditor reads;
 - :class:`OversightAuditor`: the checks on a decision log (``_checks``, ``_fairness``, ``_flags``),
   in memory or from the counts that :func:`duckdb_log_counts` / :func:`spark_log_counts` aggregate
-  where the log is stored (``_engine``, ``_from_counts``).
+  where the log is stored (``_engine_*``, ``_from_counts``).
 """
 
 from govaudit.oversight._auditor import OversightAuditor, OversightConfig
-from govaudit.oversight._engine import (
-    DecisionLogSource,
-    LogCases,
-    LogCounts,
-    duckdb_log_counts,
-    log_cases_from_frame,
-    log_counts_from_frame,
-    spark_log_counts,
-)
+from govaudit.oversight._engine_cases import LogCases, log_cases_from_frame
+from govaudit.oversight._engine_counts import LogCounts, log_counts_from_frame
+from govaudit.oversight._engine_source import DecisionLogSource, duckdb_log_counts, spark_log_counts
 from govaudit.oversight._guard import OversightGuard
-from govaudit.oversight._log_schema import COLUMNS, DecisionLog, decision_log_json_schema, validate_decision_log
+from govaudit.oversight._log_schema import COLUMNS, decision_log_json_schema
 from govaudit.oversight._log_store import SQLiteDecisionLog
+from govaudit.oversight._log_validation import DecisionLog, validate_decision_log
 from govaudit.oversight._policy import OversightPolicy, Routing, route_cases
 
 __all__ = [

@@ -21,7 +21,7 @@ from govaudit.oversight._config import OversightConfig
 from govaudit.oversight._flags import US_PER_DAY, CaseFlags, count, count_by, flags_from_log, sum_by
 from govaudit.core import Finding, Principle, Severity, Status
 from govaudit.metrics import GroupEncoding, encode_groups, rate_parts, wilson_interval
-from govaudit.oversight._log_schema import DecisionLog
+from govaudit.oversight._log_validation import DecisionLog
 from govaudit.oversight._policy import Routing
 
 __all__ = [
