@@ -15,7 +15,7 @@ import pandas as pd
 
 from govaudit.core import AuditorResult, AuditSubject, CaseTable, Finding, Requirement, Severity, Status
 from govaudit.exceptions import ColumnError
-from govaudit.oversight._checks import CASE_FILE, CheckResult, run_checks, violations_table
+from govaudit.oversight._checks import CASE_FILE
 from govaudit.oversight._config import OversightConfig
 from govaudit.oversight._engine_counts import LogCounts
 from govaudit.oversight._fairness import rate_findings
@@ -23,6 +23,7 @@ from govaudit.oversight._from_counts import case_violations, counts_findings
 from govaudit.oversight._log_messages import MSG_NO_CASE_TYPE
 from govaudit.oversight._log_validation import DecisionLog, validate_decision_log
 from govaudit.oversight._policy import OversightPolicy, route_cases
+from govaudit.oversight._violations import CheckResult, run_checks, violations_table
 
 __all__ = ["OversightAuditor", "OversightConfig", "OversightPolicy"]
 

@@ -15,13 +15,14 @@ import pandas as pd
 from govaudit.core import Finding
 from govaudit.exceptions import InputDataError
 from govaudit.metrics import GroupEncoding, encode_groups
-from govaudit.oversight._checks import case_tables, flag_findings, violations_table
+from govaudit.oversight._checks import flag_findings
 from govaudit.oversight._config import OversightConfig
 from govaudit.oversight._engine_cases import LogCases
 from govaudit.oversight._engine_counts import LogCounts
 from govaudit.oversight._fairness import group_rates, rate_findings_for
 from govaudit.oversight._flags import AppealFlags, CaseFlags
 from govaudit.oversight._policy import Routing
+from govaudit.oversight._violations import case_tables, violations_table
 
 __all__ = ["case_violations", "counts_findings", "flags_from_counts"]
 
