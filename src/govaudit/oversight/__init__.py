@@ -1,4 +1,4 @@
-"""Human oversight: the decision-log format, the oversight policy, and the runtime guard.
+"""Human oversight: the decision-log format, the oversight policy, the runtime guard, and the auditor.
 
 The rules say a person, not the model, decides (EU AI Act Art. 14; Canada's Directive on Automated
 Decision-Making). This package holds what deployment and audit share:
@@ -9,24 +9,36 @@ Decision-Making). This package holds what deployment and audit share:
   appends every decision to a crash-safe :class:`SQLiteDecisionLog`;
 - :func:`validate_decision_log` and :func:`decision_log_json_schema`: the log format (also printed
   by ``govaudit schema decision-log``), which the oversight auditor reads;
-- :class:`OversightAuditor`: the checks on a decision log (``_checks``, ``_fairness``, ``_flags``),
-  in memory or from the counts that :func:`duckdb_log_counts` / :func:`spark_log_counts` aggregate
-  where the log is stored (``_engine``, ``_from_counts``).
+- :class:`OversightAuditor`: the checks on a decision log, in memory or from the counts that
+  :func:`duckdb_log_counts` / :func:`spark_log_counts` aggregate where the log is stored.
+
+Modules, by concern:
+
+- the policy and the guard: ``_policy`` (routing cases to a person), ``_guard`` (the wrapped model),
+  ``_log_store`` (the SQLite decision log);
+- the log format: ``_log_schema`` (its columns and JSON Schema), ``_log_messages`` (its error
+  messages, shared by memory and engines), ``_log_values`` and ``_log_times`` (reading a column
+  of each kind), ``_log_validation`` (:func:`validate_decision_log`, :class:`DecisionLog`);
+- the log in an engine (DuckDB, Spark, pandas via narwhals, on the generic :mod:`govaudit.backends`):
+  ``_engine_times`` (times as microseconds since 1970, their bounds), ``_engine_rules`` (the
+  format's rules, unique ids, the roster, errors naming a case), ``_engine_prepare`` (the grouping
+  keys, flags and sums), ``_engine_counts`` (:class:`LogCounts`, the grouping pass),
+  ``_engine_cases`` (:class:`LogCases`, the cases read back), ``_engine_source``
+  (:func:`duckdb_log_counts`, :func:`spark_log_counts`, :class:`DecisionLogSource`);
+- the auditor: ``_config`` (:class:`OversightConfig`), ``_flags`` (per-case flags, rows or
+  counts), ``_checks`` (one finding per check), ``_fairness`` (override and appeal rates by group),
+  ``_violations`` (the case-level file), ``_from_counts`` (findings from a backend's counts),
+  ``_auditor`` (:class:`OversightAuditor`).
 """
 
 from govaudit.oversight._auditor import OversightAuditor, OversightConfig
-from govaudit.oversight._engine import (
-    DecisionLogSource,
-    LogCases,
-    LogCounts,
-    duckdb_log_counts,
-    log_cases_from_frame,
-    log_counts_from_frame,
-    spark_log_counts,
-)
+from govaudit.oversight._engine_cases import LogCases, log_cases_from_frame
+from govaudit.oversight._engine_counts import LogCounts, log_counts_from_frame
+from govaudit.oversight._engine_source import DecisionLogSource, duckdb_log_counts, spark_log_counts
 from govaudit.oversight._guard import OversightGuard
-from govaudit.oversight._log_schema import COLUMNS, DecisionLog, decision_log_json_schema, validate_decision_log
+from govaudit.oversight._log_schema import COLUMNS, decision_log_json_schema
 from govaudit.oversight._log_store import SQLiteDecisionLog
+from govaudit.oversight._log_validation import DecisionLog, validate_decision_log
 from govaudit.oversight._policy import OversightPolicy, Routing, route_cases
 
 __all__ = [

@@ -13,21 +13,19 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
-from govaudit.oversight._checks import CASE_FILE, CheckResult, run_checks, violations_table
-from govaudit.oversight._from_counts import case_violations, counts_findings
-from govaudit.oversight._config import OversightConfig
-from govaudit.oversight._fairness import rate_findings
 from govaudit.core import AuditorResult, AuditSubject, CaseTable, Finding, Requirement, Severity, Status
-from govaudit.oversight._engine import LogCounts
 from govaudit.exceptions import ColumnError
-from govaudit.oversight._log_schema import DecisionLog, validate_decision_log
+from govaudit.oversight._checks import CASE_FILE
+from govaudit.oversight._config import OversightConfig
+from govaudit.oversight._engine_counts import LogCounts
+from govaudit.oversight._fairness import rate_findings
+from govaudit.oversight._from_counts import case_violations, counts_findings
+from govaudit.oversight._log_messages import MSG_NO_CASE_TYPE
+from govaudit.oversight._log_validation import DecisionLog, validate_decision_log
 from govaudit.oversight._policy import OversightPolicy, route_cases
+from govaudit.oversight._violations import CheckResult, run_checks, violations_table
 
 __all__ = ["OversightAuditor", "OversightConfig", "OversightPolicy"]
-
-_MSG_NO_CASE_TYPE = ("{source}: the oversight policy routes by case type ({types}) but the decision log has no "
-                     "'case_type' column")
-
 
 _CASE_FILE_TEXT = "One row per case that broke an oversight rule: case id, check, what happened."
 _MSG_NOT_AGGREGATED = ("the aggregated decision log has no counts by sensitive feature(s) {missing}; aggregate it "
@@ -124,7 +122,7 @@ class OversightAuditor:
         Parameters
         ----------
         counts : LogCounts
-            From :func:`govaudit.backends.duckdb_log_counts` (or ``spark_log_counts``), aggregated
+            From :func:`govaudit.oversight.duckdb_log_counts` (or ``spark_log_counts``), aggregated
             with at least this auditor's ``sensitive_features`` and with its ``policy``.
         config : OversightConfig, optional
             Default: the auditor's own.
@@ -141,5 +139,5 @@ class OversightAuditor:
         policy = config.policy
         if policy.uses_case_types and log.case_type is None:
             types = ", ".join(policy.review_case_types + policy.two_person_case_types)
-            raise ColumnError(_MSG_NO_CASE_TYPE.format(source="decision log", types=types))
+            raise ColumnError(MSG_NO_CASE_TYPE.format(source="decision log", types=types))
         return run_checks(log, route_cases(policy, log.score, log.recommendation, log.case_type), config)

@@ -3,44 +3,37 @@ automation drift.
 
 Each check builds one finding (aggregates and pseudonymous reviewer ids only) from
 :class:`~govaudit.oversight._flags.CaseFlags`, which a validated in-memory log and a backend's
-aggregated log both provide, so the two give the same findings. In memory, the cases that broke a
-rule are also listed (``case_id``, ``check``, ``detail``) for the case-level file, never the record.
-Per-reviewer and per-month rates have Wilson intervals.
+aggregated log both provide, so the two give the same findings. The cases behind them are listed
+by ``_violations``. Per-reviewer and per-month rates have Wilson intervals.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from govaudit.metrics import ci_pair
-from govaudit.oversight._config import OversightConfig
-from govaudit.oversight._flags import US_PER_DAY, CaseFlags, count, count_by, flags_from_log, sum_by
 from govaudit.core import Finding, Principle, Severity, Status
-from govaudit.metrics import GroupEncoding, encode_groups, rate_parts, wilson_interval
-from govaudit.oversight._log_schema import DecisionLog
-from govaudit.oversight._policy import Routing
+from govaudit.metrics import GroupEncoding, ci_pair, encode_groups, rate_parts, wilson_interval
+from govaudit.oversight._config import OversightConfig
+from govaudit.oversight._flags import CaseFlags, count, count_by, sum_by
+from govaudit.oversight._log_times import US_PER_DAY
 
 __all__ = [
     "AUDITOR",
     "CASE_FILE",
-    "CheckResult",
     "Reviews",
     "appeal_timeliness",
     "automation_drift",
-    "case_tables",
     "flag_findings",
     "rate_table_from_counts",
     "review_coverage",
     "review_time",
     "reviews",
     "rubber_stamping",
-    "run_checks",
+    "two_person_masks",
     "two_person_rule",
-    "violations_table",
 ]
 
 AUDITOR = "oversight"
@@ -56,14 +49,6 @@ REF_NIST_MANAGE = "NIST AI RMF MANAGE 4.1"
 REF_OMB = "OMB M-25-21 (human review and appeal)"
 
 _HUMAN = (Principle.PEOPLE_ORIENTED, Principle.SHARED_RISK)
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """A check's finding and the violating cases (``case_id``, ``check``, ``detail``), if any."""
-
-    finding: Finding
-    violations: pd.DataFrame | None = None
 
 
 def _share(x: int, n: int) -> float | None:
@@ -139,7 +124,7 @@ def review_coverage(flags: CaseFlags, config: OversightConfig) -> Finding:
 
 
 # -- two-person rule ------------------------------------------------------------------------------
-def _two_person_masks(flags: CaseFlags) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def two_person_masks(flags: CaseFlags) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cases that need two reviewers, those lacking a second one, those verified by the same person twice."""
     target = flags.routing.two_person & flags.decided
     has_first = flags.reviewer.notna().to_numpy()
@@ -153,7 +138,7 @@ def two_person_rule(flags: CaseFlags, config: OversightConfig) -> Finding:
         return Finding(auditor=AUDITOR, check=check, status=Status.SKIPPED, severity=Severity.INFO,
                        message="The policy requires no two-person verification.",
                        principles=_HUMAN, references=(REF_TWO_PERSONS,))
-    target, missing, same = _two_person_masks(flags)
+    target, missing, same = two_person_masks(flags)
     n_target, n_missing, n_same = count(flags, target), count(flags, missing), count(flags, same)
     n_bad = count(flags, missing | same)
     repeaters: dict[str, int] = {}
@@ -348,69 +333,3 @@ def flag_findings(flags: CaseFlags, config: OversightConfig) -> list[Finding]:
     rev = reviews(flags)
     return [review_coverage(flags, config), two_person_rule(flags, config), review_time(flags, rev, config),
             rubber_stamping(flags, rev, config), appeal_timeliness(flags, config), automation_drift(flags, config)]
-
-
-# -- the cases behind the findings (in memory only) ------------------------------------------------
-def _violations(case_id: pd.Series, mask: np.ndarray, check: str, detail: Any) -> pd.DataFrame | None:
-    """The case table rows for ``mask``; ``detail`` is one string, or one per selected case."""
-    if not mask.any():
-        return None
-    idx = np.flatnonzero(mask)
-    return pd.DataFrame({"case_id": case_id.iloc[idx].to_numpy(dtype=object), "check": check,
-                         "detail": detail if isinstance(detail, str) else np.asarray(detail, dtype=object)})
-
-
-def case_tables(case_id: pd.Series, appeal_filed_at: np.ndarray | None, flags: CaseFlags,
-                config: OversightConfig) -> list[pd.DataFrame | None]:
-    """For coverage, two-person rule, review time and appeal timeliness: the cases that broke the rule.
-
-    ``flags`` has one entry per case (no weights); ``case_id`` and ``appeal_filed_at`` (UTC) match it.
-    """
-    routing = flags.routing
-    unreviewed = (routing.required | flags.review_required) & flags.decided & ~flags.reviewed
-    coverage = _violations(case_id, unreviewed, "oversight.review_coverage",
-                           [f"review required ({r}) but decided without a person" for r in routing.reasons(unreviewed)])
-    two = None
-    if config.policy.two_person_case_types or config.policy.two_person_adverse:
-        _, missing, same = _two_person_masks(flags)
-        bad = missing | same
-        who = flags.reviewer[bad].to_numpy(dtype=object)
-        two = _violations(case_id, bad, "oversight.two_person_rule",
-                          np.where(same[bad], [f"the same reviewer twice ({r})" for r in who], "fewer than two reviewers"))
-    minimum = config.policy.min_review_seconds
-    short = flags.reviewed & flags.decided & flags.short
-    seconds = flags.review_us[short] / 1e6
-    time = _violations(case_id, short, "oversight.review_time",
-                       [f"review took {s:.0f} s (minimum {minimum:g} s) by {w}"
-                        for s, w in zip(seconds, flags.reviewer[short].to_numpy(dtype=object))])
-    appeal = None
-    if flags.appeals is not None:
-        a, deadline = flags.appeals, config.policy.appeal_deadline_days
-        late = a.late_closed | a.late_open
-        assert appeal_filed_at is not None
-        waited = (a.as_of - appeal_filed_at[late]) / np.timedelta64(1, "D")
-        detail = np.where(a.late_closed[late], [f"appeal decided after {d:.1f} days" for d in a.decision_us[late] / US_PER_DAY],
-                          [f"appeal open for {d:.1f} days" for d in waited])
-        appeal = _violations(case_id, late, "oversight.appeal_timeliness", [f"{d} (deadline {deadline:g})" for d in detail])
-    return [coverage, two, time, appeal]
-
-
-def violations_table(tables: list[pd.DataFrame | None]) -> pd.DataFrame:
-    """The case-level file's rows from the per-check tables (``case_id`` as text, ``check``, ``detail``)."""
-    present = [t for t in tables if t is not None]
-    if not present:
-        return pd.DataFrame({"case_id": pd.Series(dtype=object), "check": pd.Series(dtype=object),
-                             "detail": pd.Series(dtype=object)})
-    out = pd.concat(present, ignore_index=True)
-    out["case_id"] = out["case_id"].astype(str)
-    return out
-
-
-def run_checks(log: DecisionLog, routing: Routing, config: OversightConfig) -> list[CheckResult]:
-    """The checks on a validated in-memory log, with the cases that broke each rule."""
-    flags = flags_from_log(log, routing, config)
-    findings = flag_findings(flags, config)
-    coverage, two, time, appeal = case_tables(log.case_id, log.appeal_filed_at, flags, config)
-    tables = {"oversight.review_coverage": coverage, "oversight.two_person_rule": two,
-              "oversight.review_time": time, "oversight.appeal_timeliness": appeal}
-    return [CheckResult(f, tables.get(f.check)) for f in findings]

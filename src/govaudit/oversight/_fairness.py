@@ -29,7 +29,7 @@ from govaudit.oversight._checks import AUDITOR, REF_NIST_MANAGE, REF_OMB
 from govaudit.oversight._config import OversightConfig
 from govaudit.core import Finding, Principle, Severity, Status
 from govaudit.metrics import GroupCounts, GroupEncoding, encode_groups, rate_parts, two_proportion_test
-from govaudit.oversight._log_schema import DecisionLog
+from govaudit.oversight._log_validation import DecisionLog
 
 __all__ = ["GroupRate", "group_rates", "rate_findings", "rate_findings_for"]
 

@@ -14,12 +14,11 @@ import numpy as np
 import pandas as pd
 
 from govaudit.oversight._config import OversightConfig
-from govaudit.oversight._log_schema import DecisionLog
+from govaudit.oversight._log_times import US_PER_DAY, US_PER_SECOND
+from govaudit.oversight._log_validation import DecisionLog
 from govaudit.oversight._policy import Routing, route_cases
-from govaudit.oversight._log_schema import US_PER_DAY, US_PER_SECOND
 
 __all__ = ["AppealFlags", "CaseFlags", "count", "count_by", "flags_from_log", "sum_by"]
-
 
 
 @dataclass(frozen=True)

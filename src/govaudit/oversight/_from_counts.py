@@ -1,6 +1,6 @@
 """The oversight auditor on a backend: every check from a decision log aggregated where it is stored.
 
-:class:`~govaudit.backends.LogCounts` holds one row per combination of the flags the checks read,
+:class:`~govaudit.oversight.LogCounts` holds one row per combination of the flags the checks read,
 with its number of cases; it becomes :class:`~govaudit.oversight._flags.CaseFlags` with
 those counts as weights, and the same code as in memory computes the findings. The list of the
 cases that broke a rule (the case-level file) is read back from the engine, one row per case, only
@@ -12,15 +12,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from govaudit.oversight._checks import case_tables, flag_findings, violations_table
-from govaudit.oversight._config import OversightConfig
-from govaudit.oversight._fairness import group_rates, rate_findings_for
-from govaudit.oversight._flags import AppealFlags, CaseFlags
-from govaudit.oversight._engine import LogCases, LogCounts
 from govaudit.core import Finding
 from govaudit.exceptions import InputDataError
 from govaudit.metrics import GroupEncoding, encode_groups
+from govaudit.oversight._checks import flag_findings
+from govaudit.oversight._config import OversightConfig
+from govaudit.oversight._engine_cases import LogCases
+from govaudit.oversight._engine_counts import LogCounts
+from govaudit.oversight._fairness import group_rates, rate_findings_for
+from govaudit.oversight._flags import AppealFlags, CaseFlags
 from govaudit.oversight._policy import Routing
+from govaudit.oversight._violations import case_tables, violations_table
 
 __all__ = ["case_violations", "counts_findings", "flags_from_counts"]
 
@@ -62,7 +64,7 @@ def counts_findings(counts: LogCounts, config: OversightConfig) -> list[Finding]
     Parameters
     ----------
     counts : LogCounts
-        From :func:`~govaudit.backends.duckdb_log_counts` (or the spark / narwhals variants),
+        From :func:`~govaudit.oversight.duckdb_log_counts` (or the spark / narwhals variants),
         aggregated with this configuration's policy and sensitive features.
     config : OversightConfig
         The auditor's configuration.
