@@ -107,11 +107,41 @@ def full_documentation(level: int = 4) -> dict[str, Any]:
     return doc
 
 
+#: A plausible value for each evidence key a pack's rules ask findings to state.
+_KEY_VALUES: dict[str, Any] = {"unknown_count": 0, "test": {"method": "two-proportion z", "p_value": 0.41}}
+
+
+def _breakdowns(pack: Pack, check: str) -> list[tuple[str, ...]]:
+    """Breakdowns that satisfy every rule the pack gives ``check``: each feature alone and each intersection."""
+    first = {name: concept.columns[0] for name, concept in pack.features.items()}
+    out: list[tuple[str, ...]] = [("sex", "race"), ("sex",)] if check.startswith("bias.") else [()]
+    for req in pack.requirements:
+        rule = req.rule(check)
+        out += [(first[n],) for n in rule.features]
+        if rule.intersection:
+            out.append(tuple(first[n] for n in rule.intersection))
+        if rule.intersection_with:
+            out.append(tuple(first[n] for n in rule.intersection_with) + ("other_feature",))
+    return list(dict.fromkeys(out))
+
+
+def finding_by(check: str, columns: tuple[str, ...] = (), status: Status = Status.PASS, **evidence: Any) -> Finding:
+    """A finding of ``check`` about ``columns`` (a feature, or an intersection when there are several)."""
+    if columns:
+        evidence = {"feature": " & ".join(columns), "columns": list(columns), **evidence}
+    return Finding(auditor=check.split(".")[0], check=check, status=status, message=f"{check} {status.value}.",
+                   evidence=evidence)
+
+
 def passing_findings(pack: Pack) -> list[Finding]:
-    """One passing finding for every check the pack names (bias ones about an intersection)."""
+    """Passing findings that give every piece of evidence the pack's rules name, for every check it names.
+
+    A bias check gets one finding by sex, one about the intersection of sex and race, and one per
+    feature and intersection its rules ask for; each finding states the evidence keys the rules ask for.
+    """
     out = []
     for check in sorted(pack.check_ids):
-        evidence = {"feature": "sex & race", "columns": ["sex", "race"]} if check.startswith("bias.") else {}
-        out.append(Finding(auditor=check.split(".")[0], check=check, status=Status.PASS,
-                           message=f"{check} passed.", evidence=evidence))
+        keys = {k for req in pack.requirements for k in req.rule(check).keys}
+        evidence = {k: _KEY_VALUES.get(k, 0) for k in sorted(keys)}
+        out += [finding_by(check, columns, **evidence) for columns in _breakdowns(pack, check)]
     return out

@@ -3,7 +3,9 @@
 A spec names profiles (``profiles = ["nyc-ll144"]``); each pack's requirements are judged against
 the run's findings, the declared documentation and dates, and written into the record as a coverage
 matrix: ``met``, ``not met``, ``no evidence`` or ``not applicable`` with the reason and the
-findings behind it. It reports evidence, never legal compliance.
+findings behind it. A requirement is ``met`` only when every piece of evidence it names is present,
+down to the sensitive features and intersections its evidence rules ask for. It reports evidence,
+never legal compliance.
 """
 
 from govaudit.profiles._coverage import coverage_for_plan, coverage_matrix
@@ -11,7 +13,7 @@ from govaudit.profiles._documentation import DOCUMENTATION_FIELDS, Documentation
 from govaudit.profiles._exports import EXPORTS, export
 from govaudit.profiles._load import list_packs, load_pack, parse_pack
 from govaudit.profiles._matrix import CoverageMatrix, ProfileCoverage, RequirementCoverage
-from govaudit.profiles._pack import Pack, PackRequirement, pack_json_schema
+from govaudit.profiles._pack import EvidenceRule, FeatureConcept, Pack, PackRequirement, pack_json_schema
 from govaudit.profiles._timing import working_days_after, working_days_between
 
 __all__ = [
@@ -19,6 +21,8 @@ __all__ = [
     "EXPORTS",
     "CoverageMatrix",
     "Documentation",
+    "EvidenceRule",
+    "FeatureConcept",
     "Pack",
     "PackRequirement",
     "ProfileCoverage",

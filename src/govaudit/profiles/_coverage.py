@@ -1,14 +1,25 @@
 """Judge each requirement of each profile against a run's findings, documentation and dates.
 
-The rule, per requirement that applies:
+A requirement is ``met`` only when every piece of evidence it names is present. The rule, per
+requirement that applies:
 
 * ``not met``: a named check has a ``fail`` or ``error`` finding, a named documentation field is
   invalid (or a yes/no field says no, or lists too few entries), or a time rule is broken;
-* otherwise ``no evidence``: a named check has no finding other than ``skipped`` (its auditor did not
-  run, lacked inputs, or its gate is not configured), a named document is missing, or a time rule
-  lacks a date;
-* otherwise ``met``; ``warn`` findings keep it ``met`` but are named in the reason ("met, with
-  warnings"), since a warning (e.g. a gap that is not statistically significant) blocks no gate.
+* otherwise ``no evidence``, naming exactly what is missing:
+
+  - a named check has no live finding (none, or only ``skipped`` ones: its auditor did not run,
+    lacked inputs, or its gate is not configured);
+  - a named check has an ``inconclusive`` finding the spec did not accept: it could not be judged;
+  - the check's evidence rule (see :class:`~govaudit.profiles._pack.EvidenceRule`) is not satisfied
+    by the findings that count: fewer than ``min_findings``, no finding by one of its ``features``
+    alone ("no bias.group_metrics finding by race/ethnicity ...; the audited features are sex,
+    age_band"), none for the ``intersection`` it names, none stating its ``keys``. A finding counts
+    when its status is among the rule's ``statuses`` (``pass``, ``warn``, ``reported`` and accepted
+    ``inconclusive`` by default) and it states the rule's keys;
+  - a named document is missing, or a time rule lacks a date;
+* otherwise ``met``. ``warn`` findings and ``inconclusive`` findings the spec accepted (with a written
+  justification, ``Finding.accepted``) keep it ``met`` but are named in the reason ("met, with
+  warnings: ...; with accepted inconclusive gates: ..."), since neither blocks a release.
 
 A requirement whose ``applies_when`` does not hold for the spec's parameters is ``not applicable``,
 with the pack's reason.
@@ -20,8 +31,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from govaudit.core import Finding, Status
+from govaudit.core import Finding
 from govaudit.profiles._documentation import ImpactAssessment, impact_level
+from govaudit.profiles._evidence import Features, Tally, judge_check
 from govaudit.profiles._matrix import CoverageMatrix, EvidenceItem, ProfileCoverage, RequirementCoverage
 from govaudit.profiles._pack import Pack, PackRequirement
 from govaudit.profiles._timing import check_time_rule
@@ -31,71 +43,35 @@ __all__ = ["coverage_for_plan", "coverage_matrix", "judge_requirement", "recompu
 _IMPACT_PARAMETER = "canada_impact_level"
 
 
-def _short(text: str, limit: int = 160) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _is_intersection(f: Finding) -> bool:
-    columns = f.evidence.get("columns")
-    return isinstance(columns, list) and len(columns) > 1
-
-
-def _checks(req: PackRequirement, findings: Sequence[Finding], auditors_run: frozenset[str] | None,
-            evidence: list[EvidenceItem], problems: list[str], gaps: list[str], warnings: list[str]) -> None:
-    intersection_seen = False
-    for check in req.checks:
-        hits = [(i, f) for i, f in enumerate(findings) if f.check == check]
-        live = [(i, f) for i, f in hits if f.status is not Status.SKIPPED]
-        for i, f in hits:
-            evidence.append(EvidenceItem(kind="check", name=check, status=f.status.value,
-                                         detail=_short(f.message), finding_index=i))
-        if not live:
-            auditor = check.split(".", 1)[0]
-            if auditors_run is not None and auditor not in auditors_run:
-                gaps.append(f"the {auditor} auditor did not run ({check})")
-            elif hits:
-                gaps.append(f"{check} was skipped: {_short(hits[0][1].message, 100)}")
-            else:
-                gaps.append(f"no {check} finding (its gate or input is not configured)")
-            continue
-        bad = [f for _, f in live if f.status in (Status.FAIL, Status.ERROR)]
-        if bad:
-            problems.append(f"{check}: {len(bad)} finding(s) {'/'.join(sorted({f.status.value for f in bad}))}")
-        warned = [f for _, f in live if f.status is Status.WARN]
-        if warned:
-            warnings.append(f"{check}: {len(warned)} warning(s)")
-        intersection_seen = intersection_seen or any(_is_intersection(f) for _, f in live)
-    if req.needs_intersection and req.checks and not intersection_seen and not problems:
-        gaps.append(f"no intersectional breakdown among {', '.join(req.checks)} (add [auditors.bias] intersections)")
-
-
 def _documents(req: PackRequirement, documentation: dict[str, Any], invalid: dict[str, str],
-               parameters: dict[str, Any], evidence: list[EvidenceItem], problems: list[str], gaps: list[str]) -> None:
+               parameters: dict[str, Any], tally: Tally) -> None:
     for name in req.documentation:
         if name in invalid:
-            evidence.append(EvidenceItem(kind="documentation", name=name, status="invalid", detail=invalid[name]))
-            problems.append(f"documentation field {name} is invalid: {invalid[name]}")
+            tally.evidence.append(EvidenceItem(kind="documentation", name=name, status="invalid",
+                                               detail=invalid[name]))
+            tally.problems.append(f"documentation field {name} is invalid: {invalid[name]}")
             continue
         if name not in documentation:
-            evidence.append(EvidenceItem(kind="documentation", name=name, status="missing"))
-            gaps.append(f"documentation field {name} is not declared")
+            tally.evidence.append(EvidenceItem(kind="documentation", name=name, status="missing"))
+            tally.gaps.append(f"documentation field {name} is not declared")
             continue
         value = documentation[name]
         status, detail = "present", None
         if value is False:
             status = "no"
-            problems.append(f"documentation field {name} declares no")
+            tally.problems.append(f"documentation field {name} declares no")
         elif name in req.min_items and len(value) < req.min_items[name]:
             status, detail = "too few", f"{len(value)} given, at least {req.min_items[name]} required"
-            problems.append(f"documentation field {name}: {detail}")
+            tally.problems.append(f"documentation field {name}: {detail}")
         elif name == "impact_assessment":
             level = impact_level(ImpactAssessment.model_validate(value))
             declared = parameters.get(_IMPACT_PARAMETER)
             detail = f"the AIA scores give impact level {level}"
             if declared is not None and level > declared:
                 status = "understated"
-                problems.append(f"the AIA scores give impact level {level}, above the declared level {declared}")
-        evidence.append(EvidenceItem(kind="documentation", name=name, status=status, detail=detail))
+                tally.problems.append(f"the AIA scores give impact level {level}, "
+                                      f"above the declared level {declared}")
+        tally.evidence.append(EvidenceItem(kind="documentation", name=name, status=status, detail=detail))
 
 
 def judge_requirement(
@@ -115,31 +91,33 @@ def judge_requirement(
     base = {"id": req.id, "summary": req.summary, "reference": req.reference}
     if not pack.applies(req, parameters):
         return RequirementCoverage(**base, status="not applicable", reason=req.not_applicable_reason or "")
-    evidence: list[EvidenceItem] = []
-    problems: list[str] = []
-    gaps: list[str] = []
-    warnings: list[str] = []
-    _checks(req, findings, auditors_run, evidence, problems, gaps, warnings)
-    _documents(req, documentation, invalid, parameters, evidence, problems, gaps)
+    tally = Tally()
+    features = Features(pack, parameters)
+    for check in req.checks:
+        judge_check(check, req.rule(check), findings, features, auditors_run, tally)
+    _documents(req, documentation, invalid, parameters, tally)
     for rule in req.time_rules:
         result = check_time_rule(rule, documentation, today=as_of, run_date=run_date)
         status = "missing" if result.ok is None else "ok" if result.ok else "late"
-        evidence.append(EvidenceItem(kind="time_rule", name=rule, status=status, detail=result.message))
+        tally.evidence.append(EvidenceItem(kind="time_rule", name=rule, status=status, detail=result.message))
         if result.ok is None:
-            gaps.append(result.message)
+            tally.gaps.append(result.message)
         elif not result.ok:
-            problems.append(result.message)
+            tally.problems.append(result.message)
     for setting in req.thresholds:
         if settings and setting in settings:
-            evidence.append(EvidenceItem(kind="setting", name=setting, status="applied", detail=repr(settings[setting])))
-    if problems:
-        return RequirementCoverage(**base, status="not met", reason="; ".join(problems), evidence=tuple(evidence))
-    if gaps:
-        return RequirementCoverage(**base, status="no evidence", reason="; ".join(gaps), evidence=tuple(evidence))
-    reason = "every named check passed and every named document is present"
-    if warnings:
-        reason = "met, with warnings: " + "; ".join(warnings)
-    return RequirementCoverage(**base, status="met", reason=reason, evidence=tuple(evidence))
+            tally.evidence.append(EvidenceItem(kind="setting", name=setting, status="applied",
+                                               detail=repr(settings[setting])))
+    evidence = tuple(tally.evidence)
+    if tally.problems:
+        return RequirementCoverage(**base, status="not met", reason="; ".join(tally.problems), evidence=evidence)
+    if tally.gaps:
+        return RequirementCoverage(**base, status="no evidence", reason="; ".join(tally.gaps), evidence=evidence)
+    qualified = ([f"with warnings: {'; '.join(tally.warnings)}"] if tally.warnings else []) + (
+        [f"with accepted inconclusive gates: {'; '.join(tally.accepted)}"] if tally.accepted else [])
+    reason = ("met, " + "; ".join(qualified) if qualified
+              else "every piece of evidence the requirement names is present")
+    return RequirementCoverage(**base, status="met", reason=reason, evidence=evidence)
 
 
 def coverage_matrix(

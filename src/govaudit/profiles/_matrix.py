@@ -17,7 +17,8 @@ CoverageStatus = Literal["met", "not met", "no evidence", "not applicable"]
 COVERAGE_STATUSES: tuple[str, ...] = ("met", "not met", "no evidence", "not applicable")
 
 NOTE = ("Evidence per requirement as measured by this audit; it is not a statement of legal compliance. "
-        "'met' means every named check passed and every named document is present and valid.")
+        "'met' means every piece of evidence the requirement names is present (findings by the features and "
+        "intersections it names, none failed or left unjudged) and every named document is present and valid.")
 
 
 class _Frozen(BaseModel):
