@@ -94,3 +94,22 @@ def test_recorded_scores_with_a_threshold_become_decisions(applications, tmp_pat
     from_spec = govaudit.run_plan(govaudit.load_spec(tmp_path / "audit.toml"))
     [metrics] = [f for f in from_spec.findings if f.check == "bias.group_metrics"]
     assert {g["group"]: g["selection_rate"] for g in metrics.evidence["groups"]} == pytest.approx(got)
+
+
+def test_engine_groups_the_backend_settings(applications):
+    roles = dict(data=applications, prediction="eligible", sensitive_features=["channel"],
+                 auditors={"bias": {"n_resamples": 0}})
+    by_keyword = govaudit.audit(backend="duckdb", duckdb=govaudit.DuckDBSettings(memory_limit="128MB"), **roles)
+    grouped = govaudit.audit(engine={"backend": "duckdb", "duckdb": govaudit.DuckDBSettings(memory_limit="128MB")},
+                             **roles)
+    named = govaudit.audit(engine="duckdb", **roles)
+    dump = lambda r: [f.model_dump(mode="json") for f in r.findings]  # noqa: E731
+    assert dump(by_keyword) == dump(grouped) == dump(named) == dump(govaudit.audit(**roles))
+    with pytest.raises(TypeError, match="engine settings once"):
+        govaudit.audit(engine="duckdb", backend="duckdb", **roles)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'backends'"):
+        govaudit.audit(backends="duckdb", **roles)
+    with pytest.raises(TypeError, match="engine has no setting 'memory_limit'"):
+        govaudit.audit(engine={"memory_limit": "1GB"}, **roles)
+    with pytest.raises(govaudit.InputDataError, match='backend must be "memory", "duckdb" or "spark"'):
+        govaudit.audit(engine="sqlite", **roles)

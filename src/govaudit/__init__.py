@@ -10,6 +10,7 @@ control, checked by plug-in auditors and recorded in accountability records.
 
 from govaudit._version import __version__
 from govaudit.api import audit, run_plan
+from govaudit.assembly import build_subject, load_table
 from govaudit.explainability import ExplainabilityAuditor
 from govaudit.backends import DuckDBSettings, SparkSettings, duckdb_counts_source, spark_counts_source
 from govaudit.core import (
@@ -23,7 +24,6 @@ from govaudit.core import (
     Severity,
     Status,
 )
-from govaudit.data import load_table
 from govaudit.exceptions import (
     AuditorError,
     ColumnError,
@@ -50,7 +50,6 @@ from govaudit.records import (
 )
 from govaudit.registry import load_registry
 from govaudit.spec import AuditPlan, AuditSpec, load_spec
-from govaudit.subject import build_subject
 
 __all__ = [
     "ArtifactIdentity",

@@ -23,13 +23,13 @@ def explain(
     case: Annotated[str, typer.Option("--case", help="The case id (a value of the spec's [data] case_id column).")],
 ) -> None:
     """Explain one decision in plain language: its main reasons, strongest first."""
-    from govaudit.api import _case_ids
+    from govaudit.assembly import case_ids_from_column as _case_ids
     from govaudit.explainability._auditor import ExplainabilityAuditor, ExplainabilityConfig
-    from govaudit.data import load_table
+    from govaudit.assembly import load_table
     from govaudit.exceptions import InputDataError, SpecError
     from govaudit.models import load_model
     from govaudit.spec import load_spec
-    from govaudit.subject import build_subject
+    from govaudit.assembly import build_subject
 
     plan = load_spec(spec)
     data, model_spec = plan.spec.data, plan.spec.model

@@ -6,9 +6,12 @@ A plug-in that fails to import is reported (``AuditorRegistry.failed``), never f
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
+
+from pydantic import BaseModel
 
 from govaudit.core import Auditor
 from govaudit.exceptions import AuditorError
@@ -45,6 +48,18 @@ class AuditorEntry:
     def loaded(self) -> bool:
         """Whether the auditor imported and follows the protocol."""
         return self.auditor_class is not None
+
+    def configure(self, settings: Mapping[str, Any] | BaseModel) -> BaseModel:
+        """``settings`` validated by the auditor's ``Config`` (a ``Config`` already built is taken as it is).
+
+        Raises
+        ------
+        pydantic.ValidationError
+            A setting is unknown or of the wrong type; the caller names where it was written.
+        """
+        if isinstance(settings, BaseModel):
+            return settings
+        return self.auditor_class.Config.model_validate(dict(settings))  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)

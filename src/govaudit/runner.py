@@ -7,7 +7,8 @@ because no verdict on bad input is worth recording.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -24,8 +25,18 @@ from govaudit.records import (
     coverage,
     verdict_of,
 )
+from govaudit.registry import AuditorRegistry
+from govaudit.spec import format_validation_error
 
-__all__ = ["build_record", "run_auditor", "run_auditor_detailed", "run_auditors"]
+__all__ = [
+    "AuditorsRun",
+    "build_record",
+    "instantiate_auditors",
+    "run_auditor",
+    "run_auditor_detailed",
+    "run_auditors",
+    "run_configured",
+]
 
 
 def _error(auditor: str, check: str, message: str, evidence: dict[str, Any] | None = None) -> Finding:
@@ -85,6 +96,65 @@ def run_auditors(
         if case_tables is not None:
             case_tables.extend(result.case_tables)
     return findings
+
+
+def instantiate_auditors(
+    auditors: Mapping[str, Any] | Sequence[str] | None, registry: AuditorRegistry, *, source: str = "audit()"
+) -> list[tuple[Auditor, BaseModel, str]]:
+    """Each auditor named, configured and created: (auditor, its validated config, the package that supplied it).
+
+    ``auditors`` maps names to settings (a mapping, or the auditor's ``Config``), or lists names run
+    with their defaults; ``None`` runs the bias auditor.
+
+    Raises
+    ------
+    AuditorError
+        A name is not installed, or its plug-in failed to load.
+    SpecError
+        A setting is unknown or of the wrong type (named as ``auditors.<name>.<key>`` under ``source``).
+    """
+    if auditors is None:
+        auditors = {"bias": {}}
+    if not isinstance(auditors, Mapping):
+        auditors = {name: {} for name in auditors}
+    chosen = []
+    for name, settings in auditors.items():
+        entry = registry.get(name)
+        try:
+            config = entry.configure(settings)
+        except ValidationError as exc:
+            raise SpecError(format_validation_error(exc, source, prefix=("auditors", name))) from None
+        chosen.append((registry.create(name, config), config, entry.package))
+    return chosen
+
+
+@dataclass(frozen=True)
+class AuditorsRun:
+    """What the chosen auditors found, which auditors they were, and their case-level tables.
+
+    Attributes
+    ----------
+    findings : list of Finding
+        Every auditor's findings, in the order the auditors ran.
+    auditors : list of (Auditor, str)
+        Each auditor and the package that supplied it, as :func:`build_record` takes them.
+    case_tables : list of CaseTable
+        Case-level outputs, for the record object only (never serialised).
+    """
+
+    findings: list[Finding]
+    auditors: list[tuple[Auditor, str]]
+    case_tables: list[CaseTable]
+
+
+def run_configured(
+    subject: AuditSubject, auditors: Mapping[str, Any] | Sequence[str] | None, registry: AuditorRegistry
+) -> AuditorsRun:
+    """Instantiate the auditors named (see :func:`instantiate_auditors`) and run each over ``subject``."""
+    chosen = instantiate_auditors(auditors, registry)
+    case_tables: list[CaseTable] = []
+    findings = run_auditors(subject, [(a, c) for a, c, _ in chosen], case_tables=case_tables)
+    return AuditorsRun(findings, [(a, p) for a, _, p in chosen], case_tables)
 
 
 def build_record(

@@ -11,11 +11,10 @@ from govaudit.api import run_plan
 from govaudit.bias._auditor import BiasAuditor
 from govaudit.backends import duckdb_counts_source
 from govaudit.core import AuditSubject
-from govaudit.data import load_table
+from govaudit.assembly import build_subject, load_table
 from _backend_specs import data_spec
 from govaudit.exceptions import ColumnError, InputDataError, SpecError
 from govaudit.spec import load_spec
-from govaudit.subject import build_subject
 
 SETTINGS = dict(intersections=[["sex", "region"], ["sex", "region", "age_band"]], n_resamples=200, min_group_size=20)
 

@@ -183,12 +183,12 @@ def test_explanations_on_duckdb_agree_with_memory_on_the_top_features(data):
 
 
 def test_a_pandas_frame_with_backend_duckdb_runs_through_duckdb(data, monkeypatch):
-    from govaudit import api
+    from govaudit.assembly import _data
 
     table, model, _ = data
     used = []
-    real = api._duckdb_frame_source
-    monkeypatch.setattr(api, "_duckdb_frame_source", lambda *a: used.append(1) or real(*a))
+    real = _data._duckdb_frame_source
+    monkeypatch.setattr(_data, "_duckdb_frame_source", lambda *a: used.append(1) or real(*a))
     roles = {"prediction": "decision", "favourable_label": "granted", "sensitive_features": SENSITIVE,
              "auditors": {"bias": {"n_resamples": 20}}}
     duck = govaudit.audit(data=table, backend="duckdb", **roles)

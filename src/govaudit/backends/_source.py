@@ -124,7 +124,7 @@ def counts_source_from_frame(
     """Aggregate rows held by any engine narwhals reads into a :class:`CountsSource`.
 
     Decisions come from the ``prediction`` column, else from ``score >= threshold``; labels and
-    decisions are coded 1 for ``favourable_label``, as :func:`govaudit.subject.build_subject` does.
+    decisions are coded 1 for ``favourable_label``, as :func:`govaudit.build_subject` does.
 
     Raises
     ------

@@ -1,8 +1,9 @@
-"""Turn user inputs (a model, a table, arrays, column names) into a validated :class:`AuditSubject`."""
+"""Turn a model, a table, arrays and column names into a validated :class:`AuditSubject`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,15 @@ def _check_length(values: Any, name: str, expected: int) -> None:
     got = len(values)
     if got != expected:
         raise InputDataError(_MSG_LENGTH.format(name=name, got=got, expected=expected))
+
+
+def _given_or_column(values: Any, column: str | None, data: pd.DataFrame | None, key: str, role: str) -> Any:
+    """Values given directly, else the named column of ``data``."""
+    if values is not None or column is None:
+        return values
+    if data is None:
+        raise InputDataError(f"{key} was given as a column name but no data table was given")
+    return _column(data, column, role)
 
 
 def _sensitive_frame(sensitive_features: Any, data: pd.DataFrame | None) -> pd.DataFrame:
@@ -131,72 +141,70 @@ def build_subject(
     sensitive = _sensitive_frame(sensitive_features, data) if sensitive_features is not None else None
     if sensitive is not None and n_rows is not None:
         _check_length(sensitive, "sensitive_features", n_rows)
-
-    if y_true is None and label is not None:
-        if data is None:
-            raise InputDataError("label was given as a column name but no data table was given")
-        y_true = _column(data, label, "label")
+    y_true = _given_or_column(y_true, label, data, "label", "label")
     true_name = f"label column {label!r}" if label is not None else "y_true"
     y_true_arr = as_binary(y_true, true_name, positive=favourable_label) if y_true is not None else None
-
-    exclude = {c for c in (label, prediction, score) if c}
     feature_frame = None
     if model is not None and data is not None:
-        feature_frame = _model_features(model, data, features, exclude)
+        feature_frame = _model_features(model, data, features, {c for c in (label, prediction, score) if c})
+    y_pred_arr, y_score_arr = _decisions_and_scores(model, feature_frame, data, y_pred, y_score, prediction, score,
+                                                    favourable_label, threshold)
+    _check_lengths(n_rows, y_true=y_true_arr, y_pred=y_pred_arr, y_score=y_score_arr, sensitive_features=sensitive)
+    return AuditSubject(model=model, features=feature_frame, y_true=y_true_arr, y_pred=y_pred_arr,
+                        y_score=y_score_arr, sensitive_features=sensitive, name=name)
 
-    pred_name = f"column {prediction!r}" if prediction else "y_pred"
-    pred_positive = favourable_label  # which value of the decisions is favourable
-    if y_pred is None and prediction is not None:
-        if data is None:
-            raise InputDataError("prediction was given as a column name but no data table was given")
-        y_pred = _column(data, prediction, "recorded decision")
-    if y_score is None and score is not None:
-        if data is None:
-            raise InputDataError("score was given as a column name but no data table was given")
-        y_score = _column(data, score, "recorded score")
 
-    if feature_frame is not None and (y_pred is None or y_score is None):
-        proba = _call(model, "predict_proba", feature_frame) if hasattr(model, "predict_proba") else None
-        if y_score is None and proba is not None:
-            y_score = proba[:, _favourable_column(model, favourable_label)]
-        elif y_score is None and hasattr(model, "decision_function"):
-            y_score = _call(model, "decision_function", feature_frame)
-        if y_pred is None:
-            if threshold is not None and proba is not None:
-                y_pred = (proba[:, _favourable_column(model, favourable_label)] >= threshold).astype(np.int8)
-                pred_name, pred_positive = f"model decisions (probability >= {threshold})", None
-            else:
-                y_pred = _call(model, "predict", feature_frame)
-                pred_name = "model predictions"
-
-    if y_pred is None and y_score is None:
+def _decisions_and_scores(model: Any, feature_frame: pd.DataFrame | None, data: pd.DataFrame | None, y_pred: Any,
+                          y_score: Any, prediction: str | None, score: str | None, favourable: Any,
+                          threshold: float | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Decisions coded 1 = favourable, and scores: given, recorded in ``data``, from the model, or scores >= threshold."""
+    decided = _Decisions(_given_or_column(y_pred, prediction, data, "prediction", "recorded decision"),
+                         f"column {prediction!r}" if prediction else "y_pred", favourable)
+    y_score = _given_or_column(y_score, score, data, "score", "recorded score")
+    if feature_frame is not None and (decided.values is None or y_score is None):
+        decided, y_score = _model_outputs(model, feature_frame, decided, y_score, favourable, threshold)
+    if decided.values is None and y_score is None:
         raise InputDataError(_MSG_NOTHING_TO_AUDIT)
     y_score_arr = _scores(y_score, f"column {score!r}" if score else "y_score") if y_score is not None else None
-    if y_pred is None and y_score_arr is not None and threshold is not None:
+    if decided.values is None and y_score_arr is not None and threshold is not None:
         # recorded scores with a decision threshold: the decision is score >= threshold
-        y_pred, pred_name, pred_positive = (y_score_arr >= threshold).astype(np.int8), "scores", None
-    y_pred_arr = as_binary(y_pred, pred_name, positive=pred_positive) if y_pred is not None else None
+        decided = _Decisions((y_score_arr >= threshold).astype(np.int8), "scores", None)
+    y_pred_arr = None if decided.values is None else as_binary(decided.values, decided.name, positive=decided.positive)
+    return y_pred_arr, y_score_arr
 
-    lengths = {
-        "y_true": y_true_arr,
-        "y_pred": y_pred_arr,
-        "y_score": y_score_arr,
-        "sensitive_features": sensitive,
-    }
-    present = {k: len(v) for k, v in lengths.items() if v is not None}
+
+@dataclass(frozen=True)
+class _Decisions:
+    """Decisions before they are coded 0/1, how errors name them, and which value is favourable."""
+
+    values: Any
+    name: str
+    positive: Any  # None: already coded 1 = favourable
+
+
+def _model_outputs(model: Any, features: pd.DataFrame, decided: _Decisions, y_score: Any, favourable: Any,
+                   threshold: float | None) -> tuple[_Decisions, Any]:
+    """What the model gives where nothing was recorded: scores (probabilities, else the decision function),
+    then decisions (probability >= threshold when one is given, else ``predict``)."""
+    proba = _call(model, "predict_proba", features) if hasattr(model, "predict_proba") else None
+    if y_score is None and proba is not None:
+        y_score = proba[:, _favourable_column(model, favourable)]
+    elif y_score is None and hasattr(model, "decision_function"):
+        y_score = _call(model, "decision_function", features)
+    if decided.values is None and threshold is not None and proba is not None:
+        decided = _Decisions((proba[:, _favourable_column(model, favourable)] >= threshold).astype(np.int8),
+                             f"model decisions (probability >= {threshold})", None)
+    elif decided.values is None:
+        decided = _Decisions(_call(model, "predict", features), "model predictions", decided.positive)
+    return decided, y_score
+
+
+def _check_lengths(n_rows: int | None, **arrays: Any) -> None:
+    """Every input given has one value per row of the data (or, without data, as many as the others)."""
+    present = {k: len(v) for k, v in arrays.items() if v is not None}
     expected = n_rows if n_rows is not None else next(iter(present.values()))
-    for key, length in present.items():
-        if length != expected:
-            raise InputDataError(
-                "inputs have different lengths: " + ", ".join(f"{k}={v}" for k, v in present.items())
-                + (f", data={n_rows}" if n_rows is not None else "")
-            )
-    return AuditSubject(
-        model=model,
-        features=feature_frame,
-        y_true=y_true_arr,
-        y_pred=y_pred_arr,
-        y_score=y_score_arr,
-        sensitive_features=sensitive,
-        name=name,
-    )
+    if any(length != expected for length in present.values()):
+        raise InputDataError(
+            "inputs have different lengths: " + ", ".join(f"{k}={v}" for k, v in present.items())
+            + (f", data={n_rows}" if n_rows is not None else "")
+        )

@@ -1,47 +1,28 @@
-"""Audit specs: a TOML file saying what is audited, by which auditors, against which gates.
-
-A spec is data only: it is parsed with :mod:`tomllib` and validated by pydantic models that forbid
-unknown keys, so a typo is an error naming the key. Nothing in a spec is ever executed. Relative
-paths are resolved against the folder that holds the spec.
-"""
+"""The spec's sections: one frozen pydantic model per TOML table, unknown keys refused."""
 
 from __future__ import annotations
 
 import glob
-import os
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from govaudit.backends import DuckDBSettings, SparkSettings
-from govaudit.exceptions import AuditorError, SpecError
-from govaudit.profiles._defaults import LooseningSpec, ProfilePlan, apply_profiles
+from govaudit.profiles._defaults import LooseningSpec
 from govaudit.records import ResponsibleParties
-from govaudit.registry import AuditorRegistry, load_registry
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 __all__ = [
-    "AuditPlan",
+    "AuditSection",
     "AuditSpec",
     "DataSpec",
     "DecisionLogSpec",
     "ManifestSpec",
     "ModelSpec",
-    "format_validation_error",
-    "load_spec",
+    "OutputSpec",
+    "TransparencySpec",
     "spec_json_schema",
 ]
-
-_MSG_NOT_FOUND = "spec file not found: {path}"
-_MSG_BAD_TOML = "{path}: not valid TOML: {error}"
-_MSG_FIELD = "{path}: [{loc}] {msg}{got}"
 
 
 class _Section(BaseModel):
@@ -266,148 +247,6 @@ def _model_on_backend(model: ModelSpec | None, data: DataSpec, engine: str) -> N
                          f'used with backend = "{engine}"')
 
 
-@dataclass(frozen=True)
-class AuditPlan:
-    """A validated spec, with paths resolved and each auditor's configuration checked.
-
-    Attributes
-    ----------
-    spec : AuditSpec
-        The parsed spec.
-    spec_path : Path or None
-        The file it came from.
-    spec_sha256 : str or None
-        Hash of the spec file's bytes, recorded so the gates are fixed before the run.
-    base_dir : Path
-        Folder against which relative paths were resolved.
-    auditor_configs : dict
-        Auditor name -> validated configuration model.
-    """
-
-    spec: AuditSpec
-    spec_path: Path | None
-    spec_sha256: str | None
-    base_dir: Path
-    auditor_configs: dict[str, BaseModel]
-    profiles: ProfilePlan | None = None
-
-    def resolve(self, path: Path) -> Path:
-        """A spec path made absolute against the spec's folder."""
-        return Path(os.path.normpath(path if path.is_absolute() else self.base_dir / path))
-
-    @property
-    def output_dir(self) -> Path:
-        """Where this audit's reports go (default: ``reports/<audit name>`` beside the spec's parent)."""
-        if self.spec.output.dir is not None:
-            return self.resolve(self.spec.output.dir)
-        return self.base_dir.parent / "reports" / self.spec.audit.name
-
-
 def spec_json_schema() -> dict[str, Any]:
     """The audit spec's JSON Schema (auditor sections are validated by each auditor's own ``Config``)."""
     return AuditSpec.model_json_schema()
-
-
-def format_validation_error(error: ValidationError, source: str, *, prefix: tuple[str, ...] = ()) -> str:
-    """One line naming the first invalid field (under ``prefix``), what was wrong, and the value found."""
-    first = error.errors()[0]
-    loc = ".".join(str(part) for part in (*prefix, *first["loc"]))
-    msg = first["msg"]
-    if first["type"] == "extra_forbidden":
-        msg = "unknown key (check the spelling; see the documented spec keys)"
-    elif first["type"] == "value_error":
-        msg = msg.removeprefix("Value error, ")
-    if not loc:  # a rule across sections: the message names them
-        more = len(error.errors()) - 1
-        return f"{source}: {msg}" + (f"; and {more} more problem{'s' if more > 1 else ''}" if more else "")
-    got = ""
-    if "input" in first and first["type"] not in ("missing", "extra_forbidden"):
-        shown = repr(first["input"])
-        got = f" (got {shown if len(shown) <= 60 else shown[:57] + '...'})"
-    more = len(error.errors()) - 1
-    suffix = f"; and {more} more problem{'s' if more > 1 else ''}" if more else ""
-    return _MSG_FIELD.format(path=source, loc=loc, msg=msg, got=got) + suffix
-
-
-def _validate_auditors(
-    spec: AuditSpec, source: str, registry: AuditorRegistry
-) -> dict[str, BaseModel]:
-    configs: dict[str, BaseModel] = {}
-    for name, section in spec.auditors.items():
-        try:
-            entry = registry.get(name)
-        except AuditorError as exc:
-            raise AuditorError(f"{source}: [auditors.{name}] {exc}") from None
-        config_model = entry.auditor_class.Config  # type: ignore[union-attr]
-        try:
-            configs[name] = config_model.model_validate(section)
-        except ValidationError as exc:
-            raise SpecError(format_validation_error(exc, source, prefix=("auditors", name))) from None
-    return configs
-
-
-def plan_from_dict(
-    data: dict[str, Any],
-    *,
-    source: str = "<spec>",
-    base_dir: Path | None = None,
-    spec_sha256: str | None = None,
-    spec_path: Path | None = None,
-    registry: AuditorRegistry | None = None,
-) -> AuditPlan:
-    """Validate an already-parsed spec mapping into an :class:`AuditPlan`."""
-    try:
-        spec = AuditSpec.model_validate(data)
-    except ValidationError as exc:
-        raise SpecError(format_validation_error(exc, source)) from None
-    base = (base_dir or Path.cwd()).resolve()
-    profiles, merged = apply_profiles(profiles=spec.profiles, parameters=spec.profile_parameters, documentation=spec.documentation,
-                                      loosened=spec.loosened, auditors=spec.auditors, base_dir=base, source=source)
-    spec = spec.model_copy(update={"auditors": merged})  # the profiles' defaults, filled in
-    configs = _validate_auditors(spec, source, registry or load_registry())
-    return AuditPlan(spec, spec_path, spec_sha256, base, configs, profiles)
-
-
-def load_spec(path: str | Path, *, registry: AuditorRegistry | None = None) -> AuditPlan:
-    """Read and validate an audit spec.
-
-    Parameters
-    ----------
-    path : str or Path
-        The TOML file.
-    registry : AuditorRegistry, optional
-        Where auditor names are looked up (default: built-ins and installed plug-ins).
-
-    Returns
-    -------
-    AuditPlan
-        The validated plan.
-
-    Raises
-    ------
-    SpecError
-        The file is missing, not TOML, or a key is unknown or of the wrong type (named in the message).
-    AuditorError
-        The spec names an auditor that is not installed.
-    """
-    from govaudit.records import sha256_bytes
-
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError(_MSG_NOT_FOUND.format(path=path)) from None
-    except OSError as exc:
-        raise SpecError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SpecError(_MSG_BAD_TOML.format(path=path, error=exc)) from None
-    return plan_from_dict(
-        data,
-        source=str(path),
-        base_dir=path.parent,
-        spec_sha256=sha256_bytes(raw),
-        spec_path=path,
-        registry=registry,
-    )

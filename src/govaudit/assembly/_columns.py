@@ -1,0 +1,52 @@
+"""What each column of the evaluation data means: a spec's ``[data]`` keys, ``audit()``'s keywords."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Columns"]
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The roles of the data's columns, and how decisions are read from them.
+
+    Attributes
+    ----------
+    sensitive_features : list of str, or array-like
+        Column names, or (in memory) the values themselves.
+    label : str, optional
+        Observed outcomes.
+    features : sequence of str, optional
+        The model's input columns (default: those it was fitted on).
+    prediction, score : str, optional
+        Recorded decisions and scores.
+    favourable_label : object
+        The label/decision value that is the favourable outcome.
+    threshold : float, optional
+        Decide favourably when the favourable-class probability (or a recorded score) is at least this.
+    case_id : str, optional
+        The column identifying each case.
+    """
+
+    sensitive_features: Any = None
+    label: str | None = None
+    features: Sequence[str] | None = None
+    prediction: str | None = None
+    score: str | None = None
+    favourable_label: Any = 1
+    threshold: float | None = None
+    case_id: str | None = None
+
+    @property
+    def sensitive_names(self) -> tuple[str, ...]:
+        """The sensitive features as column names (one name given alone becomes a one-name tuple)."""
+        names = self.sensitive_features
+        return (names,) if isinstance(names, str) else tuple(names or ())
+
+    def roles(self) -> dict[str, Any]:
+        """The roles a backend aggregates by (see :func:`govaudit.backends.counts_source_from_frame`)."""
+        return dict(sensitive_features=self.sensitive_names, label=self.label, prediction=self.prediction,
+                    score=self.score, favourable_label=self.favourable_label, threshold=self.threshold)

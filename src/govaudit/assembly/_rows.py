@@ -1,0 +1,78 @@
+"""The subject's rows: built in memory from the data and the model, or held by a backend, or none at all."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from govaudit.assembly._columns import Columns
+from govaudit.assembly._data import DataSource
+from govaudit.assembly._model import ModelSource, model_columns
+from govaudit.assembly._subject import build_subject
+from govaudit.backends import RowSource
+from govaudit.core import AuditSubject
+from govaudit.exceptions import ColumnError, InputDataError
+
+__all__ = ["case_ids_from_column", "subject_rows"]
+
+
+def subject_rows(name: str, data: DataSource | None, model: ModelSource | None, columns: Columns, *,
+                 y_true: Any = None, y_pred: Any = None, y_score: Any = None, case_ids: Any = None) -> AuditSubject:
+    """The subject's rows and decisions, before the other inputs (decision log, manifest) join them.
+
+    On a backend: its counts, and the model with the sample of rows it is explained on. In memory:
+    :func:`build_subject` over the table, the model and the arrays given, with the case ids. With
+    nothing that decides (no data, model, decisions or scores): an empty subject, e.g. for a
+    decision log or a manifest alone.
+    """
+    if data is not None and data.counts is not None:
+        return _held_by_backend(name, data, model, columns)
+    table = data.table if data is not None else None
+    if table is None and model is None and y_pred is None and y_score is None:
+        subject = AuditSubject(name=name)
+    else:
+        subject = build_subject(model=model.model if model is not None else None, data=table, label=columns.label,
+                                sensitive_features=columns.sensitive_features, features=columns.features,
+                                y_true=y_true, y_pred=y_pred, y_score=y_score, prediction=columns.prediction,
+                                score=columns.score, favourable_label=columns.favourable_label,
+                                threshold=columns.threshold, name=name)
+    if columns.case_id is not None:
+        return replace(subject, case_ids=case_ids_from_column(table, columns.case_id))
+    return replace(subject, case_ids=_given_case_ids(case_ids, subject))
+
+
+def _held_by_backend(name: str, data: DataSource, model: ModelSource | None, columns: Columns) -> AuditSubject:
+    """Counts the backend aggregated; a model is run only on the sample of rows the explainability auditor draws."""
+    if model is None:
+        return AuditSubject(name=name, counts_source=data.counts)
+    engine = data.engine
+    sample = RowSource(data.rows, engine.backend, model_columns(model.model, columns.features, engine.backend),
+                       columns.sensitive_names, label=columns.label, prediction=columns.prediction,
+                       score=columns.score, favourable_label=columns.favourable_label, threshold=columns.threshold,
+                       case_id=columns.case_id, duckdb=engine.duckdb, spark=engine.spark)
+    return AuditSubject(name=name, counts_source=data.counts, model=model.model, row_sample=sample)
+
+
+def _given_case_ids(case_ids: Any, subject: AuditSubject) -> np.ndarray | None:
+    if case_ids is None:
+        return None
+    ids = np.asarray(case_ids)
+    if subject.y_pred is not None and len(ids) != len(subject.y_pred):
+        raise InputDataError(f"case_ids has {len(ids)} rows but the data has {len(subject.y_pred)}")
+    return ids
+
+
+def case_ids_from_column(table: pd.DataFrame, column: str | None) -> np.ndarray | None:
+    """The ``[data] case_id`` column's values, which must name each row once; None when no column is named."""
+    if column is None:
+        return None
+    if column not in table.columns:
+        raise ColumnError(f"column {column!r} ([data] case_id) not found in the data")
+    ids = table[column]
+    if ids.isna().any() or ids.duplicated().any():
+        raise InputDataError(f"column {column!r} ([data] case_id) must identify each row: "
+                             "it has missing or repeated values")
+    return ids.to_numpy()

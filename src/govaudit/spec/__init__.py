@@ -1,0 +1,39 @@
+"""Audit specs: a TOML file saying what is audited, by which auditors, against which gates.
+
+A spec is data only: it is parsed with :mod:`tomllib` and validated by pydantic models that forbid
+unknown keys, so a typo is an error naming the key. Nothing in a spec is ever executed. Relative
+paths are resolved against the folder that holds the spec.
+
+- ``_sections``: one model per TOML table (``[audit]``, ``[model]``, ``[data]``, ...) and the whole
+  :class:`AuditSpec`, with the rules across sections;
+- ``_plan``: reading the file and validating it, profiles and auditor settings included, into an
+  :class:`AuditPlan`;
+- ``_errors``: a validation error as one line naming the key.
+"""
+
+from govaudit.spec._errors import format_validation_error
+from govaudit.spec._plan import AuditPlan, load_spec, plan_from_dict
+from govaudit.spec._sections import (
+    AuditSection,
+    AuditSpec,
+    DataSpec,
+    DecisionLogSpec,
+    ManifestSpec,
+    ModelSpec,
+    OutputSpec,
+    TransparencySpec,
+    spec_json_schema,
+)
+
+# AuditSection, OutputSpec, TransparencySpec and plan_from_dict are importable here too, as before the split
+__all__ = [
+    "AuditPlan",
+    "AuditSpec",
+    "DataSpec",
+    "DecisionLogSpec",
+    "ManifestSpec",
+    "ModelSpec",
+    "format_validation_error",
+    "load_spec",
+    "spec_json_schema",
+]
