@@ -143,7 +143,7 @@ elif how == "spark":
     subject = AuditSubject(counts_source=counts_source_from_frame(
         spark.read.parquet(path), sensitive_features=["sex", "region"], backend="spark", **roles))
 else:
-    from govaudit.assembly import build_subject, load_table
+    from govaudit.inputs import build_subject, load_table
     subject = build_subject(data=load_table(path), sensitive_features=["sex", "region"], **roles)
 report = auditor.analyse(subject)
 seconds = time.perf_counter() - t

@@ -557,3 +557,25 @@ def test_data_path_that_is_a_folder(tmp_path: Path) -> None:
 def test_label_without_the_favourable_value_says_so() -> None:
     with pytest.raises(govaudit.InputDataError, match=r"none is 1: set the favourable label to one of them"):
         govaudit.audit(y_true=["granted", "refused"] * 20, y_pred=[1, 0] * 20, sensitive_features=["a", "b"] * 20)
+
+
+# == a threshold the model cannot honour ==========================================================
+def test_threshold_with_a_model_without_probabilities_is_bad_input(frame: pd.DataFrame) -> None:
+    from sklearn.svm import LinearSVC
+
+    model = LinearSVC().fit(frame[["x1", "x2"]], frame["outcome"])
+    with pytest.raises(govaudit.InputDataError, match=r"threshold = 0\.7 needs the model's probabilities.*LinearSVC"):
+        govaudit.audit(model, data=frame, label="outcome", sensitive_features=["sex"], threshold=0.7)
+
+
+def test_cli_threshold_with_a_model_without_probabilities(tmp_path: Path, frame: pd.DataFrame,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import skops.io as sio
+    from sklearn.svm import LinearSVC
+
+    sio.dump(LinearSVC().fit(frame[["x1", "x2"]], frame["outcome"]), tmp_path / "model.skops")
+    data = '[data]\npath = "eval.csv"\nlabel = "outcome"\nsensitive_features = ["sex"]\n'
+    spec = write_spec(tmp_path, model='[model]\npath = "model.skops"\nthreshold = 0.7\n', table=frame, data=data)
+    line = run_cli_expecting_bad_input(["run", str(spec)], capsys)
+    assert "has no predict_proba" in line
+    assert not (tmp_path / "reports").exists()  # nothing written

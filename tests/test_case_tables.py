@@ -111,5 +111,6 @@ def test_a_decision_log_alone_makes_a_subject(tmp_path: Path) -> None:
     plan = govaudit.load_spec(tmp_path / "audit.toml", registry=_registry())
     record = govaudit.run_plan(plan, registry=_registry())
     (finding,) = record.findings
-    assert finding.status is Status.SKIPPED and finding.evidence["missing"] == ["y_pred"]
+    # the caselist auditor was asked for but cannot run without decisions: inconclusive, so the run blocks
+    assert finding.status is Status.INCONCLUSIVE and finding.evidence["missing"] == ["y_pred"]
     assert [d.role for d in record.data] == ["decision_log"] and record.data[0].rows == 2

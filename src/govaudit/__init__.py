@@ -10,7 +10,7 @@ control, checked by plug-in auditors and recorded in accountability records.
 
 from govaudit._version import __version__
 from govaudit.api import audit, run_plan
-from govaudit.assembly import build_subject, load_table
+from govaudit.inputs import build_subject, load_table
 from govaudit.explainability import ExplainabilityAuditor
 from govaudit.backends import DuckDBSettings, SparkSettings, duckdb_counts_source, spark_counts_source
 from govaudit.core import (

@@ -25,11 +25,11 @@ def explain(
     """Explain one decision in plain language: its main reasons, strongest first."""
     from govaudit.assembly import case_ids_from_column as _case_ids
     from govaudit.explainability._auditor import ExplainabilityAuditor, ExplainabilityConfig
-    from govaudit.assembly import load_table
+    from govaudit.inputs import load_table
     from govaudit.exceptions import InputDataError, SpecError
     from govaudit.models import load_model
     from govaudit.spec import load_spec
-    from govaudit.assembly import build_subject
+    from govaudit.inputs import build_subject
 
     plan = load_spec(spec)
     data, model_spec = plan.spec.data, plan.spec.model

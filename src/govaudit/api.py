@@ -149,7 +149,8 @@ def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None) -> Aud
     """
     spec = plan.spec
     assembled = assemble_plan(plan)
-    run = run_configured(assembled.subject, plan.auditor_configs, registry or load_registry())
+    run = run_configured(assembled.subject, plan.auditor_configs, registry or load_registry(),
+                         accepted=spec.accepted_inconclusive)
     matrix = coverage_for_plan(plan.profiles, run.findings, auditors_run=[a.name for a, _ in run.auditors],
                                decision_log=assembled.subject.decision_log)
     return build_record(audit_name=spec.audit.name, description=spec.audit.description, findings=run.findings,

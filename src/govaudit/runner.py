@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from govaudit._version import __version__
 from govaudit.core import AuditorResult, AuditSubject, Auditor, CaseTable, Finding, Severity, Status
 from govaudit.exceptions import InputDataError, SpecError
+from govaudit.verdicts import AcceptedInconclusive, settle_findings
 from govaudit.records import (
     ArtifactIdentity,
     AuditorInfo,
@@ -148,13 +149,19 @@ class AuditorsRun:
 
 
 def run_configured(
-    subject: AuditSubject, auditors: Mapping[str, Any] | Sequence[str] | None, registry: AuditorRegistry
+    subject: AuditSubject, auditors: Mapping[str, Any] | Sequence[str] | None, registry: AuditorRegistry,
+    *, accepted: Sequence[AcceptedInconclusive] = (),
 ) -> AuditorsRun:
-    """Instantiate the auditors named (see :func:`instantiate_auditors`) and run each over ``subject``."""
+    """Instantiate the auditors named (see :func:`instantiate_auditors`) and run each over ``subject``.
+
+    The findings are settled (:func:`govaudit.verdicts.settle_findings`): an asked-for auditor that
+    could not run is inconclusive, significance-gated findings are judged together across the audit,
+    and ``accepted`` inconclusive gates carry their justification.
+    """
     chosen = instantiate_auditors(auditors, registry)
     case_tables: list[CaseTable] = []
     findings = run_auditors(subject, [(a, c) for a, c, _ in chosen], case_tables=case_tables)
-    return AuditorsRun(findings, [(a, p) for a, _, p in chosen], case_tables)
+    return AuditorsRun(settle_findings(findings, accepted), [(a, p) for a, _, p in chosen], case_tables)
 
 
 def build_record(

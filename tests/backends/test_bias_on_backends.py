@@ -11,7 +11,7 @@ from govaudit.api import run_plan
 from govaudit.bias._auditor import BiasAuditor
 from govaudit.backends import duckdb_counts_source
 from govaudit.core import AuditSubject
-from govaudit.assembly import build_subject, load_table
+from govaudit.inputs import build_subject, load_table
 from _backend_specs import data_spec
 from govaudit.exceptions import ColumnError, InputDataError, SpecError
 from govaudit.spec import load_spec

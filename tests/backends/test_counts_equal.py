@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from govaudit.backends import DuckDBSettings, counts_source_from_frame, duckdb_counts_source
-from govaudit.assembly import load_table
+from govaudit.inputs import load_table
 from govaudit.metrics import as_binary, encode_groups, group_counts
 
 ROLES = dict(sensitive_features=["sex", "region", "age_band"], label="eligible", prediction="decision",

@@ -23,7 +23,7 @@ pytestmark = [
 
 
 def test_counts_equal_in_memory_and_duckdb(spark, log_files):
-    from govaudit.assembly import load_table
+    from govaudit.inputs import load_table
 
     table = load_table(log_files["parquet"])
     from_spark = spark_counts_source(spark.read.parquet(str(log_files["parquet"])), **ROLES)

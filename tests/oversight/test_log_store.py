@@ -131,7 +131,7 @@ def test_reviews_and_appeals_are_recorded_once(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("suffix", [".parquet", ".csv"])
 def test_export_round_trips_through_the_auditors_reader(tmp_path: Path, suffix: str) -> None:
-    from govaudit.assembly import load_table
+    from govaudit.inputs import load_table
 
     log = SQLiteDecisionLog(tmp_path / "log.sqlite")
     log.append(_rows("a", 0, 4))

@@ -123,14 +123,16 @@ def test_clean_project_passes_every_check(tmp_path):
         assert f.auditor == "provenance" and f.message and f.references
 
 
-def test_runs_through_the_public_api_and_is_skipped_without_a_manifest(tmp_path):
+def test_runs_through_the_public_api_and_blocks_when_asked_for_without_a_manifest(tmp_path):
     subject = project(tmp_path)
     record = govaudit.audit(y_pred=subject.y_true, y_true=subject.y_true, sensitive_features=subject.sensitive_features,
                             manifest=subject.manifest_path, auditors={"provenance": {"as_of": AS_OF.isoformat()}})
     assert any(f.check == "provenance.integrity" and f.status is Status.PASS for f in record.findings)
     record = govaudit.audit(y_pred=subject.y_true, sensitive_features=subject.sensitive_features,
                             auditors=["provenance"])
-    assert [(f.check, f.status) for f in record.findings] == [("provenance.requirements", Status.SKIPPED)]
+    # asked for but unable to run: inconclusive (fail closed), not a silent skip
+    assert [(f.check, f.status) for f in record.findings] == [("provenance.requirements", Status.INCONCLUSIVE)]
+    assert record.verdict is govaudit.Verdict.INCONCLUSIVE
 
 
 def test_conformance_kit(tmp_path):

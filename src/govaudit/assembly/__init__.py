@@ -15,7 +15,7 @@ in memory), and :func:`attach` adds the other sources. :func:`assemble` does it 
 ``audit()`` call (:class:`AuditInputs`), :func:`assemble_plan` for a spec; both return an
 :class:`Assembly`: the subject and the identities the record names.
 
-:func:`build_subject` and :func:`load_table` are also used alone (by auditors and the CLI).
+:func:`build_subject` and :func:`load_table` (from :mod:`govaudit.inputs`, below the auditors) are re-exported here.
 """
 
 from govaudit.assembly._assemble import Assembly, AuditInputs, assemble, attach
@@ -27,8 +27,8 @@ from govaudit.assembly._log import LogSource, resolve_decision_log
 from govaudit.assembly._model import ModelSource, resolve_model, resolve_spec_model
 from govaudit.assembly._plan import assemble_plan
 from govaudit.assembly._rows import case_ids_from_column, subject_rows
-from govaudit.assembly._subject import build_subject
-from govaudit.assembly._table import TABLE_SUFFIXES, load_table
+from govaudit.inputs._subject import build_subject
+from govaudit.inputs._table import TABLE_SUFFIXES, load_table
 
 __all__ = [
     "BACKENDS",

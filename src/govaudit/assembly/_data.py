@@ -11,7 +11,7 @@ import pandas as pd
 from govaudit.assembly._columns import Columns
 from govaudit.assembly._engine import EngineSettings, is_spark_frame
 from govaudit.assembly._identity import file_identity, frame_identity, spark_identity
-from govaudit.assembly._table import load_table
+from govaudit.inputs._table import load_table
 from govaudit.backends import (
     CountsSource,
     DuckDBSettings,

@@ -11,7 +11,7 @@ import pandas as pd
 from govaudit.assembly._columns import Columns
 from govaudit.assembly._data import DataSource
 from govaudit.assembly._model import ModelSource, model_columns
-from govaudit.assembly._subject import build_subject
+from govaudit.inputs._subject import build_subject
 from govaudit.backends import RowSource
 from govaudit.core import AuditSubject
 from govaudit.exceptions import ColumnError, InputDataError

@@ -160,7 +160,7 @@ class BiasAuditor:
         -------
         BiasReport
         """
-        from govaudit.assembly import build_subject
+        from govaudit.inputs import build_subject
 
         subject = build_subject(y_true=y_true, y_pred=y_pred, y_score=y_score, sensitive_features=sensitive_features)
         return self.analyse(subject)

@@ -16,7 +16,7 @@ import numpy as np
 
 from govaudit.explainability._config import ExplainabilityConfig
 from govaudit.core import AuditSubject
-from govaudit.assembly import build_subject
+from govaudit.inputs import build_subject
 
 __all__ = ["SampledSubject", "sample_subject"]
 

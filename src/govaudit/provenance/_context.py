@@ -11,7 +11,7 @@ import pandas as pd
 
 from govaudit.provenance._config import ProvenanceConfig
 from govaudit.core import AuditSubject, Finding, Principle, Severity, Status
-from govaudit.assembly import load_table
+from govaudit.inputs import load_table
 from govaudit.provenance._manifest import DataManifest, DatasetSpec, todo_fields
 from govaudit.records import sha256_file
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from govaudit.backends import DuckDBSettings, SparkSettings
+from govaudit.verdicts import AcceptedInconclusive
 from govaudit.profiles._defaults import LooseningSpec
 from govaudit.records import ResponsibleParties
 
@@ -217,6 +218,9 @@ class AuditSpec(_Section):
     profile_parameters: dict[str, int | str] = Field(default_factory=dict, description="Parameters of the profiles, e.g. canada_impact_level = 3.")
     documentation: dict[str, Any] | Path | None = Field(default=None, description="Documentation fields the profiles ask for, or a TOML side file holding them.")
     loosened: tuple[LooseningSpec, ...] = Field(default=(), description="Profile defaults this spec loosens, each with a written justification.")
+    accepted_inconclusive: tuple[AcceptedInconclusive, ...] = Field(
+        default=(), description="Gates the spec accepts as undecided (inconclusive), each with a written "
+                                "justification recorded on the finding; they then no longer block the release.")
 
     @model_validator(mode="after")
     def _something_to_audit(self) -> "AuditSpec":

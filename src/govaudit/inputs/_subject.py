@@ -20,6 +20,8 @@ _MSG_LENGTH = "{name} has {got} rows but the data has {expected}"
 _MSG_PREDICT_FAILED = "the model's {method}() failed on the data: {error}"
 _MSG_FAV_NOT_A_CLASS = "favourable label {fav!r} is not one of the model's classes {classes}"
 _MSG_NOTHING_TO_AUDIT = "nothing to audit: give a model with data, recorded decisions (y_pred), or scores"
+_MSG_NO_PROBA = ("threshold = {threshold} needs the model's probabilities, but the model ({kind}) has no "
+                 "predict_proba; remove the threshold to audit its predict() decisions, or give a model with probabilities")
 _MSG_SCORE = "{name} must be numeric with no missing values"
 
 
@@ -187,6 +189,8 @@ def _model_outputs(model: Any, features: pd.DataFrame, decided: _Decisions, y_sc
     """What the model gives where nothing was recorded: scores (probabilities, else the decision function),
     then decisions (probability >= threshold when one is given, else ``predict``)."""
     proba = _call(model, "predict_proba", features) if hasattr(model, "predict_proba") else None
+    if decided.values is None and threshold is not None and proba is None:  # never ignore a threshold silently
+        raise InputDataError(_MSG_NO_PROBA.format(threshold=threshold, kind=type(model).__name__))
     if y_score is None and proba is not None:
         y_score = proba[:, _favourable_column(model, favourable)]
     elif y_score is None and hasattr(model, "decision_function"):
