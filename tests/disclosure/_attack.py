@@ -121,3 +121,53 @@ def true_numerators(frame: pd.DataFrame, outcome: np.ndarray, groupings: dict[st
         for label, value in pd.Series(outcome).groupby(key.to_numpy()).sum().items():
             out[(name, str(label))] = int(value)
     return out
+
+
+def bounds(tables: Sequence[PublishedTable], total: int) -> dict[tuple[str, str], tuple[float, float]]:
+    """Each withheld cell -> the smallest and largest numerator consistent with the equations and
+    0 <= numerator <= group size (linear programming: the attacker who also uses bounds)."""
+    from scipy.optimize import linprog
+
+    unknowns = [(t.feature, label, count) for t in tables for label, count, x in t.cells if x is None]
+    if not unknowns:
+        return {}
+    index = {(f, lab): j for j, (f, lab, _) in enumerate(unknowns)}
+    rows, rhs = [], []
+    for t in tables:
+        row = np.zeros(len(unknowns))
+        value = float(total)
+        for label, _, x in t.cells:
+            if x is None:
+                row[index[(t.feature, label)]] += 1
+            else:
+                value -= x
+        rows.append(row)
+        rhs.append(value)
+    for fine in tables:
+        for coarse in tables:
+            if fine is coarse or not set(coarse.columns) < set(fine.columns):
+                continue
+            where = [fine.columns.index(c) for c in coarse.columns]
+            for label, _, x in coarse.cells:
+                row, value = np.zeros(len(unknowns)), 0.0
+                for lab, _, fx in fine.cells:
+                    if " & ".join(lab.split(" & ")[i] for i in where) == label:
+                        if fx is None:
+                            row[index[(fine.feature, lab)]] += 1
+                        else:
+                            value -= fx
+                if x is None:
+                    row[index[(coarse.feature, label)]] -= 1
+                else:
+                    value += x
+                rows.append(row)
+                rhs.append(value)
+    limits = [(0, count) for _, _, count in unknowns]
+    out = {}
+    for (feature, label, _), j in zip(unknowns, range(len(unknowns))):
+        goal = np.zeros(len(unknowns))
+        goal[j] = 1.0
+        low = linprog(goal, A_eq=np.array(rows), b_eq=np.array(rhs), bounds=limits, method="highs")
+        high = linprog(-goal, A_eq=np.array(rows), b_eq=np.array(rhs), bounds=limits, method="highs")
+        out[(feature, label)] = (low.fun, -high.fun)
+    return out

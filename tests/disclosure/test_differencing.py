@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from govaudit.auditors import BiasAuditor
 from govaudit.disclosure import protect_findings
 
-from _attack import published_tables, solve, true_numerators
+from _attack import bounds, published_tables, solve, true_numerators
 
 
 def _table(seed: int = 3) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -107,6 +107,20 @@ def test_a_small_unknown_group_is_protected_too() -> None:
     assert report.primary == 1 and report.secondary == 1
 
 
+def test_withheld_groups_that_all_had_the_same_outcome_are_not_pinned_by_their_sum() -> None:
+    """F (4) and the unknown group (3) were all selected: their sum, 7 of 7, would tell each one."""
+    frame, y_true, y_pred = _table()
+    frame = frame.assign(sex=np.where(np.arange(len(frame)) >= 117, None, frame.sex))
+    y_pred[:4], y_pred[117:] = 1, 1
+    raw = BiasAuditor(n_resamples=0).assess(y_true, y_pred, sensitive_features=frame[["sex", "region"]]).findings
+    findings, report = protect_findings(raw)
+    ranges = bounds(published_tables(findings), int(y_pred.sum()))
+    for cell in (("sex", "F"), ("sex", "unknown")):
+        low, high = ranges[cell]
+        assert high - low >= 1, f"{cell} pinned at {low}"
+    assert report.secondary == 1 and report.unprotectable == ()
+
+
 def test_nothing_is_withheld_when_every_group_is_large() -> None:
     frame, y_true, y_pred = _table()
     frame = frame.assign(sex=np.where(frame.sex == "F", "M", frame.sex))
@@ -175,8 +189,60 @@ def test_no_primary_cell_is_ever_derivable(a: list[int], b: list[int], unknown: 
     for cell in _small_cells(findings):
         single = next(f for f in findings if f.check == "bias.group_metrics" and f.evidence["feature"] == cell[0])
         if len(single.evidence["groups"]) == 1:  # the group is everybody: its numerator is the total
-            assert f"bias.group_metrics {cell[0]} {cell[1]}" in report.unprotectable
+            assert any(u.startswith(f"bias.group_metrics {cell[0]} {cell[1]}:") for u in report.unprotectable)
             continue
         assert derived[cell] is None or derived[cell] != truth[cell], f"{cell} derivable"
         assert derived[cell] is None
     assert set(truth) >= tables_shown
+
+
+def test_bootstrap_intervals_would_reveal_a_small_group_and_are_withheld() -> None:
+    """The bootstrap draws every group from one seeded stream, so another group's interval depends on
+    the small group's cells: replaying it for each guess rules most guesses out."""
+    from itertools import product
+
+    from govaudit.metrics import (bootstrap_counts, encode_groups, group_counts, impact_ratios, percentile_interval,
+                                  rates_from_counts)
+
+    frame, y_true, y_pred = _table()
+    raw = BiasAuditor(n_resamples=200, seed=0).assess(y_true, y_pred, sensitive_features=frame[["sex"]]).findings
+    table = next(f for f in raw if f.check == "bias.group_metrics")
+    rows = {r["group"]: r for r in table.evidence["groups"]}
+    labels = [r["group"] for r in table.evidence["groups"]]
+    ref = labels.index(table.evidence["reference"])
+    counts = group_counts(y_pred, encode_groups(frame["sex"]), y_true).counts.copy()  # the published groups' cells
+    target = labels.index("M") if labels[ref] != "M" else labels.index("X")
+    truth = tuple(counts[labels.index("F")])
+    guesses = [g for g in product(range(5), repeat=4) if sum(g) == 4]
+    matches = set()
+    for guess in guesses:
+        counts[labels.index("F")] = guess
+        boot = rates_from_counts(bootstrap_counts(counts, 200, 0))["selection_rate"]
+        low, high = percentile_interval(impact_ratios(boot, ref), 0.95)
+        if np.isclose([low[target], high[target]], rows[labels[target]]["impact_ratio_ci"]).all():
+            matches.add(guess)
+    assert truth in matches and len(matches) < len(guesses) / 3  # the interval narrows the 4 down
+    findings, _ = protect_findings(raw)
+    shown = next(f for f in findings if f.check == "bias.group_metrics")
+    assert all(r["impact_ratio_ci"] == [None, None] for r in shown.evidence["groups"])
+
+
+@pytest.mark.parametrize("intersections", [[], [["sex", "region"]]], ids=["features", "intersection"])
+def test_protecting_twice_changes_nothing(intersections: list[list[str]]) -> None:
+    frame, y_true, y_pred = _table()
+    raw = BiasAuditor(n_resamples=50, intersections=intersections).assess(
+        y_true, y_pred, sensitive_features=frame[["sex", "region"]]).findings
+    once, first = protect_findings(raw)
+    twice, second = protect_findings(once)
+    assert twice == once
+    assert (second.primary, second.secondary) == (first.primary, first.secondary)
+
+
+def test_a_group_that_is_everybody_cannot_be_hidden_and_is_reported() -> None:
+    frame = pd.DataFrame({"sex": ["F"] * 8, "region": ["N"] * 4 + ["S"] * 4})
+    y_pred = np.array([1, 0, 1, 1, 0, 0, 1, 0])
+    findings, report = protect_findings(BiasAuditor(n_resamples=0).assess(
+        None, y_pred, sensitive_features=frame).findings)
+    assert [u.split(":")[0] for u in report.unprotectable] == ["bias.group_metrics sex F"]
+    region = next(f for f in findings if f.evidence.get("feature") == "region" and f.check == "bias.group_metrics")
+    assert all(r["selection_rate"] is None for r in region.evidence["groups"])

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from govaudit.core import Finding
-from govaudit.disclosure._edit import WHY, blank_row, cell_note, copy_evidence, outcome, rewritten, withhold_ci
-from govaudit.disclosure._tables import PRIMARY, PUBLISHED, Cell, Table
+from govaudit.disclosure._edit import (WHY, blank_row, cell_note, copy_evidence, numerator, outcome, read_state,
+                                      rewritten, withhold_ci)
+from govaudit.disclosure._tables import PUBLISHED, Cell, Table
 
 __all__ = ["read", "rewrite"]
 
@@ -39,8 +40,9 @@ def read(index: int, finding: Finding, threshold: int) -> list[Table]:
     cells = []
     for row in rows:
         count = int(row.get("count") or 0)
-        shown = not row.get("suppressed") and count >= threshold
-        cells.append(Cell(label=str(row.get("group")), count=count, parts=None, state=PUBLISHED if shown else PRIMARY,
+        state = read_state(row, not row.get("suppressed"), count, threshold)
+        cells.append(Cell(label=str(row.get("group")), count=count, parts=None, state=state,
+                          value=numerator(row.get(spec[1]), count) if state == PUBLISHED else None,
                           compared=row.get("status") in _COMPARED,
                           reference=ev.get("reference") is not None and row.get("group") == ev.get("reference"),
                           row=row))
@@ -80,7 +82,8 @@ def _table(finding: Finding, table: Table, threshold: int) -> tuple[Finding, lis
     rows = []
     for cell, row in zip(table.cells, ev["groups"]):
         if cell.withheld and not row.get("suppressed"):
-            row = {**blank_row(row, _KEEP), "suppressed": True, "note": cell_note(cell, threshold)}
+            row = {**blank_row(row, _KEEP), "suppressed": True, "suppression": cell.state,
+                   "note": cell_note(cell, threshold)}
         rows.append(row)
     ev["groups"] = rows
     coupled = table.any_withheld()  # the bootstrap resamples every group with one random stream

@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
+from govaudit.disclosure._bounds import pinning_fix, universe_total
 from govaudit.disclosure._linear import derivation, determined
 from govaudit.disclosure._tables import COMPLEMENTARY, LINKED, PRIMARY, PUBLISHED, Cell, Table
 
 __all__ = ["link", "protect_universe"]
 
-#: candidate cells tried for one exposed cell before the cheapest of its own table is taken
+#: candidate cells tried one by one for an exposed cell before the cheapest useful one is withheld anyway
 _MAX_TRIALS = 400
 
 
@@ -119,34 +120,49 @@ def _next(target: Cell, candidates: Sequence[Cell], tables: Sequence[Table],
     return fallback[0] if fallback else None
 
 
-def protect_universe(tables: Sequence[Table]) -> list[Cell]:
+def protect_universe(tables: Sequence[Table]) -> tuple[list[Cell], list[Cell]]:
     """Add complementary suppressions to the tables of one universe, in place.
 
     Returns
     -------
-    list of Cell
+    lost : list of Cell
         Primary cells that stay determined even with every other cell withheld (a table with a
         single group equals the total); nothing can protect them.
+    pinned : list of Cell
+        Primary cells in a sum pinned at 0 or at all its people by a published total or margin
+        that is itself 0% or 100% (it tells every member's outcome, small groups' included).
     """
     pairs = _refinements(tables)
     order = {id(c): i for i, c in enumerate(c for t in tables for c in t.cells)}
     cost = _cost(order)
+    total = universe_total(tables)
     lost: list[Cell] = []
+    pinned: list[Cell] = []
     for component in _components(tables, pairs):
         rows = _equations(component, [p for p in pairs if p[0] in component])
         while True:
-            exposed = _exposed(component, rows, {id(c) for c in lost})
-            if not exposed:
+            _protect_linear(component, rows, cost, lost)
+            extra = pinning_fix(component, rows, total, cost, pinned)
+            if extra is None:
                 break
-            target = exposed[0]
-            candidates = sorted((c for t in component for c in t.cells if c.state == PUBLISHED and c.count > 0),
-                                key=cost)
-            choice = _next(target, candidates, component, rows)
-            if choice is None:
-                lost.append(target)
-            else:
-                choice.state = COMPLEMENTARY
-    return lost
+            extra.state = COMPLEMENTARY
+    return lost, pinned
+
+
+def _protect_linear(tables: Sequence[Table], rows: Sequence[dict[int, int]],
+                    cost: Callable[[Cell], tuple[bool, bool, int, int]], lost: list[Cell]) -> None:
+    """Withhold cells until no primary cell (but the ``lost`` ones) is determined."""
+    while True:
+        exposed = _exposed(tables, rows, {id(c) for c in lost})
+        if not exposed:
+            return
+        target = exposed[0]
+        candidates = sorted((c for t in tables for c in t.cells if c.state == PUBLISHED and c.count > 0), key=cost)
+        choice = _next(target, candidates, tables, rows)
+        if choice is None:
+            lost.append(target)
+        else:
+            choice.state = COMPLEMENTARY
 
 
 def link(parents: Sequence[Table], children: Sequence[Table]) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from govaudit.core import Finding
-from govaudit.disclosure._tables import LINKED, PRIMARY, Cell
+from govaudit.disclosure._tables import COMPLEMENTARY, LINKED, PRIMARY, PUBLISHED, Cell
 
-__all__ = ["WHY", "blank_row", "cell_note", "copy_evidence", "outcome", "rewritten", "withhold_ci"]
+__all__ = ["WHY", "blank_row", "cell_note", "copy_evidence", "numerator", "outcome", "read_state", "rewritten",
+           "withhold_ci"]
 
 #: why a derived number is withheld, in the words findings use
 WHY = "so that no small group's numbers can be worked out from the published ones"
@@ -18,6 +19,22 @@ WHY = "so that no small group's numbers can be worked out from the published one
 def copy_evidence(finding: Finding) -> dict[str, Any]:
     """A deep copy of the evidence, safe to edit."""
     return copy.deepcopy(finding.evidence)
+
+
+def numerator(rate: Any, count: int) -> int | None:
+    """The number of people behind a published rate (None when no rate is shown)."""
+    return int(round(float(rate) * count)) if isinstance(rate, (int, float)) and not isinstance(rate, bool) else None
+
+
+def read_state(row: Mapping[str, Any], shown: bool, count: int, threshold: int) -> str:
+    """A cell's starting state: published, or withheld; a group at or above the threshold that an
+    earlier pass withheld to protect others keeps that reason, so protecting twice changes nothing."""
+    if shown and count >= threshold:
+        return PUBLISHED
+    reason = row.get("suppression")
+    if not shown and count >= threshold and reason in (COMPLEMENTARY, LINKED):
+        return str(reason)
+    return PRIMARY
 
 
 def cell_note(cell: Cell, threshold: int, what: str = "rates") -> str:

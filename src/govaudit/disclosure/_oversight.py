@@ -13,15 +13,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from govaudit.core import Finding
-from govaudit.disclosure._edit import WHY, blank_row, cell_note, copy_evidence, outcome, rewritten, withhold_ci
-from govaudit.disclosure._tables import PRIMARY, PUBLISHED, Cell, Table
+from govaudit.disclosure._edit import (WHY, blank_row, cell_note, copy_evidence, outcome, read_state, rewritten,
+                                      withhold_ci)
+from govaudit.disclosure._tables import PUBLISHED, Cell, Table
 
 __all__ = ["LINKS", "UNIVERSE_ORDER", "read", "rewrite"]
 
 _CHECKS = frozenset({"oversight.override_fairness", "oversight.appeal_fairness"})
 #: tables whose group sizes count people by an outcome (refused; appealed and decided)
 _OUTCOME_DEFINED = frozenset({"appeal_rate", "appeal_success_rate"})
-_KEEP = ("group", "cases", "compared", "note")
+_KEEP = ("group", "cases", "compared", "suppression", "note")
 #: universes protected first, so that links to them are known
 UNIVERSE_ORDER = (("decision_log", "override_rate"), ("decision_log", "appeal_rate"),
                   ("decision_log", "appeal_success_rate"))
@@ -41,9 +42,9 @@ def read(index: int, finding: Finding, threshold: int) -> list[Table]:
     cells = []
     for row in rows:
         count = int(row.get("cases") or 0)
-        shown = "events" in row and count >= threshold
-        cells.append(Cell(label=str(row.get("group")), count=count, parts=(str(row.get("group")),),
-                          state=PUBLISHED if shown else PRIMARY, compared=bool(row.get("compared")),
+        state = read_state(row, "events" in row, count, threshold)
+        cells.append(Cell(label=str(row.get("group")), count=count, parts=(str(row.get("group")),), state=state,
+                          value=int(row["events"]) if state == PUBLISHED else None, compared=bool(row.get("compared")),
                           reference=bool(row.get("compared")) and top is not None and row.get(rate) == top, hides_count=sensitive, row=row))
     return [Table(universe=("decision_log", rate), check=finding.check, feature=feature, measure=rate,
                   columns=(feature,), cells=cells, finding=index, counts_sensitive=sensitive,
@@ -66,7 +67,7 @@ def rewrite(index: int, finding: Finding, tables: Mapping[Any, Table],
         if cell.withheld:
             row = {**blank_row({k: v for k, v in row.items() if k not in ("events", rate, f"{rate}_ci",
                                                                            "ratio_to_highest")}, _KEEP),
-                   "note": cell_note(cell, threshold, "rate")}
+                   "suppression": cell.state, "note": cell_note(cell, threshold, "rate")}
             if table.counts_sensitive:
                 row["cases"] = None
                 row["note"] += "; the number of cases too, as it counts an outcome"

@@ -20,8 +20,9 @@ METHOD = (
     "events) withheld; complementary suppression: further groups are withheld, fewest people first and groups "
     "outside comparisons before compared ones, until no withheld numerator of a group under the threshold is a "
     "linear combination of published numbers (groups, margins of intersections, totals), as checked by exact "
-    "rational elimination over every table of the record that counts the same people; ratios, gaps, tests and "
-    "bootstrap intervals that depend on a withheld group are withheld with it"
+    "rational elimination over every table of the record that counts the same people, and no computable sum "
+    "of withheld numerators is 0 or all of its people; ratios, gaps, tests and bootstrap intervals that depend "
+    "on a withheld group are withheld with it"
 )
 
 
@@ -64,13 +65,15 @@ def protect_findings(findings: Sequence[Finding], *,
     tables = [t for i, f in enumerate(findings) for adapter in _ADAPTERS for t in adapter.read(i, f, threshold)]
     _assign_parts(tables)
     add_remainders(tables, threshold)
-    lost: list[Cell] = []
+    lost: list[tuple[Cell, str]] = []
     for universe in _universes(tables):
         members = [t for t in tables if t.universe == universe]
         parent = _oversight.LINKS.get(universe)
         if parent is not None:
             link([t for t in tables if t.universe == parent], members)
-        lost += protect_universe(members)
+        alone, pinned = protect_universe(members)
+        lost += [(c, "it is everybody counted, so it equals the total") for c in alone]
+        lost += [(c, "a published total or margin of 0% or 100% gives its outcome") for c in pinned]
     by_key = {t.key: t for t in tables}
     out, withheld = [], []
     for i, finding in enumerate(findings):
@@ -80,8 +83,8 @@ def protect_findings(findings: Sequence[Finding], *,
     report = DisclosureReport(method=METHOD.format(threshold=threshold), threshold=threshold,
                               tables=tuple(s for t in tables if (s := _summary(t)) is not None),
                               withheld=tuple(withheld),
-                              unprotectable=tuple(f"{c.table.check} {c.table.feature} {c.label}"
-                                                  for c in lost if c.table is not None))
+                              unprotectable=tuple(f"{c.table.check} {c.table.feature} {c.label}: {why}"
+                                                  for c, why in lost if c.table is not None))
     return out, report
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from govaudit.core import Finding
 from govaudit.disclosure._bias import UNIVERSES
-from govaudit.disclosure._edit import WHY, copy_evidence, outcome, rewritten
+from govaudit.disclosure._edit import WHY, copy_evidence, numerator, outcome, read_state, rewritten
 from govaudit.disclosure._tables import PRIMARY, PUBLISHED, UNPUBLISHED, Cell, Table
 
 __all__ = ["read", "rewrite"]
@@ -39,9 +39,10 @@ def _labels_table(index: int, finding: Finding, threshold: int) -> Table:
     cells = []
     for row in ev["groups"]:
         count = int(row.get("count") or 0)
-        shown = row.get("rate") is not None and count >= threshold
-        cells.append(Cell(label=str(row.get("group")), count=count, parts=(str(row.get("group")),),
-                          state=PUBLISHED if shown else PRIMARY, compared=bool(row.get("eligible")) and shown,
+        state = read_state(row, row.get("rate") is not None, count, threshold)
+        cells.append(Cell(label=str(row.get("group")), count=count, parts=(str(row.get("group")),), state=state,
+                          value=numerator(row.get("rate"), count) if state == PUBLISHED else None,
+                          compared=bool(row.get("eligible")) and state == PUBLISHED,
                           row=row))
     unknown = int(ev.get("unknown") or 0)
     if unknown:
@@ -57,9 +58,9 @@ def _missing_table(index: int, finding: Finding, i: int, test: Mapping[str, Any]
     cells = []
     for label, values in test["groups"].items():
         count = int(values.get("count") or 0)
-        shown = values.get("missing_share") is not None and count >= threshold
-        cells.append(Cell(label=str(label), count=count, parts=(str(label),), state=PUBLISHED if shown else PRIMARY,
-                          compared=True))
+        state = read_state(values, values.get("missing_share") is not None, count, threshold)
+        cells.append(Cell(label=str(label), count=count, parts=(str(label),), state=state, compared=True,
+                          value=numerator(values.get("missing_share"), count) if state == PUBLISHED else None))
     return Table(universe=(role, "missing", column), check=finding.check, feature=feature,
                  measure=f"missing_share of {column}", columns=(feature,), cells=cells, finding=index,
                  key=("provenance.missing", index, i))
@@ -82,7 +83,7 @@ def _labels(finding: Finding, table: Table) -> tuple[Finding, list[str]]:
     for row in ev["groups"]:
         cell = table.cell(str(row.get("group")))
         if cell is not None and cell.withheld and row.get("rate") is not None:
-            row.update(rate=None, suppressed=True)
+            row.update(rate=None, suppressed=True, suppression=cell.state)
     if not any(c.compared and c.withheld for c in table.cells) or ev.get("ratio") is None:
         return rewritten(finding, ev), []
     ev.update(ratio=None, test=None)
@@ -101,7 +102,8 @@ def _missing(index: int, finding: Finding, tables: Mapping[Any, Table]) -> tuple
             continue
         for cell in table.cells:
             if cell.listed and cell.withheld:
-                test["groups"][cell.label]["missing_share"] = None
+                if test["groups"][cell.label].get("missing_share") is not None:
+                    test["groups"][cell.label].update(missing_share=None, suppression=cell.state)
         test.update(statistic=None, p_value=None, p_adjusted=None, gap=None)
         withheld_gaps.add((test.get("column"), test.get("feature")))
         notes.append(f"{finding.check} {test.get('feature')} {test.get('column')}: gap, test")

@@ -42,8 +42,9 @@ class DisclosureReport(BaseModel):
         Values derived from withheld groups that were withheld with them (impact ratios, gaps,
         intervals, tests), as ``"<check> <feature>[ <group>]: <what>"``.
     unprotectable : tuple of str
-        Groups whose numbers equal a total that is published or derivable (a feature with a single
-        group), which no suppression can hide; empty in any ordinary audit.
+        Small groups whose numbers no suppression can hide, as ``"<check> <feature> <group>: <why>"``:
+        a feature with a single group (its numerator is the total), or a group inside a published
+        total or margin whose rate is 0% or 100% (which tells every member's outcome).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -29,7 +29,8 @@ class Cell:
 
     ``parts`` are the group's label per column of the table (``None`` when unknown); ``listed`` is
     False for the remainder, the people a table does not list; ``compared`` marks groups whose rates enter gap, ratio and test statistics;
-    ``hides_count`` marks a cell whose size is withheld with its numerator (outcome-defined groups).
+    ``hides_count`` marks a cell whose size is withheld with its numerator (outcome-defined groups);
+    ``value`` is the published numerator (None when withheld).
     """
 
     label: str
@@ -40,6 +41,7 @@ class Cell:
     reference: bool = False
     hides_count: bool = False
     listed: bool = True
+    value: int | None = None
     row: Any = None
     table: "Table | None" = field(default=None, repr=False)
 
