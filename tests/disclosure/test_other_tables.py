@@ -163,3 +163,17 @@ def test_the_record_holds_the_summary_and_older_records_load() -> None:
     older["schema_version"] = "1.0"
     assert AuditRecord.model_validate(older).disclosure_control is None
     assert isinstance(DisclosureReport.model_validate(document["disclosure_control"]), DisclosureReport)
+
+
+def test_oversight_tables_protected_twice_change_no_more() -> None:
+    raw, _, _ = _oversight_findings()
+    once, first = protect_findings(raw)
+    twice, second = protect_findings(once)
+    assert twice == once and second.secondary == first.secondary
+
+
+def test_oversight_tables_without_small_groups_are_left_alone() -> None:
+    raw, frame, _ = _oversight_findings()
+    large = [f for f in raw if f.evidence.get("feature") == "region"]
+    findings, report = protect_findings(large)
+    assert findings == large and report.tables == ()

@@ -44,8 +44,7 @@ def read(index: int, finding: Finding, threshold: int) -> list[Table]:
         cells.append(Cell(label=str(row.get("group")), count=count, parts=None, state=state,
                           value=numerator(row.get(spec[1]), count) if state == PUBLISHED else None,
                           compared=row.get("status") in _COMPARED,
-                          reference=ev.get("reference") is not None and row.get("group") == ev.get("reference"),
-                          row=row))
+                          reference=ev.get("reference") is not None and row.get("group") == ev.get("reference")))
     return [Table(universe=UNIVERSES[spec[0]], check=finding.check, feature=feature, measure=spec[1],
                   columns=tuple(str(c) for c in ev.get("columns") or (feature,)), cells=cells, finding=index,
                   key=("bias", spec[0], feature))]

@@ -44,7 +44,7 @@ def pinning_fix(tables: Sequence[Table], rows: Sequence[dict[int, int]], total: 
         known = [cells[k] for k in row if k not in unknown]
         signs = set(unknown.values())
         if (constant is None or len(signs) != 1 or not any(cells[k].state == PRIMARY for k in unknown)
-                or any(c.value is None for c in known)):
+                or any(c.value is None for c in known) or not all(cells[k].size_known for k in unknown)):
             continue
         sign = signs.pop()
         inside = sign * (constant - sum(row[id(c)] * int(c.value) for c in known))  # type: ignore[arg-type]

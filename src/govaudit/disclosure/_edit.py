@@ -64,7 +64,8 @@ def outcome(finding: Finding) -> str:
     """The sentence that keeps a gated finding's outcome when its value is withheld."""
     if finding.threshold is None or finding.operator is None:
         return f"the check's outcome ({finding.status.value}) stands"
-    return f"the check's outcome against the gate {finding.operator} {finding.threshold:g} ({finding.status.value}) stands"
+    gate = f"{finding.operator} {finding.threshold:g}"
+    return f"the check's outcome against the gate {gate} ({finding.status.value}) stands"
 
 
 def rewritten(finding: Finding, evidence: dict[str, Any], **update: Any) -> Finding:

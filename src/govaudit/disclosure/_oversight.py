@@ -43,9 +43,12 @@ def read(index: int, finding: Finding, threshold: int) -> list[Table]:
     for row in rows:
         count = int(row.get("cases") or 0)
         state = read_state(row, "events" in row, count, threshold)
+        if row.get("cases") is None and row.get("suppression"):
+            state = str(row["suppression"])  # a size withheld by an earlier pass: keep its reason
         cells.append(Cell(label=str(row.get("group")), count=count, parts=(str(row.get("group")),), state=state,
                           value=int(row["events"]) if state == PUBLISHED else None, compared=bool(row.get("compared")),
-                          reference=bool(row.get("compared")) and top is not None and row.get(rate) == top, hides_count=sensitive, row=row))
+                          reference=bool(row.get("compared")) and top is not None and row.get(rate) == top,
+                          hides_count=sensitive, size_known=row.get("cases") is not None))
     return [Table(universe=("decision_log", rate), check=finding.check, feature=feature, measure=rate,
                   columns=(feature,), cells=cells, finding=index, counts_sensitive=sensitive,
                   key=("oversight", rate, feature))]
@@ -64,7 +67,7 @@ def rewrite(index: int, finding: Finding, tables: Mapping[Any, Table],
     rate = table.measure
     rows = []
     for cell, row in zip(table.cells, ev["groups"]):
-        if cell.withheld:
+        if cell.withheld and ("events" in row or (table.counts_sensitive and row.get("cases") is not None)):
             row = {**blank_row({k: v for k, v in row.items() if k not in ("events", rate, f"{rate}_ci",
                                                                            "ratio_to_highest")}, _KEEP),
                    "suppression": cell.state, "note": cell_note(cell, threshold, "rate")}

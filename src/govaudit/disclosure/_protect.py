@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from govaudit.core import Finding
 from govaudit.disclosure import _bias, _oversight, _provenance
 from govaudit.disclosure._complement import link, protect_universe
@@ -114,11 +115,11 @@ def _universes(tables: Sequence[Table]) -> list[tuple[str, ...]]:
 def _summary(table: Table) -> TableDisclosure | None:
     listed = [c for c in table.cells if c.listed]
     hidden = [c for c in table.cells if c.unknown]
+    if not hidden:
+        return None
     primary = sum(c.listed and c.state == PRIMARY for c in hidden)
     secondary = sum(c.state in (COMPLEMENTARY, LINKED) for c in hidden)
     unpublished = len(hidden) - primary - secondary
-    if not hidden:
-        return None
     return TableDisclosure(check=table.check, feature=table.feature, measure=table.measure, cells=len(listed),
                            primary=primary, secondary=secondary, unpublished=unpublished,
                            counts_withheld=sum(c.withheld for c in listed) if table.counts_sensitive else 0)

@@ -42,8 +42,7 @@ def _labels_table(index: int, finding: Finding, threshold: int) -> Table:
         state = read_state(row, row.get("rate") is not None, count, threshold)
         cells.append(Cell(label=str(row.get("group")), count=count, parts=(str(row.get("group")),), state=state,
                           value=numerator(row.get("rate"), count) if state == PUBLISHED else None,
-                          compared=bool(row.get("eligible")) and state == PUBLISHED,
-                          row=row))
+                          compared=bool(row.get("eligible")) and state == PUBLISHED))
     unknown = int(ev.get("unknown") or 0)
     if unknown:
         cells.append(Cell(label="unknown", count=unknown, parts=("unknown",),
@@ -54,7 +53,8 @@ def _labels_table(index: int, finding: Finding, threshold: int) -> Table:
 
 
 def _missing_table(index: int, finding: Finding, i: int, test: Mapping[str, Any], threshold: int) -> Table:
-    role, feature, column = str(finding.evidence.get("table", "data")), str(test.get("feature")), str(test.get("column"))
+    role = str(finding.evidence.get("table", "data"))
+    feature, column = str(test.get("feature")), str(test.get("column"))
     cells = []
     for label, values in test["groups"].items():
         count = int(values.get("count") or 0)

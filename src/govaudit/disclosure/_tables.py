@@ -28,9 +28,10 @@ class Cell:
     """One group of one table.
 
     ``parts`` are the group's label per column of the table (``None`` when unknown); ``listed`` is
-    False for the remainder, the people a table does not list; ``compared`` marks groups whose rates enter gap, ratio and test statistics;
-    ``hides_count`` marks a cell whose size is withheld with its numerator (outcome-defined groups);
-    ``value`` is the published numerator (None when withheld).
+    False for the remainder, the people a table does not list; ``compared`` marks groups whose
+    rates enter gaps, ratios and tests; ``hides_count`` marks a cell whose size is withheld with its
+    numerator (outcome-defined groups); ``value`` is the published numerator (None when withheld);
+    ``size_known`` is False when an earlier pass already withheld the size.
     """
 
     label: str
@@ -42,7 +43,7 @@ class Cell:
     hides_count: bool = False
     listed: bool = True
     value: int | None = None
-    row: Any = None
+    size_known: bool = True
     table: "Table | None" = field(default=None, repr=False)
 
     @property
@@ -122,7 +123,8 @@ def add_remainders(tables: Iterable[Table], threshold: int) -> None:
     """
     by_universe: dict[tuple[str, ...], list[Table]] = {}
     for t in tables:
-        by_universe.setdefault(t.universe, []).append(t)
+        if not t.counts_sensitive:  # these list every group; some sizes are hidden, not missing
+            by_universe.setdefault(t.universe, []).append(t)
     for group in by_universe.values():
         population = max(sum(c.count for c in t.cells) for t in group)
         for t in group:
