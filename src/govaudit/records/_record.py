@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from govaudit.core import Finding, Principle, Status
+from govaudit.disclosure._report import DisclosureReport
 from govaudit.profiles._matrix import CoverageMatrix
 
 __all__ = [
@@ -24,7 +25,8 @@ __all__ = [
     "verdict_of",
 ]
 
-RECORD_SCHEMA_VERSION = "1.0"
+#: 1.1 added ``disclosure_control`` (optional: 1.0 records still load)
+RECORD_SCHEMA_VERSION = "1.1"
 
 
 class Verdict(str, Enum):
@@ -130,6 +132,11 @@ class AuditRecord(_Frozen):
     )
     coverage_matrix: CoverageMatrix | None = Field(
         default=None, description="Requirement coverage of the rule packs (profiles) the spec names, if any."
+    )
+    disclosure_control: DisclosureReport | None = Field(
+        default=None,
+        description="What statistical disclosure control withheld from the findings (small groups, and the "
+                    "groups withheld so that theirs cannot be derived), and how; absent in older records.",
     )
 
     _case_tables: tuple[Any, ...] = PrivateAttr(default=())
