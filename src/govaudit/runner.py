@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from govaudit._version import __version__
 from govaudit.core import AuditorResult, AuditSubject, Auditor, CaseTable, Finding, Severity, Status
 from govaudit.exceptions import InputDataError, SpecError
+from govaudit.disclosure import protect_findings
 from govaudit.verdicts import AcceptedInconclusive, settle_findings
 from govaudit.records import (
     ArtifactIdentity,
@@ -28,6 +29,9 @@ from govaudit.records import (
 )
 from govaudit.registry import AuditorRegistry
 from govaudit.spec import format_validation_error
+
+#: Groups smaller than this have only their size published, unless an auditor sets its own limit.
+DEFAULT_SUPPRESS_BELOW = 10
 
 __all__ = [
     "AuditorsRun",
@@ -164,6 +168,12 @@ def run_configured(
     return AuditorsRun(settle_findings(findings, accepted), [(a, p) for a, _, p in chosen], case_tables)
 
 
+def _suppression_threshold(infos: Sequence[AuditorInfo]) -> int:
+    """The strictest ``suppress_below`` among the auditors that ran (10 when none sets one)."""
+    limits = [int(i.config["suppress_below"]) for i in infos if isinstance(i.config.get("suppress_below"), int)]
+    return max(limits, default=DEFAULT_SUPPRESS_BELOW)
+
+
 def build_record(
     *,
     audit_name: str,
@@ -187,7 +197,6 @@ def build_record(
         Case-level outputs; attached to the record object (``record.case_tables``) but never
         serialised with it.
     """
-    principles, references = coverage(tuple(findings))
     infos = []
     for auditor, package in auditors:
         try:
@@ -195,6 +204,9 @@ def build_record(
         except (AttributeError, ValidationError):
             params = {}
         infos.append(AuditorInfo(name=auditor.name, version=str(auditor.version), package=package, config=params))
+    # every published table of the record is protected together: one table's margins expose another's cells
+    findings, disclosure = protect_findings(findings, threshold=_suppression_threshold(infos))
+    principles, references = coverage(tuple(findings))
     record = AuditRecord(
         audit_name=audit_name,
         description=description,
@@ -210,6 +222,7 @@ def build_record(
         principles=principles,
         references=references,
         coverage_matrix=coverage_matrix,
+        disclosure_control=disclosure,
     )
     record.attach_case_tables(case_tables)
     return record
