@@ -1,13 +1,90 @@
-"""Fixtures shared across the suite: a small biased decision table, a trained model, a spec on disk."""
+"""Fixtures shared across the suite: a small biased decision table, a trained model, a spec on disk;
+and a check, around every test, that it leaves no thread running."""
 
 from __future__ import annotations
 
+import gc
+import threading
+import time
+import weakref
 from pathlib import Path
 from textwrap import dedent
 
 import numpy as np
 import pandas as pd
 import pytest
+
+#: Seconds a test's threads get, after its fixtures are torn down, to finish before the test fails.
+THREAD_JOIN_TIMEOUT_S = 2.0
+#: Threads that live as long as the process by design, by the module their code comes from, with why.
+PROCESS_WIDE_THREADS: dict[str, str] = {
+    "py4j": "the Py4J gateway's callback server: PySpark starts one per process with the first SparkSession "
+            "and keeps it, with the JVM, after the session stops",
+    "pyspark.accumulators": "the accumulator server of the one SparkSession the backend tests share (a "
+                            "session-scoped fixture, or the first test that needs Spark); it stops with the session",
+    "tqdm._monitor": "tqdm's monitor: one per process, started by the first progress bar (MLflow's download "
+                     "bar) and kept until the interpreter exits",
+}
+
+
+def _thread_origin(thread: threading.Thread) -> str:
+    """The module of the code a thread runs: its target's (a bound method's object's), or its Thread subclass's."""
+    target = getattr(thread, "_target", None)
+    owner = getattr(target, "__self__", None)
+    if owner is not None and not isinstance(owner, type(threading)):
+        return type(owner).__module__
+    return getattr(target, "__module__", None) or type(thread).__module__
+
+
+def _process_wide(thread: threading.Thread) -> bool:
+    origin = _thread_origin(thread)
+    return any(origin == name or origin.startswith(name + ".") for name in PROCESS_WIDE_THREADS)
+
+
+#: Threads a failed check has already named (so a module's check does not name its test's again).
+_REPORTED: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+
+
+def _threads_left(before: set[threading.Thread]) -> list[threading.Thread]:
+    """Threads started since ``before`` that are still running after a short wait (none process-wide)."""
+    started = [t for t in threading.enumerate()
+               if t not in before and t not in _REPORTED and t.is_alive() and not _process_wide(t)]
+    if not started:
+        return []
+    # a pool's workers end once the pool is garbage (e.g. one an MLflow artifact repository owned)
+    gc.collect()
+    deadline = time.monotonic() + THREAD_JOIN_TIMEOUT_S
+    for thread in started:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return [t for t in started if t.is_alive()]
+
+
+def _fail_if_threads_left(before: set[threading.Thread], where: str) -> None:
+    left = _threads_left(before)
+    _REPORTED.update(left)
+    if left:
+        names = ", ".join(f"{t.name} ({_thread_origin(t)}{', daemon' if t.daemon else ''})" for t in left)
+        pytest.fail(f"{where} left {len(left)} thread(s) running: {names}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_running(request: pytest.FixtureRequest):
+    """Fail a test that leaves threads running (a server not shut down, a worker not joined).
+
+    A leftover thread keeps using the process after its test: it can call a function another test
+    has patched, or compete for the CPU with a test that measures timing.
+    """
+    before = set(threading.enumerate())
+    yield
+    _fail_if_threads_left(before, request.node.nodeid)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_thread_left_by_the_module(request: pytest.FixtureRequest):
+    """The same for a module's own fixtures (e.g. a browser shared by its tests), once they are torn down."""
+    before = set(threading.enumerate())
+    yield
+    _fail_if_threads_left(before, f"{request.node.nodeid} (its module-scoped fixtures)")
 
 
 def make_applications(n: int = 4000, *, penalty: float = 2.0, seed: int = 7) -> pd.DataFrame:

@@ -20,6 +20,42 @@ __all__ = ["OIPServer"]
 _V2 = {"BOOL": bool, "INT64": np.int64, "INT32": np.int32, "FP64": np.float64, "FP32": np.float32}
 
 
+class _Server(ThreadingHTTPServer):
+    """A threading HTTP server that can end the connections its clients keep open.
+
+    A client's connection pool keeps connections alive after its last request, so a thread per
+    connection would wait for the next request until the client is garbage collected; stopping the
+    server shuts those connections down and joins their threads instead.
+    """
+
+    daemon_threads = False  # server_close() joins the connection threads
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Shut down every open connection: a thread waiting for its next request reads the end."""
+        with self._open_lock:
+            open_now = list(self._open)
+        for connection in open_now:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed by the client
+                pass
+
+
 class OIPServer:
     """Serve ``model`` as ``/v2/models/{name}/infer`` and ``/invocations`` until :meth:`stop`.
 
@@ -49,9 +85,8 @@ class OIPServer:
         self.max_in_flight = 0
         self.headers_seen: list[dict[str, str]] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._httpd = _Server(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="oip-server", daemon=True)
         self._thread.start()
 
     @property
@@ -65,9 +100,11 @@ class OIPServer:
         return f"http://127.0.0.1:{self._httpd.server_address[1]}/invocations"
 
     def stop(self) -> None:
-        """Shut the server down and free the port."""
+        """Shut the server down, end its connections, wait for its threads and free the port."""
         self._httpd.shutdown()
-        self._httpd.server_close()
+        self._httpd.close_connections()
+        self._httpd.server_close()  # joins the connection threads
+        self._thread.join()
 
     def __enter__(self) -> "OIPServer":
         return self

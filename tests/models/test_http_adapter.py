@@ -117,12 +117,10 @@ def test_unreachable_endpoint_is_one_line_from_the_cli(model_files, capsys) -> N
     assert "Traceback" not in err
 
 
-def test_rate_limit_spaces_request_starts(monkeypatch) -> None:
+def test_rate_limit_spaces_request_starts() -> None:
     clock = {"now": 100.0}
     slept: list[float] = []
-    monkeypatch.setattr(_http.time, "monotonic", lambda: clock["now"])
-    monkeypatch.setattr(_http.time, "sleep", lambda s: slept.append(s))
-    limiter = _http._RateLimiter(4.0)
+    limiter = _http._RateLimiter(4.0, clock=lambda: clock["now"], sleep=slept.append)
     for _ in range(3):
         limiter.wait()
     assert slept == [0.25, 0.5]  # starts at 100.0, 100.25, 100.5
@@ -131,16 +129,18 @@ def test_rate_limit_spaces_request_starts(monkeypatch) -> None:
     assert slept == [0.25, 0.5]  # idle long enough: no wait
 
 
-def test_backoff_doubles(server, small_applications, monkeypatch) -> None:
+def test_backoff_doubles(server, small_applications) -> None:
     slept: list[float] = []
-    monkeypatch.setattr(_http.time, "sleep", lambda s: slept.append(s))
+    endpoint = _endpoint(server, concurrency=1, retries=3, backoff_s=0.5)
+    endpoint._sleep = slept.append  # this model's waits only: time.sleep stays untouched for other threads
     server.always = "500"
     with pytest.raises(EndpointError, match="failed after 4 attempts: HTTP 500"):
-        _endpoint(server, concurrency=1, retries=3, backoff_s=0.5).predict(small_applications[FEATURES].head(10))
+        endpoint.predict(small_applications[FEATURES].head(10))
     assert slept == [0.5, 1.0, 2.0]
 
 
 def test_client_errors_are_not_retried(server, small_applications) -> None:
+    server.delay_s = 0.05  # the next batch's request is still in flight when the scoring stops, however busy the CPU
     bad = EndpointModel(server.url.replace("benefits", "nobody"), features=FEATURES, retries=3, backoff_s=0.0,
                         concurrency=1)
     with pytest.raises(EndpointError, match=r"failed after 1 attempt: HTTP 404 Not Found"):

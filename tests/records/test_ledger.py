@@ -21,7 +21,7 @@ from govaudit.records import (
     check_proof,
     verify_ledger_file,
 )
-from govaudit.records._ledger import LEDGER_FORMAT_VERSION
+from govaudit.records._ledger_store import LEDGER_FORMAT_VERSION
 from govaudit.records._merkle import leaf_hash, root_from_leaves
 
 PASS = [Finding(auditor="bias", check="bias.impact_ratio", status=Status.PASS, message="Rates are similar.")]

@@ -83,7 +83,7 @@ def test_report_opens_offline_without_errors_or_requests(browser, record, lang):
         assert len(svgs) == 9 and all(w > 200 for w in svgs)  # every plot is drawn, at a readable size
         SHOTS.mkdir(parents=True, exist_ok=True)
         shot = SHOTS / f"report_{lang}.png"
-        page.screenshot(path=str(shot), full_page=True)
+        shot.write_bytes(page.screenshot(full_page=True))  # written here: Playwright would start file-writing threads
         assert shot.stat().st_size > 10_000
         assert _axe(page) == []
         assert opened.requests == [] and opened.errors == [] and opened.dialogs == []
@@ -97,7 +97,7 @@ def test_card_opens_offline_and_is_accessible(browser, record):
                                                                "appeal": "Write within 30 days."}))
     try:
         SHOTS.mkdir(parents=True, exist_ok=True)
-        opened.page.screenshot(path=str(SHOTS / "card_en.png"), full_page=True)
+        (SHOTS / "card_en.png").write_bytes(opened.page.screenshot(full_page=True))
         assert _axe(opened.page) == []
         assert opened.requests == [] and opened.errors == [] and opened.console == []
     finally:

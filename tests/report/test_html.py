@@ -14,7 +14,7 @@ import pytest
 import govaudit
 from govaudit.core import Finding, Principle, Status
 from govaudit.report import PLOTS, Plot, render_html
-from govaudit.report._html import CONTRAST_PAIRS, PALETTE
+from govaudit.report._html_theme import CONTRAST_PAIRS, PALETTE
 from govaudit.report._plots import FOUR_FIFTHS, PLOT_COLOURS
 
 from _factories import make_record

@@ -10,9 +10,7 @@ then keep the ``alloc`` smallest hashes in pandas. A stratum that came short (ra
 leaves a margin of several standard deviations) is topped up by another pass over that stratum
 with a higher threshold; as the result is "the smallest hashes", it is the same either way.
 
-Row hashes: on Parquet files read by DuckDB, the file name and row number (unique per row); on a
-pandas DataFrame, the row position; elsewhere (CSV, a Spark DataFrame) the row's needed values,
-so identical rows are kept or left together.
+The engines (pandas, DuckDB, Spark) and how each hashes rows are in ``_sample_engines``.
 """
 
 from __future__ import annotations
@@ -30,6 +28,7 @@ from govaudit.exceptions import ColumnError, InputDataError, first_line
 
 from ._duckdb import DuckDBSettings, connect, expand_paths
 from ._progress import duckdb_progress
+from ._sample_engines import HASH, HASH_SCALE, ROWS, SID, DuckDBEngine, Engine, PandasEngine, SparkEngine
 from ._spark import SparkSettings, read_frame
 
 __all__ = ["RowSample", "RowSource", "allocate", "sample_rows"]
@@ -38,11 +37,6 @@ _MSG_NO_COLUMN = "column {column!r} ({role}) not found in the data; available co
 _MSG_EMPTY = "the data has no rows to sample"
 _MSG_ENGINE = 'cannot sample {what} with the {engine} backend; give files (duckdb, spark), a pandas DataFrame or a Spark DataFrame'
 _MSG_UNREADABLE = "{path}: cannot be sampled by {engine}: {error}"
-
-#: hashes are compared as 53-bit integers (exact in float64, so thresholds are exact too)
-_BITS = 53
-_SCALE = 1 << _BITS
-_SID, _HASH, _N = "__sid", "__hash", "rows"
 
 
 def allocate(counts: np.ndarray, size: int) -> np.ndarray:
@@ -100,7 +94,7 @@ class RowSample:
     @property
     def total(self) -> int:
         """Rows in the data sampled from."""
-        return int(self.population[_N].sum())
+        return int(self.population[ROWS].sum())
 
     @property
     def allocation(self) -> np.ndarray:
@@ -110,14 +104,14 @@ class RowSample:
     @property
     def population_per_row(self) -> np.ndarray:
         """For each sampled row, the size of its stratum in the data."""
-        return self.population[_N].to_numpy(dtype=np.int64)[self.strata]
+        return self.population[ROWS].to_numpy(dtype=np.int64)[self.strata]
 
 
 def _thresholds(counts: np.ndarray, alloc: np.ndarray, margin: float) -> np.ndarray:
     """Per-stratum hash thresholds letting about ``alloc + margin * (4 sqrt(alloc) + 10)`` rows through."""
     want = alloc + margin * (4 * np.sqrt(alloc) + 10)
     p = np.where(alloc > 0, np.minimum(1.0, want / np.maximum(counts, 1)), 0.0)
-    return np.where(p >= 1.0, _SCALE, np.ceil(p * _SCALE)).astype(np.int64)
+    return np.where(p >= 1.0, HASH_SCALE, np.ceil(p * HASH_SCALE)).astype(np.int64)
 
 
 def _check_columns(native: Any, columns: Mapping[str, str]) -> None:
@@ -128,111 +122,9 @@ def _check_columns(native: Any, columns: Mapping[str, str]) -> None:
             raise ColumnError(_MSG_NO_COLUMN.format(column=column, role=role, available=shown))
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _splitmix64(x: np.ndarray) -> np.ndarray:
-    """SplitMix64's finaliser: a fast, well-mixed 64-bit hash of integers (arithmetic wraps modulo 2**64)."""
-    with np.errstate(over="ignore"):
-        z = x + np.uint64(0x9E3779B97F4A7C15)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return z ^ (z >> np.uint64(31))
-
-
-class _Engine:
-    """What the sampler needs from an engine: rows per stratum, then the rows under each stratum's threshold."""
-
-    def strata(self) -> pd.DataFrame:  # keys + _N, one row per stratum, in _SID order
-        raise NotImplementedError
-
-    def kept(self, thresholds: np.ndarray) -> pd.DataFrame:  # needed columns + _SID + _HASH
-        raise NotImplementedError
-
-
-class _Pandas(_Engine):
-    def __init__(self, frame: pd.DataFrame, keys: list[str], columns: list[str], seed: int) -> None:
-        self.frame, self.columns = frame, columns
-        seed_mix = _splitmix64(np.array([seed], dtype=np.uint64))[0]  # seeds 0, 1, 2... far apart
-        positions = np.arange(len(frame), dtype=np.uint64) ^ seed_mix
-        self.hash = (_splitmix64(positions) >> np.uint64(64 - _BITS)).astype(np.int64)
-        if keys:
-            grouped = frame.groupby(keys, dropna=False, sort=True)
-            self.sid = grouped.ngroup().to_numpy(dtype=np.int64)
-            self.table = grouped.size().rename(_N).reset_index()
-        else:
-            self.sid = np.zeros(len(frame), dtype=np.int64)
-            self.table = pd.DataFrame({_N: [len(frame)]})
-
-    def strata(self) -> pd.DataFrame:
-        return self.table
-
-    def kept(self, thresholds: np.ndarray) -> pd.DataFrame:
-        mask = self.hash < thresholds[self.sid]
-        out = self.frame.loc[mask, self.columns].reset_index(drop=True)
-        return out.assign(**{_SID: self.sid[mask], _HASH: self.hash[mask]})
-
-
-class _DuckDB(_Engine):
-    def __init__(self, con: Any, relation: Any, keys: list[str], columns: list[str], seed: int,
-                 row_ids: bool) -> None:
-        self.con, self.keys, self.columns = con, keys, columns
-        identity = "parse_filename(filename), file_row_number" if row_ids else ", ".join(map(_quote, columns))
-        relation.create_view("__rows")
-        con.execute(f"CREATE TEMP VIEW __hashed AS SELECT {', '.join(map(_quote, columns))}, "
-                    f"(hash({identity}, {int(seed)}::BIGINT) >> {64 - _BITS})::BIGINT AS {_HASH} FROM __rows")
-        k = ", ".join(map(_quote, keys))
-        order = ", ".join(f"{_quote(c)} NULLS LAST" for c in keys) or "1"
-        con.execute(f"CREATE TEMP TABLE __strata AS SELECT {k + ', ' if k else ''}count(*) AS {_N}, "
-                    f"(row_number() OVER (ORDER BY {order}) - 1)::BIGINT AS {_SID} FROM __rows"
-                    + (f" GROUP BY {k}" if k else ""))
-
-    def strata(self) -> pd.DataFrame:
-        return self.con.execute(f"SELECT * EXCLUDE ({_SID}) FROM __strata ORDER BY {_SID}").df()
-
-    def kept(self, thresholds: np.ndarray) -> pd.DataFrame:
-        limits = pd.DataFrame({_SID: np.arange(len(thresholds), dtype=np.int64), "__limit": thresholds})
-        self.con.register("__limits", limits)
-        on = " AND ".join(f"r.{_quote(c)} IS NOT DISTINCT FROM s.{_quote(c)}" for c in self.keys) or "TRUE"
-        cols = ", ".join(f"r.{_quote(c)}" for c in self.columns)
-        return self.con.execute(
-            f"SELECT {cols}, s.{_SID}, r.{_HASH} FROM __hashed r JOIN __strata s ON {on} "
-            f"JOIN __limits l ON s.{_SID} = l.{_SID} WHERE r.{_HASH} < l.__limit").df()
-
-
-class _Spark(_Engine):
-    def __init__(self, frame: Any, keys: list[str], columns: list[str], seed: int) -> None:
-        from pyspark.sql import Window
-        from pyspark.sql import functions as F
-
-        self.F, self.keys, self.columns = F, keys, columns
-        self.spark = frame.sparkSession
-        mask = F.lit(_SCALE - 1).cast("long")
-        self.rows = frame.select(*columns, F.xxhash64(*[F.col(c) for c in columns], F.lit(int(seed)))
-                                 .bitwiseAND(mask).alias(_HASH))
-        grouped = frame.groupBy(*keys).count() if keys else frame.groupBy().count()
-        order = [F.col(c).asc_nulls_last() for c in keys] or [F.lit(1)]
-        self.table = (grouped.withColumn(_SID, F.row_number().over(Window.orderBy(*order)) - 1)
-                      .withColumnRenamed("count", _N)).cache()
-
-    def strata(self) -> pd.DataFrame:
-        return self.table.orderBy(_SID).toPandas().drop(columns=[_SID])
-
-    def kept(self, thresholds: np.ndarray) -> pd.DataFrame:
-        F = self.F
-        limits = self.spark.createDataFrame([(int(i), int(t)) for i, t in enumerate(thresholds)],
-                                            f"{_SID} long, __limit long")
-        small = self.table.select(*[F.col(c).alias(f"__k{i}") for i, c in enumerate(self.keys)], _SID).join(
-            limits, _SID)
-        cond = [self.rows[c].eqNullSafe(small[f"__k{i}"]) for i, c in enumerate(self.keys)] or F.lit(True)
-        joined = self.rows.join(F.broadcast(small), cond).where(F.col(_HASH) < F.col("__limit"))
-        return joined.select(*self.columns, _SID, _HASH).toPandas()
-
-
-def _draw(engine: _Engine, keys: list[str], size: int, seed: int, margin: float, backend: str) -> RowSample:
+def _draw(engine: Engine, keys: list[str], size: int, seed: int, margin: float, backend: str) -> RowSample:
     table = engine.strata()
-    counts = table[_N].to_numpy(dtype=np.int64)
+    counts = table[ROWS].to_numpy(dtype=np.int64)
     if counts.sum() == 0:
         raise InputDataError(_MSG_EMPTY)
     alloc = allocate(counts, size)
@@ -241,19 +133,19 @@ def _draw(engine: _Engine, keys: list[str], size: int, seed: int, margin: float,
     done = np.zeros(len(counts), dtype=bool)
     while True:
         kept = engine.kept(np.where(done, 0, thresholds))
-        kept = kept.sort_values([_SID, _HASH], kind="stable")
-        kept = kept[kept.groupby(_SID).cumcount().to_numpy() < alloc[kept[_SID].to_numpy()]]
-        got = np.bincount(kept[_SID].to_numpy(dtype=np.int64), minlength=len(counts))
+        kept = kept.sort_values([SID, HASH], kind="stable")
+        kept = kept[kept.groupby(SID).cumcount().to_numpy() < alloc[kept[SID].to_numpy()]]
+        got = np.bincount(kept[SID].to_numpy(dtype=np.int64), minlength=len(counts))
         full = (got == alloc) & ~done
-        parts.append(kept[full[kept[_SID].to_numpy()]])
+        parts.append(kept[full[kept[SID].to_numpy()]])
         done |= full
         if done.all():
             break
         # came short: four times the threshold, on the short strata only (the others pass nothing)
-        thresholds = np.where(done, 0, np.minimum(_SCALE, thresholds * 4))
-    rows = pd.concat(parts).sort_values([_SID, _HASH], kind="stable").reset_index(drop=True)
-    strata = rows[_SID].to_numpy(dtype=np.int64)
-    return RowSample(rows.drop(columns=[_SID, _HASH]), strata, table.reset_index(drop=True), backend, seed)
+        thresholds = np.where(done, 0, np.minimum(HASH_SCALE, thresholds * 4))
+    rows = pd.concat(parts).sort_values([SID, HASH], kind="stable").reset_index(drop=True)
+    strata = rows[SID].to_numpy(dtype=np.int64)
+    return RowSample(rows.drop(columns=[SID, HASH]), strata, table.reset_index(drop=True), backend, seed)
 
 
 def sample_rows(
@@ -312,11 +204,11 @@ def sample_rows(
         if not isinstance(data, pd.DataFrame):
             raise InputDataError(_MSG_ENGINE.format(what=type(data).__name__, engine=engine))
         _check_columns(data, roles)
-        return _draw(_Pandas(data, keys, needed, seed), keys, size, seed, _margin, "memory")
+        return _draw(PandasEngine(data, keys, needed, seed), keys, size, seed, _margin, "memory")
     if engine == "spark":
         frame = read_frame(data, spark=spark_session, settings=spark)
         _check_columns(frame, roles)
-        return _draw(_Spark(frame, keys, needed, seed), keys, size, seed, _margin, "spark")
+        return _draw(SparkEngine(frame, keys, needed, seed), keys, size, seed, _margin, "spark")
     if is_spark:
         raise InputDataError(_MSG_ENGINE.format(what="a Spark DataFrame", engine=engine))
     return _duckdb_sample(data, roles, keys, size, seed, duckdb, _margin)
@@ -340,7 +232,7 @@ def _duckdb_sample(data: Any, roles: dict[str, str], keys: list[str], size: int,
                         else con.read_csv(names))
         _check_columns(relation, roles)
         with duckdb_progress(con, f"DuckDB: sampling {shown}"):
-            return _draw(_DuckDB(con, relation, keys, list(roles), seed, row_ids), keys, size, seed, margin,
+            return _draw(DuckDBEngine(con, relation, keys, list(roles), seed, row_ids), keys, size, seed, margin,
                          "duckdb")
     except duckdb.Error as exc:
         raise InputDataError(_MSG_UNREADABLE.format(path=shown, engine="DuckDB", error=first_line(exc))) from None

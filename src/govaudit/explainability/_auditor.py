@@ -5,13 +5,13 @@ What it does, in order:
 1. splits a pipeline into preprocessing and final estimator, and maps transformed columns back to
    the original inputs (:mod:`._columns`);
 2. picks the explainer: exact TreeExplainer or LinearExplainer where one exists, a bounded
-   KernelExplainer with a weighted k-means background otherwise (:mod:`._select`);
+   KernelExplainer with a weighted k-means background otherwise (:mod:`._select`, :mod:`._prepare`);
 3. explains, in batches, every adverse decision (up to a limit) plus a sample stratified by
    sensitive group, checking additivity on every row;
 4. keeps the top-k reasons of each adverse decision (``np.argpartition``) as a case-level table,
    and mean |SHAP| per feature with a stratified bootstrap (:mod:`._importance`);
 5. compares the importance of two independent samples (with another background and seed where
-   the explainer uses a background): stability;
+   the explainer uses a background): stability (:mod:`._stability`);
 6. measures how well each input predicts each sensitive group, crossed with its importance: proxies
    (:mod:`._proxy`); and reports direct use of sensitive features and concentration.
 
@@ -27,7 +27,6 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from govaudit.explainability._columns import ModelInputs, model_inputs
 from govaudit.explainability._config import ExplainabilityConfig
 from govaudit.explainability._findings import (
     Measured,
@@ -39,38 +38,23 @@ from govaudit.explainability._findings import (
     proxy_findings,
     stability_finding,
 )
-from govaudit.explainability._importance import (
-    StratifiedSample,
-    global_importance,
-    rank_correlation,
-    reweight,
-    strata_codes,
-    stratified_sample,
-)
+from govaudit.explainability._importance import global_importance, stratified_sample
+from govaudit.explainability._prepare import prepare, weighted
 from govaudit.explainability._proxy import proxy_strength
 from govaudit.explainability._reasons import reason_table, top_k
 from govaudit.explainability._sample import sample_subject
-from govaudit.explainability._select import RowExplainer, explainer_kind, favourable_index, select_explainer
+from govaudit.explainability._stability import sample_stability
 from govaudit.core import AuditorResult, AuditSubject, CaseTable, Finding, Requirement, Severity, Status
 from govaudit.exceptions import InputDataError
 
 __all__ = ["CaseExplanation", "ExplainabilityAuditor", "ExplainabilityConfig", "ExplainabilityReport"]
 
-_MSG_UNKNOWN_DESCRIPTION = ("[auditors.explainability.descriptions] names {names}, which {verb} not among the "
-                            "model's input columns: {have}")
-_MSG_UNKNOWN_JUSTIFICATION = ("[auditors.explainability.justifications] names {names}, which {verb} neither a "
-                              "sensitive feature nor a model input: {have}")
 _MSG_ROW = "case row {row} is outside the data (0 to {last})"
-_MSG_LENGTH = "y_pred has {got} rows but the features have {expected}"
 _MSG_CASE_ON_BACKEND = ("explaining one case needs the rows in memory; the data is held by the {backend} backend "
                         '(use backend = "memory" to explain a single decision)')
 
 #: rows of the data used for proxy detection (a random subset beyond this)
 _PROXY_ROWS = 200_000
-#: rows used to fit the k-means background of the model-agnostic explainer
-_KMEANS_ROWS = 2_000
-#: rows of the second, independent sample used for the stability check
-_STABILITY_ROWS = 2_000
 _FAVOURABLE_WORDING = "the favourable decision"
 
 
@@ -116,17 +100,6 @@ class CaseExplanation:
     base_value: float
     output: float
     explainer: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    inputs: ModelInputs
-    explainer: RowExplainer
-    codes: np.ndarray
-    fav: int
-    background_rows: np.ndarray
-    population: np.ndarray | None = None  # per row: its stratum's size in the whole data (sampled by a backend)
-    total: int | None = None
 
 
 class ExplainabilityAuditor:
@@ -177,7 +150,7 @@ class ExplainabilityAuditor:
         if subject.features is None and subject.row_sample is not None:
             sampled = sample_subject(subject, config)
             subject, drawn = sampled.subject, sampled.evidence
-        prep = self._prepare(subject, config)
+        prep = prepare(subject, config)
         if drawn is not None:
             prep = replace(prep, population=sampled.population_per_row, total=sampled.total)
         features = subject.features
@@ -193,7 +166,7 @@ class ExplainabilityAuditor:
             pick = stratified_sample(prep.codes[adverse_rows], cap, np.random.default_rng([config.seed, 2]))
             explained = adverse_rows[pick.rows]
         sample_size = config.sample_size if explainer.exact else min(config.sample_size, cap)
-        sample = _weighted(prep, stratified_sample(prep.codes, sample_size, np.random.default_rng([config.seed, 3])))
+        sample = weighted(prep, stratified_sample(prep.codes, sample_size, np.random.default_rng([config.seed, 3])))
 
         is_adverse = np.zeros(n, dtype=bool)
         is_adverse[explained] = True
@@ -221,7 +194,7 @@ class ExplainabilityAuditor:
 
         importance, low, high = global_importance(abs_sample, sample, config.n_resamples, config.confidence,
                                                   np.random.default_rng([config.seed, 4]))
-        stability, stability_detail = self._stability(subject, prep, config, sample, importance, abs_sample)
+        stability, stability_detail = sample_stability(subject, prep, config, sample, importance, abs_sample)
         ids = subject.case_ids[explained] if subject.case_ids is not None else explained
         reasons = reason_table(ids, features.iloc[explained], columns, top_cols, top_vals, config.descriptions,
                                config.outcome_wording)
@@ -264,7 +237,7 @@ class ExplainabilityAuditor:
         assert subject.features is not None and subject.y_pred is not None
         if not 0 <= row < len(subject.features):
             raise InputDataError(_MSG_ROW.format(row=row, last=len(subject.features) - 1))
-        prep = self._prepare(subject, config)
+        prep = prepare(subject, config)
         adverse_value = 0 if config.adverse == "unfavourable" else 1
         adverse = bool(subject.y_pred[row] == adverse_value)
         toward_sign = (-1.0 if adverse_value == 0 else 1.0) * (1.0 if adverse else -1.0)
@@ -278,88 +251,6 @@ class ExplainabilityAuditor:
                                prep.explainer.evidence())
 
     # -- helpers ----------------------------------------------------------------------------------
-    @staticmethod
-    def _prepare(subject: AuditSubject, config: ExplainabilityConfig) -> _Prepared:
-        features = subject.features
-        assert features is not None and subject.y_pred is not None
-        if len(subject.y_pred) != len(features):
-            raise InputDataError(_MSG_LENGTH.format(got=len(subject.y_pred), expected=len(features)))
-        inputs = model_inputs(subject.model, features)
-        unknown = sorted(set(config.descriptions) - set(inputs.columns))
-        if unknown:
-            raise InputDataError(_MSG_UNKNOWN_DESCRIPTION.format(
-                names=", ".join(repr(u) for u in unknown), verb="is" if len(unknown) == 1 else "are",
-                have=", ".join(inputs.columns)))
-        sensitive = [str(c) for c in subject.sensitive_features.columns] if subject.sensitive_features is not None else []
-        unknown = sorted(set(config.justifications) - set(sensitive) - set(inputs.columns))
-        if unknown:
-            raise InputDataError(_MSG_UNKNOWN_JUSTIFICATION.format(
-                names=", ".join(repr(u) for u in unknown), verb="is" if len(unknown) == 1 else "are",
-                have=", ".join(sensitive + inputs.columns)))
-        n = len(features)
-        codes = strata_codes(subject.sensitive_features, n)
-        probe = np.arange(min(n, 2000))
-        probe_x = inputs.matrix(features.iloc[probe])
-        fav = favourable_index(inputs.estimator, config.favourable_class, X=probe_x,
-                               y_score=subject.y_score[probe] if subject.y_score is not None else None,
-                               y_pred=subject.y_pred[probe])
-        kind = explainer_kind(inputs.estimator)
-        bg_size = {"tree": 0, "linear": config.background_size, "kernel": _KMEANS_ROWS}[kind]
-        bg_rows = stratified_sample(codes, bg_size, np.random.default_rng([config.seed, 1])).rows if bg_size else \
-            np.zeros(0, dtype=np.int64)
-        background = inputs.matrix(features.iloc[bg_rows]) if bg_size else np.zeros((0, 0))
-        explainer = select_explainer(inputs.estimator, fav, background, k=config.background_size,
-                                     n_samples=config.kernel_samples, seed=config.seed)
-        return _Prepared(inputs, explainer, codes, fav, bg_rows)
-
-    @staticmethod
-    def _stability(subject: AuditSubject, prep: _Prepared, config: ExplainabilityConfig,
-                   sample: StratifiedSample, importance: np.ndarray,
-                   abs_sample: np.ndarray) -> tuple[float, dict[str, Any]]:
-        """Importance on two independent samples with different seeds (and backgrounds, if one is used).
-
-        An explainer without a background (path-dependent Tree SHAP) gives each row the same values
-        whatever else is explained, so two disjoint random halves of the sample already explained
-        are two independent samples at no extra cost. An explainer with a background is re-built on
-        a second background, with another seed, and run on a second sample.
-        """
-        features = subject.features
-        assert features is not None
-        explainer = prep.explainer
-        seeds = [config.seed, config.seed + 1]
-        if not explainer.background_size:
-            half = np.random.default_rng([config.seed, 5]).permutation(sample.size) < sample.size // 2
-            parts = []
-            for mask in (half, ~half):
-                part = StratifiedSample(sample.rows[mask], sample.strata[mask], sample.weights[mask], sample.population)
-                parts.append(global_importance(abs_sample[mask], part, 0, config.confidence,
-                                               np.random.default_rng(0))[0])
-            return rank_correlation(parts[0], parts[1]), {
-                "design": "two disjoint random halves of the explained sample (no background to vary)",
-                "first_sample_rows": int(half.sum()), "second_sample_rows": int((~half).sum()), "rows_in_both": 0,
-                "seeds": seeds, "backgrounds_differ": False,
-            }
-        second = _weighted(prep, stratified_sample(prep.codes, min(sample.size, _STABILITY_ROWS),
-                                                   np.random.default_rng([config.seed, 5]), exclude=sample.rows))
-        bg = stratified_sample(prep.codes, len(prep.background_rows), np.random.default_rng([config.seed, 6]),
-                               exclude=prep.background_rows)
-        explainer = select_explainer(prep.inputs.estimator, prep.fav, prep.inputs.matrix(features.iloc[bg.rows]),
-                                     k=config.background_size, n_samples=config.kernel_samples,
-                                     seed=config.seed + 1)
-        abs_phi = np.zeros((second.size, len(prep.inputs.columns)))
-        for number, start in enumerate(range(0, second.size, config.batch_size)):
-            batch = second.rows[start:start + config.batch_size]
-            phi, _, _ = explainer.explain(prep.inputs.matrix(features.iloc[batch]), 10_000 + number)
-            abs_phi[start:start + len(batch)] = np.abs(prep.inputs.to_original(phi))
-        other, _, _ = global_importance(abs_phi, second, 0, config.confidence, np.random.default_rng(0))
-        return rank_correlation(importance, other), {
-            "design": "a second sample and a second background, with another seed",
-            "first_sample_rows": sample.size, "second_sample_rows": second.size,
-            "rows_in_both": int(np.intersect1d(second.rows, sample.rows).size), "seeds": seeds,
-            "backgrounds_differ": explainer.background_sha256 != prep.explainer.background_sha256,
-            "second_background_sha256": explainer.background_sha256,
-        }
-
     def _sensitive_findings(self, subject: AuditSubject, columns: list[str], measured: Measured,
                             config: ExplainabilityConfig) -> list[Finding]:
         sensitive = subject.sensitive_features
@@ -381,11 +272,6 @@ class ExplainabilityAuditor:
         return findings
 
 
-def _weighted(prep: _Prepared, sample: StratifiedSample) -> StratifiedSample:
-    """A sample of rows that a backend sampled: weights back to the whole data, not to the rows in memory."""
-    return sample if prep.population is None else reweight(sample, prep.population, prep.total or 0)
-
-
 class _ErrorTally:
     """Running max, mean and count over tolerance of additivity errors, batch by batch."""
 
@@ -402,4 +288,3 @@ class _ErrorTally:
     @property
     def mean(self) -> float:
         return self.total / self.rows if self.rows else 0.0
-

@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -62,22 +62,28 @@ class _Retryable(Exception):
 
 
 class _RateLimiter:
-    """At most ``per_second`` request starts per second, shared by all worker threads."""
+    """At most ``per_second`` request starts per second, shared by all worker threads.
 
-    def __init__(self, per_second: float | None) -> None:
+    ``clock`` and ``sleep`` are this limiter's own, so a test can replace them without touching
+    :mod:`time` for the whole process.
+    """
+
+    def __init__(self, per_second: float | None, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self._interval = 1.0 / per_second if per_second else 0.0
         self._next = 0.0
         self._lock = threading.Lock()
+        self._clock, self._sleep = clock, sleep
 
     def wait(self) -> None:
         if not self._interval:
             return
         with self._lock:
-            now = time.monotonic()
+            now = self._clock()
             start = max(now, self._next)
             self._next = start + self._interval
         if start > now:
-            time.sleep(start - now)
+            self._sleep(start - now)
 
 
 def _cell(value: Any) -> Any:
@@ -158,6 +164,8 @@ class EndpointModel:
         self.concurrency, self.input_name, self.reference_model = concurrency, input_name, reference
         self.progress = sys.stderr.isatty() if progress is None else progress
         self._limiter = _RateLimiter(rate_limit)
+        #: waits between attempts; an attribute of this model, so a test can replace it for this model only
+        self._sleep: Callable[[float], None] = time.sleep
         self._secret: str | None = None
         headers = {"Content-Type": "application/json"}
         if auth_env:
@@ -315,7 +323,7 @@ class EndpointModel:
                 if stop.is_set():  # another batch has failed: the run stops anyway
                     attempts = attempt
                     break
-                time.sleep(self.backoff_s * 2 ** (attempt - 1))
+                self._sleep(self.backoff_s * 2 ** (attempt - 1))
             self._limiter.wait()
             try:
                 return self._attempt(body, len(batch))

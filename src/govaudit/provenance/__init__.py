@@ -22,10 +22,10 @@ from govaudit.provenance._manifest import (
     ManifestError,
     ModelRegistration,
     ReferenceShares,
-    load_manifest,
     manifest_json_schema,
     todo_fields,
 )
+from govaudit.provenance._manifest_load import load_manifest
 from govaudit.provenance._personal import IdentifierGuess, guess_identifier
 from govaudit.provenance._profile import ColumnProfile, TableProfile, profile_table
 

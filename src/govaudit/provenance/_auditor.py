@@ -17,7 +17,8 @@ from govaudit.provenance import _sources as sources
 from govaudit.provenance._config import ProvenanceConfig
 from govaudit.provenance._context import Context, finding
 from govaudit.core import AuditSubject, Finding, Principle, Requirement, Status
-from govaudit.provenance._manifest import DataManifest, load_manifest
+from govaudit.provenance._manifest import DataManifest
+from govaudit.provenance._manifest_load import load_manifest
 
 __all__ = ["CHECKS", "ProvenanceAuditor", "ProvenanceConfig"]
 

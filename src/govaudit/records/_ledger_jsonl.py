@@ -18,6 +18,14 @@ from typing import Any
 
 from govaudit.exceptions import InputDataError
 from govaudit.records._ledger_entry import ENTRY_FIELDS, LedgerEntry
+from govaudit.records._ledger_store import (
+    LEDGER_FORMAT,
+    LEDGER_FORMAT_VERSION,
+    MSG_NEWER,
+    MSG_NOT_FOUND,
+    MSG_NOT_LEDGER,
+    is_sqlite_file,
+)
 from govaudit.records._ledger_verify import Checkpoint, VerifyReport, check_rows, default_workers, pool, verify_structure
 from govaudit.records._signing import PublicKey
 
@@ -29,8 +37,6 @@ _FIELDS = frozenset(ENTRY_FIELDS)
 
 def write_jsonl(path: Path, entries: Iterable[LedgerEntry], checkpoint: Checkpoint | None) -> Path:
     """Write entries and checkpoint as JSON Lines, atomically (temporary file, fsync, rename)."""
-    from govaudit.records._ledger import LEDGER_FORMAT, LEDGER_FORMAT_VERSION
-
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -78,8 +84,6 @@ def read_jsonl(path: str | os.PathLike[str]) -> tuple[list[tuple[Any, ...] | Non
     InputDataError
         The file is missing, is not a govaudit ledger export, or is of a newer format version.
     """
-    from govaudit.records._ledger import LEDGER_FORMAT, LEDGER_FORMAT_VERSION, MSG_NEWER, MSG_NOT_FOUND, MSG_NOT_LEDGER
-
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -153,7 +157,7 @@ def verify_ledger_file(path: str | os.PathLike[str], public_keys: Sequence[Publi
     LedgerEntryError
         The ledger was altered; the first bad entry is named.
     """
-    from govaudit.records._ledger import MSG_NOT_FOUND, Ledger, is_sqlite_file
+    from govaudit.records._ledger import Ledger
 
     path = Path(path)
     if not path.is_file():

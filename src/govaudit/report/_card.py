@@ -13,7 +13,8 @@ from typing import Any
 from govaudit._version import __version__
 from govaudit.core import Status
 from govaudit.records._record import AuditRecord
-from govaudit.report._html import auditor_order, render_template
+from govaudit.report._html import auditor_order
+from govaudit.report._html_theme import render_template
 from govaudit.report._i18n import Catalogue, fmt_share, load_catalogue
 from govaudit.report._json import ensure_record
 

@@ -9,78 +9,27 @@ catalogue of the chosen language.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from govaudit._version import __version__
 from govaudit.core import Finding, Principle, Status
 from govaudit.records._record import AuditRecord
-from govaudit.report._i18n import Catalogue, fmt_ci, fmt_num, fmt_share, load_catalogue, localise_message
+from govaudit.report._html_evidence import evidence_block, flatten, scalar_text
+from govaudit.report._html_theme import render_template
+from govaudit.report._i18n import Catalogue, fmt_num, load_catalogue, localise_message
 from govaudit.report._json import ensure_record
-from govaudit.report._plots import PlotFunction, plots_for
+from govaudit.report._plots import PlotFunction
 from govaudit.report._write import atomic_write_text
 
 __all__ = [
-    "CONTRAST_PAIRS",
-    "PALETTE",
     "auditor_order",
     "ledger_of",
     "render_html",
     "write_html",
 ]
 
-#: Colours of the page: (foreground, background) pairs for verdicts and statuses.
-PALETTE: dict[str, Any] = {
-    "text": "#1b1b1b",
-    "muted": "#4a4a4a",
-    "background": "#ffffff",
-    "panel": "#f1f3f5",
-    "rule": "#c4c8cc",
-    "verdict": {
-        "pass": ("#ffffff", "#1e6b34"),
-        "warn": ("#ffffff", "#7a4f00"),
-        "fail": ("#ffffff", "#a1141d"),
-        "error": ("#ffffff", "#5b135b"),
-    },
-    "status": {
-        "pass": ("#14532d", "#dcf5e3"),
-        "warn": ("#5c3c00", "#fff1c2"),
-        "fail": ("#8a1020", "#fde2e4"),
-        "error": ("#5b135b", "#f6e3f6"),
-        "skipped": ("#333333", "#e9ecef"),
-        "reference": ("#3b1d63", "#ece4f7"),
-        "inconclusive": ("#5c3c00", "#fff1c2"),
-        "excluded": ("#333333", "#e9ecef"),
-    },
-}
-#: Every (foreground, background) pair of text colours the page uses, for the WCAG contrast test.
-CONTRAST_PAIRS: tuple[tuple[str, str], ...] = (
-    (PALETTE["text"], PALETTE["background"]),
-    (PALETTE["text"], PALETTE["panel"]),
-    (PALETTE["muted"], PALETTE["background"]),
-    (PALETTE["muted"], PALETTE["panel"]),
-    *PALETTE["verdict"].values(),
-    *PALETTE["status"].values(),
-)
-#: Evidence shown as a field/value table only when it has at most this many flat fields.
-_MAX_EVIDENCE_FIELDS = 20
 _MAX_LISTED = 4
-_RATE_KEYS = ("selection_rate", "scoring_rate", "tpr", "fpr", "fnr", "tnr", "precision", "accuracy")
-
-
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    # autoescape everything: the templates only ever produce HTML (and the CSS holds no record data)
-    return Environment(loader=PackageLoader("govaudit.report", "templates"), autoescape=True,
-                       undefined=StrictUndefined, keep_trailing_newline=True)
-
-
-def render_template(name: str, **context: Any) -> str:
-    """Render one of the package's Jinja2 templates with autoescaping."""
-    return _environment().get_template(name).render(palette=PALETTE, **context)
 
 
 # --------------------------------------------------------------------------- helpers shared with the card
@@ -103,43 +52,6 @@ def ledger_of(record: AuditRecord, ledger: Mapping[str, Any] | None = None) -> M
         carried = carried.model_dump(mode="json")
     return carried if isinstance(carried, Mapping) else {"position": carried}
 
-
-def _flat(value: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    out: list[tuple[str, Any]] = []
-    for key, item in value.items():
-        name = f"{prefix}{key}"
-        if isinstance(item, Mapping):
-            out.extend(_flat(item, name + "."))
-        else:
-            out.append((name, item))
-    return out
-
-
-def _field_label(key: str, t: Catalogue) -> str:
-    name = "field." + key.replace(".", "_")
-    return t(name) if t.has(name) else key
-
-
-def _scalar_text(value: Any, t: Catalogue) -> str | None:
-    """A field value as text, or ``None`` when it is too complex for a small table."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return t(f"value.{str(value).lower()}")
-    if isinstance(value, (int, float)):
-        return fmt_num(value, 4) if isinstance(value, float) else f"{value:,}"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (list, tuple)) and len(value) <= 6 and all(
-            v is None or isinstance(v, (str, int, float, bool)) for v in value):
-        if len(value) == 2 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-            return fmt_ci(value)
-        return ", ".join("—" if v is None else str(v) for v in value)
-    return None
-
-
-def _status_label(t: Catalogue, status: str) -> str:
-    return t(f"status.{status}") if t.has(f"status.{status}") else status
 
 
 def _check_label(f: Finding) -> str:
@@ -202,101 +114,6 @@ def _why(check: str, auditor: str, t: Catalogue) -> str:
     return t("why.generic")
 
 
-def group_table(finding: Finding, t: Catalogue) -> dict[str, Any] | None:
-    """The evidence's per-group rows as a table: counts, rates with intervals, status and note."""
-    ev = finding.evidence
-    groups = ev.get("groups")
-    if not isinstance(groups, list) or not groups or not all(isinstance(r, Mapping) and "group" in r
-                                                              for r in groups):
-        return None
-    metrics = [m for m in ev.get("metrics", []) if isinstance(m, str)] or [
-        k for k in _RATE_KEYS if any(k in r for r in groups)]
-    if any("impact_ratio" in r for r in groups):
-        metrics.append("impact_ratio")
-    header = [t("column.group"), t("column.count"), t("column.share")]
-    header += [t(f"metric.{m}") if t.has(f"metric.{m}") else m for m in metrics]
-    header += [t("column.status"), t("column.note")]
-    rows = []
-    for r in groups:
-        count = r.get("count")
-        cells: list[Any] = [str(r.get("group")), (_count(count), ""), (fmt_share(r.get("share")), "")]
-        for m in metrics:
-            value, ci = fmt_num(r.get(m)), fmt_ci(r.get(f"{m}_ci"))
-            cells.append((value, "" if ci == "—" or value == "—" else ci))
-        status = str(r.get("status", "")) or "skipped"
-        cells.append((status if status in PALETTE["status"] else "skipped", _status_label(t, status)))
-        cells.append(_note(r, t))
-        rows.append(cells)
-    caption = t("report.group_caption", feature=ev.get("feature", ""), total=fmt_num(ev.get("total"), 0))
-    return {"header": header, "rows": rows, "caption": caption}
-
-
-def _count(value: Any) -> str:
-    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else fmt_num(value)
-
-
-def _note(row: Mapping[str, Any], t: Catalogue) -> str:
-    """A group's note: worded by the catalogue when the language is not the auditor's (English)."""
-    note = row.get("note")
-    if not note:
-        return ""
-    if t.lang == "en":
-        return str(note)
-    n = row.get("count")
-    if row.get("suppressed"):
-        return t("note.suppressed", n=n)
-    status = row.get("status")
-    if status in ("excluded", "warn", "inconclusive") and t.has(f"note.{status}"):
-        return t(f"note.{status}", n=n)
-    return t("note.other")
-
-
-def _disparities(finding: Finding, t: Catalogue) -> dict[str, Any] | None:
-    disparities = finding.evidence.get("disparities")
-    if not isinstance(disparities, Mapping) or not disparities:
-        return None
-    rows = []
-    for name, item in disparities.items():
-        if not isinstance(item, Mapping):
-            continue
-        label = t(f"metric.{name}") if t.has(f"metric.{name}") else str(name)
-        rows.append((label, fmt_num(item.get("value")), fmt_ci(item.get("ci"))))
-    return {"rows": rows, "caption": t("report.disparities_caption", feature=finding.evidence.get("feature", ""))}
-
-
-def _evidence_table(finding: Finding, t: Catalogue) -> dict[str, Any] | None:
-    fields = _flat(finding.evidence)
-    if not fields or len(fields) > _MAX_EVIDENCE_FIELDS:
-        return None
-    rows = [(_field_label(key, t), text) for key, value in fields if (text := _scalar_text(value, t)) is not None]
-    if len(rows) != len(fields):
-        return None
-    return {"rows": rows, "caption": t("report.evidence_caption")}
-
-
-def _block(finding: Finding, t: Catalogue, plots: Mapping[str, Sequence[PlotFunction]] | None) -> dict | None:
-    table = group_table(finding, t)
-    drawn = plots_for(finding, t, plots)
-    disparities = _disparities(finding, t) if table is not None else None
-    evidence = None if table is not None else _evidence_table(finding, t)
-    if table is None and not drawn and evidence is None:
-        return None
-    ev = finding.evidence
-    subject = ev.get("feature") or ", ".join(finding.groups)
-    if table is not None and finding.auditor == "bias":
-        key = "report.groups_heading" if finding.check == "bias.group_metrics" else "report.scoring_heading"
-        heading = t(key, feature=subject)
-    else:
-        heading = f"{finding.check} · {subject}" if subject else finding.check
-    notes = []
-    if table is not None and ev.get("reference") is not None:
-        notes.append(t("report.reference_group", reference=ev["reference"]))
-    if table is not None and isinstance(ev.get("confidence"), (int, float)):
-        notes.append(t("report.interval_note", confidence=f"{float(ev['confidence']) * 100:g}%",
-                       n_resamples=ev.get("n_resamples", "—")))
-    return {"heading": heading, "notes": notes, "group_table": table, "disparities": disparities,
-            "plots": drawn, "evidence": evidence}
-
 
 def _value(value: float | None) -> str:
     return f"{int(value):,}" if value is not None and float(value).is_integer() else fmt_num(value)
@@ -324,7 +141,7 @@ def _auditors(record: AuditRecord, t: Catalogue, plots: Mapping[str, Sequence[Pl
             "name": name, "heading": heading, "meta": meta,
             "findings": [_finding_row(f, t) for f in findings],
             "whys": [(c, _why(c, name, t)) for c in checks],
-            "blocks": [b for f in findings if (b := _block(f, t, plots)) is not None],
+            "blocks": [b for f in findings if (b := evidence_block(f, t, plots)) is not None],
         })
     return out
 
@@ -353,8 +170,8 @@ def _identity(record: AuditRecord, t: Catalogue, ledger: Mapping[str, Any] | Non
     for a in record.auditors:
         rows.append((t("record.auditor", name=a.name), f"{a.version} ({a.package})", False))
     if ledger:
-        for key, value in _flat(ledger):
-            rows.append((t("record.ledger", field=key), _scalar_text(value, t) or str(value), True))
+        for key, value in flatten(ledger):
+            rows.append((t("record.ledger", field=key), scalar_text(value, t) or str(value), True))
     return rows
 
 
