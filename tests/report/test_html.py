@@ -292,7 +292,7 @@ def _sample_records() -> list[Path]:
 def test_records_of_the_sample_models_render(path):
     if path is None:
         pytest.skip("no sample-model record under reports/: run 'make demo' first")
-    from govaudit._cli_report import load_record_file
+    from govaudit.records import load_record_file
 
     record, ledger = load_record_file(path)
     for lang in ("en", "zh"):

@@ -33,7 +33,7 @@ def test_every_language_has_every_english_key_with_the_same_fields():
 
 def test_keys_named_in_templates_and_code_exist():
     sources = [p.read_text() for p in (PACKAGE / "templates").glob("*.html")]
-    sources += [p.read_text() for p in PACKAGE.glob("_*.py")] + [(PACKAGE.parent / "_cli_report.py").read_text()]
+    sources += [p.read_text() for p in PACKAGE.glob("_*.py")] + [(PACKAGE.parent / "cli" / "_report.py").read_text()]
     literal = {k for s in sources for k in re.findall(r"""\bt\(\s*["']([a-z_][a-z0-9_.\-]*)["']""", s)}
     prefixes = {k for s in sources for k in re.findall(r"""\bt\(\s*f["']([a-z_][a-z0-9_.\-]*\.)\{""", s)}
     assert len(literal) > 80 and prefixes

@@ -26,7 +26,8 @@ from govaudit.assembly._files import FileSource, resolve_manifest, resolve_train
 from govaudit.assembly._log import LogSource, resolve_decision_log
 from govaudit.assembly._model import ModelSource, resolve_model, resolve_spec_model
 from govaudit.assembly._plan import assemble_plan
-from govaudit.assembly._rows import case_ids_from_column, subject_rows
+from govaudit.assembly._rows import subject_rows
+from govaudit.inputs._table import case_ids_from_column
 from govaudit.inputs._subject import build_subject
 from govaudit.inputs._table import TABLE_SUFFIXES, load_table
 

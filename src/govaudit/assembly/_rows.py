@@ -12,11 +12,12 @@ from govaudit.assembly._columns import Columns
 from govaudit.assembly._data import DataSource
 from govaudit.assembly._model import ModelSource, model_columns
 from govaudit.inputs._subject import build_subject
+from govaudit.inputs._table import case_ids_from_column
 from govaudit.backends import RowSource
 from govaudit.core import AuditSubject
 from govaudit.exceptions import ColumnError, InputDataError
 
-__all__ = ["case_ids_from_column", "subject_rows"]
+__all__ = ["subject_rows"]
 
 
 def subject_rows(name: str, data: DataSource | None, model: ModelSource | None, columns: Columns, *,
@@ -63,16 +64,3 @@ def _given_case_ids(case_ids: Any, subject: AuditSubject) -> np.ndarray | None:
     if subject.y_pred is not None and len(ids) != len(subject.y_pred):
         raise InputDataError(f"case_ids has {len(ids)} rows but the data has {len(subject.y_pred)}")
     return ids
-
-
-def case_ids_from_column(table: pd.DataFrame, column: str | None) -> np.ndarray | None:
-    """The ``[data] case_id`` column's values, which must name each row once; None when no column is named."""
-    if column is None:
-        return None
-    if column not in table.columns:
-        raise ColumnError(f"column {column!r} ([data] case_id) not found in the data")
-    ids = table[column]
-    if ids.isna().any() or ids.duplicated().any():
-        raise InputDataError(f"column {column!r} ([data] case_id) must identify each row: "
-                             "it has missing or repeated values")
-    return ids.to_numpy()

@@ -3,7 +3,7 @@
 Its configuration (``_config``), the choice of explainer and sample (``_select``, ``_sample``,
 ``_prepare``), global importance (``_importance``), its stability (``_stability``), reason codes
 (``_reasons``), proxy detection (``_proxy``), column handling (``_columns``), findings
-(``_findings``) and the auditor (``_auditor``).
+(``_findings``), the auditor (``_auditor``), and one case of a spec's data explained (``_case``).
 """
 
 from govaudit.explainability._auditor import (
@@ -12,5 +12,12 @@ from govaudit.explainability._auditor import (
     ExplainabilityConfig,
     ExplainabilityReport,
 )
+from govaudit.explainability._case import explain_spec_case
 
-__all__ = ["CaseExplanation", "ExplainabilityAuditor", "ExplainabilityConfig", "ExplainabilityReport"]
+__all__ = [
+    "CaseExplanation",
+    "ExplainabilityAuditor",
+    "ExplainabilityConfig",
+    "ExplainabilityReport",
+    "explain_spec_case",
+]

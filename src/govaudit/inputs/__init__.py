@@ -6,6 +6,6 @@ build its subject; :mod:`govaudit.assembly` uses it to assemble a subject from a
 """
 
 from govaudit.inputs._subject import build_subject
-from govaudit.inputs._table import load_table
+from govaudit.inputs._table import case_ids_from_column, load_table
 
-__all__ = ["build_subject", "load_table"]
+__all__ = ["build_subject", "case_ids_from_column", "load_table"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from govaudit.exceptions import InputDataError, first_line
+from govaudit.exceptions import ColumnError, InputDataError, first_line
 
-__all__ = ["TABLE_SUFFIXES", "load_table"]
+__all__ = ["TABLE_SUFFIXES", "case_ids_from_column", "load_table"]
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 
@@ -56,3 +57,16 @@ def load_table(path: str | Path) -> pd.DataFrame:
     if len(table) == 0:
         raise InputDataError(_MSG_EMPTY.format(path=path))
     return table
+
+
+def case_ids_from_column(table: pd.DataFrame, column: str | None) -> np.ndarray | None:
+    """The ``[data] case_id`` column's values, which must name each row once; None when no column is named."""
+    if column is None:
+        return None
+    if column not in table.columns:
+        raise ColumnError(f"column {column!r} ([data] case_id) not found in the data")
+    ids = table[column]
+    if ids.isna().any() or ids.duplicated().any():
+        raise InputDataError(f"column {column!r} ([data] case_id) must identify each row: "
+                             "it has missing or repeated values")
+    return ids.to_numpy()

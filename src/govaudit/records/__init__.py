@@ -3,12 +3,20 @@
 from govaudit.records._canonical import canonical_json
 from govaudit.records._environment import capture_environment
 from govaudit.records._hashing import sha256_bytes, sha256_file, sha256_text
-from govaudit.records._keys import KeyPairFiles, generate_keypair, load_public_key, load_signing_key
+from govaudit.records._keys import (
+    KeyPairFiles,
+    generate_keypair,
+    load_public_key,
+    load_signing_key,
+    passphrase_from_env,
+)
 from govaudit.records._ledger import Ledger
 from govaudit.records._ledger_entry import EntryKind, LedgerEntry
 from govaudit.records._ledger_jsonl import verify_ledger_file
 from govaudit.records._ledger_proofs import check_proof
 from govaudit.records._ledger_state import AuditStatus, GateDecision, gate_decision
+from govaudit.records._ledger_summary import summarize_entries
+from govaudit.records._ledger_target import LedgerTarget, prepare_ledger
 from govaudit.records._ledger_verify import Checkpoint, VerifyReport
 from govaudit.records._record import (
     RECORD_SCHEMA_VERSION,
@@ -21,6 +29,7 @@ from govaudit.records._record import (
     coverage,
     verdict_of,
 )
+from govaudit.records._record_file import load_record_file
 from govaudit.records._schema import record_json_schema
 from govaudit.records._signing import PublicKey, SigningKey
 
@@ -37,6 +46,7 @@ __all__ = [
     "KeyPairFiles",
     "Ledger",
     "LedgerEntry",
+    "LedgerTarget",
     "PublicKey",
     "ResponsibleParties",
     "SigningKey",
@@ -49,11 +59,15 @@ __all__ = [
     "gate_decision",
     "generate_keypair",
     "load_public_key",
+    "load_record_file",
     "load_signing_key",
+    "passphrase_from_env",
+    "prepare_ledger",
     "record_json_schema",
     "sha256_bytes",
     "sha256_file",
     "sha256_text",
+    "summarize_entries",
     "verdict_of",
     "verify_ledger_file",
 ]

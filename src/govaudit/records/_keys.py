@@ -25,6 +25,7 @@ __all__ = [
     "generate_keypair",
     "load_public_key",
     "load_signing_key",
+    "passphrase_from_env",
 ]
 
 #: Environment variable holding the passphrase of an encrypted private key.
@@ -167,3 +168,8 @@ def load_public_key(path: str | os.PathLike[str]) -> PublicKey:
     if not isinstance(key, Ed25519PublicKey):
         raise InputDataError(MSG_NOT_ED25519.format(path=path, kind=type(key).__name__.lstrip("_")))
     return PublicKey(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
+
+
+def passphrase_from_env() -> str | None:
+    """The passphrase of an encrypted private key, from ``GOVAUDIT_KEY_PASSPHRASE`` (``None`` if unset or empty)."""
+    return os.environ.get(PASSPHRASE_ENV) or None

@@ -10,10 +10,12 @@ Every renderer is a pure function over one record: it reads nothing else and (ap
 - :func:`render_markdown`: a short Markdown summary for a pull request or CI job summary.
 - :func:`render_card`: a one-page public transparency card (HTML).
 - :func:`html_to_pdf`: print an HTML report to PDF with headless Chromium.
+- :func:`render_report`: any of the text renderers chosen by format name (:data:`REPORT_FORMATS`).
 - :func:`write_reports`: write the JSON (and optionally JUnit) files atomically.
 """
 
 from govaudit.report._card import render_card
+from govaudit.report._formats import REPORT_FORMATS, TEXT_FORMATS, render_report
 from govaudit.report._html import render_html, write_html
 from govaudit.report._i18n import LANGUAGES
 from govaudit.report._json import render_json
@@ -28,6 +30,8 @@ __all__ = [
     "LANGUAGES",
     "PLOTS",
     "Plot",
+    "REPORT_FORMATS",
+    "TEXT_FORMATS",
     "find_chromium",
     "html_to_pdf",
     "render_card",
@@ -35,6 +39,7 @@ __all__ = [
     "render_json",
     "render_junit",
     "render_markdown",
+    "render_report",
     "render_summary",
     "write_html",
     "write_reports",

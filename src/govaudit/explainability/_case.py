@@ -1,15 +1,23 @@
-"""``govaudit explain SPEC --case ID``: one person's decision explained in plain language."""
+"""One case of a spec's data explained: the row found by its id, and the model's reasons for its decision."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING
 
 import numpy as np
-import typer
 
-__all__ = ["explain"]
+from govaudit.inputs import case_ids_from_column, load_table
+from govaudit.exceptions import InputDataError, SpecError
+from govaudit.explainability._auditor import CaseExplanation, ExplainabilityAuditor
+from govaudit.explainability._config import ExplainabilityConfig
+from govaudit.models import load_model
+from govaudit.inputs import build_subject
+
+if TYPE_CHECKING:
+    from govaudit.spec import AuditPlan
+
+__all__ = ["explain_spec_case"]
 
 _MSG_NO_DATA = "{spec}: explaining a decision needs a [model] and a [data] section"
 _MSG_NO_CASE_ID = "{spec}: [data] case_id is not set, so cases cannot be looked up by id"
@@ -18,20 +26,32 @@ _MSG_BACKEND = ('{spec}: explaining one case needs the rows in memory; [data] is
 _MSG_UNKNOWN_CASE = "case {case!r} not found in column {column!r} of {path}"
 
 
-def explain(
-    spec: Annotated[Path, typer.Argument(help="Audit spec (TOML).")],
-    case: Annotated[str, typer.Option("--case", help="The case id (a value of the spec's [data] case_id column).")],
-) -> None:
-    """Explain one decision in plain language: its main reasons, strongest first."""
-    from govaudit.assembly import case_ids_from_column as _case_ids
-    from govaudit.explainability._auditor import ExplainabilityAuditor, ExplainabilityConfig
-    from govaudit.inputs import load_table
-    from govaudit.exceptions import InputDataError, SpecError
-    from govaudit.models import load_model
-    from govaudit.spec import load_spec
-    from govaudit.inputs import build_subject
+def explain_spec_case(plan: "AuditPlan", case: str) -> tuple[CaseExplanation, ExplainabilityConfig]:
+    """Explain the decision on one case of a spec's data, with the spec's explainability settings.
 
-    plan = load_spec(spec)
+    Parameters
+    ----------
+    plan : AuditPlan
+        A spec with ``[model]`` and ``[data]`` sections, its data read in memory and named by
+        ``[data] case_id``.
+    case : str
+        The case id: a value of the ``case_id`` column, compared as text.
+
+    Returns
+    -------
+    tuple of CaseExplanation and ExplainabilityConfig
+        The explanation, and the settings it used (their ``outcome_wording`` names the adverse
+        decision).
+
+    Raises
+    ------
+    SpecError
+        The spec has no model or data, reads its data through DuckDB or Spark, or sets no case_id.
+    InputDataError
+        No row has this case id.
+    """
+
+    spec = plan.spec_path if plan.spec_path is not None else "spec"
     data, model_spec = plan.spec.data, plan.spec.model
     if data is None or model_spec is None:
         raise SpecError(_MSG_NO_DATA.format(spec=spec))
@@ -41,7 +61,7 @@ def explain(
         raise SpecError(_MSG_NO_CASE_ID.format(spec=spec))
     data_path = plan.resolve(data.path)
     table = load_table(data_path)
-    ids = _case_ids(table, data.case_id)
+    ids = case_ids_from_column(table, data.case_id)  # the same check as a run
     matches = np.flatnonzero(ids.astype(str) == case)
     if len(matches) == 0:
         raise InputDataError(_MSG_UNKNOWN_CASE.format(case=case, column=data.case_id, path=data_path))
@@ -55,14 +75,4 @@ def explain(
     if not isinstance(config, ExplainabilityConfig):
         config = ExplainabilityConfig()
     result = ExplainabilityAuditor(**config.model_dump()).explain_case(subject, int(matches[0]), config)
-    typer.echo(f"Case {case}: the decision was adverse ({config.outcome_wording})." if result.adverse
-               else f"Case {case}: the decision was favourable (not {config.outcome_wording}).")
-    if len(result.reasons) == 0:
-        typer.echo("No single factor pushed toward this decision: the model's average case already leads to it.")
-    else:
-        typer.echo("The main reasons, strongest first:")
-        for sentence in result.reasons["sentence"]:
-            typer.echo(f"  {sentence}")
-    how = result.explainer
-    typer.echo(f"(Explained with {how['explainer']} on the model's {how['explained_output']}; "
-               f"average case {result.base_value:.3f}, this case {result.output:.3f}.)")
+    return result, config

@@ -1,156 +1,36 @@
-"""``govaudit ledger ...``, ``govaudit keys ...`` and ``govaudit gate``: the accountability ledger on the command line.
+"""``govaudit ledger ...``: the accountability ledger on the command line.
 
-Exit codes as everywhere: 0 success (ledger intact, proof valid, gate open), 1 the ledger or a proof
-does not verify or the gate is closed, 2 bad input (a missing or corrupt file, a wrong key or
-passphrase), with one line on stderr.
+Exit codes as everywhere: 0 success (ledger intact, proof valid), 1 the ledger or a proof does not
+verify, 2 bad input (a missing or corrupt file, a wrong key or passphrase), with one line on stderr.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from govaudit.cli._keys import KeyOption, PubkeyOption, public_keys, signing_key
 from govaudit.exceptions import InputDataError
-from govaudit.gate import EXIT_GATE_FAILED
 
 if TYPE_CHECKING:
-    from govaudit.records import AuditRecord, Ledger, LedgerEntry, PublicKey, SigningKey
-    from govaudit.spec import AuditPlan
+    from govaudit.records import Ledger
 
-__all__ = ["LedgerTarget", "gate", "keys_app", "ledger_app", "prepare_ledger"]
-
-#: Environment variable naming the private key file that signs entries appended by ``govaudit run``.
-SIGNING_KEY_ENV = "GOVAUDIT_SIGNING_KEY"
-#: File name of the embedded default ledger, beside the audit's report folder.
-DEFAULT_LEDGER_NAME = "ledger.sqlite"
-
-MSG_NO_KEY = (f"a ledger was requested ({{path}}) but no signing key was given: use --signing-key, set "
-              f"{SIGNING_KEY_ENV}, or set [output] signing_key in the spec")
+__all__ = ["LedgerArg", "ledger_app"]
 
 ledger_app = typer.Typer(
     help="The accountability ledger: verify, show, export, approve, correct, withdraw, prove.",
     no_args_is_help=True, add_completion=False, rich_markup_mode=None,
 )
-keys_app = typer.Typer(help="Ed25519 signing keys for ledger entries.", no_args_is_help=True,
-                       add_completion=False, rich_markup_mode=None)
-
-PubkeyOption = Annotated[Optional[list[Path]], typer.Option(
-    "--pubkey", help="Trusted public key (.pub); repeat for several. Entries signed by any other key fail.")]
-KeyOption = Annotated[Path, typer.Option("--key", help="Private key (.key) that signs the entry; an encrypted "
-                                                        "key's passphrase is read from GOVAUDIT_KEY_PASSPHRASE.")]
 
 
-def _passphrase() -> str | None:
-    from govaudit.records._keys import PASSPHRASE_ENV
-
-    return os.environ.get(PASSPHRASE_ENV) or None
-
-
-def _signing_key(path: Path) -> "SigningKey":
-    from govaudit.records import load_signing_key
-
-    return load_signing_key(path, _passphrase())
-
-
-def _public_keys(paths: list[Path] | None) -> "list[PublicKey] | None":
-    from govaudit.records import load_public_key
-
-    return None if not paths else [load_public_key(p) for p in paths]
-
-
-def _open(path: Path) -> "Ledger":
+def _open(path: Path) -> Ledger:
     from govaudit.records import Ledger
 
     return Ledger(path)
 
-
-# -- govaudit run --ledger ----------------------------------------------------------------------
-
-
-@dataclass
-class LedgerTarget:
-    """Where ``govaudit run`` appends its record, with the key, both checked before the audit runs."""
-
-    path: Path
-    key: "SigningKey"
-
-    def append(self, record: "AuditRecord") -> "LedgerEntry":
-        """Append ``record`` (creating the ledger file if needed)."""
-        from govaudit.records import Ledger
-
-        with Ledger(self.path, create=True) as ledger:
-            return ledger.append(record, self.key)
-
-
-def prepare_ledger(plan: "AuditPlan", out_dir: Path, ledger: Path | None,
-                   signing_key: Path | None) -> LedgerTarget | None:
-    """Resolve the ledger and signing key for ``govaudit run``; ``None`` when no ledger is requested.
-
-    The ledger is ``--ledger``, else the spec's ``[output] ledger`` (a path relative to the spec,
-    or ``true`` for the embedded default ``ledger.sqlite`` beside the report folder, which is
-    ``reports/ledger.sqlite`` in the default layout). The key is ``--signing-key``, else the file
-    named by ``GOVAUDIT_SIGNING_KEY``, else ``[output] signing_key``. An existing ledger must be a
-    govaudit ledger whose newest entry matches its checkpoint. All of this is checked before the
-    audit runs, so a problem stops the run before anything is written.
-    """
-    spec_value = getattr(plan.spec.output, "ledger", None)
-    if ledger is not None:
-        path = ledger
-    elif spec_value is True:
-        path = Path(out_dir).parent / DEFAULT_LEDGER_NAME
-    elif spec_value:
-        path = plan.resolve(Path(spec_value))
-    else:
-        return None
-    spec_key = getattr(plan.spec.output, "signing_key", None)
-    key_path = signing_key or (Path(os.environ[SIGNING_KEY_ENV]) if os.environ.get(SIGNING_KEY_ENV) else None)
-    if key_path is None and spec_key is not None:
-        key_path = plan.resolve(Path(spec_key))
-    if key_path is None:
-        raise InputDataError(MSG_NO_KEY.format(path=path))
-    key = _signing_key(key_path)
-    if path.exists():
-        with _open(path) as existing:
-            existing.check_appendable()  # refuse before the run, not after the reports are written
-    return LedgerTarget(path, key)
-
-
-# -- keys ---------------------------------------------------------------------------------------
-
-
-@keys_app.command("generate")
-def keys_generate(
-    out: Annotated[Path, typer.Option("--out", help="Folder for NAME.key (mode 0600) and NAME.pub.")],
-    name: Annotated[str, typer.Option(help="File stem.")] = "govaudit",
-    encrypt: Annotated[bool, typer.Option("--encrypt", help="Encrypt the private key with the passphrase "
-                                                            "in GOVAUDIT_KEY_PASSPHRASE.")] = False,
-) -> None:
-    """Generate an Ed25519 key pair for signing ledger entries."""
-    from govaudit.records import generate_keypair
-
-    passphrase = _passphrase()
-    if encrypt and passphrase is None:
-        raise InputDataError("--encrypt needs the passphrase in GOVAUDIT_KEY_PASSPHRASE")
-    files = generate_keypair(out, name=name, passphrase=passphrase if encrypt else None)
-    typer.echo(f"private key: {files.private_key} (keep it secret; mode 0600{', encrypted' if encrypt else ''})")
-    typer.echo(f"public key: {files.public_key}")
-    typer.echo(f"fingerprint: {files.fingerprint}")
-
-
-@keys_app.command("fingerprint")
-def keys_fingerprint(path: Annotated[Path, typer.Argument(help="A public key (.pub) file.")]) -> None:
-    """Print a public key's fingerprint (SHA-256 of the raw key), as stored in ledger entries."""
-    from govaudit.records import load_public_key
-
-    typer.echo(load_public_key(path).fingerprint)
-
-
-# -- ledger -------------------------------------------------------------------------------------
 
 LedgerArg = Annotated[Path, typer.Argument(metavar="LEDGER", help="The ledger (SQLite file).")]
 
@@ -164,27 +44,12 @@ def ledger_verify(
     """Check every entry, signature, chain link, the checkpoint and the Merkle root; exit 1 naming the first bad entry."""
     from govaudit.records import verify_ledger_file
 
-    report = verify_ledger_file(path, _public_keys(pubkey), workers=workers)
+    report = verify_ledger_file(path, public_keys(pubkey), workers=workers)
     n = report.entries
     typer.echo(f"ledger intact: {n} entr{'y' if n == 1 else 'ies'}, root {report.root}")
     for fp, count in sorted(report.signers.items(), key=lambda kv: -kv[1]):
         pinned = "" if report.trusted_keys_checked else " (key not pinned: pass --pubkey to check it)"
         typer.echo(f"  signer {fp}: {count} entr{'y' if count == 1 else 'ies'}{pinned}")
-
-
-def _entry_summary(entry: "LedgerEntry") -> dict[str, object]:
-    c = entry.content
-    row: dict[str, object] = {"entry": entry.seq, "kind": entry.kind, "time": entry.created_at,
-                              "signer": entry.signer[:16]}
-    if entry.kind == "audit":
-        model = c.get("model") or {}
-        row.update(model=model.get("name") or c.get("audit_name"), version=model.get("version"),
-                   audit=c.get("audit_name"), verdict=c.get("verdict"))
-    else:
-        row.update(refers_to=c.get("entry"), reason=c.get("reason"))
-        if entry.kind == "approval":
-            row["decision"] = c.get("decision")
-    return row
 
 
 @ledger_app.command("show")
@@ -201,20 +66,14 @@ def ledger_show(
     from rich.console import Console
     from rich.table import Table
 
+    from govaudit.records import summarize_entries
+
     if verdict is not None and verdict not in ("pass", "warn", "fail", "error"):
         raise InputDataError(f"--verdict must be pass, warn, fail or error, not {verdict!r}")
     if kind is not None and kind not in ("audit", "approval", "correction", "withdrawal"):
         raise InputDataError(f"--kind must be audit, approval, correction or withdrawal, not {kind!r}")
     with _open(path) as ledger:
-        selected = ledger.entries(kind=kind, model=model, version=version, since=since, verdict=verdict)
-        rows = []
-        for entry in selected:
-            row = _entry_summary(entry)
-            if entry.kind == "audit":
-                status = ledger.status(entry.seq)
-                row["state"] = status.state
-                row["effective_verdict"] = status.verdict
-            rows.append(row)
+        rows = summarize_entries(ledger, kind=kind, model=model, version=version, since=since, verdict=verdict)
     if json_out:
         for row in rows:
             typer.echo(json.dumps(row, sort_keys=True))
@@ -256,7 +115,7 @@ def ledger_append(
 
     from govaudit.records import AuditRecord, Ledger
 
-    signer = _signing_key(key)
+    signer = signing_key(key)
     try:
         parsed = AuditRecord.from_json(record.read_bytes())
     except FileNotFoundError:
@@ -280,7 +139,7 @@ def ledger_approve(
     approver: Annotated[Optional[str], typer.Option(help="Name or role of the approver.")] = None,
 ) -> None:
     """Append an approval (release or block) of an audit entry, signed by the approver's own key."""
-    signer = _signing_key(key)
+    signer = signing_key(key)
     with _open(path) as ledger:
         entry = ledger.approve(entry_id, signer, decision=decision, reason=reason, approver=approver)
         audit = ledger.entry(entry_id)
@@ -300,7 +159,7 @@ def ledger_correct(
     """Append a correction referring to an earlier entry; the earlier entry is never changed."""
     from govaudit.records import AuditRecord
 
-    signer = _signing_key(key)
+    signer = signing_key(key)
     corrected = None
     if record is not None:
         try:
@@ -322,7 +181,7 @@ def ledger_withdraw(
     reason: Annotated[str, typer.Option(help="Why.")],
 ) -> None:
     """Append a withdrawal of an earlier audit or approval; nothing is deleted."""
-    signer = _signing_key(key)
+    signer = signing_key(key)
     with _open(path) as ledger:
         entry = ledger.withdraw(entry_id, signer, reason=reason)
     typer.echo(f"appended entry {entry.seq}: withdrawal of entry {entry_id}")
@@ -380,22 +239,3 @@ def ledger_check_proof(
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputDataError(f"{proof} is not JSON: {exc}") from None
     typer.echo("proof valid: " + check_proof(document, root=root, old_root=old_root))
-
-
-# -- gate ---------------------------------------------------------------------------------------
-
-
-def gate(
-    path: LedgerArg,
-    model: Annotated[str, typer.Option(help="Model name (or audit name) as recorded.")],
-    version: Annotated[str, typer.Option(help="Model version as recorded.")],
-    pubkey: PubkeyOption = None,
-    strict: Annotated[bool, typer.Option(help="Only a 'pass' verdict opens the gate (not 'warn').")] = False,
-) -> None:
-    """Release gate: exit 0 only if the newest audit of MODEL/VERSION passed and a second key released it."""
-    with _open(path) as ledger:
-        decision = ledger.gate(model, version, public_keys=_public_keys(pubkey), strict=strict)
-    if not decision.passed:
-        typer.echo(f"gate closed: {decision.reason}", err=True)
-        raise typer.Exit(EXIT_GATE_FAILED)
-    typer.echo(f"gate open: {decision.reason}")

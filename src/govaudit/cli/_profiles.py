@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from govaudit.cli._app import emit
 from govaudit.exceptions import InputDataError
+
+if TYPE_CHECKING:
+    from govaudit.profiles import CoverageMatrix
+    from govaudit.records import AuditRecord
 
 __all__ = ["coverage", "export", "profiles_app"]
 
@@ -29,8 +34,8 @@ def coverage(
     json_out: Annotated[bool, typer.Option("--json", help="Print the matrix as JSON.")] = False,
 ) -> None:
     """Print a record's coverage matrix: each requirement's status and the evidence behind it."""
-    from govaudit._cli_report import load_record_file
     from govaudit.profiles._coverage import recompute
+    from govaudit.records import load_record_file
 
     record, _ = load_record_file(record_path)
     matrix = record.coverage_matrix
@@ -43,7 +48,11 @@ def coverage(
             raise InputDataError(_MSG_DATE.format(value=as_of)) from None
     if json_out:
         typer.echo(matrix.model_dump_json(indent=2))
-        return
+    else:
+        _print_matrix(record, matrix)
+
+
+def _print_matrix(record: AuditRecord, matrix: CoverageMatrix) -> None:
     console = Console(highlight=False, soft_wrap=True)
     console.print(f"Coverage of {record.audit_name} (record {record.record_id}), time rules as of {matrix.as_of}",
                   markup=False)
@@ -71,13 +80,13 @@ def export(
     out: Annotated[Optional[Path], typer.Option(help="Write to this file instead of the terminal.")] = None,
 ) -> None:
     """Write a document an oversight body publishes, filled from the record (and spec)."""
-    from govaudit._cli_report import _emit, load_record_file
     from govaudit.profiles import export as build
+    from govaudit.records import load_record_file
     from govaudit.spec import load_spec
 
     record, _ = load_record_file(record_path)
     plan = load_spec(spec) if spec is not None else None
-    _emit(build(kind, record, plan), out)
+    emit(build(kind, record, plan), out)
 
 
 @profiles_app.command("list")

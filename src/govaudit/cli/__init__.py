@@ -1,0 +1,40 @@
+"""The ``govaudit`` command line.
+
+Exit codes: 0 every gate passed; 1 a gate failed (or an auditor errored; or warned, with --strict);
+2 bad input (spec, data, column, model; one line on stderr naming what is wrong); 3 internal error.
+
+Each command parses its arguments, calls the library and prints; one private module per command
+group: the app and :func:`main` (``_app``), ``run`` (``_run``), ``list-auditors`` (``_auditors``),
+``schema`` (``_schema``), ``explain`` (``_explain``), ``report`` and ``card`` (``_report``),
+``manifest`` (``_manifest``), ``ledger`` (``_ledger``), ``keys`` (``_keys``), ``gate`` (``_gate``),
+and ``coverage``, ``export`` and ``profiles`` (``_profiles``).
+"""
+
+from govaudit.cli._app import app, main
+from govaudit.cli._auditors import list_auditors
+from govaudit.cli._explain import explain
+from govaudit.cli._gate import gate
+from govaudit.cli._keys import keys_app
+from govaudit.cli._ledger import ledger_app
+from govaudit.cli._manifest import manifest_app
+from govaudit.cli._profiles import coverage, export, profiles_app
+from govaudit.cli._report import card, report
+from govaudit.cli._run import run
+from govaudit.cli._schema import schema
+
+__all__ = ["app", "main"]
+
+# Registered in the order `govaudit --help` lists them.
+app.command("run")(run)
+app.command("list-auditors")(list_auditors)
+app.command("schema")(schema)
+app.command("explain")(explain)
+app.command("report")(report)
+app.command("card")(card)
+app.add_typer(manifest_app, name="manifest")
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(keys_app, name="keys")
+app.command("gate")(gate)
+app.command("coverage")(coverage)
+app.command("export")(export)
+app.add_typer(profiles_app, name="profiles")

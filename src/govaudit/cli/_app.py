@@ -1,0 +1,76 @@
+"""The typer app, ``--version``, and :func:`main`: every error as one line on stderr and an exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from govaudit._version import __version__
+from govaudit.exceptions import GovauditError
+from govaudit.gate import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK
+
+__all__ = ["app", "emit", "main"]
+
+app = typer.Typer(
+    name="govaudit",
+    help="Audit AI systems used by government: fairness, explainability, provenance, human oversight.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"govaudit {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Audit AI systems used by government."""
+
+
+def emit(text: str, out: Path | None) -> None:
+    """Print ``text``, or write it to ``out`` atomically and say so on stderr."""
+    from govaudit.report._write import atomic_write_text
+
+    if out is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+    else:
+        atomic_write_text(out, text)
+        typer.echo(f"written: {out}", err=True)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (the console script exits with it)."""
+    try:
+        app(args=argv, prog_name="govaudit")  # standalone: ends with SystemExit
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_BAD_INPUT)
+    except GovauditError as exc:
+        _err.print(f"govaudit: error: {_one_line(str(exc))}", markup=False)
+        return exc.exit_code
+    except OSError as exc:  # e.g. the report folder is not writable
+        _err.print(f"govaudit: error: {_one_line(str(exc))}", markup=False)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        _err.print("govaudit: interrupted", markup=False)
+        return EXIT_INTERNAL
+    except Exception as exc:  # never a traceback for the user; say it is ours
+        _err.print(f"govaudit: internal error: {type(exc).__name__}: {_one_line(str(exc))}", markup=False)
+        return EXIT_INTERNAL
+    return EXIT_OK

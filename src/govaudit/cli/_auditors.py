@@ -1,0 +1,29 @@
+"""``govaudit list-auditors``: the built-in and installed auditors, and any that failed to load."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["list_auditors"]
+
+
+def list_auditors() -> None:
+    """List built-in and installed third-party auditors (entry-point group govaudit.auditors)."""
+    from govaudit.registry import load_registry
+
+    registry = load_registry()
+    table = Table(title="govaudit auditors")
+    for column in ("name", "version", "package", "requires", "status"):
+        table.add_column(column, no_wrap=column != "requires")
+    for key in sorted(registry.entries):
+        entry = registry.entries[key]
+        cls = entry.auditor_class
+        if cls is not None:
+            table.add_row(entry.name, str(cls.version), entry.package, ", ".join(sorted(cls.requires)), "ok")
+        else:
+            table.add_row(entry.name, "-", entry.package, "-", "failed")
+    console = Console(highlight=False)
+    console.print(table)
+    for entry in registry.failed.values():
+        console.print(f"{entry.name} ({entry.package}) failed to load: {entry.error}", markup=False)

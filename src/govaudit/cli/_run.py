@@ -1,0 +1,51 @@
+"""``govaudit run SPEC``: run an audit spec, write its record and reports, append it to a ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from govaudit.gate import exit_code
+
+__all__ = ["run"]
+
+
+def run(
+    spec: Annotated[Path, typer.Argument(help="Audit spec (TOML).")],
+    junit: Annotated[Optional[Path], typer.Option(help="Also write JUnit XML, one test case per finding.")] = None,
+    html: Annotated[Optional[Path], typer.Option(help="Also write a self-contained HTML report to this file.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the record as JSON instead of the summary.")] = False,
+    out: Annotated[Optional[Path], typer.Option(help="Report folder (default: the spec's [output] dir).")] = None,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as failures.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    ledger: Annotated[Optional[Path], typer.Option(help="Append the record to this ledger (default: the spec's [output] ledger).")] = None,
+    signing_key: Annotated[Optional[Path], typer.Option(help="Key signing the ledger entry (else $GOVAUDIT_SIGNING_KEY, else [output] signing_key).")] = None,
+) -> None:
+    """Run an audit spec, write its record, and exit 0 (pass), 1 (gate failed) or 2 (bad input)."""
+    from govaudit.api import run_plan
+    from govaudit.records import prepare_ledger
+    from govaudit.report import render_json, render_summary, write_html, write_reports
+    from govaudit.spec import load_spec
+
+    plan = load_spec(spec)
+    out_dir = out if out is not None else plan.output_dir
+    target = prepare_ledger(plan, out_dir, ledger, signing_key)  # key and ledger checked before anything is written
+    record = run_plan(plan)
+    written = write_reports(record, out_dir, junit=junit, case_files=plan.spec.output.case_files, strict=strict)
+    position = None
+    if target is not None:  # before the HTML, so that the page can show where the record sits
+        entry = target.append(record)
+        written[f"ledger entry {entry.seq}"] = target.path
+        position = {"ledger": str(target.path), "entry": entry.seq, "entry_hash": entry.entry_hash}
+    if html is not None:
+        written["html"] = write_html(record, html, ledger=position)
+    if json_out:
+        typer.echo(render_json(record))
+    elif not quiet:
+        render_summary(record, Console(highlight=False))
+        for kind, path in written.items():
+            typer.echo(f"{kind}: {path}")
+    raise typer.Exit(exit_code(record, strict=strict))
