@@ -119,3 +119,15 @@ def test_card_command_bad_options(tmp_path, capsys, args):
     assert main(["card", str(record), *args]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and ("fr" in err or "--out" in err)
+
+
+def test_a_group_withheld_to_protect_a_smaller_one_shows_its_size_but_not_its_rate():
+    record = _record(small=7)
+    table = next(f for f in record.findings if f.check == "bias.group_metrics")
+    rows = {r["group"]: r for r in table.evidence["groups"]}
+    secondary = [g for g, r in rows.items() if r.get("suppression") in ("secondary", "linked")]
+    assert rows["islands"]["suppressed"] and secondary  # one small group forces a second one to be withheld
+    text = _visible(render_card(record))
+    for group in secondary:
+        assert re.search(rf"{group} {rows[group]['count']:,} withheld", text), text
+    assert re.search(r"islands fewer than 10 withheld", text)

@@ -57,10 +57,11 @@ def _rate_tables(record: AuditRecord, t: Catalogue, limit: int) -> tuple[list[di
             if not isinstance(r, Mapping):
                 continue
             count = r.get("count")
-            small = not isinstance(count, int) or count < limit or r.get("suppressed")
-            hidden = hidden or bool(small)
+            small = not isinstance(count, int) or count < limit  # a primary cell: its size is not shown either
+            withheld = small or bool(r.get("suppressed"))  # a secondary cell hides its rate, not its size
+            hidden = hidden or withheld
             people = t("card.fewer_than", n=limit) if small else f"{count:,}"
-            rate = t("card.withheld") if small else fmt_share(r.get("selection_rate"))
+            rate = t("card.withheld") if withheld else fmt_share(r.get("selection_rate"))
             rows.append((str(r.get("group")), people, rate))
         tables.append({"caption": t("card.rates_caption", feature=f.evidence.get("feature", "")), "rows": rows})
     return tables, hidden

@@ -98,7 +98,8 @@ def _note(row: Mapping[str, Any], t: Catalogue) -> str:
         return str(note)
     n = row.get("count")
     if row.get("suppressed"):
-        return t("note.suppressed", n=n)
+        secondary = row.get("suppression") in ("secondary", "linked")
+        return t("note.suppressed_secondary" if secondary else "note.suppressed", n=n)
     status = row.get("status")
     if status in ("excluded", "warn", "inconclusive") and t.has(f"note.{status}"):
         return t(f"note.{status}", n=n)
