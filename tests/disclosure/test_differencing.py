@@ -179,7 +179,7 @@ def test_no_primary_cell_is_ever_derivable(a: list[int], b: list[int], unknown: 
         y_true[0] = 1 - y_true[0]
     frame = pd.DataFrame({"sex": sex, "region": region})
     intersections = [["sex", "region"]] if intersect else []
-    raw = BiasAuditor(n_resamples=0, min_group_size=5, intersections=intersections).assess(
+    raw = BiasAuditor(n_resamples=0, min_group_size=1, intersections=intersections).assess(
         y_true, y_pred, sensitive_features=frame).findings
     findings, report = protect_findings(raw, threshold=10)
     derived = solve(published_tables(findings), int(y_pred.sum()))
@@ -241,7 +241,7 @@ def test_protecting_twice_changes_nothing(intersections: list[list[str]]) -> Non
 def test_a_group_that_is_everybody_cannot_be_hidden_and_is_reported() -> None:
     frame = pd.DataFrame({"sex": ["F"] * 8, "region": ["N"] * 4 + ["S"] * 4})
     y_pred = np.array([1, 0, 1, 1, 0, 0, 1, 0])
-    findings, report = protect_findings(BiasAuditor(n_resamples=0).assess(
+    findings, report = protect_findings(BiasAuditor(n_resamples=0, min_group_size=1).assess(
         None, y_pred, sensitive_features=frame).findings)
     assert [u.split(":")[0] for u in report.unprotectable] == ["bias.group_metrics sex F"]
     region = next(f for f in findings if f.evidence.get("feature") == "region" and f.check == "bias.group_metrics")
