@@ -83,30 +83,51 @@ class Scenario:
     build: tuple[tuple[str, list[str]], ...]
 
 
-def _scenarios(quick: bool, art: dict[str, Path]) -> tuple[Scenario, ...]:
-    rows = {"benefits": 10_000 if quick else 20_000, "log": 20_000 if quick else 50_000,
-            "welfare": 10_000 if quick else 20_000, "jobs": 20_000 if quick else 30_000,
-            "face": 20_000 if quick else 40_000}
-    benefits = str(art["benefits_eligibility"])
+#: rows of each sample: the demo's sizes and the ``--quick`` ones (smaller only where a gate can still be
+#: judged on a clean sample: benchmarks/false_alarms.py measures both). The decision logs must be large
+#: for the group comparisons of override and appeal rates (5-point limits) to be judged, and the welfare
+#: model needs 35,000 training rows not to give noise-level importance to a proxy (the samples' READMEs).
+SIZES: dict[bool, dict[str, int]] = {
+    False: {"benefits": 20_000, "log": 200_000, "welfare": 50_000, "welfare_log": 150_000, "jobs": 30_000,
+            "face": 40_000},
+    True: {"benefits": 10_000, "log": 200_000, "welfare": 50_000, "welfare_log": 150_000, "jobs": 30_000,
+           "face": 40_000},
+}
+
+
+def scenarios(quick: bool, art: dict[str, Path], *, seed: int = 0, bias: bool = True,
+              rows: dict[str, int] | None = None) -> tuple[Scenario, ...]:
+    """The four scenarios, building into ``art[<sample>]``.
+
+    ``seed`` seeds every generator (the welfare decision log draws its people with ``seed + 1``, as
+    its own default does); ``bias=False`` builds each sample's clean variant (``--no-bias``);
+    ``rows`` overrides the sizes of :data:`SIZES`.
+    """
+    rows = {**SIZES[quick], **(rows or {})}
+    common = ["--seed", str(seed)] + ([] if bias else ["--no-bias"])
+    log_common = ["--seed", str(seed + 1)] + ([] if bias else ["--no-bias"])
+    benefits, welfare = art["benefits_eligibility"], art["welfare_fraud_risk"]
     return (
         Scenario("Government services: benefits (digitally excluded)", "benefits_full.toml", "benefits_eligibility", (
-            ("sample_models.benefits_eligibility.__main__", ["--rows", str(rows["benefits"]), "--out", benefits]),
+            ("sample_models.benefits_eligibility.__main__", ["--rows", str(rows["benefits"]), "--out", str(benefits),
+                                                             *common]),
             ("sample_models.benefits_eligibility.decision_log",
-             ["--cases", str(rows["log"]), "--out", str(art["benefits_eligibility"] / "decision_log.parquet")]),
-            ("sample_models.benefits_eligibility.manifest", ["--data-dir", benefits]))),
+             ["--cases", str(rows["log"]), "--out", str(benefits / "decision_log.parquet"), *common]),
+            ("sample_models.benefits_eligibility.manifest", ["--data-dir", str(benefits)]))),
         Scenario("Public services: welfare fraud risk (proxy, no review)", "welfare_fraud_risk_full.toml",
                  "welfare_fraud_risk", (
             ("sample_models.welfare_fraud_risk.__main__",
-             ["--rows", str(rows["welfare"]), "--out", str(art["welfare_fraud_risk"])]),
+             ["--rows", str(rows["welfare"]), "--out", str(welfare), *common]),
             ("sample_models.welfare_fraud_risk.decision_log",
-             ["--cases", str(rows["welfare"]), "--out", str(art["welfare_fraud_risk"] / "decision_log.parquet")]),
-            ("sample_models.welfare_fraud_risk.manifest", ["--data-dir", str(art["welfare_fraud_risk"])]))),
+             ["--cases", str(rows["welfare_log"]), "--out", str(welfare / "decision_log.parquet"), *log_common]),
+            ("sample_models.welfare_fraud_risk.manifest", ["--data-dir", str(welfare)]))),
         Scenario("Digital industry: vendor job matching (LL144)", "job_matching.toml", "job_matching", (
-            ("sample_models.job_matching.__main__", ["--rows", str(rows["jobs"]), "--out", str(art["job_matching"])]),)),
+            ("sample_models.job_matching.__main__",
+             ["--rows", str(rows["jobs"]), "--out", str(art["job_matching"]), *common]),)),
         Scenario("Urban living: face-match building access", "community_access_face_match.toml",
                  "community_access_face_match", (
             ("sample_models.community_access_face_match.__main__",
-             ["--rows", str(rows["face"]), "--out", str(art["community_access_face_match"])]),)),
+             ["--rows", str(rows["face"]), "--out", str(art["community_access_face_match"]), *common]),)),
     )
 
 
@@ -152,6 +173,14 @@ def _call(module: str, argv: list[str]) -> None:
         raise SystemExit(f"demo: {module} {' '.join(argv)} exited with {code}")
 
 
+def build_scenario(scenario: Scenario, art: dict[str, Path]) -> None:
+    """Run the scenario's build steps (and declare the benefits decision log, which its manifest predates)."""
+    for module, argv in scenario.build:
+        _call(module, argv)
+    if scenario.sample == "benefits_eligibility":
+        declare_decision_log(art[scenario.sample], owner=BENEFITS_OWNER)
+
+
 def failed_checks(record: dict) -> list[str]:
     """The failed (or errored) checks of a record as plain phrases, each once, in order."""
     out: list[str] = []
@@ -163,7 +192,7 @@ def failed_checks(record: dict) -> list[str]:
     return out
 
 
-def _spec_for(scenario: Scenario, art: dict[str, Path], workdir: Path | None) -> Path:
+def spec_for(scenario: Scenario, art: dict[str, Path], workdir: Path | None) -> Path:
     """The shipped spec, or (with ``workdir``) a copy of it reading the samples from ``workdir``."""
     spec = REPO / "audits" / scenario.spec
     if workdir is None:
@@ -198,14 +227,11 @@ def run_demo(*, quick: bool = False, reports: Path = REPO / "reports", workdir: 
         raise SystemExit("demo: could not generate the demo key pair")
     ledger = reports / "ledger.sqlite"
     rows = []
-    for scenario in _scenarios(quick, art):
+    for scenario in scenarios(quick, art):
         started = time.perf_counter()
         with console.status(f"building {scenario.sample}"):
-            for module, argv in scenario.build:
-                _call(module, argv)
-            if scenario.sample == "benefits_eligibility":  # its manifest predates the log: declare it
-                declare_decision_log(art[scenario.sample], owner=BENEFITS_OWNER)
-        spec = _spec_for(scenario, art, workdir)
+            build_scenario(scenario, art)
+        spec = spec_for(scenario, art, workdir)
         name = Path(scenario.spec).stem
         out = reports / name
         html = out / "report.html"

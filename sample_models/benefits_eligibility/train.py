@@ -38,8 +38,9 @@ FEATURES: tuple[str, ...] = (
     "channel",
     "language",
 )
-#: inputs of the clean variant (``--no-bias``): the sensitive ``channel`` is not one of them.
-CLEAN_FEATURES: tuple[str, ...] = tuple(f for f in FEATURES if f != "channel")
+#: inputs of the clean variant (``--no-bias``): neither the sensitive ``channel`` nor ``age``, of which the
+#: sensitive ``age_band`` is a binning (the scheme's rules do not depend on age, so nothing justifies using it).
+CLEAN_FEATURES: tuple[str, ...] = tuple(f for f in FEATURES if f not in ("channel", "age"))
 LABEL = "eligible"
 
 

@@ -20,7 +20,7 @@ Injected effects (``bias=True``; ``bias=False`` sets every shift to 0):
 shift                       size                             effect at the operating threshold (0.50)
 ==========================  ===============================  =============================================
 impostor, ``female``        +0.05 (:data:`IMPOSTOR_SHIFT`)   false match rate about 3x the men's
-impostor, ``18-29``/``65+``  +0.02 / +0.03                    false match rate up by a further 1.5-2x
+impostor, ``18-29``/``65+``  +0.02 / +0.05                    false match rate up by a further 1.7x / 3.6x
 genuine, ``65+``            -0.12 (:data:`GENUINE_SHIFT`)    false non-match rate about 8 % against 1 %
 genuine, ``50-64``          -0.03                            false non-match rate about 1.6 %
 ==========================  ===============================  =============================================
@@ -68,14 +68,19 @@ GENUINE_MEAN, GENUINE_SD = 0.80, 0.13
 OPERATING_THRESHOLD = 0.50
 #: injected mean shifts of the impostor scores, by sex and by age band
 IMPOSTOR_SHIFT: Mapping[str, float] = MappingProxyType({"female": 0.05, "male": 0.0, "18-29": 0.02, "30-49": 0.0,
-                                                        "50-64": 0.0, "65+": 0.03})
+                                                        "50-64": 0.0, "65+": 0.05})
 #: injected mean shifts of the genuine scores, by age band (ageing faces match their enrolment photo less well)
 GENUINE_SHIFT: Mapping[str, float] = MappingProxyType({"18-29": 0.0, "30-49": 0.0, "50-64": -0.03, "65+": -0.12})
-#: what the audit must find, by check id
+#: what the audit must find, by check id (one entry per sensitive feature). By age band the false match
+#: rate is 0.0905 for 65+ against 0.0305 for 30-49 and 50-64 (ratio 0.34, under the gate's 0.5); with the
+#: earlier +0.03 shift for 65+ it was 0.0604 (ratio 0.505, at the gate: caught in about half the runs).
 INJECTED_EFFECTS: Mapping[str, Any] = MappingProxyType({
-    "bias.equalized_odds_ratio": {"feature": "sex", "rate": "false match rate (FPR)", "higher_for": "female"},
-    "bias.equal_opportunity_difference": {"feature": "age_band", "rate": "false non-match rate (FNR)",
-                                          "higher_for": "65+"},
+    "bias.equalized_odds_ratio": (
+        {"feature": "sex", "rate": "false match rate (FPR)", "higher_for": "female"},
+        {"feature": "age_band", "rate": "false match rate (FPR)", "higher_for": "65+"},
+    ),
+    "bias.equal_opportunity_difference": ({"feature": "age_band", "rate": "false non-match rate (FNR)",
+                                           "higher_for": "65+"},),
 })
 
 

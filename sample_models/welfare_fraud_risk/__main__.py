@@ -51,10 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     untrusted = save_model(model, out / "model.skops")
     (out / "trusted_types.json").write_text(json.dumps(untrusted, indent=2) + "\n", encoding="utf-8")
     rates = flag_rates(model, evaluation)
+    ratio = rates["non_eu"] / rates["none"] if rates["none"] > 0 else float("nan")  # a tiny sample may flag no one
     print(
         f"welfare_fraud_risk: {len(recipients)} rows (train {len(train)}, eval {len(evaluation)}); flagged for "
         f"investigation: none {rates['none']:.3f}, eu {rates['eu']:.3f}, non_eu {rates['non_eu']:.3f} "
-        f"(non_eu / none = {rates['non_eu'] / rates['none']:.2f}; documented range at "
+        f"(non_eu / none = {ratio:.2f}; documented range at "
         f"{INJECTED_EFFECT['rows']} rows: {INJECTED_EFFECT['flag_rate_ratio_range']}); "
         f"wrote {out} in {time.perf_counter() - started:.1f}s"
     )

@@ -94,16 +94,17 @@ COLUMNS: tuple[str, ...] = (
 #: What the audit must find. The AUC is exact for the population (``expected_proxy_auc``). The
 #: flag-rate ratio (share flagged with a non-EU migration background / share flagged without one)
 #: was measured over seeds 0-9 at 50,000 rows (eval split, flagged when the risk exceeds 0.2):
-#: mean 3.59, sd 0.20, min 3.29, max 3.97; the range is the mean +- about 3.5 sd.
+#: mean 3.48, sd 0.29, min 2.96, max 3.83 (train.train_model with early stopping); the range is the
+#: mean +- about 3.5 sd.
 INJECTED_EFFECT: Mapping[str, Any] = MappingProxyType({
     "proxy": "language_proficiency",
     "sensitive_feature": "migration_background",
     "language_effect": dict(LANGUAGE_EFFECT),
     "expected_proxy_auc": 0.9763,
     "harmless_feature": "income_mismatch",
-    "flag_rate_ratio_mean": 3.59,
-    "flag_rate_ratio_sd": 0.20,
-    "flag_rate_ratio_range": (2.9, 4.3),
+    "flag_rate_ratio_mean": 3.48,
+    "flag_rate_ratio_sd": 0.29,
+    "flag_rate_ratio_range": (2.5, 4.5),
     "rows": 50_000,
 })
 

@@ -27,14 +27,20 @@ FLAG_THRESHOLD = 0.2
 
 
 def train_model(train: pd.DataFrame, seed: int = 0) -> Pipeline:
-    """Fit ordinal-encoded proficiency, one-hot neighbourhood and gradient boosting on ``train[FEATURES]``."""
+    """Fit ordinal-encoded proficiency, one-hot neighbourhood and gradient boosting on ``train[FEATURES]``.
+
+    Boosting stops when 10 more trees do not improve the loss on a 20 % validation part of ``train``:
+    without it the model fits noise, and inputs that do not affect the label (``neighbourhood``, and
+    ``language_proficiency`` in the clean variant) get several percent of its importance.
+    """
     preprocess = ColumnTransformer([
         ("language", OrdinalEncoder(categories=[list(PROFICIENCY_LEVELS)]), ["language_proficiency"]),
         ("district", OneHotEncoder(handle_unknown="ignore", sparse_output=False), ["neighbourhood"]),
         ("numeric", "passthrough", list(NUMERIC_FEATURES)),
     ])
-    classifier = GradientBoostingClassifier(n_estimators=120, max_depth=3, learning_rate=0.1, subsample=0.8,
-                                            min_samples_leaf=50, random_state=seed)
+    classifier = GradientBoostingClassifier(n_estimators=500, max_depth=3, learning_rate=0.05, subsample=0.8,
+                                            min_samples_leaf=50, n_iter_no_change=10, validation_fraction=0.2,
+                                            random_state=seed)
     model = Pipeline([("preprocess", preprocess), ("classifier", classifier)])
     model.fit(train[list(FEATURES)], train[LABEL].to_numpy())
     return model

@@ -99,12 +99,18 @@ def test_global_importance_bootstrap_against_a_plain_loop():
     rng = np.random.default_rng(3)
     abs_phi = np.abs(rng.normal(size=(400, 3))) * np.array([1.0, 0.5, 0.1])
     sample = stratified_sample(np.zeros(400, dtype=np.int64), 400, rng)
-    imp, low, high = global_importance(abs_phi, sample, 500, 0.9, np.random.default_rng(9))
+    imp, low, high, share_low, share_high = global_importance(abs_phi, sample, 500, 0.9, np.random.default_rng(9))
     np.testing.assert_allclose(imp, abs_phi.mean(axis=0))
     loop_rng = np.random.default_rng(10)
     boots = np.array([abs_phi[loop_rng.integers(0, 400, 400)].mean(axis=0) for _ in range(2000)])
     np.testing.assert_allclose(low, np.quantile(boots, 0.05, axis=0), rtol=0.05)
     np.testing.assert_allclose(high, np.quantile(boots, 0.95, axis=0), rtol=0.05)
+    # the share's interval comes from each resample's own total, not from the point total
+    shares = boots / boots.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(share_low, np.quantile(shares, 0.05, axis=0), rtol=0.05)
+    np.testing.assert_allclose(share_high, np.quantile(shares, 0.95, axis=0), rtol=0.05)
+    assert (share_low < imp / imp.sum()).all() and (imp / imp.sum() < share_high).all()
+    assert np.isnan(global_importance(abs_phi, sample, 0, 0.9, np.random.default_rng(9)).share_low).all()
 
 
 def test_rank_correlation_is_spearman():

@@ -192,8 +192,8 @@ class ExplainabilityAuditor:
             in_sample = sample_pos[batch] >= 0
             abs_sample[sample_pos[batch[in_sample]]] = np.abs(phi[in_sample])
 
-        importance, low, high = global_importance(abs_sample, sample, config.n_resamples, config.confidence,
-                                                  np.random.default_rng([config.seed, 4]))
+        importance, low, high, share_low, share_high = global_importance(
+            abs_sample, sample, config.n_resamples, config.confidence, np.random.default_rng([config.seed, 4]))
         stability, stability_detail = sample_stability(subject, prep, config, sample, importance, abs_sample)
         ids = subject.case_ids[explained] if subject.case_ids is not None else explained
         reasons = reason_table(ids, features.iloc[explained], columns, top_cols, top_vals, config.descriptions,
@@ -201,7 +201,7 @@ class ExplainabilityAuditor:
         with_reason = top_vals[:, 0] > 0 if len(explained) else np.zeros(0, dtype=bool)
         first = pd.Series(np.asarray(columns, dtype=object)[top_cols[with_reason, 0]]).value_counts()
         measured = Measured(
-            columns=columns, importance=importance, low=low, high=high,
+            columns=columns, importance=importance, low=low, high=high, share_low=share_low, share_high=share_high,
             explainer={**explainer.evidence(), "transformed_columns": len(inputs.transformed_names),
                        "pipeline": inputs.preprocess is not None},
             sample={"rows": sample.size, "population": sample.population, "strata": int(len(np.unique(sample.strata))),
@@ -259,7 +259,6 @@ class ExplainabilityAuditor:
                             severity=Severity.INFO, message="Direct use and proxies of sensitive features were not "
                             "checked: the audit names no sensitive features.")]
         names = [str(c) for c in sensitive.columns]
-        findings = [direct_use_finding(columns, names, measured, config)]
         features = subject.features
         assert features is not None
         rows = np.arange(len(features))
@@ -268,8 +267,8 @@ class ExplainabilityAuditor:
         strengths = proxy_strength(features.iloc[rows].reset_index(drop=True),
                                    sensitive.iloc[rows].reset_index(drop=True), config.proxy_bins,
                                    np.random.default_rng([config.seed, 8]))
-        findings.extend(proxy_findings(strengths, measured, config, len(rows)))
-        return findings
+        return [direct_use_finding(columns, names, measured, config, strengths),
+                *proxy_findings(strengths, measured, config, len(rows))]
 
 
 class _ErrorTally:

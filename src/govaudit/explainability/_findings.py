@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,12 +58,22 @@ class Measured:
     stability: float
     stability_detail: dict[str, Any]
     drawn: dict[str, Any] | None = None
+    share_low: np.ndarray | None = None
+    share_high: np.ndarray | None = None
 
     @property
     def shares(self) -> np.ndarray:
         """Each feature's share of total importance (zeros when the model ignores every feature)."""
         total = float(self.importance.sum())
         return self.importance / total if total > 0 else np.zeros_like(self.importance)
+
+    def share_interval(self, feature: str) -> tuple[float, float] | None:
+        """The bootstrap interval of a feature's share of importance (None without resamples)."""
+        if self.share_low is None or self.share_high is None or feature not in self.columns:
+            return None
+        j = self.columns.index(feature)
+        low, high = float(self.share_low[j]), float(self.share_high[j])
+        return None if low != low or high != high else (low, high)
 
 
 def _pct(x: float) -> str:
@@ -191,24 +201,55 @@ def concentration_finding(m: Measured, config: ExplainabilityConfig) -> Finding:
     )
 
 
+def _listed(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _reason(text: str) -> str:
+    """A justification from the spec, as a clause (its final full stop dropped)."""
+    return text.strip().rstrip(".")
+
+
+_HOW = {"binning": "a binning of the input {x}: each of its groups is an interval of {x}",
+        "recoding": "a recoding of the input {x}: each value of {x} falls in one of its groups"}
+
+
 def direct_use_finding(columns: list[str], sensitive: list[str], m: Measured | None,
-                       config: ExplainabilityConfig) -> Finding:
-    """explainability.direct_use: a sensitive feature is a model input (fails unless justified in words)."""
-    used = [s for s in sensitive if s in columns]
-    unjustified = [s for s in used if not config.justifications.get(s, "").strip()]
-    shares = m.shares if m is not None else None
-    rows = [{"feature": s, "justification": config.justifications.get(s) or None,
-             "importance_share": float(shares[columns.index(s)]) if shares is not None else None} for s in used]
-    if not used:
-        status, message = Status.PASS, "No sensitive feature is a model input."
+                       config: ExplainabilityConfig, strengths: Sequence[ProxyStrength] = ()) -> Finding:
+    """explainability.direct_use: a sensitive feature is a model input, or a binning or recoding of one.
+
+    Fails unless the spec justifies it in words (for a derived feature, the justification may name
+    the sensitive feature or the input).
+    """
+    shares = dict(zip(columns, m.shares)) if m is not None else {}
+    rows = [{"feature": s, "input": s, "derived": None} for s in sensitive if s in columns]
+    rows += [{"feature": p.sensitive, "input": p.feature, "derived": p.derived} for p in strengths
+             if p.derived and p.sensitive in sensitive and p.sensitive not in columns and p.feature in columns]
+    for r in rows:
+        reason = config.justifications.get(r["feature"], "").strip() or config.justifications.get(r["input"], "").strip()
+        r.update(justification=reason or None,
+                 importance_share=float(shares[r["input"]]) if r["input"] in shares else None)
+
+    def what(r: dict[str, Any]) -> str:
+        how = "a model input" if r["derived"] is None else _HOW[r["derived"]].format(x=r["input"])
+        return f"{r['feature']} ({how})"
+
+    unjustified = [r for r in rows if not r["justification"]]
+    used = list(dict.fromkeys(r["feature"] for r in rows))
+    if not rows:
+        status, message = Status.PASS, "No sensitive feature is a model input, or a binning or recoding of one."
     elif unjustified:
         status = Status.FAIL
-        message = (f"The model takes the sensitive feature(s) {', '.join(unjustified)} directly as input, and the "
-                   "audit spec gives no justification for it.")
+        plural = len(unjustified) > 1
+        message = (f"The model uses the sensitive feature{'s' if plural else ''} "
+                   f"{_listed([what(r) for r in unjustified])} directly, and the audit spec gives no justification "
+                   f"for {'them' if plural else 'it'}.")
     else:
-        status = Status.PASS
-        message = (f"The model takes the sensitive feature(s) {', '.join(used)} as input; the spec justifies it: "
-                   + " ".join(f"{s}: {config.justifications[s].strip()}" for s in used))
+        status, plural = Status.PASS, len(rows) > 1
+        message = (f"The model uses the sensitive feature{'s' if plural else ''} {_listed([what(r) for r in rows])}; "
+                   f"the spec justifies {'them' if plural else 'it'}: "
+                   + "; ".join(f"{r['feature']}: {_reason(r['justification'])}" for r in rows) + ".")
     return Finding(
         auditor=_AUDITOR, check="explainability.direct_use", status=status,
         severity=Severity.HIGH if status is Status.FAIL else Severity.INFO, value=float(len(unjustified)),
@@ -218,59 +259,94 @@ def direct_use_finding(columns: list[str], sensitive: list[str], m: Measured | N
     )
 
 
-def proxy_findings(strengths: list[ProxyStrength], m: Measured, config: ExplainabilityConfig,
-                   rows_used: int) -> list[Finding]:
-    """explainability.proxy_risk, one per sensitive feature: inputs that encode it and carry weight."""
+def _proxy_rows(strengths: Sequence[ProxyStrength], m: Measured) -> dict[str, list[dict[str, Any]]]:
+    """Per sensitive feature, every input (not the feature itself, nor one it is derived from) with its score."""
     shares = dict(zip(m.columns, m.shares))
-    by_sensitive: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[dict[str, Any]]] = {}
     for p in strengths:
-        if p.feature == p.sensitive:  # the feature itself: that is direct use, not a proxy
+        if p.feature == p.sensitive or p.derived:  # the feature itself or a coarsening of it: direct use
             continue
         strength = max(0.0, 2 * p.auc - 1) if p.auc == p.auc else 0.0
-        share = float(shares.get(p.feature, 0.0))
-        by_sensitive.setdefault(p.sensitive, []).append({
+        share, interval = float(shares.get(p.feature, 0.0)), m.share_interval(p.feature)
+        out.setdefault(p.sensitive, []).append({
             "feature": p.feature, "auc": None if p.auc != p.auc else p.auc, "group": p.group,
-            "importance_share": share, "score": strength * share,
+            "importance_share": share, "importance_share_ci": list(interval) if interval else None,
+            "score": strength * share, "score_ci": [strength * v for v in interval] if interval else None,
         })
-    findings = []
-    for sensitive, rows in by_sensitive.items():
+    for rows in out.values():
         rows.sort(key=lambda r: -r["score"])
-        risky = [r for r in rows if r["score"] > config.proxy_max_score and r["auc"] is not None
-                 and r["auc"] >= config.proxy_min_auc]
-        justified = [r for r in risky if config.justifications.get(r["feature"], "").strip()]
-        flagged = [r for r in risky if r not in justified]
-        strong = [r for r in rows if r not in risky and r["auc"] is not None and r["auc"] >= config.proxy_warn_auc]
-        for r in justified:
-            r["justification"] = config.justifications[r["feature"]].strip()
-        top = rows[0] if rows else None
+    return out
 
-        def _says(r: dict[str, Any]) -> str:
-            return (f"{_described(r['feature'], config.descriptions)} predicts {sensitive} = {r['group']!r} with "
-                    f"AUC {r['auc']:.2f} and carries {_pct(r['importance_share'])} of the model's importance")
 
-        if flagged:
-            status = Status.FAIL
-            message = f"Proxy for {sensitive}: " + "; ".join(_says(r) for r in flagged) + "."
-        elif justified or strong:
-            status = Status.WARN
-            parts = [f"{_says(r)}, justified in the spec: {r['justification']}" for r in justified]
-            if strong:
-                parts.append(", ".join(f"{r['feature']} (AUC {r['auc']:.2f})" for r in strong)
-                             + " strongly predict(s) it but carr(y/ies) little weight in the model")
-            message = f"Possible proxies for {sensitive}: " + "; ".join(parts) + "."
-        else:
-            status = Status.PASS
-            message = f"No model input acts as a proxy for {sensitive}."
+def _proxy_sentences(sensitive: str, named: dict[str, list[dict[str, Any]]], config: ExplainabilityConfig) -> str:
+    """The proxy finding's message: one sentence per kind of input named."""
+    def says(r: dict[str, Any]) -> str:
+        share = _pct(r["importance_share"])
+        if r["importance_share_ci"]:
+            low, high = r["importance_share_ci"]
+            share += f" ({100 * config.confidence:g}% interval {_pct(low)} to {_pct(high)})"
+        return (f"{_described(r['feature'], config.descriptions)} predicts {sensitive} = {r['group']!r} with "
+                f"AUC {r['auc']:.2f} and carries {share} of the model's importance")
+
+    limit = f"{config.proxy_max_score:g}"
+    parts = []
+    if named["flagged"]:
+        parts.append(f"Proxy for {sensitive}: " + "; ".join(
+            f"{says(r)} (score {r['score']:.3f} > {limit})" for r in named["flagged"]) + ".")
+    uncertain, justified, strong = named["uncertain"], named["justified"], named["strong"]
+    if uncertain:
+        parts.append(f"Possible prox{'ies' if len(uncertain) > 1 else 'y'} for {sensitive}: " + "; ".join(
+            f"{says(r)}: a score of {r['score']:.3f}, above the limit of {limit}, whose interval reaches down to "
+            f"{r['score_ci'][0]:.3f}" for r in uncertain) + ". The gate cannot be judged on this evidence.")
+    if justified:
+        parts.append(f"Possible prox{'ies' if len(justified) > 1 else 'y'} for {sensitive}, justified in the spec: "
+                     + "; ".join(f"{says(r)} ({_reason(r['justification'])})" for r in justified) + ".")
+    if strong:
+        listed = _listed([f"{r['feature']} (AUC {r['auc']:.2f})" for r in strong])
+        parts.append(f"{listed} strongly predict{'s' if len(strong) == 1 else ''} {sensitive} but "
+                     f"carr{'ies' if len(strong) == 1 else 'y'} little weight in the model.")
+    return " ".join(parts) or f"No model input acts as a proxy for {sensitive}."
+
+
+def proxy_findings(strengths: Sequence[ProxyStrength], m: Measured, config: ExplainabilityConfig,
+                   rows_used: int) -> list[Finding]:
+    """explainability.proxy_risk, one per sensitive feature: inputs that encode it and carry weight.
+
+    An input is beyond the gate when it predicts the group (AUC at least ``proxy_min_auc``) and its
+    score, (2 x AUC - 1) x its share of importance, exceeds ``proxy_max_score``. It fails the gate
+    when the lower end of the score's bootstrap interval exceeds the limit too; when only the point
+    estimate does, the gate is inconclusive. A justified input is a warning, as is one that predicts
+    the group strongly (``proxy_warn_auc``) while carrying little weight.
+    """
+    findings = []
+    for sensitive, rows in _proxy_rows(strengths, m).items():
+        named: dict[str, list[dict[str, Any]]] = {"flagged": [], "uncertain": [], "justified": [], "strong": []}
+        for r in rows:
+            gated = r["auc"] is not None and r["auc"] >= config.proxy_min_auc
+            if gated and r["score"] > config.proxy_max_score:
+                r["justification"] = config.justifications.get(r["feature"], "").strip() or None
+                sure = r["score_ci"] is None or r["score_ci"][0] > config.proxy_max_score
+                named["justified" if r["justification"] else "flagged" if sure else "uncertain"].append(r)
+            elif r["auc"] is not None and r["auc"] >= config.proxy_warn_auc:
+                named["strong"].append(r)
+        status = (Status.FAIL if named["flagged"] else Status.INCONCLUSIVE if named["uncertain"]
+                  else Status.WARN if named["justified"] or named["strong"] else Status.PASS)
+        shown = [r for kind in named.values() for r in kind]
+        gated_rows = [r for r in rows if r["auc"] is not None and r["auc"] >= config.proxy_min_auc]
+        # the score shown is that of the first input named (or, when none is, of the nearest to the gate)
+        value = shown[0]["score"] if shown else (gated_rows[0]["score"] if gated_rows else 0.0)
         findings.append(Finding(
             auditor=_AUDITOR, check="explainability.proxy_risk", status=status,
-            severity={Status.FAIL: Severity.HIGH, Status.WARN: Severity.MEDIUM}.get(status, Severity.INFO),
-            value=top["score"] if top else 0.0, threshold=config.proxy_max_score, operator="<=",
-            groups=tuple(r["feature"] for r in (flagged or justified + strong)),
+            severity={Status.FAIL: Severity.HIGH, Status.INCONCLUSIVE: Severity.MEDIUM,
+                      Status.WARN: Severity.MEDIUM}.get(status, Severity.INFO),
+            value=value, threshold=config.proxy_max_score, operator="<=", groups=tuple(r["feature"] for r in shown),
             evidence={"sensitive_feature": sensitive, "features": rows[:10], "rows": rows_used,
                       "measure": "score = (2 x AUC - 1) x importance share; AUC of the feature alone predicting "
-                                 "one sensitive group (cross-fitted bin shares, one-vs-rest, best group)",
+                                 "one sensitive group (cross-fitted bin shares, one-vs-rest, best group); the "
+                                 "score's interval is the bootstrap interval of the share, times (2 x AUC - 1)",
                       "bins": config.proxy_bins, "min_auc": config.proxy_min_auc,
-                      "warn_auc": config.proxy_warn_auc},
-            message=message, principles=_FAIR, references=(_REF_BIAS_EXAM, _REF_NIST_BIAS),
+                      "warn_auc": config.proxy_warn_auc, "confidence": config.confidence},
+            message=_proxy_sentences(sensitive, named, config), principles=_FAIR,
+            references=(_REF_BIAS_EXAM, _REF_NIST_BIAS),
         ))
     return findings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,7 @@ from scipy.stats import spearmanr
 
 from govaudit.backends._sample import allocate as _allocate
 
-__all__ = ["StratifiedSample", "global_importance", "rank_correlation", "reweight", "stratified_sample", "strata_codes"]
+__all__ = ["GlobalImportance", "StratifiedSample", "global_importance", "rank_correlation", "reweight", "stratified_sample", "strata_codes"]
 
 
 def strata_codes(sensitive: pd.DataFrame | None, n: int) -> np.ndarray:
@@ -80,32 +81,48 @@ def reweight(sample: StratifiedSample, population_per_row: np.ndarray, total: in
     return StratifiedSample(sample.rows, sample.strata, weights.astype(np.float64), int(total))
 
 
+class GlobalImportance(NamedTuple):
+    """Mean |contribution| per feature with its interval, and the interval of its share of the total."""
+
+    importance: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    share_low: np.ndarray
+    share_high: np.ndarray
+
+
 def global_importance(abs_phi: np.ndarray, sample: StratifiedSample, n_resamples: int, confidence: float,
-                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Weighted mean |contribution| per feature and its stratified bootstrap interval.
+                      rng: np.random.Generator) -> GlobalImportance:
+    """Weighted mean |contribution| per feature, its share of the total, and their stratified bootstrap intervals.
 
     The bootstrap resamples rows within each stratum (multinomial counts), keeping stratum sizes,
-    and recomputes the weighted means as one matrix product: O(resamples x rows x features).
+    and recomputes the weighted means as one matrix product: O(resamples x rows x features). Each
+    resample's shares are its means over its total, so the share interval comes from the same
+    resamples (it is not the interval of the mean divided by the point total).
 
     Returns
     -------
-    importance, low, high : numpy.ndarray
-        One value per feature (low/high are NaN without resamples).
+    GlobalImportance
+        ``importance, low, high, share_low, share_high``: one value per feature each (the intervals
+        are NaN without resamples).
     """
     w = sample.weights
     importance = (w @ abs_phi) / w.sum()
     p = abs_phi.shape[1]
     if n_resamples == 0 or sample.size < 2:
-        return importance, np.full(p, np.nan), np.full(p, np.nan)
+        return GlobalImportance(importance, *(np.full(p, np.nan) for _ in range(4)))
     counts = np.zeros((n_resamples, sample.size))
     for s in np.unique(sample.strata):
         idx = np.flatnonzero(sample.strata == s)
         counts[:, idx] = rng.multinomial(len(idx), np.full(len(idx), 1.0 / len(idx)), size=n_resamples)
     bw = counts * w
     boot = (bw @ abs_phi) / bw.sum(axis=1, keepdims=True)
+    totals = boot.sum(axis=1, keepdims=True)
+    shares = np.divide(boot, totals, out=np.zeros_like(boot), where=totals > 0)
     alpha = (1 - confidence) / 2
     low, high = np.quantile(boot, [alpha, 1 - alpha], axis=0)
-    return importance, low, high
+    share_low, share_high = np.quantile(shares, [alpha, 1 - alpha], axis=0)
+    return GlobalImportance(importance, low, high, share_low, share_high)
 
 
 def rank_correlation(a: np.ndarray, b: np.ndarray) -> float:

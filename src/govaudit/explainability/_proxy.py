@@ -6,6 +6,11 @@ ROC AUC against "is in g" measures how much f reveals about s. The bin shares ar
 of the rows and scored on the other (two-fold cross-fitting), so a feature with many rare categories
 does not look predictive by memorising them. An AUC of 0.5 means f says nothing about s; 1.0 that
 it encodes it exactly.
+
+A sensitive feature that is a function of an input is not a proxy of it but the input itself,
+coarsened: an age band is a binning of age (each band an interval of the ages), a region a recoding
+of a district code (each district in one region). :func:`derivation` finds such pairs; the
+auditor reports them as direct use.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["ProxyStrength", "binned_codes", "count_auc", "proxy_strength"]
+__all__ = ["ProxyStrength", "binned_codes", "count_auc", "derivation", "proxy_strength"]
 
 #: groups smaller than this are not tested one-vs-rest (their AUC would be noise)
 MIN_GROUP = 30
@@ -25,12 +30,18 @@ _PRIOR_ROWS = 10.0
 
 @dataclass(frozen=True)
 class ProxyStrength:
-    """The best one-vs-rest AUC of one feature for one sensitive feature."""
+    """The best one-vs-rest AUC of one feature for one sensitive feature.
+
+    ``derived`` says how the sensitive feature is a function of the feature, if it is one:
+    ``"binning"`` (each group an interval of the feature's values) or ``"recoding"`` (each of the
+    feature's values in one group); see :func:`derivation`.
+    """
 
     feature: str
     sensitive: str
     auc: float
     group: str | None
+    derived: str | None = None
 
 
 def binned_codes(values: pd.Series, bins: int) -> np.ndarray:
@@ -55,6 +66,28 @@ def count_auc(score: np.ndarray, target: np.ndarray) -> float:
         return float("nan")
     below = np.cumsum(neg) - neg
     return float(np.sum(pos * (below + 0.5 * neg)) / (n_pos * n_neg))
+
+
+def derivation(values: pd.Series, groups: pd.Series) -> str | None:
+    """How ``groups`` is a function of ``values`` on the rows where both are known, or None.
+
+    ``"binning"``: ``values`` is numeric and the groups occupy disjoint intervals of it (age bands of
+    an age). ``"recoding"``: ``values`` repeats (fewer distinct values than half the rows, so that an
+    identifier does not qualify) and each of its values falls in one group only. At least two groups
+    must be present.
+    """
+    known = values.notna().to_numpy() & groups.notna().to_numpy()
+    x, g = values[known], groups[known].astype(str)
+    if g.nunique() < 2:
+        return None
+    if pd.api.types.is_numeric_dtype(x):
+        x = x.astype(np.float64)  # booleans and integers compare as numbers
+        ranges = x.groupby(g.to_numpy()).agg(["min", "max"]).sort_values("min")
+        if bool((ranges["max"].to_numpy()[:-1] < ranges["min"].to_numpy()[1:]).all()):
+            return "binning"
+    if x.nunique() <= len(x) // 2 and bool((g.groupby(x.to_numpy()).nunique() == 1).all()):
+        return "recoding"
+    return None
 
 
 def _cross_fit_auc(codes: np.ndarray, target: np.ndarray, fold: np.ndarray) -> float:
@@ -94,5 +127,6 @@ def proxy_strength(features: pd.DataFrame, sensitive: pd.DataFrame, bins: int,
                 auc = _cross_fit_auc(codes[c][known], target, fold[known])
                 if auc == auc and not best >= auc:
                     best, best_group = auc, g
-            out.append(ProxyStrength(str(c), str(s), best, best_group))
+            derived = derivation(features[c], values) if str(c) != str(s) else None
+            out.append(ProxyStrength(str(c), str(s), best, best_group, derived))
     return out

@@ -61,7 +61,7 @@ def sample_stability(subject: AuditSubject, prep: Prepared, config: Explainabili
         batch = second.rows[start:start + config.batch_size]
         phi, _, _ = explainer.explain(prep.inputs.matrix(features.iloc[batch]), 10_000 + number)
         abs_phi[start:start + len(batch)] = np.abs(prep.inputs.to_original(phi))
-    other, _, _ = global_importance(abs_phi, second, 0, config.confidence, np.random.default_rng(0))
+    other = global_importance(abs_phi, second, 0, config.confidence, np.random.default_rng(0))[0]
     return rank_correlation(importance, other), {
         "design": "a second sample and a second background, with another seed",
         "first_sample_rows": sample.size, "second_sample_rows": second.size,
