@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +10,7 @@ import typer
 from rich.console import Console
 
 from govaudit._version import __version__
-from govaudit.exceptions import GovauditError
+from govaudit.exceptions import GovauditError, StorageFullError
 from govaudit.gate import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK
 
 __all__ = ["app", "emit", "main"]
@@ -65,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         _err.print(f"govaudit: error: {_one_line(str(exc))}", markup=False)
         return exc.exit_code
     except OSError as exc:  # e.g. the report folder is not writable
-        _err.print(f"govaudit: error: {_one_line(str(exc))}", markup=False)
+        shown = StorageFullError(exc.filename or "a file") if exc.errno == errno.ENOSPC else exc
+        _err.print(f"govaudit: error: {_one_line(str(shown))}", markup=False)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         _err.print("govaudit: interrupted", markup=False)
