@@ -116,6 +116,21 @@ def test_run_on_a_full_disk_says_so_in_one_line_and_keeps_the_ledger(audit_proje
     assert _state(ledger_path) == before
 
 
+def test_ctrl_c_before_the_commit_exits_130_and_keeps_the_ledger(audit_project, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("GOVAUDIT_KEY_PASSPHRASE", raising=False)
+    generate_keypair(tmp_path, name="auditor")
+    ledger_path = tmp_path / "ledger.sqlite"
+    with Ledger(ledger_path, create=True) as ledger:
+        ledger.append(make_record(), load_signing_key(tmp_path / "auditor.key"))
+    before = _state(ledger_path)
+    monkeypatch.setattr(_ledger_store, "sqlite3", _SqliteOnAFullDisk(KeyboardInterrupt()))
+    code = main(["run", str(audit_project["fair"]), "--out", str(tmp_path / "out"), "--ledger", str(ledger_path),
+                 "--signing-key", str(tmp_path / "auditor.key"), "--quiet"])
+    assert (code, capsys.readouterr().err) == (130, "govaudit: interrupted\n")
+    monkeypatch.undo()
+    assert _state(ledger_path) == before
+
+
 def test_a_full_disk_while_writing_a_report_names_the_file(tmp_path, monkeypatch, capsys):
     from govaudit.report import _write
 

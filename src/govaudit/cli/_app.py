@@ -4,19 +4,37 @@ from __future__ import annotations
 
 import errno
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
+from govaudit._interrupt import EXIT_INTERRUPTED, INTERRUPTED
 from govaudit._version import __version__
 from govaudit.exceptions import GovauditError, StorageFullError
 from govaudit.gate import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK
 
 __all__ = ["app", "emit", "main"]
 
+
+class _Interrupted(Exception):
+    """Ctrl-C inside a command, carried past click (which would end it silently with 130, or print "Aborted!")."""
+
+
+class _Commands(TyperGroup):
+    """The root command group: every command runs inside its :meth:`invoke`."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted from None
+
+
 app = typer.Typer(
     name="govaudit",
+    cls=_Commands,
     help="Audit AI systems used by government: fairness, explainability, provenance, human oversight.",
     add_completion=False,
     no_args_is_help=True,
@@ -61,7 +79,12 @@ def main(argv: list[str] | None = None) -> int:
         app(args=argv, prog_name="govaudit")  # standalone: ends with SystemExit
     except SystemExit as exc:
         code = exc.code
+        if code == EXIT_INTERRUPTED:  # typer's own exit for a Ctrl-C while it reads the arguments
+            _err.print(INTERRUPTED, markup=False)
         return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_BAD_INPUT)
+    except (KeyboardInterrupt, _Interrupted):  # whatever was being written is left as it was (atomic writes)
+        _err.print(INTERRUPTED, markup=False)
+        return EXIT_INTERRUPTED
     except GovauditError as exc:
         _err.print(f"govaudit: error: {_one_line(str(exc))}", markup=False)
         return exc.exit_code
@@ -69,9 +92,6 @@ def main(argv: list[str] | None = None) -> int:
         shown = StorageFullError(exc.filename or "a file") if exc.errno == errno.ENOSPC else exc
         _err.print(f"govaudit: error: {_one_line(str(shown))}", markup=False)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        _err.print("govaudit: interrupted", markup=False)
-        return EXIT_INTERNAL
     except Exception as exc:  # never a traceback for the user; say it is ours
         _err.print(f"govaudit: internal error: {type(exc).__name__}: {_one_line(str(exc))}", markup=False)
         return EXIT_INTERNAL
