@@ -1,4 +1,8 @@
-"""The typer app, ``--version``, and :func:`main`: every error as one line on stderr and an exit code."""
+"""The typer app, ``--version``, and :func:`main`: every error as one line on stderr and an exit code.
+
+Text from the data (group, column and file names) reaches the terminal through :func:`say` or the
+error line, both of which show control characters as escapes instead of sending them.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,9 @@ from govaudit._interrupt import EXIT_INTERRUPTED, INTERRUPTED
 from govaudit._version import __version__
 from govaudit.exceptions import GovauditError, StorageFullError
 from govaudit.gate import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK
+from govaudit.report._printable import printable
 
-__all__ = ["app", "emit", "main"]
+__all__ = ["app", "emit", "main", "say"]
 
 
 class _Interrupted(Exception):
@@ -58,6 +63,11 @@ def _root(
     """Audit AI systems used by government."""
 
 
+def say(text: object, *, err: bool = False) -> None:
+    """Print a line that may hold text from the data, its control characters shown as ``\\xNN``."""
+    typer.echo(printable(str(text)), err=err)
+
+
 def emit(text: str, out: Path | None) -> None:
     """Print ``text``, or write it to ``out`` atomically and say so on stderr."""
     from govaudit.report._write import atomic_write_text
@@ -66,11 +76,16 @@ def emit(text: str, out: Path | None) -> None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:
         atomic_write_text(out, text)
-        typer.echo(f"written: {out}", err=True)
+        say(f"written: {out}", err=True)
 
 
-def _one_line(message: str) -> str:
-    return " ".join(str(message).split())
+def _one_line(message: object) -> str:
+    """``message`` on one line, control characters from the data shown as escapes, not sent."""
+    return " ".join(printable(str(message)).split())
+
+
+def _error(message: object) -> None:
+    _err.print(f"govaudit: error: {_one_line(message)}", markup=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,13 +101,12 @@ def main(argv: list[str] | None = None) -> int:
         _err.print(INTERRUPTED, markup=False)
         return EXIT_INTERRUPTED
     except GovauditError as exc:
-        _err.print(f"govaudit: error: {_one_line(str(exc))}", markup=False)
+        _error(exc)
         return exc.exit_code
     except OSError as exc:  # e.g. the report folder is not writable
-        shown = StorageFullError(exc.filename or "a file") if exc.errno == errno.ENOSPC else exc
-        _err.print(f"govaudit: error: {_one_line(str(shown))}", markup=False)
+        _error(StorageFullError(exc.filename or "a file") if exc.errno == errno.ENOSPC else exc)
         return EXIT_BAD_INPUT
     except Exception as exc:  # never a traceback for the user; say it is ours
-        _err.print(f"govaudit: internal error: {type(exc).__name__}: {_one_line(str(exc))}", markup=False)
+        _err.print(f"govaudit: internal error: {type(exc).__name__}: {_one_line(exc)}", markup=False)
         return EXIT_INTERNAL
     return EXIT_OK

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from govaudit.cli._app import say
 from govaudit.gate import exit_code
 
 __all__ = ["run"]
@@ -55,5 +56,5 @@ def run(
     elif not quiet:
         render_summary(record, Console(highlight=False))
         for kind, path in written.items():
-            typer.echo(f"{kind}: {path}")
+            say(f"{kind}: {path}")
     raise typer.Exit(exit_code(record, strict=strict))
