@@ -8,6 +8,11 @@ control, checked by plug-in auditors and recorded in accountability records.
 >>> record.verdict  # doctest: +SKIP
 """
 
+# First, before the slow imports: in the ``govaudit`` command, a Ctrl-C while they run ends in one line.
+from govaudit import _interrupt
+
+_interrupt.install()
+
 from govaudit._version import __version__
 from govaudit.api import audit, run_plan
 from govaudit.inputs import build_subject, load_table

@@ -9,6 +9,7 @@ can catch one type and print one line. The hierarchy::
     │   └── ColumnError        a named column is absent or holds the wrong kind of values
     ├── ModelLoadError         a model artifact is missing, untrusted or not loadable
     ├── AuditorError           an auditor is unknown, failed to load, or broke its contract
+    ├── StorageFullError       the disk is full: a report or the ledger was not written (``path``); also an OSError
     └── LedgerIntegrityError   a stored record does not match its hash chain or signature
         └── LedgerEntryError   ... and this is the first entry that does not (``entry``, ``problem``)
 
@@ -20,6 +21,10 @@ Messages name the file, field or column and what was expected; tests match them.
 
 from __future__ import annotations
 
+import errno
+import os
+from typing import Any
+
 __all__ = [
     "AuditorError",
     "ColumnError",
@@ -30,6 +35,7 @@ __all__ = [
     "LedgerIntegrityError",
     "ModelLoadError",
     "SpecError",
+    "StorageFullError",
     "UndefinedMetricWarning",
     "first_line",
 ]
@@ -63,6 +69,29 @@ class ModelLoadError(GovauditError):
 
 class AuditorError(GovauditError):
     """An auditor is unknown, failed to import, or returned something other than findings."""
+
+
+class StorageFullError(GovauditError, OSError):
+    """No space was left on the device while writing ``path``; the file (or ledger) is as it was before.
+
+    Raised for ``ENOSPC`` from the operating system and for SQLite's "database or disk is full". It is
+    also an :class:`OSError` (``errno.ENOSPC``), so code that handles failed writes handles it too.
+
+    Attributes
+    ----------
+    path : str
+        The file that could not be written.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = os.fspath(path)
+        super().__init__(errno.ENOSPC, f"no space left on device while writing {self.path}", self.path)
+
+    def __str__(self) -> str:  # OSError would prefix "[Errno 28]" and append the file name again
+        return str(self.strerror)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.path,)
 
 
 class LedgerIntegrityError(GovauditError):

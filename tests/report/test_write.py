@@ -4,8 +4,18 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from govaudit.exceptions import InputDataError, StorageFullError
 from govaudit.records import AuditRecord
-from govaudit.report import _json, _junit, _write, render_json, render_junit, write_reports
+from govaudit.report import (
+    _json,
+    _junit,
+    _write,
+    check_output_paths,
+    render_json,
+    render_junit,
+    report_paths,
+    write_reports,
+)
 
 from _factories import make_record
 
@@ -94,8 +104,9 @@ def test_existing_record_untouched_when_the_replace_fails(tmp_path, monkeypatch)
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(_write.os, "replace", failing_replace)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OSError, match="no space left on device while writing .*record.json") as caught:
         write_reports(make_record(), tmp_path)
+    assert isinstance(caught.value, StorageFullError) and caught.value.errno == 28
     assert path.read_text() == OLD
     assert _leftovers(tmp_path) == []
 
@@ -125,4 +136,37 @@ def test_out_dir_that_is_a_file_raises_oserror(tmp_path):
 def test_refuses_other_objects_and_writes_nothing(tmp_path):
     with pytest.raises(TypeError, match="AuditRecord"):
         write_reports({"verdict": "pass"}, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_report_paths_are_the_files_write_reports_writes(tmp_path):
+    paths = report_paths(tmp_path / "out", junit=tmp_path / "junit.xml")
+    assert paths == {"json": tmp_path / "out" / "record.json", "junit": tmp_path / "junit.xml"}
+    assert write_reports(make_record(), tmp_path / "out", junit=tmp_path / "junit.xml") == paths
+    assert report_paths(tmp_path, case_tables=["reason_codes"])["reason_codes"] == tmp_path / "reason_codes.parquet"
+
+
+def test_check_output_paths_accepts_new_and_existing_files_and_creates_nothing(tmp_path):
+    (tmp_path / "record.json").write_text(OLD)
+    check_output_paths({"json": tmp_path / "record.json", "junit": tmp_path / "a" / "b" / "junit.xml",
+                        "html": None})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["record.json"]
+
+
+@pytest.mark.parametrize("problem", ["folder", "under a file", "twice"])
+def test_check_output_paths_names_the_path_that_cannot_be_written(tmp_path, problem):
+    html = tmp_path / "report.html"
+    if problem == "folder":
+        html.mkdir()
+        why = "it is a folder"
+    elif problem == "under a file":
+        (tmp_path / "site").write_text("a file")
+        html = tmp_path / "site" / "pages" / "report.html"
+        why = f"{tmp_path / 'site'} is not a folder"
+    else:
+        html = tmp_path / "out" / "record.json"
+        why = "it is named for two outputs, the json and the html"
+    with pytest.raises(InputDataError) as caught:
+        check_output_paths({**report_paths(tmp_path / "out"), "html": html})
+    assert str(caught.value) == f"cannot write {html}: {why}"
     assert not (tmp_path / "out").exists()

@@ -1,7 +1,14 @@
 """The ``govaudit`` command line.
 
-Exit codes: 0 every gate passed; 1 a gate failed (or an auditor errored; or warned, with --strict);
-2 bad input (spec, data, column, model; one line on stderr naming what is wrong); 3 internal error.
+Exit codes: 0 every gate passed; 1 a gate failed (or was inconclusive; or an auditor errored; or
+warned, with --strict); 2 bad input (spec, data, column, model, an output path that cannot be
+written, no space left on the device; one line on stderr naming what is wrong); 3 internal error;
+130 interrupted (Ctrl-C, at any moment, even while the package loads; one line on stderr).
+
+``govaudit run`` checks every output path before the audit runs, writes its reports, and appends
+to the ledger last, so that a failure never leaves an entry a rerun would duplicate; nothing is
+half-written (atomic files, one SQLite transaction per append). Text from the data (column, group
+and file names) is printed with its control characters escaped.
 
 Each command parses its arguments, calls the library and prints; one private module per command
 group: the app and :func:`main` (``_app``), ``run`` (``_run``), ``list-auditors`` (``_auditors``),

@@ -1,21 +1,45 @@
-"""The typer app, ``--version``, and :func:`main`: every error as one line on stderr and an exit code."""
+"""The typer app, ``--version``, and :func:`main`: every error as one line on stderr and an exit code.
+
+Text from the data (group, column and file names) reaches the terminal through :func:`say` or the
+error line, both of which show control characters as escapes instead of sending them.
+"""
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
+from govaudit._interrupt import EXIT_INTERRUPTED, INTERRUPTED
 from govaudit._version import __version__
-from govaudit.exceptions import GovauditError
+from govaudit.exceptions import GovauditError, StorageFullError
 from govaudit.gate import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK
+from govaudit.report._printable import printable
 
-__all__ = ["app", "emit", "main"]
+__all__ = ["app", "emit", "main", "say"]
+
+
+class _Interrupted(Exception):
+    """Ctrl-C inside a command, carried past click (which would end it silently with 130, or print "Aborted!")."""
+
+
+class _Commands(TyperGroup):
+    """The root command group: every command runs inside its :meth:`invoke`."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted from None
+
 
 app = typer.Typer(
     name="govaudit",
+    cls=_Commands,
     help="Audit AI systems used by government: fairness, explainability, provenance, human oversight.",
     add_completion=False,
     no_args_is_help=True,
@@ -39,6 +63,11 @@ def _root(
     """Audit AI systems used by government."""
 
 
+def say(text: object, *, err: bool = False) -> None:
+    """Print a line that may hold text from the data, its control characters shown as ``\\xNN``."""
+    typer.echo(printable(str(text)), err=err)
+
+
 def emit(text: str, out: Path | None) -> None:
     """Print ``text``, or write it to ``out`` atomically and say so on stderr."""
     from govaudit.report._write import atomic_write_text
@@ -47,11 +76,16 @@ def emit(text: str, out: Path | None) -> None:
         typer.echo(text, nl=not text.endswith("\n"))
     else:
         atomic_write_text(out, text)
-        typer.echo(f"written: {out}", err=True)
+        say(f"written: {out}", err=True)
 
 
-def _one_line(message: str) -> str:
-    return " ".join(str(message).split())
+def _one_line(message: object) -> str:
+    """``message`` on one line, control characters from the data shown as escapes, not sent."""
+    return " ".join(printable(str(message)).split())
+
+
+def _error(message: object) -> None:
+    _err.print(f"govaudit: error: {_one_line(message)}", markup=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -60,17 +94,19 @@ def main(argv: list[str] | None = None) -> int:
         app(args=argv, prog_name="govaudit")  # standalone: ends with SystemExit
     except SystemExit as exc:
         code = exc.code
+        if code == EXIT_INTERRUPTED:  # typer's own exit for a Ctrl-C while it reads the arguments
+            _err.print(INTERRUPTED, markup=False)
         return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_BAD_INPUT)
+    except (KeyboardInterrupt, _Interrupted):  # whatever was being written is left as it was (atomic writes)
+        _err.print(INTERRUPTED, markup=False)
+        return EXIT_INTERRUPTED
     except GovauditError as exc:
-        _err.print(f"govaudit: error: {_one_line(str(exc))}", markup=False)
+        _error(exc)
         return exc.exit_code
     except OSError as exc:  # e.g. the report folder is not writable
-        _err.print(f"govaudit: error: {_one_line(str(exc))}", markup=False)
+        _error(StorageFullError(exc.filename or "a file") if exc.errno == errno.ENOSPC else exc)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        _err.print("govaudit: interrupted", markup=False)
-        return EXIT_INTERNAL
     except Exception as exc:  # never a traceback for the user; say it is ours
-        _err.print(f"govaudit: internal error: {type(exc).__name__}: {_one_line(str(exc))}", markup=False)
+        _err.print(f"govaudit: internal error: {type(exc).__name__}: {_one_line(exc)}", markup=False)
         return EXIT_INTERNAL
     return EXIT_OK

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from govaudit.report._printable import printable
+
 __all__ = ["list_auditors"]
 
 
@@ -20,10 +22,11 @@ def list_auditors() -> None:
         entry = registry.entries[key]
         cls = entry.auditor_class
         if cls is not None:
-            table.add_row(entry.name, str(cls.version), entry.package, ", ".join(sorted(cls.requires)), "ok")
+            cells = (entry.name, str(cls.version), entry.package, ", ".join(sorted(cls.requires)), "ok")
         else:
-            table.add_row(entry.name, "-", entry.package, "-", "failed")
+            cells = (entry.name, "-", entry.package, "-", "failed")
+        table.add_row(*(printable(cell) for cell in cells))  # named by installed plug-ins
     console = Console(highlight=False)
     console.print(table)
     for entry in registry.failed.values():
-        console.print(f"{entry.name} ({entry.package}) failed to load: {entry.error}", markup=False)
+        console.print(printable(f"{entry.name} ({entry.package}) failed to load: {entry.error}"), markup=False)

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from govaudit.cli._app import say
+
 __all__ = ["explain"]
 
 
@@ -19,14 +21,14 @@ def explain(
     from govaudit.spec import load_spec
 
     result, config = explain_spec_case(load_spec(spec), case)
-    typer.echo(f"Case {case}: the decision was adverse ({config.outcome_wording})." if result.adverse
-               else f"Case {case}: the decision was favourable (not {config.outcome_wording}).")
+    say(f"Case {case}: the decision was adverse ({config.outcome_wording})." if result.adverse
+        else f"Case {case}: the decision was favourable (not {config.outcome_wording}).")
     if len(result.reasons) == 0:
         typer.echo("No single factor pushed toward this decision: the model's average case already leads to it.")
     else:
         typer.echo("The main reasons, strongest first:")
         for sentence in result.reasons["sentence"]:
-            typer.echo(f"  {sentence}")
+            say(f"  {sentence}")  # feature names and values come from the data
     how = result.explainer
-    typer.echo(f"(Explained with {how['explainer']} on the model's {how['explained_output']}; "
-               f"average case {result.base_value:.3f}, this case {result.output:.3f}.)")
+    say(f"(Explained with {how['explainer']} on the model's {how['explained_output']}; "
+        f"average case {result.base_value:.3f}, this case {result.output:.3f}.)")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from govaudit.cli._app import say
 from govaudit.cli._keys import PubkeyOption, public_keys
 from govaudit.cli._ledger import LedgerArg
 from govaudit.gate import EXIT_GATE_FAILED
@@ -26,6 +27,6 @@ def gate(
     with Ledger(path) as ledger:
         decision = ledger.gate(model, version, public_keys=public_keys(pubkey), strict=strict)
     if not decision.passed:
-        typer.echo(f"gate closed: {decision.reason}", err=True)
+        say(f"gate closed: {decision.reason}", err=True)
         raise typer.Exit(EXIT_GATE_FAILED)
-    typer.echo(f"gate open: {decision.reason}")
+    say(f"gate open: {decision.reason}")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from govaudit.cli._app import say
 from govaudit.exceptions import InputDataError
 
 if TYPE_CHECKING:
@@ -51,8 +52,8 @@ def keys_generate(
     if encrypt and passphrase is None:
         raise InputDataError("--encrypt needs the passphrase in GOVAUDIT_KEY_PASSPHRASE")
     files = generate_keypair(out, name=name, passphrase=passphrase if encrypt else None)
-    typer.echo(f"private key: {files.private_key} (keep it secret; mode 0600{', encrypted' if encrypt else ''})")
-    typer.echo(f"public key: {files.public_key}")
+    say(f"private key: {files.private_key} (keep it secret; mode 0600{', encrypted' if encrypt else ''})")
+    say(f"public key: {files.public_key}")
     typer.echo(f"fingerprint: {files.fingerprint}")
 
 

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from govaudit.cli._app import say
 from govaudit.cli._keys import KeyOption, PubkeyOption, public_keys, signing_key
 from govaudit.exceptions import InputDataError
+from govaudit.report._printable import printable
 
 if TYPE_CHECKING:
     from govaudit.records import Ledger
@@ -78,7 +80,7 @@ def ledger_show(
         for row in rows:
             typer.echo(json.dumps(row, sort_keys=True))
         return
-    table = Table(title=f"{path}: {len(rows)} entries")
+    table = Table(title=printable(f"{path}: {len(rows)} entries"))
     for column in ("#", "kind", "time (UTC)", "model", "version", "verdict", "state", "signer"):
         table.add_column(column, overflow="fold")
     for row in rows:
@@ -86,9 +88,9 @@ def ledger_show(
             state, verdict_text = str(row["state"]), str(row["effective_verdict"])
         else:
             state, verdict_text = f"{row.get('decision') or row['kind']} of #{row['refers_to']}", ""
-        table.add_row(str(row["entry"]), str(row["kind"]), str(row["time"])[:16].replace("T", " "),
-                      str(row.get("model") or ""), str(row.get("version") or ""), verdict_text, state,
-                      str(row["signer"])[:8])
+        cells = (str(row["entry"]), str(row["kind"]), str(row["time"])[:16].replace("T", " "),
+                 str(row.get("model") or ""), str(row.get("version") or ""), verdict_text, state, str(row["signer"])[:8])
+        table.add_row(*(printable(cell) for cell in cells))  # model names and versions come from the records
     Console(highlight=False).print(table)
 
 
@@ -101,7 +103,7 @@ def ledger_export(
     with _open(path) as ledger:
         ledger.export_jsonl(out)
         n = len(ledger)
-    typer.echo(f"exported {n} entries to {out}")
+    say(f"exported {n} entries to {out}")
 
 
 @ledger_app.command("append")
@@ -238,4 +240,4 @@ def ledger_check_proof(
         raise InputDataError(f"proof file not found: {proof}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputDataError(f"{proof} is not JSON: {exc}") from None
-    typer.echo("proof valid: " + check_proof(document, root=root, old_root=old_root))
+    say("proof valid: " + check_proof(document, root=root, old_root=old_root))

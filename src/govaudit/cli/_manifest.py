@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from govaudit.cli._app import say
 from govaudit.exceptions import InputDataError
 
 __all__ = ["manifest_app"]
@@ -39,4 +40,4 @@ def init(
     except OSError as exc:
         raise InputDataError(f"cannot write {out}: {exc.strerror or exc}") from None
     todo = text.count('"TODO')
-    typer.echo(f"wrote {out}: {len(data)} source(s); {todo} TODO field(s) for a person to fill in")
+    say(f"wrote {out}: {len(data)} source(s); {todo} TODO field(s) for a person to fill in")

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from govaudit.cli._app import emit
 from govaudit.exceptions import InputDataError
+from govaudit.report._printable import printable
 
 if TYPE_CHECKING:
     from govaudit.profiles import CoverageMatrix
@@ -54,23 +55,25 @@ def coverage(
 
 def _print_matrix(record: AuditRecord, matrix: CoverageMatrix) -> None:
     console = Console(highlight=False, soft_wrap=True)
-    console.print(f"Coverage of {record.audit_name} (record {record.record_id}), time rules as of {matrix.as_of}",
-                  markup=False)
+
+    def show(text: str, **style: str) -> None:  # names, reasons and justifications come from the record
+        console.print(printable(text), markup=False, **style)
+
+    show(f"Coverage of {record.audit_name} (record {record.record_id}), time rules as of {matrix.as_of}")
     for profile in matrix.profiles:
         params = ", ".join(f"{k} = {v}" for k, v in profile.parameters.items())
-        console.print(f"\n{profile.title} [{profile.name}, {profile.version}]" + (f" ({params})" if params else ""),
-                      markup=False, style="bold")
+        show(f"\n{profile.title} [{profile.name}, {profile.version}]" + (f" ({params})" if params else ""),
+             style="bold")
         for row in profile.requirements:
             console.print(f"  [{_STYLE[row.status]}]{row.status:<14}[/] ", end="")
-            console.print(f"{row.id}: {row.reason}", markup=False)
+            show(f"{row.id}: {row.reason}")
             evidence = ", ".join(dict.fromkeys(f"{e.name} ({e.status})" for e in row.evidence))
             if evidence:
-                console.print(f"                  evidence: {evidence}", markup=False, style="dim")
-        console.print("  " + ", ".join(f"{k}: {v}" for k, v in profile.counts.items()), markup=False)
+                show(f"                  evidence: {evidence}", style="dim")
+        show("  " + ", ".join(f"{k}: {v}" for k, v in profile.counts.items()))
     for loose in matrix.loosened:
-        console.print(f"loosened {loose.setting} ({loose.profile}: {loose.default!r} -> {loose.value!r}): "
-                      f"{loose.justification}", markup=False)
-    console.print(matrix.note, markup=False)
+        show(f"loosened {loose.setting} ({loose.profile}: {loose.default!r} -> {loose.value!r}): {loose.justification}")
+    show(matrix.note)
 
 
 def export(

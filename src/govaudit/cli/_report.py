@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from govaudit.cli._app import emit
+from govaudit.cli._app import emit, say
 from govaudit.exceptions import InputDataError
 
 __all__ = ["card", "report"]
@@ -40,7 +40,7 @@ def report(
     elif format == "pdf":
         assert out is not None
         html_to_pdf(render_html(record, lang=lang, ledger=ledger), out)
-        typer.echo(f"written: {out}", err=True)
+        say(f"written: {out}", err=True)
     else:
         emit(render_report(record, format, lang=lang, ledger=ledger), out)
 
@@ -70,6 +70,6 @@ def card(
     if pdf:
         assert out is not None
         html_to_pdf(html, out)
-        typer.echo(f"written: {out}", err=True)
+        say(f"written: {out}", err=True)
     else:
         emit(html, out)

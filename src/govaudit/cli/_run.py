@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from govaudit.cli._app import say
 from govaudit.gate import exit_code
 
 __all__ = ["run"]
@@ -27,25 +28,33 @@ def run(
     """Run an audit spec, write its record, and exit 0 (pass), 1 (gate failed) or 2 (bad input)."""
     from govaudit.api import run_plan
     from govaudit.records import prepare_ledger
-    from govaudit.report import render_json, render_summary, write_html, write_reports
+    from govaudit.report import check_output_paths, render_json, render_summary, report_paths, write_html, write_reports
     from govaudit.spec import load_spec
 
     plan = load_spec(spec)
     out_dir = out if out is not None else plan.output_dir
+    case_files = plan.spec.output.case_files
     target = prepare_ledger(plan, out_dir, ledger, signing_key)  # key and ledger checked before anything is written
+    others = {"html": html, "ledger": target.path if target is not None else None}
+    check_output_paths({**report_paths(out_dir, junit=junit), **others})  # before the run, which may take long
     record = run_plan(plan)
-    written = write_reports(record, out_dir, junit=junit, case_files=plan.spec.output.case_files, strict=strict)
+    cases = [table.name for table in record.case_tables] if case_files else []
+    check_output_paths({**report_paths(out_dir, junit=junit, case_tables=cases), **others})  # and the case files
+    written = write_reports(record, out_dir, junit=junit, case_files=case_files, strict=strict)
     position = None
-    if target is not None:  # before the HTML, so that the page can show where the record sits
+    if target is not None:  # the one step a rerun cannot overwrite, so after every report it can
         entry = target.append(record)
         written[f"ledger entry {entry.seq}"] = target.path
         position = {"ledger": str(target.path), "entry": entry.seq, "entry_hash": entry.entry_hash}
     if html is not None:
+        # After the append, because the page shows the entry's position. Safe: its path was checked
+        # with the others before anything was written, and the page is rendered in memory and then
+        # written atomically; what can still fail it (the disk filling up since) leaves no half page.
         written["html"] = write_html(record, html, ledger=position)
     if json_out:
         typer.echo(render_json(record))
     elif not quiet:
         render_summary(record, Console(highlight=False))
         for kind, path in written.items():
-            typer.echo(f"{kind}: {path}")
+            say(f"{kind}: {path}")
     raise typer.Exit(exit_code(record, strict=strict))

@@ -2,7 +2,8 @@
 
 Appends take the write lock up front (``BEGIN IMMEDIATE``) and retry while another process holds it,
 in WAL mode with ``synchronous=FULL``: concurrent writers lose nothing, and a committed entry survives
-a crash.
+a crash. A full disk rolls the transaction back and raises :class:`StorageFullError`: the ledger is
+as it was.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import contextlib
 import json
 import os
 import random
+import shutil
 import sqlite3
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
-from govaudit.exceptions import InputDataError, LedgerEntryError, LedgerIntegrityError
+from govaudit.exceptions import InputDataError, LedgerEntryError, LedgerIntegrityError, StorageFullError
 from govaudit.records._ledger_entry import ENTRY_FIELDS
 from govaudit.records._ledger_verify import DAMAGED, Checkpoint
 
@@ -59,6 +61,9 @@ _SCHEMA = (
 )
 
 _Store = TypeVar("_Store", bound="LedgerStore")
+#: Below this much free space, an SQLite I/O error is taken for a full disk. SQLite reports a failed
+#: write of its shared-memory index (``-shm``) as a plain I/O error, not as "disk is full".
+_NEARLY_FULL_BYTES = 1 << 20
 
 
 def now_utc() -> str:
@@ -69,6 +74,22 @@ def now_utc() -> str:
 def _busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
+
+
+def _storage_full(exc: sqlite3.Error, path: Path) -> bool:
+    """Whether ``exc`` means that the disk holding ``path`` is full.
+
+    That is SQLite's ``SQLITE_FULL``, or an SQLite I/O error while the disk has (almost) no free space.
+    """
+    name = getattr(exc, "sqlite_errorname", "")  # Python 3.11+; the message on 3.10
+    if name == "SQLITE_FULL" or "database or disk is full" in str(exc):
+        return True
+    if not (name.startswith("SQLITE_IOERR") or "disk I/O error" in str(exc)):
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < _NEARLY_FULL_BYTES
+    except OSError:
+        return False
 
 
 def is_sqlite_file(path: Path) -> bool:
@@ -104,6 +125,8 @@ class LedgerStore:
             self._check_format()
         except sqlite3.DatabaseError as exc:  # an SQLite file, but damaged (e.g. cut short)
             self._conn.close()
+            if _storage_full(exc, self.path):  # no room for its write-ahead log: not damaged
+                raise StorageFullError(self.path) from None
             raise LedgerEntryError(f"{self.path}: the ledger file is damaged: {exc}", entry=None,
                                    problem=DAMAGED) from None
         except BaseException:
@@ -123,6 +146,8 @@ class LedgerStore:
             meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
             self._conn.execute("SELECT seq FROM entries LIMIT 0")
         except sqlite3.DatabaseError as exc:
+            if _storage_full(exc, self.path):
+                raise StorageFullError(self.path) from None
             raise InputDataError(MSG_NOT_LEDGER.format(path=self.path, why=str(exc))) from None
         if meta.get("format") != LEDGER_FORMAT:
             raise InputDataError(MSG_NOT_LEDGER.format(path=self.path, why="no govaudit ledger header"))
@@ -164,7 +189,10 @@ class LedgerStore:
                 delay = min(delay * 2, 0.1)
 
     def _write(self, fn: Any) -> Any:
-        """Run ``fn`` in one write transaction, retrying while the database is busy."""
+        """Run ``fn`` in one write transaction, retrying while the database is busy.
+
+        On any error the transaction is rolled back; a full disk raises :class:`StorageFullError`.
+        """
 
         def attempt() -> Any:
             self._conn.execute("BEGIN IMMEDIATE")
@@ -177,7 +205,12 @@ class LedgerStore:
                 raise
             return result
 
-        return self._retry(attempt)
+        try:
+            return self._retry(attempt)
+        except sqlite3.OperationalError as exc:
+            if _storage_full(exc, self.path):
+                raise StorageFullError(self.path) from None
+            raise
 
     # -- stored state -------------------------------------------------------------------------
 

@@ -12,6 +12,8 @@ Every renderer is a pure function over one record: it reads nothing else and (ap
 - :func:`html_to_pdf`: print an HTML report to PDF with headless Chromium.
 - :func:`render_report`: any of the text renderers chosen by format name (:data:`REPORT_FORMATS`).
 - :func:`write_reports`: write the JSON (and optionally JUnit) files atomically.
+- :func:`check_output_paths`: refuse, before anything is written, files that could not be written
+  (:func:`report_paths` names those :func:`write_reports` writes).
 """
 
 from govaudit.report._card import render_card
@@ -24,7 +26,7 @@ from govaudit.report._markdown import render_markdown
 from govaudit.report._pdf import find_chromium, html_to_pdf
 from govaudit.report._plots import PLOTS, Plot
 from govaudit.report._text import render_summary
-from govaudit.report._write import write_reports
+from govaudit.report._write import check_output_paths, report_paths, write_reports
 
 __all__ = [
     "LANGUAGES",
@@ -32,6 +34,7 @@ __all__ = [
     "Plot",
     "REPORT_FORMATS",
     "TEXT_FORMATS",
+    "check_output_paths",
     "find_chromium",
     "html_to_pdf",
     "render_card",
@@ -41,6 +44,7 @@ __all__ = [
     "render_markdown",
     "render_report",
     "render_summary",
+    "report_paths",
     "write_html",
     "write_reports",
 ]

@@ -1,0 +1,116 @@
+"""Ctrl-C anywhere in the command: exit 130 and one line, "govaudit: interrupted", never a traceback.
+
+It used to print a 20-45 line traceback while the command was starting (importing the package).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import govaudit.api
+from _factories import make_record
+from govaudit import _interrupt
+from govaudit.cli import main
+from govaudit.records import Ledger, generate_keypair, load_signing_key
+
+SRC = Path(govaudit.api.__file__).resolve().parents[1]
+INTERRUPTED = "govaudit: interrupted\n"
+
+
+@pytest.fixture
+def slow_project(audit_project, tmp_path):
+    """A copy of the fair project whose audit runs for seconds (10,000 bootstrap resamples of importance)."""
+    folder = tmp_path / "project"
+    shutil.copytree(audit_project["fair"].parent, folder, ignore=shutil.ignore_patterns("reports", "*.sqlite"))
+    spec = folder / "audit.toml"
+    spec.write_text(spec.read_text() + "\n[auditors.explainability]\nn_resamples = 10000\n")
+    return spec
+
+
+def _start(spec):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))}
+    return subprocess.Popen([sys.executable, "-m", "govaudit.cli", "run", str(spec), "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _interrupt_and_wait(process):
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    return process.returncode, out, err
+
+
+def _modules_mapped(pid):
+    try:
+        return Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT")
+def test_ctrl_c_while_the_command_starts(slow_project):
+    process = _start(slow_project)
+    time.sleep(0.5)  # the package takes seconds to import
+    code, out, err = _interrupt_and_wait(process)
+    assert (code, out, err) == (130, "", INTERRUPTED)
+    assert not (slow_project.parent / "reports").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc to see the audit running")
+def test_ctrl_c_while_the_audit_runs(slow_project):
+    process = _start(slow_project)
+    deadline = time.monotonic() + 120
+    # scikit-learn is loaded with the model, inside the audit, after the command has started
+    while "sklearn" not in _modules_mapped(process.pid) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert process.poll() is None, "the audit ended before it could be interrupted"
+    time.sleep(0.3)
+    code, out, err = _interrupt_and_wait(process)
+    assert (code, out, err) == (130, "", INTERRUPTED)
+    assert not (slow_project.parent / "reports").exists()
+
+
+def test_ctrl_c_inside_a_command_in_process(audit_project, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("GOVAUDIT_KEY_PASSPHRASE", raising=False)
+    generate_keypair(tmp_path, name="auditor")
+    ledger = tmp_path / "ledger.sqlite"
+    with Ledger(ledger, create=True) as led:
+        led.append(make_record(), load_signing_key(tmp_path / "auditor.key"))
+    before = ledger.read_bytes()
+
+    def interrupted(plan):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(govaudit.api, "run_plan", interrupted)
+    code = main(["run", str(audit_project["fair"]), "--out", str(tmp_path / "out"), "--ledger", str(ledger),
+                 "--signing-key", str(tmp_path / "auditor.key")])
+    captured = capsys.readouterr()
+    assert (code, captured.out, captured.err) == (130, "", INTERRUPTED)
+    assert not (tmp_path / "out").exists() and ledger.read_bytes() == before
+
+
+@pytest.mark.parametrize(("argv", "orig_argv", "expected"), [
+    (["/usr/local/bin/govaudit", "run"], ["/usr/bin/python3", "/usr/local/bin/govaudit", "run"], True),
+    (["C:\\venv\\Scripts\\govaudit.exe", "run"], ["python", "C:\\venv\\Scripts\\govaudit.exe", "run"], True),
+    (["-m", "run"], ["python", "-m", "govaudit.cli", "run"], True),
+    (["-m", "run"], ["python", "-X", "importtime", "-mgovaudit.cli", "run"], True),
+    (["-m"], ["python", "-m", "pytest"], False),
+    (["notebook.py"], ["python", "notebook.py"], False),
+    (["-c"], ["python", "-c", "import govaudit"], False),
+    ([""], ["python"], False),
+])
+def test_only_the_command_line_changes_how_ctrl_c_ends(argv, orig_argv, expected):
+    assert _interrupt.is_command_line(argv, orig_argv) is expected
+
+
+def test_a_program_that_imports_govaudit_keeps_pythons_ctrl_c():
+    code = "import sys, govaudit; sys.exit(0 if sys.excepthook is sys.__excepthook__ else 1)"
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    assert subprocess.run([sys.executable, "-c", code], env=env, timeout=120).returncode == 0
