@@ -13,48 +13,92 @@ from govaudit import _interrupt
 
 _interrupt.install()
 
+from typing import TYPE_CHECKING
+
+from govaudit._lazy import lazy_exports
 from govaudit._version import __version__
-from govaudit.api import audit, run_plan
-from govaudit.inputs import build_subject, load_table
-from govaudit.explainability import ExplainabilityAuditor
-from govaudit.backends import DuckDBSettings, SparkSettings, duckdb_counts_source, spark_counts_source
-from govaudit.core import (
-    AuditorResult,
-    AuditSubject,
-    Auditor,
-    CaseTable,
-    Finding,
-    Principle,
-    Requirement,
-    Severity,
-    Status,
-)
-from govaudit.exceptions import (
-    AuditorError,
-    ColumnError,
-    GovauditError,
-    GovauditWarning,
-    InputDataError,
-    LedgerIntegrityError,
-    ModelLoadError,
-    SpecError,
-    UndefinedMetricWarning,
-)
-from govaudit.gate import exit_code
-from govaudit.models import load_model
-from govaudit.oversight import OversightAuditor, OversightGuard, OversightPolicy, duckdb_log_counts, spark_log_counts
-from govaudit.profiles import CoverageMatrix, load_pack
-from govaudit.provenance import DataManifest, ProvenanceAuditor, load_manifest
-from govaudit.records import (
-    ArtifactIdentity,
-    AuditRecord,
-    Ledger,
-    ResponsibleParties,
-    Verdict,
-    record_json_schema,
-)
-from govaudit.registry import load_registry
-from govaudit.spec import AuditPlan, AuditSpec, load_spec
+
+if TYPE_CHECKING:
+    from govaudit.api import audit, run_plan
+    from govaudit.inputs import build_subject, load_table
+    from govaudit.explainability import ExplainabilityAuditor
+    from govaudit.backends import DuckDBSettings, SparkSettings, duckdb_counts_source, spark_counts_source
+    from govaudit.core import (
+        AuditorResult,
+        AuditSubject,
+        Auditor,
+        CaseTable,
+        Finding,
+        Principle,
+        Requirement,
+        Severity,
+        Status,
+    )
+    from govaudit.exceptions import (
+        AuditorError,
+        ColumnError,
+        GovauditError,
+        GovauditWarning,
+        InputDataError,
+        LedgerIntegrityError,
+        ModelLoadError,
+        SpecError,
+        UndefinedMetricWarning,
+    )
+    from govaudit.gate import exit_code
+    from govaudit.models import load_model
+    from govaudit.oversight import (
+        OversightAuditor,
+        OversightGuard,
+        OversightPolicy,
+        duckdb_log_counts,
+        spark_log_counts,
+    )
+    from govaudit.profiles import CoverageMatrix, load_pack
+    from govaudit.provenance import DataManifest, ProvenanceAuditor, load_manifest
+    from govaudit.records import (
+        ArtifactIdentity,
+        AuditRecord,
+        Ledger,
+        ResponsibleParties,
+        Verdict,
+        record_json_schema,
+    )
+    from govaudit.registry import load_registry
+    from govaudit.spec import AuditPlan, AuditSpec, load_spec
+else:
+    # Type checkers read the imports above; at run time each name is imported on first use (PEP 562), so
+    # `import govaudit` and `govaudit --help` load no pandas, pydantic or scipy, and a name loads what it needs.
+    __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.api": ("audit", "run_plan"),
+        "govaudit.inputs": ("build_subject", "load_table"),
+        "govaudit.explainability": ("ExplainabilityAuditor",),
+        "govaudit.backends": ("DuckDBSettings", "SparkSettings", "duckdb_counts_source", "spark_counts_source"),
+        "govaudit.core": (
+            "AuditorResult", "AuditSubject", "Auditor", "CaseTable", "Finding", "Principle", "Requirement",
+            "Severity", "Status",
+        ),
+        "govaudit.exceptions": (
+            "AuditorError", "ColumnError", "GovauditError", "GovauditWarning", "InputDataError",
+            "LedgerIntegrityError", "ModelLoadError", "SpecError", "UndefinedMetricWarning",
+        ),
+        "govaudit.gate": ("exit_code",),
+        "govaudit.models": ("load_model",),
+        "govaudit.oversight": (
+            "OversightAuditor", "OversightGuard", "OversightPolicy", "duckdb_log_counts", "spark_log_counts",
+        ),
+        "govaudit.profiles": ("CoverageMatrix", "load_pack"),
+        "govaudit.provenance": ("DataManifest", "ProvenanceAuditor", "load_manifest"),
+        "govaudit.records": (
+            "ArtifactIdentity", "AuditRecord", "Ledger", "ResponsibleParties", "Verdict", "record_json_schema",
+        ),
+        "govaudit.registry": ("load_registry",),
+        "govaudit.spec": ("AuditPlan", "AuditSpec", "load_spec"),
+    }, globals(), submodules=(  # `import govaudit` then `govaudit.core.Finding`, as when this module imported them
+        "api", "assembly", "auditors", "backends", "bias", "cli", "core", "deployment", "disclosure", "exceptions",
+        "explainability", "gate", "inputs", "metrics", "models", "oversight", "profiles", "provenance", "records",
+        "registry", "report", "runner", "spec", "testing", "verdicts",
+    ))
 
 __all__ = [
     "ArtifactIdentity",

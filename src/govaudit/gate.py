@@ -11,7 +11,10 @@ Exit codes (documented in the README and ``govaudit run --help``):
 
 from __future__ import annotations
 
-from govaudit.records import AuditRecord, Verdict
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from govaudit.records import AuditRecord
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_GATE_FAILED", "EXIT_INTERNAL", "EXIT_OK", "exit_code"]
 
@@ -23,6 +26,8 @@ EXIT_INTERNAL = 3
 
 def exit_code(record: AuditRecord, *, strict: bool = False) -> int:
     """Exit code for ``record``: fail, error and inconclusive block; warn blocks only when ``strict``."""
+    from govaudit.records import Verdict  # the CLI imports this module: keep pydantic off `govaudit --help`
+
     if record.verdict in (Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE):
         return EXIT_GATE_FAILED
     if strict and record.verdict is Verdict.WARN:

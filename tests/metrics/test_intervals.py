@@ -53,6 +53,16 @@ def test_wilson_matches_the_quadratic_roots(confidence: float) -> None:
         assert (lo[i], hi[i]) == pytest.approx(ref, abs=1e-10)
 
 
+def test_z_is_scipys_normal_quantile() -> None:
+    """The stdlib's quantile (scipy.stats is not imported for it) agrees with ``norm.ppf`` to 1e-12."""
+    from scipy.stats import norm
+
+    from govaudit.metrics._intervals import _z
+
+    for confidence in [*np.linspace(0.001, 0.999, 999).tolist(), 0.8, 0.9, 0.95, 0.99, 0.999999]:
+        assert _z(confidence) == pytest.approx(float(norm.ppf(0.5 + confidence / 2.0)), rel=1e-12, abs=0)
+
+
 def test_wilson_extremes_stay_in_unit_interval() -> None:
     lo, hi = wilson_interval(np.array([0, 10, 0, 1]), np.array([10, 10, 1, 1]))
     assert np.all((lo >= 0) & (hi <= 1))

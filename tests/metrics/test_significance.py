@@ -35,6 +35,17 @@ def test_z_test_matches_hand_computation(x1: int, n1: int, x2: int, n2: int) -> 
     assert res.p_value == pytest.approx(chi2.pvalue, rel=1e-9)
 
 
+def test_z_p_value_is_scipys_normal_tail_far_into_the_tails() -> None:
+    """The stdlib's erfc (scipy.stats is not imported for it) gives ``2 * norm.sf(|z|)`` to 1e-12, p < 1e-300 too."""
+    zs = []
+    for x1 in range(2_000, 18_001, 100):
+        res = two_proportion_test(x1, 20_000, 10_000, 20_000)
+        assert res.method == "two-proportion z"
+        assert res.p_value == pytest.approx(2.0 * norm.sf(abs(res.statistic)), rel=1e-12, abs=0)
+        zs.append(abs(res.statistic))
+    assert min(zs) == 0.0 and max(zs) > 37
+
+
 def test_z_sign_says_which_group_is_selected_less() -> None:
     assert two_proportion_test(30, 100, 50, 100).statistic < 0
     assert two_proportion_test(50, 100, 30, 100).statistic > 0

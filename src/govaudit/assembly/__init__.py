@@ -18,18 +18,39 @@ in memory), and :func:`attach` adds the other sources. :func:`assemble` does it 
 :func:`build_subject` and :func:`load_table` (from :mod:`govaudit.inputs`, below the auditors) are re-exported here.
 """
 
-from govaudit.assembly._assemble import Assembly, AuditInputs, assemble, attach
-from govaudit.assembly._columns import Columns
-from govaudit.assembly._data import DataSource, resolve_data
-from govaudit.assembly._engine import BACKENDS, EngineSettings
-from govaudit.assembly._files import FileSource, resolve_manifest, resolve_training
-from govaudit.assembly._log import LogSource, resolve_decision_log
-from govaudit.assembly._model import ModelSource, resolve_model, resolve_spec_model
-from govaudit.assembly._plan import assemble_plan
-from govaudit.assembly._rows import subject_rows
-from govaudit.inputs._table import case_ids_from_column
-from govaudit.inputs._subject import build_subject
-from govaudit.inputs._table import TABLE_SUFFIXES, load_table
+from typing import TYPE_CHECKING
+
+from govaudit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from govaudit.assembly._assemble import Assembly, AuditInputs, assemble, attach
+    from govaudit.assembly._columns import Columns
+    from govaudit.assembly._data import DataSource, resolve_data
+    from govaudit.assembly._engine import BACKENDS, EngineSettings
+    from govaudit.assembly._files import FileSource, resolve_manifest, resolve_training
+    from govaudit.assembly._log import LogSource, resolve_decision_log
+    from govaudit.assembly._model import ModelSource, resolve_model, resolve_spec_model
+    from govaudit.assembly._plan import assemble_plan
+    from govaudit.assembly._rows import subject_rows
+    from govaudit.inputs._table import case_ids_from_column
+    from govaudit.inputs._subject import build_subject
+    from govaudit.inputs._table import TABLE_SUFFIXES, load_table
+else:
+    # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
+    # only its own module and what that module imports.
+    __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.assembly._assemble": ("Assembly", "AuditInputs", "assemble", "attach"),
+        "govaudit.assembly._columns": ("Columns",),
+        "govaudit.assembly._data": ("DataSource", "resolve_data"),
+        "govaudit.assembly._engine": ("BACKENDS", "EngineSettings"),
+        "govaudit.assembly._files": ("FileSource", "resolve_manifest", "resolve_training"),
+        "govaudit.assembly._log": ("LogSource", "resolve_decision_log"),
+        "govaudit.assembly._model": ("ModelSource", "resolve_model", "resolve_spec_model"),
+        "govaudit.assembly._plan": ("assemble_plan",),
+        "govaudit.assembly._rows": ("subject_rows",),
+        "govaudit.inputs._table": ("case_ids_from_column", "TABLE_SUFFIXES", "load_table"),
+        "govaudit.inputs._subject": ("build_subject",),
+    }, globals())
 
 __all__ = [
     "BACKENDS",

@@ -10,11 +10,26 @@ Third-party auditors are found through the entry-point group ``govaudit.auditors
 :class:`govaudit.core.Auditor` for the contract.
 """
 
-from govaudit.bias import BiasAuditor, BiasConfig, BiasReport, Gate
-from govaudit.deployment import DeploymentAuditor, DeploymentConfig
-from govaudit.explainability import ExplainabilityAuditor, ExplainabilityConfig
-from govaudit.oversight import OversightAuditor, OversightConfig
-from govaudit.provenance import ProvenanceAuditor, ProvenanceConfig
+from typing import TYPE_CHECKING
+
+from govaudit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from govaudit.bias import BiasAuditor, BiasConfig, BiasReport, Gate
+    from govaudit.deployment import DeploymentAuditor, DeploymentConfig
+    from govaudit.explainability import ExplainabilityAuditor, ExplainabilityConfig
+    from govaudit.oversight import OversightAuditor, OversightConfig
+    from govaudit.provenance import ProvenanceAuditor, ProvenanceConfig
+else:
+    # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
+    # only its own module and what that module imports.
+    __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.bias": ("BiasAuditor", "BiasConfig", "BiasReport", "Gate"),
+        "govaudit.deployment": ("DeploymentAuditor", "DeploymentConfig"),
+        "govaudit.explainability": ("ExplainabilityAuditor", "ExplainabilityConfig"),
+        "govaudit.oversight": ("OversightAuditor", "OversightConfig"),
+        "govaudit.provenance": ("ProvenanceAuditor", "ProvenanceConfig"),
+    }, globals())
 
 __all__ = [
     "BiasAuditor",

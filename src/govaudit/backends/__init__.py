@@ -11,12 +11,28 @@ on a pandas DataFrame, a DuckDB relation or a PySpark DataFrame. :func:`sample_r
 stratified sample of rows where they are held (for the explainability auditor).
 """
 
-from govaudit.backends._aggregate import COUNT
-from govaudit.backends._collect import collect
-from govaudit.backends._duckdb import DuckDBSettings, duckdb_counts_source, expand_paths, read_files
-from govaudit.backends._sample import RowSample, RowSource, sample_rows
-from govaudit.backends._source import CountsSource, counts_source_from_frame
-from govaudit.backends._spark import SparkSettings, read_spark, spark_counts_source, spark_unavailable
+from typing import TYPE_CHECKING
+
+from govaudit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from govaudit.backends._aggregate import COUNT
+    from govaudit.backends._collect import collect
+    from govaudit.backends._duckdb import DuckDBSettings, duckdb_counts_source, expand_paths, read_files
+    from govaudit.backends._sample import RowSample, RowSource, sample_rows
+    from govaudit.backends._source import CountsSource, counts_source_from_frame
+    from govaudit.backends._spark import SparkSettings, read_spark, spark_counts_source, spark_unavailable
+else:
+    # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
+    # only its own module and what that module imports.
+    __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.backends._aggregate": ("COUNT",),
+        "govaudit.backends._collect": ("collect",),
+        "govaudit.backends._duckdb": ("DuckDBSettings", "duckdb_counts_source", "expand_paths", "read_files"),
+        "govaudit.backends._sample": ("RowSample", "RowSource", "sample_rows"),
+        "govaudit.backends._source": ("CountsSource", "counts_source_from_frame"),
+        "govaudit.backends._spark": ("SparkSettings", "read_spark", "spark_counts_source", "spark_unavailable"),
+    }, globals())
 
 __all__ = [
     "COUNT",

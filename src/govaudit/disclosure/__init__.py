@@ -63,7 +63,19 @@ it included; such groups are listed as ``unprotectable``. A gate's status (pass/
 which side of the threshold a withheld ratio lies.
 """
 
-from govaudit.disclosure._protect import DEFAULT_THRESHOLD, METHOD, protect_findings
-from govaudit.disclosure._report import DisclosureReport, TableDisclosure
+from typing import TYPE_CHECKING
+
+from govaudit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from govaudit.disclosure._protect import DEFAULT_THRESHOLD, METHOD, protect_findings
+    from govaudit.disclosure._report import DisclosureReport, TableDisclosure
+else:
+    # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
+    # only its own module and what that module imports.
+    __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.disclosure._protect": ("DEFAULT_THRESHOLD", "METHOD", "protect_findings"),
+        "govaudit.disclosure._report": ("DisclosureReport", "TableDisclosure"),
+    }, globals())
 
 __all__ = ["DEFAULT_THRESHOLD", "METHOD", "DisclosureReport", "TableDisclosure", "protect_findings"]

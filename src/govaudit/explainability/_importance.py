@@ -7,7 +7,6 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
 from govaudit.backends._sample import allocate as _allocate
 
@@ -131,5 +130,7 @@ def rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
         return 1.0
     if np.ptp(a) == 0 and np.ptp(b) == 0:
         return 1.0
+    from scipy.stats import spearmanr  # scipy.stats is slow to import: only when it is used
+
     rho = spearmanr(a, b).statistic
     return float(rho) if rho == rho else 0.0

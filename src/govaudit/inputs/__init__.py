@@ -5,7 +5,19 @@ This sits below the auditors, so an auditor used on its own (``BiasAuditor().ass
 build its subject; :mod:`govaudit.assembly` uses it to assemble a subject from a spec or ``audit()``.
 """
 
-from govaudit.inputs._subject import build_subject
-from govaudit.inputs._table import case_ids_from_column, load_table
+from typing import TYPE_CHECKING
+
+from govaudit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from govaudit.inputs._subject import build_subject
+    from govaudit.inputs._table import case_ids_from_column, load_table
+else:
+    # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
+    # only its own module and what that module imports.
+    __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.inputs._subject": ("build_subject",),
+        "govaudit.inputs._table": ("case_ids_from_column", "load_table"),
+    }, globals())
 
 __all__ = ["build_subject", "case_ids_from_column", "load_table"]

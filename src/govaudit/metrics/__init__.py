@@ -17,29 +17,55 @@ arithmetic on that tiny table, including a bootstrap that resamples counts inste
 
 from __future__ import annotations
 
-from ._comparison import (
-    ComparisonSettings,
-    GroupComparison,
-    GroupingAnalysis,
-    RateAnalysis,
-    analyse_counts,
-    analyse_rates,
-)
-from ._counts import GroupCounts, as_binary, group_counts
-from ._evidence import ci_pair
-from ._groups import UNKNOWN, GroupEncoding, encode_groups, intersect_encodings, is_unknown_label
-from ._intervals import bootstrap_counts, percentile_interval, wilson_interval
-from ._multiplicity import holm_adjusted, judge_significance, significance_block
-from ._rates import (
-    LABEL_FREE_METRICS,
-    LABELLED_METRICS,
-    RATE_CELLS,
-    disparities,
-    impact_ratios,
-    rate_parts,
-    rates_from_counts,
-)
-from ._significance import ProportionTest, two_proportion_test
+from typing import TYPE_CHECKING
+
+from govaudit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from ._comparison import (
+        ComparisonSettings,
+        GroupComparison,
+        GroupingAnalysis,
+        RateAnalysis,
+        analyse_counts,
+        analyse_rates,
+    )
+    from ._counts import GroupCounts, as_binary, group_counts
+    from ._evidence import ci_pair
+    from ._groups import UNKNOWN, GroupEncoding, encode_groups, intersect_encodings, is_unknown_label
+    from ._intervals import bootstrap_counts, percentile_interval, wilson_interval
+    from ._multiplicity import holm_adjusted, judge_significance, significance_block
+    from ._rates import (
+        LABEL_FREE_METRICS,
+        LABELLED_METRICS,
+        RATE_CELLS,
+        disparities,
+        impact_ratios,
+        rate_parts,
+        rates_from_counts,
+    )
+    from ._significance import ProportionTest, two_proportion_test
+else:
+    # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
+    # only its own module and what that module imports.
+    __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.metrics._comparison": (
+            "ComparisonSettings", "GroupComparison", "GroupingAnalysis", "RateAnalysis", "analyse_counts",
+            "analyse_rates",
+        ),
+        "govaudit.metrics._counts": ("GroupCounts", "as_binary", "group_counts"),
+        "govaudit.metrics._evidence": ("ci_pair",),
+        "govaudit.metrics._groups": (
+            "UNKNOWN", "GroupEncoding", "encode_groups", "intersect_encodings", "is_unknown_label",
+        ),
+        "govaudit.metrics._intervals": ("bootstrap_counts", "percentile_interval", "wilson_interval"),
+        "govaudit.metrics._multiplicity": ("holm_adjusted", "judge_significance", "significance_block"),
+        "govaudit.metrics._rates": (
+            "LABEL_FREE_METRICS", "LABELLED_METRICS", "RATE_CELLS", "disparities", "impact_ratios", "rate_parts",
+            "rates_from_counts",
+        ),
+        "govaudit.metrics._significance": ("ProportionTest", "two_proportion_test"),
+    }, globals())
 
 __all__ = [
     "ComparisonSettings",

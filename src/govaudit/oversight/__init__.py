@@ -31,15 +31,34 @@ Modules, by concern:
   ``_auditor`` (:class:`OversightAuditor`).
 """
 
-from govaudit.oversight._auditor import OversightAuditor, OversightConfig
-from govaudit.oversight._engine_cases import LogCases, log_cases_from_frame
-from govaudit.oversight._engine_counts import LogCounts, log_counts_from_frame
-from govaudit.oversight._engine_source import DecisionLogSource, duckdb_log_counts, spark_log_counts
-from govaudit.oversight._guard import OversightGuard
-from govaudit.oversight._log_schema import COLUMNS, decision_log_json_schema
-from govaudit.oversight._log_store import SQLiteDecisionLog
-from govaudit.oversight._log_validation import DecisionLog, validate_decision_log
-from govaudit.oversight._policy import OversightPolicy, Routing, route_cases
+from typing import TYPE_CHECKING
+
+from govaudit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from govaudit.oversight._auditor import OversightAuditor, OversightConfig
+    from govaudit.oversight._engine_cases import LogCases, log_cases_from_frame
+    from govaudit.oversight._engine_counts import LogCounts, log_counts_from_frame
+    from govaudit.oversight._engine_source import DecisionLogSource, duckdb_log_counts, spark_log_counts
+    from govaudit.oversight._guard import OversightGuard
+    from govaudit.oversight._log_schema import COLUMNS, decision_log_json_schema
+    from govaudit.oversight._log_store import SQLiteDecisionLog
+    from govaudit.oversight._log_validation import DecisionLog, validate_decision_log
+    from govaudit.oversight._policy import OversightPolicy, Routing, route_cases
+else:
+    # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
+    # only its own module and what that module imports.
+    __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.oversight._auditor": ("OversightAuditor", "OversightConfig"),
+        "govaudit.oversight._engine_cases": ("LogCases", "log_cases_from_frame"),
+        "govaudit.oversight._engine_counts": ("LogCounts", "log_counts_from_frame"),
+        "govaudit.oversight._engine_source": ("DecisionLogSource", "duckdb_log_counts", "spark_log_counts"),
+        "govaudit.oversight._guard": ("OversightGuard",),
+        "govaudit.oversight._log_schema": ("COLUMNS", "decision_log_json_schema"),
+        "govaudit.oversight._log_store": ("SQLiteDecisionLog",),
+        "govaudit.oversight._log_validation": ("DecisionLog", "validate_decision_log"),
+        "govaudit.oversight._policy": ("OversightPolicy", "Routing", "route_cases"),
+    }, globals())
 
 __all__ = [
     "COLUMNS",

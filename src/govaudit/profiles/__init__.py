@@ -8,13 +8,32 @@ down to the sensitive features and intersections its evidence rules ask for. It 
 never legal compliance.
 """
 
-from govaudit.profiles._coverage import coverage_for_plan, coverage_matrix
-from govaudit.profiles._documentation import DOCUMENTATION_FIELDS, Documentation, check_documentation, impact_level
-from govaudit.profiles._exports import EXPORTS, export
-from govaudit.profiles._load import list_packs, load_pack, parse_pack
-from govaudit.profiles._matrix import CoverageMatrix, ProfileCoverage, RequirementCoverage
-from govaudit.profiles._pack import EvidenceRule, FeatureConcept, Pack, PackRequirement, pack_json_schema
-from govaudit.profiles._timing import working_days_after, working_days_between
+from typing import TYPE_CHECKING
+
+from govaudit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from govaudit.profiles._coverage import coverage_for_plan, coverage_matrix
+    from govaudit.profiles._documentation import DOCUMENTATION_FIELDS, Documentation, check_documentation, impact_level
+    from govaudit.profiles._exports import EXPORTS, export
+    from govaudit.profiles._load import list_packs, load_pack, parse_pack
+    from govaudit.profiles._matrix import CoverageMatrix, ProfileCoverage, RequirementCoverage
+    from govaudit.profiles._pack import EvidenceRule, FeatureConcept, Pack, PackRequirement, pack_json_schema
+    from govaudit.profiles._timing import working_days_after, working_days_between
+else:
+    # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
+    # only its own module and what that module imports.
+    __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.profiles._coverage": ("coverage_for_plan", "coverage_matrix"),
+        "govaudit.profiles._documentation": (
+            "DOCUMENTATION_FIELDS", "Documentation", "check_documentation", "impact_level",
+        ),
+        "govaudit.profiles._exports": ("EXPORTS", "export"),
+        "govaudit.profiles._load": ("list_packs", "load_pack", "parse_pack"),
+        "govaudit.profiles._matrix": ("CoverageMatrix", "ProfileCoverage", "RequirementCoverage"),
+        "govaudit.profiles._pack": ("EvidenceRule", "FeatureConcept", "Pack", "PackRequirement", "pack_json_schema"),
+        "govaudit.profiles._timing": ("working_days_after", "working_days_between"),
+    }, globals())
 
 __all__ = [
     "DOCUMENTATION_FIELDS",
@@ -44,4 +63,6 @@ __all__ = [
 
 def documentation_json_schema() -> dict:
     """JSON Schema of the ``[documentation]`` section (or side file)."""
+    from govaudit.profiles._documentation import Documentation
+
     return Documentation.model_json_schema()

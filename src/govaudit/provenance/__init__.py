@@ -8,26 +8,45 @@ The checks are the provenance auditor's (:class:`ProvenanceAuditor`): sources, i
 freshness (``_sources``), quality (``_quality``), groups and representativeness (``_groups``).
 """
 
-from govaudit.provenance._auditor import ProvenanceAuditor, ProvenanceConfig
-from govaudit.provenance._draft import draft_manifest, manifest_toml
-from govaudit.provenance._manifest import (
-    COLUMN_TYPES,
-    TODO,
-    Approval,
-    CollectionPeriod,
-    ColumnSpec,
-    DataManifest,
-    DatasetSpec,
-    Lineage,
-    ManifestError,
-    ModelRegistration,
-    ReferenceShares,
-    manifest_json_schema,
-    todo_fields,
-)
-from govaudit.provenance._manifest_load import load_manifest
-from govaudit.provenance._personal import IdentifierGuess, guess_identifier
-from govaudit.provenance._profile import ColumnProfile, TableProfile, profile_table
+from typing import TYPE_CHECKING
+
+from govaudit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from govaudit.provenance._auditor import ProvenanceAuditor, ProvenanceConfig
+    from govaudit.provenance._draft import draft_manifest, manifest_toml
+    from govaudit.provenance._manifest import (
+        COLUMN_TYPES,
+        TODO,
+        Approval,
+        CollectionPeriod,
+        ColumnSpec,
+        DataManifest,
+        DatasetSpec,
+        Lineage,
+        ManifestError,
+        ModelRegistration,
+        ReferenceShares,
+        manifest_json_schema,
+        todo_fields,
+    )
+    from govaudit.provenance._manifest_load import load_manifest
+    from govaudit.provenance._personal import IdentifierGuess, guess_identifier
+    from govaudit.provenance._profile import ColumnProfile, TableProfile, profile_table
+else:
+    # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
+    # only its own module and what that module imports.
+    __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.provenance._auditor": ("ProvenanceAuditor", "ProvenanceConfig"),
+        "govaudit.provenance._draft": ("draft_manifest", "manifest_toml"),
+        "govaudit.provenance._manifest": (
+            "COLUMN_TYPES", "TODO", "Approval", "CollectionPeriod", "ColumnSpec", "DataManifest", "DatasetSpec",
+            "Lineage", "ManifestError", "ModelRegistration", "ReferenceShares", "manifest_json_schema", "todo_fields",
+        ),
+        "govaudit.provenance._manifest_load": ("load_manifest",),
+        "govaudit.provenance._personal": ("IdentifierGuess", "guess_identifier"),
+        "govaudit.provenance._profile": ("ColumnProfile", "TableProfile", "profile_table"),
+    }, globals())
 
 __all__ = [
     "COLUMN_TYPES",

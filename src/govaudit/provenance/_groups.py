@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2_contingency, chisquare
 
 from govaudit.provenance._context import ROLE_WORDS, Context, finding
 from govaudit.core import Finding, Principle, Status
@@ -43,6 +42,8 @@ def representation_test(values: pd.Series, reference: ReferenceShares) -> dict[s
     if n == 0:
         return {"n": 0, "groups": [], "statistic": None, "p_value": None, "lowest": None, "lowest_ratio": None,
                 "unreferenced": {}, "missing": int(values.isna().sum())}
+    from scipy.stats import chisquare  # scipy.stats is slow to import: only when a check runs
+
     result = chisquare(observed, expected)
     ratios = (observed / n) / shares
     low = int(np.argmin(ratios))
@@ -157,6 +158,8 @@ def label_base_rates(ctx: Context) -> list[Finding]:
         ratio = low["rate"] / high["rate"] if high["rate"] > 0 else float("nan")
         contingency = stats.loc[[r["group"] for r in eligible]]
         table = np.column_stack([contingency["sum"], contingency["size"] - contingency["sum"]])
+        from scipy.stats import chi2_contingency  # scipy.stats is slow to import: only when a check runs
+
         test = chi2_contingency(table, correction=False) if (table.sum(axis=0) > 0).all() else None
         p = float(test.pvalue) if test is not None else float("nan")
         evidence.update(ratio=ratio, test={"method": "chi-square independence", "statistic":

@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2_contingency, fisher_exact
 
 from govaudit.provenance._context import ROLE_WORDS, Context, finding
 from govaudit.core import Finding, Principle, Status
@@ -72,6 +71,8 @@ def missingness_test(missing: np.ndarray, groups: np.ndarray) -> tuple[str, floa
         correction, so that for two groups it equals the squared two-proportion z), or Fisher's
         exact test for a 2x2 table with an expected count under 5.
     """
+    from scipy.stats import chi2_contingency, fisher_exact  # scipy.stats is slow to import: only when a check runs
+
     table = pd.crosstab(groups, missing).reindex(columns=[False, True], fill_value=0).to_numpy()
     table = table[table.sum(axis=1) > 0]
     if table.shape[0] < 2 or table[:, 1].sum() == 0 or table[:, 0].sum() == 0:

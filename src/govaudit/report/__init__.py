@@ -16,17 +16,38 @@ Every renderer is a pure function over one record: it reads nothing else and (ap
   (:func:`report_paths` names those :func:`write_reports` writes).
 """
 
-from govaudit.report._card import render_card
-from govaudit.report._formats import REPORT_FORMATS, TEXT_FORMATS, render_report
-from govaudit.report._html import render_html, write_html
-from govaudit.report._i18n import LANGUAGES
-from govaudit.report._json import render_json
-from govaudit.report._junit import render_junit
-from govaudit.report._markdown import render_markdown
-from govaudit.report._pdf import find_chromium, html_to_pdf
-from govaudit.report._plots import PLOTS, Plot
-from govaudit.report._text import render_summary
-from govaudit.report._write import check_output_paths, report_paths, write_reports
+from typing import TYPE_CHECKING
+
+from govaudit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from govaudit.report._card import render_card
+    from govaudit.report._formats import REPORT_FORMATS, TEXT_FORMATS, render_report
+    from govaudit.report._html import render_html, write_html
+    from govaudit.report._i18n import LANGUAGES
+    from govaudit.report._json import render_json
+    from govaudit.report._junit import render_junit
+    from govaudit.report._markdown import render_markdown
+    from govaudit.report._pdf import find_chromium, html_to_pdf
+    from govaudit.report._plots import PLOTS, Plot
+    from govaudit.report._text import render_summary
+    from govaudit.report._write import check_output_paths, report_paths, write_reports
+else:
+    # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
+    # only its own module and what that module imports.
+    __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.report._card": ("render_card",),
+        "govaudit.report._formats": ("REPORT_FORMATS", "TEXT_FORMATS", "render_report"),
+        "govaudit.report._html": ("render_html", "write_html"),
+        "govaudit.report._i18n": ("LANGUAGES",),
+        "govaudit.report._json": ("render_json",),
+        "govaudit.report._junit": ("render_junit",),
+        "govaudit.report._markdown": ("render_markdown",),
+        "govaudit.report._pdf": ("find_chromium", "html_to_pdf"),
+        "govaudit.report._plots": ("PLOTS", "Plot"),
+        "govaudit.report._text": ("render_summary",),
+        "govaudit.report._write": ("check_output_paths", "report_paths", "write_reports"),
+    }, globals())
 
 __all__ = [
     "LANGUAGES",

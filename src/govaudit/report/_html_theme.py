@@ -6,9 +6,10 @@ The environment autoescapes everything, so every value from a record reaches a p
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 __all__ = ["CONTRAST_PAIRS", "PALETTE", "render_template"]
 
@@ -49,6 +50,8 @@ CONTRAST_PAIRS: tuple[tuple[str, str], ...] = (
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined  # only the HTML pages need jinja2
+
     # autoescape everything: the templates only ever produce HTML (and the CSS holds no record data)
     return Environment(loader=PackageLoader("govaudit.report", "templates"), autoescape=True,
                        undefined=StrictUndefined, keep_trailing_newline=True)

@@ -11,19 +11,35 @@ paths are resolved against the folder that holds the spec.
 - ``_errors``: a validation error as one line naming the key.
 """
 
-from govaudit.spec._errors import format_validation_error
-from govaudit.spec._plan import AuditPlan, load_spec, plan_from_dict
-from govaudit.spec._sections import (
-    AuditSection,
-    AuditSpec,
-    DataSpec,
-    DecisionLogSpec,
-    ManifestSpec,
-    ModelSpec,
-    OutputSpec,
-    TransparencySpec,
-    spec_json_schema,
-)
+from typing import TYPE_CHECKING
+
+from govaudit._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from govaudit.spec._errors import format_validation_error
+    from govaudit.spec._plan import AuditPlan, load_spec, plan_from_dict
+    from govaudit.spec._sections import (
+        AuditSection,
+        AuditSpec,
+        DataSpec,
+        DecisionLogSpec,
+        ManifestSpec,
+        ModelSpec,
+        OutputSpec,
+        TransparencySpec,
+        spec_json_schema,
+    )
+else:
+    # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
+    # only its own module and what that module imports.
+    __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.spec._errors": ("format_validation_error",),
+        "govaudit.spec._plan": ("AuditPlan", "load_spec", "plan_from_dict"),
+        "govaudit.spec._sections": (
+            "AuditSection", "AuditSpec", "DataSpec", "DecisionLogSpec", "ManifestSpec", "ModelSpec", "OutputSpec",
+            "TransparencySpec", "spec_json_schema",
+        ),
+    }, globals())
 
 # AuditSection, OutputSpec, TransparencySpec and plan_from_dict are importable here too, as before the split
 __all__ = [
