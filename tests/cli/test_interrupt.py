@@ -59,7 +59,8 @@ def test_ctrl_c_while_the_command_starts(slow_project):
     process = _start(slow_project)
     time.sleep(0.5)  # the package takes seconds to import
     code, out, err = _interrupt_and_wait(process)
-    assert (code, out, err) == (130, "", INTERRUPTED)
+    # 130, or ended by the signal itself when it lands while the interpreter shuts down (a shell shows 130)
+    assert code in (130, -signal.SIGINT) and (out, err) == ("", INTERRUPTED)
     assert not (slow_project.parent / "reports").exists()
 
 
@@ -73,7 +74,8 @@ def test_ctrl_c_while_the_audit_runs(slow_project):
     assert process.poll() is None, "the audit ended before it could be interrupted"
     time.sleep(0.3)
     code, out, err = _interrupt_and_wait(process)
-    assert (code, out, err) == (130, "", INTERRUPTED)
+    # 130, or ended by the signal itself when it lands while the interpreter shuts down (a shell shows 130)
+    assert code in (130, -signal.SIGINT) and (out, err) == ("", INTERRUPTED)
     assert not (slow_project.parent / "reports").exists()
 
 
