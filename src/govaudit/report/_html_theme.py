@@ -25,6 +25,7 @@ PALETTE: dict[str, Any] = {
         "warn": ("#ffffff", "#7a4f00"),
         "fail": ("#ffffff", "#a1141d"),
         "error": ("#ffffff", "#5b135b"),
+        "inconclusive": ("#ffffff", "#8a3b00"),
     },
     "status": {
         "pass": ("#14532d", "#dcf5e3"),
@@ -33,7 +34,8 @@ PALETTE: dict[str, Any] = {
         "error": ("#5b135b", "#f6e3f6"),
         "skipped": ("#333333", "#e9ecef"),
         "reference": ("#3b1d63", "#ece4f7"),
-        "inconclusive": ("#5c3c00", "#fff1c2"),
+        "inconclusive": ("#6b2e00", "#ffe3cc"),
+        "reported": ("#0b3d6b", "#e0eefb"),
         "excluded": ("#333333", "#e9ecef"),
     },
 }
