@@ -62,10 +62,14 @@ def _significance_evidence(claim: str, value: float, gate: Gate, p_value: float,
                               beyond_limit=not gate.passes(value))
 
 
+def _columns(rates: RateAnalysis) -> dict[str, np.ndarray]:
+    """The group table's columns as arrays: the values ``.iat`` gives, without a lookup per cell."""
+    return {name: rates.table[name].to_numpy() for name in rates.table.columns}
+
+
 def _group_rows(grouping: GroupingAnalysis, rates: RateAnalysis, rate_name: str, gate: Gate | None,
                 config: BiasConfig) -> list[dict]:
-    # each column read once as an array: the same values .iat gives, without a lookup per cell
-    table = {name: rates.table[name].to_numpy() for name in rates.table.columns}
+    table = _columns(rates)
     labels = grouping.encoding.labels
     metric_names = [m for m in LABELLED_METRICS if m in table]
     rows = []
@@ -216,15 +220,15 @@ def _impact_ratio_findings(grouping: GroupingAnalysis, rates: RateAnalysis, chec
     if why_not is not None:
         return [_unjudged(grouping, check, gate, why_not, (_REF_LL144, _REF_FOUR_FIFTHS))]
     labels = grouping.encoding.labels
-    table = rates.table
+    table = _columns(rates)
     ref_label = labels[rates.reference]
     rate_word = "selected" if check == "bias.impact_ratio" else "scored above the median"
     findings = []
     for g, test in sorted(rates.tests.items()):
-        value = float(table["impact_ratio"].iat[g])
+        value = float(table["impact_ratio"][g])
         significant = bool(test.p_value <= config.significance_level) if test.p_value == test.p_value else False
         status, why = _gate_status(value, gate)
-        rate, ref_rate = table["selection_rate"].iat[g], table["selection_rate"].iat[rates.reference]
+        rate, ref_rate = table["selection_rate"][g], table["selection_rate"][rates.reference]
         claim = (f"People in {labels[g]!r} ({grouping.feature}) are {rate_word} at a rate of {_num(rate)}, "
                  f"{_num(value, 2)} times that of {ref_label!r} ({_num(ref_rate)}); this {why}")
         sig_text = (f"the gap is statistically significant ({_p_text(test.p_value)})" if significant
@@ -233,8 +237,8 @@ def _impact_ratio_findings(grouping: GroupingAnalysis, rates: RateAnalysis, chec
         evidence = {
             "feature": grouping.feature, "group": labels[g], "reference": ref_label,
             "rate": rate, "reference_rate": ref_rate,
-            "count": int(table["count"].iat[g]), "reference_count": int(table["count"].iat[rates.reference]),
-            "ci": ci_pair(table["impact_ratio_low"].iat[g], table["impact_ratio_high"].iat[g]),
+            "count": int(table["count"][g]), "reference_count": int(table["count"][rates.reference]),
+            "ci": ci_pair(table["impact_ratio_low"][g], table["impact_ratio_high"][g]),
             "confidence": config.confidence,
             "four_fifths_rule_violated": bool(value < 0.8) if value == value else None,
             "test": {"method": test.method, "statistic": test.statistic, "p_value": test.p_value,
@@ -324,10 +328,10 @@ def _small_groups_finding(grouping: GroupingAnalysis, rates: RateAnalysis, confi
     if not flagged:
         return None
     labels = grouping.encoding.labels
-    table = rates.table
-    rows = [{"group": labels[g], "count": int(table["count"].iat[g]), "share": float(table["share"].iat[g]),
-             "selection_rate": (table["selection_rate"].iat[g]
-                                if table["count"].iat[g] >= config.suppress_below else None),
+    table = _columns(rates)
+    rows = [{"group": labels[g], "count": int(table["count"][g]), "share": float(table["share"][g]),
+             "selection_rate": (table["selection_rate"][g]
+                                if table["count"][g] >= config.suppress_below else None),
              "reason": "below min_group_size" if g in grouping.small else "under the LL144 small-category share"}
             for g in flagged]
     names = ", ".join(f"{r['group']!r} (n={r['count']})" for r in rows)

@@ -1,6 +1,6 @@
 """Compare groups on one grouping: per-group rates, intervals, impact ratios and tests.
 
-All of it is arithmetic on the per-group counts table that one ``np.bincount`` pass builds; the
+All of it is arithmetic on the per-group counts table that one counting pass builds; the
 bootstrap resamples that table, not the rows. The bias auditor compares decisions and scores; the
 oversight auditor compares override and appeal rates, with the same numbers.
 """
@@ -185,13 +185,15 @@ def analyse_rates(
     config: ComparisonSettings,
 ) -> GroupingAnalysis:
     """Measure one grouping: decision rates (when decisions exist) and LL144 scoring rates (when scores do)."""
-    n = np.bincount(encoding.codes, minlength=encoding.n_groups)
     decisions = group_counts(y_pred, encoding, y_true) if y_pred is not None else None
     scores = None
     if y_score is not None:
         # NYC LL144 scoring rate: share of the category scoring above the median of the full sample
         above = (y_score > np.median(y_score)).astype(np.int8)
         scores = group_counts(above, encoding)
+    counted = decisions if decisions is not None else scores
+    # a counts table already holds the group sizes; count them only when there is none
+    n = counted.n if counted is not None else np.bincount(encoding.codes, minlength=encoding.n_groups)
     return analyse_counts(feature, encoding, n, decisions, scores, config)
 
 
