@@ -145,8 +145,8 @@ def encode_column(values: pd.Series, column: str, unknown_label: str, max_levels
 
 def _present(slots: np.ndarray, offset: int, n_slots: int) -> np.ndarray:
     """Which slots some row has (one counting pass)."""
-    # both the stored values (slot - offset) and the slots must fit the type the sum is formed in
-    key_type = index_dtype(min(-offset, 0), max(n_slots - 1 - offset, n_slots - 1))
+    # the stored values (slot - offset), the offset and the slots must all fit the type of the sum
+    key_type = index_dtype(min(-offset, offset, 0), max(n_slots - 1 - offset, offset, n_slots - 1))
     counts = tally(len(slots), n_slots, lambda rows: np.add(slots[rows], offset, dtype=key_type))
     return counts > 0
 

@@ -162,7 +162,7 @@ def _joint_table(columns: list[ColumnCodes], outcomes: _Outcomes, n_rows: int) -
     high = sum(max((c.n_slots - 1 - c.offset) * s, 0) for c, s in zip(columns, strides))
     start = sum(c.offset * s for c, s in zip(columns, strides))
     size = prod(shape)
-    key_type = index_dtype(min(low, 0), max(high + outcomes.n_cells - 1, size - 1))
+    key_type = index_dtype(min(low, start, 0), max(high + outcomes.n_cells - 1, start, size - 1))
     terms = [(c.slots, s) for c, s in zip(columns, strides)] + list(zip(outcomes.bits, strides[len(columns):]))
 
     def keys(rows: slice) -> np.ndarray:
