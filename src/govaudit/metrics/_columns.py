@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from govaudit.exceptions import InputDataError
 
@@ -167,7 +168,8 @@ def _is_arrow_string(dtype: Any) -> bool:
         return dtype.storage == "pyarrow"
     if isinstance(dtype, pd.ArrowDtype):
         t = dtype.pyarrow_dtype
-        return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
+        is_string_view = getattr(pa.types, "is_string_view", lambda _: False)  # pyarrow >= 16
+        return pa.types.is_string(t) or pa.types.is_large_string(t) or is_string_view(t)
     return False
 
 
@@ -267,11 +269,12 @@ def _small_integers(values: pd.Series) -> _Slots | None:
         has_missing, value_type = False, dtype
         low, high = int(data.min()), int(data.max())
     elif isinstance(values.array, (pd.arrays.IntegerArray, pd.arrays.BooleanArray)):
-        has_missing = bool(values.isna().any())
-        if values.count() == 0:
+        arrow = values.array.__arrow_array__()  # Arrow's min_max skips the missing values in one pass
+        if arrow.null_count == len(arrow):
             return None
-        value_type = dtype.numpy_dtype
-        low, high = int(values.min()), int(values.max())
+        has_missing, value_type = arrow.null_count > 0, dtype.numpy_dtype
+        extremes = pc.min_max(arrow)
+        low, high = int(extremes["min"].as_py()), int(extremes["max"].as_py())
         data = None
     else:
         return None
