@@ -61,8 +61,7 @@ class _Outcomes:
 
     bits: list[np.ndarray]
     above: bool  # the first bit is the score above the median
-    labelled: bool  # a bit for the observed outcome precedes the decision's
-    decided: bool  # the last bit is the decision
+    decided: bool  # the last bit is the decision (after the observed outcome's, when given)
 
     @property
     def n_cells(self) -> int:
@@ -129,17 +128,14 @@ def count_groupings(
 def _outcomes(y_pred: Any, y_true: Any, y_score: Any, n_rows: int) -> _Outcomes:
     """Validate the outcomes once, in the order and with the messages of :func:`analyse_rates`."""
     bits = []
-    labelled = decided = False
     if y_pred is not None:
         pred, true = binary_outcomes(y_pred, y_true, n_rows)
-        labelled, decided = true is not None, True
         bits = [true, pred] if true is not None else [pred]
-    above = None
     if y_score is not None:
         # NYC LL144 scoring rate: share of the category scoring above the median of the full sample
-        above, _ = binary_outcomes((y_score > np.median(y_score)).view(np.int8), None, n_rows)
+        above, _ = binary_outcomes((y_score > np.median(y_score)).astype(np.int8), None, n_rows)
         bits = [above, *bits]
-    return _Outcomes(bits, above is not None, labelled, decided)
+    return _Outcomes(bits, above=y_score is not None, decided=y_pred is not None)
 
 
 def _compact_if_needed(columns: dict[str, ColumnCodes], n_cells: int, limit: int) -> dict[str, ColumnCodes]:
