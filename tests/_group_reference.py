@@ -81,7 +81,7 @@ class Band(str, enum.Enum):
 STRINGS = ["a", "b", "", "unknown", "1", "é", "Z ", None]
 MIXED = ["a", "1", "", "unknown", 1, 1.0, True, 2, 2.5, None, np.nan, pd.NA, Band.LOW, "low"]
 KINDS = ["object-strings", "object-mixed", "str", "string[pyarrow]", "string[python]", "category",
-         "category-int", "int64", "int8", "uint8", "uint64", "int64-wide", "Int64", "bool", "boolean", "float"]
+         "category-int", "int64", "int8", "uint8", "uint64", "int64-wide", "Int64", "bool", "boolean", "float", "float-codes"]
 
 
 @st.composite
@@ -99,8 +99,8 @@ def columns(draw: st.DrawFn, n: int) -> pd.Series:
         categories = draw(st.permutations(levels))
         values = draw(st.lists(st.sampled_from([*levels[:4], None]), min_size=n, max_size=n))
         return pd.Series(pd.Categorical(values, categories=categories))
-    if kind == "float":
-        pool = [0.0, -0.0, 1.0, 2.5, np.nan]
+    if kind.startswith("float"):
+        pool = [0.0, -0.0, 1.0, 2.5, np.nan] if kind == "float" else [0.0, 1.0, 3.0, -2.0, 7.0, np.nan]
         return pd.Series(np.array(draw(st.lists(st.sampled_from(pool), min_size=n, max_size=n)), dtype=float))
     if kind in ("bool", "boolean"):
         pool = [True, False] + ([None] if kind == "boolean" else [])
