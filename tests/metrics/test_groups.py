@@ -161,7 +161,7 @@ def test_three_column_intersection_and_sparse_path(monkeypatch: pytest.MonkeyPat
     df = pd.DataFrame({c: rng.integers(0, 7, 3000) for c in ("a", "b", "c")})
     dense = encode_groups(df)
     monkeypatch.setattr(_groups, "_use_dense", lambda n_possible, n_rows: False)
-    monkeypatch.setattr(np, "bincount", _fail)  # prove the other path is used
+    monkeypatch.setattr(_groups, "_compact_dense", _fail)  # prove the other path is used
     sparse = encode_groups(df)
     assert dense.labels == sparse.labels
     np.testing.assert_array_equal(dense.codes, sparse.codes)

@@ -9,13 +9,13 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from govaudit.metrics import GroupingAnalysis, analyse_counts, analyse_rates
+from govaudit.metrics import GroupingAnalysis, analyse_counts
+from govaudit.metrics._joint import count_groupings
 from govaudit.bias._config import BiasConfig, Gate
 from govaudit.bias._findings import grouping_findings
 from govaudit.backends import CountsSource
 from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
 from govaudit.exceptions import ColumnError, InputDataError, UndefinedMetricWarning
-from govaudit.metrics import encode_groups, intersect_encodings
 from govaudit.metrics import judge_significance
 
 __all__ = ["BiasAuditor", "BiasConfig", "BiasReport", "Gate"]
@@ -103,14 +103,11 @@ class BiasAuditor:
         sensitive = subject.sensitive_features
         assert sensitive is not None
         groupings = self._groupings(list(sensitive.columns), config)
-        # each column is read and encoded once; intersections combine the codes
-        single = {c: encode_groups(sensitive, [c]) for _, cols in groupings for c in cols}
-        analyses = [
-            analyse_rates(feature, single[cols[0]] if len(cols) == 1
-                          else intersect_encodings([single[c] for c in cols]),
-                          subject.y_pred, subject.y_true, subject.y_score, config)
-            for feature, cols in groupings
-        ]
+        # each column is read once and the rows counted once; every grouping is a sum over those counts
+        counted = count_groupings(sensitive, [cols for _, cols in groupings],
+                                  y_pred=subject.y_pred, y_true=subject.y_true, y_score=subject.y_score)
+        analyses = [analyse_counts(feature, c.encoding, c.n, c.decisions, c.scores, config)
+                    for (feature, _), c in zip(groupings, counted)]
         return self._report(analyses, config)
 
     def _analyse_source(self, source: CountsSource, config: BiasConfig) -> BiasReport:

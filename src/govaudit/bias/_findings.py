@@ -62,21 +62,26 @@ def _significance_evidence(claim: str, value: float, gate: Gate, p_value: float,
                               beyond_limit=not gate.passes(value))
 
 
+def _columns(rates: RateAnalysis) -> dict[str, np.ndarray]:
+    """The group table's columns as arrays: the values ``.iat`` gives, without a lookup per cell."""
+    return {name: rates.table[name].to_numpy() for name in rates.table.columns}
+
+
 def _group_rows(grouping: GroupingAnalysis, rates: RateAnalysis, rate_name: str, gate: Gate | None,
                 config: BiasConfig) -> list[dict]:
-    table = rates.table
+    table = _columns(rates)
     labels = grouping.encoding.labels
     metric_names = [m for m in LABELLED_METRICS if m in table]
     rows = []
     for g, label in enumerate(labels):
-        row: dict[str, Any] = {"group": label, "count": int(table["count"].iat[g]), "share": float(table["share"].iat[g])}
+        row: dict[str, Any] = {"group": label, "count": int(table["count"][g]), "share": float(table["share"][g])}
         for m in metric_names:
             shown = rate_name if m == "selection_rate" else m
-            row[shown] = table[m].iat[g]
-            row[f"{shown}_ci"] = ci_pair(table[f"{m}_low"].iat[g], table[f"{m}_high"].iat[g])
-        row["impact_ratio"] = table["impact_ratio"].iat[g]
-        row["impact_ratio_ci"] = ci_pair(table["impact_ratio_low"].iat[g], table["impact_ratio_high"].iat[g])
-        row["status"], row["note"] = _group_status(grouping, rates, g, gate)
+            row[shown] = table[m][g]
+            row[f"{shown}_ci"] = ci_pair(table[f"{m}_low"][g], table[f"{m}_high"][g])
+        row["impact_ratio"] = table["impact_ratio"][g]
+        row["impact_ratio_ci"] = ci_pair(table["impact_ratio_low"][g], table["impact_ratio_high"][g])
+        row["status"], row["note"] = _group_status(grouping, rates.reference, table, g, gate)
         if row["count"] < config.suppress_below:
             row = _suppressed(row, config.suppress_below)
         rows.append(row)
@@ -92,23 +97,24 @@ def _suppressed(row: dict[str, Any], limit: int) -> dict[str, Any]:
     return out
 
 
-def _group_status(grouping: GroupingAnalysis, rates: RateAnalysis, g: int, gate: Gate | None) -> tuple[str, str | None]:
-    n = int(rates.table["count"].iat[g])
+def _group_status(grouping: GroupingAnalysis, reference: int | None, table: dict[str, np.ndarray], g: int,
+                  gate: Gate | None) -> tuple[str, str | None]:
+    n = int(table["count"][g])
     if g in grouping.unknown:
         return "excluded", f"unknown category (n={n}): reported, excluded from ratios"
     if g in grouping.small:
         return "warn", f"small group (n={n}): excluded from ratio gates"
     if g in grouping.ll144_excluded:
         return "excluded", f"under the small-category share (n={n}): excluded from impact ratios"
-    ratio = rates.table["impact_ratio"].iat[g]
+    ratio = table["impact_ratio"][g]
     if ratio != ratio:
         return "inconclusive", "impact ratio undefined"
-    undefined = [m for m in ("tpr", "fpr") if m in rates.table and rates.table[m].iat[g] != rates.table[m].iat[g]]
+    undefined = [m for m in ("tpr", "fpr") if m in table and table[m][g] != table[m][g]]
     note = (f"{' and '.join(undefined)} undefined: only one observed outcome in this group; "
             "error-rate comparisons are inconclusive") if undefined else None
     if gate is not None and not gate.passes(float(ratio)):
         return "fail", note
-    if g == rates.reference:
+    if g == reference:
         return "reference", note
     return ("inconclusive" if undefined else "pass"), note
 
@@ -214,15 +220,15 @@ def _impact_ratio_findings(grouping: GroupingAnalysis, rates: RateAnalysis, chec
     if why_not is not None:
         return [_unjudged(grouping, check, gate, why_not, (_REF_LL144, _REF_FOUR_FIFTHS))]
     labels = grouping.encoding.labels
-    table = rates.table
+    table = _columns(rates)
     ref_label = labels[rates.reference]
     rate_word = "selected" if check == "bias.impact_ratio" else "scored above the median"
     findings = []
     for g, test in sorted(rates.tests.items()):
-        value = float(table["impact_ratio"].iat[g])
+        value = float(table["impact_ratio"][g])
         significant = bool(test.p_value <= config.significance_level) if test.p_value == test.p_value else False
         status, why = _gate_status(value, gate)
-        rate, ref_rate = table["selection_rate"].iat[g], table["selection_rate"].iat[rates.reference]
+        rate, ref_rate = table["selection_rate"][g], table["selection_rate"][rates.reference]
         claim = (f"People in {labels[g]!r} ({grouping.feature}) are {rate_word} at a rate of {_num(rate)}, "
                  f"{_num(value, 2)} times that of {ref_label!r} ({_num(ref_rate)}); this {why}")
         sig_text = (f"the gap is statistically significant ({_p_text(test.p_value)})" if significant
@@ -231,8 +237,8 @@ def _impact_ratio_findings(grouping: GroupingAnalysis, rates: RateAnalysis, chec
         evidence = {
             "feature": grouping.feature, "group": labels[g], "reference": ref_label,
             "rate": rate, "reference_rate": ref_rate,
-            "count": int(table["count"].iat[g]), "reference_count": int(table["count"].iat[rates.reference]),
-            "ci": ci_pair(table["impact_ratio_low"].iat[g], table["impact_ratio_high"].iat[g]),
+            "count": int(table["count"][g]), "reference_count": int(table["count"][rates.reference]),
+            "ci": ci_pair(table["impact_ratio_low"][g], table["impact_ratio_high"][g]),
             "confidence": config.confidence,
             "four_fifths_rule_violated": bool(value < 0.8) if value == value else None,
             "test": {"method": test.method, "statistic": test.statistic, "p_value": test.p_value,
@@ -322,10 +328,10 @@ def _small_groups_finding(grouping: GroupingAnalysis, rates: RateAnalysis, confi
     if not flagged:
         return None
     labels = grouping.encoding.labels
-    table = rates.table
-    rows = [{"group": labels[g], "count": int(table["count"].iat[g]), "share": float(table["share"].iat[g]),
-             "selection_rate": (table["selection_rate"].iat[g]
-                                if table["count"].iat[g] >= config.suppress_below else None),
+    table = _columns(rates)
+    rows = [{"group": labels[g], "count": int(table["count"][g]), "share": float(table["share"][g]),
+             "selection_rate": (table["selection_rate"][g]
+                                if table["count"][g] >= config.suppress_below else None),
              "reason": "below min_group_size" if g in grouping.small else "under the LL144 small-category share"}
             for g in flagged]
     names = ", ".join(f"{r['group']!r} (n={r['count']})" for r in rows)

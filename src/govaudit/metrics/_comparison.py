@@ -1,6 +1,6 @@
 """Compare groups on one grouping: per-group rates, intervals, impact ratios and tests.
 
-All of it is arithmetic on the per-group counts table that one ``np.bincount`` pass builds; the
+All of it is arithmetic on the per-group counts table that one counting pass builds; the
 bootstrap resamples that table, not the rows. The bias auditor compares decisions and scores; the
 oversight auditor compares override and appeal rates, with the same numbers.
 """
@@ -146,20 +146,17 @@ def _analyse_decisions(
     rates = rates_from_counts(counts.counts)
     selection = rates["selection_rate"]
     ref = _reference(feature, encoding.labels, selection, counts.n, eligible, config)
-    table = pd.DataFrame({"count": counts.n, "share": rates["share"]}, index=pd.Index(encoding.labels, name="group"))
-    for name, column in _wilson_columns(counts.counts, rates, config.confidence).items():
-        table[name] = column
-    ratio = impact_ratios(selection, ref) if ref is not None else np.full(len(selection), np.nan)
-    table["impact_ratio"] = ratio
+    columns: dict[str, np.ndarray] = {"count": counts.n, "share": rates["share"]}
+    columns.update(_wilson_columns(counts.counts, rates, config.confidence))
+    columns["impact_ratio"] = impact_ratios(selection, ref) if ref is not None else np.full(len(selection), np.nan)
     point = disparities(rates, eligible)
     boot_disp: dict[str, np.ndarray] = {}
-    table["impact_ratio_low"] = np.nan
-    table["impact_ratio_high"] = np.nan
+    columns["impact_ratio_low"] = columns["impact_ratio_high"] = np.full(len(selection), np.nan)
     if config.n_resamples > 0:
         boot = rates_from_counts(bootstrap_counts(counts.counts, config.n_resamples, config.seed))
         if ref is not None:
             low, high = percentile_interval(impact_ratios(boot["selection_rate"], ref), config.confidence)
-            table["impact_ratio_low"], table["impact_ratio_high"] = low, high
+            columns["impact_ratio_low"], columns["impact_ratio_high"] = low, high
         boot_disp = disparities(boot, eligible)
     summary: dict[str, tuple[float, float, float]] = {}
     for name, value in point.items():
@@ -167,7 +164,9 @@ def _analyse_decisions(
         if name in boot_disp:
             low, high = (float(x) for x in percentile_interval(boot_disp[name], config.confidence))
         summary[name] = (float(value), low, high)
-    table["eligible"] = eligible
+    columns["eligible"] = eligible
+    # built at once: a column at a time, a DataFrame is copied on each insert
+    table = pd.DataFrame(columns, index=pd.Index(encoding.labels, name="group"))
     tests = {}
     if ref is not None:
         sel = counts.selected
@@ -186,13 +185,15 @@ def analyse_rates(
     config: ComparisonSettings,
 ) -> GroupingAnalysis:
     """Measure one grouping: decision rates (when decisions exist) and LL144 scoring rates (when scores do)."""
-    n = np.bincount(encoding.codes, minlength=encoding.n_groups)
     decisions = group_counts(y_pred, encoding, y_true) if y_pred is not None else None
     scores = None
     if y_score is not None:
         # NYC LL144 scoring rate: share of the category scoring above the median of the full sample
         above = (y_score > np.median(y_score)).astype(np.int8)
         scores = group_counts(above, encoding)
+    counted = decisions if decisions is not None else scores
+    # a counts table already holds the group sizes; count them only when there is none
+    n = counted.n if counted is not None else np.bincount(encoding.codes, minlength=encoding.n_groups)
     return analyse_counts(feature, encoding, n, decisions, scores, config)
 
 

@@ -1,7 +1,7 @@
 """Validate binary outcomes and reduce them to a per-group confusion counts table.
 
-The counts table is the sufficient statistic for every count-based group metric: one
-``np.bincount`` pass over the rows, after which everything is arithmetic on a ``(G, 4)`` array.
+The counts table is the sufficient statistic for every count-based group metric: one counting
+pass over the rows, after which everything is arithmetic on a ``(G, 4)`` array.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pandas as pd
 from govaudit.exceptions import InputDataError
 
 from ._groups import GroupEncoding
+from ._tally import index_dtype, tally
 
 __all__ = ["GroupCounts", "as_binary", "group_counts"]
 
@@ -35,6 +36,7 @@ _MSG_LENGTH_MISMATCH = (
 )
 
 _N_EXAMPLES = 5
+_ONE_BYTE = (np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.bool_))
 
 
 def _examples(uniques: np.ndarray) -> str:
@@ -123,6 +125,8 @@ def _numeric_to_binary(arr: np.ndarray, name: str, positive: Any) -> np.ndarray:
         raise InputDataError(
             _MSG_NOT_BINARY.format(name=name, n=len(uniques), examples=_examples(uniques))
         )
+    if arr.dtype.kind in "biu" and _two_values_at_most(arr, positive):
+        return (arr == positive).view(np.int8)
     hit = arr == positive
     others = arr[~hit]
     # Allowed: {positive, one other value}, only positive, or only one other value (a log in
@@ -137,6 +141,17 @@ def _numeric_to_binary(arr: np.ndarray, name: str, positive: Any) -> np.ndarray:
             )
         )
     return hit.astype(np.int8)
+
+
+def _two_values_at_most(arr: np.ndarray, positive: Any) -> bool:
+    """Integers spanning at most two consecutive values, one of them ``positive`` if two: allowed.
+
+    Two passes (min, max) instead of a mask and a copy; anything else takes the general check.
+    """
+    if arr.size == 0:
+        return False
+    low, high = int(arr.min()), int(arr.max())
+    return low == high or (high - low == 1 and (positive == low or positive == high))
 
 
 def _all_01(arr: np.ndarray) -> bool:
@@ -231,7 +246,7 @@ class GroupCounts:
 
 
 def group_counts(y_pred: Any, encoding: GroupEncoding, y_true: Any = None) -> GroupCounts:
-    """Count decisions (and outcomes) per group in one ``np.bincount`` pass.
+    """Count decisions (and outcomes) per group in one counting pass.
 
     Parameters
     ----------
@@ -254,24 +269,47 @@ def group_counts(y_pred: Any, encoding: GroupEncoding, y_true: Any = None) -> Gr
         The inputs are not binary or their lengths differ.
     """
     codes = encoding.codes
-    pred = as_binary(y_pred, "y_pred")
-    true = None if y_true is None else as_binary(y_true, "y_true")
-    lengths = {"y_pred": len(pred), "sensitive_features": len(codes)}
+    pred, true = binary_outcomes(y_pred, y_true, len(codes))
+    g = encoding.n_groups
+    width = 2 if true is None else 4
+    key_type = index_dtype(0, g * width - 1)
+
+    def keys(rows: slice) -> np.ndarray:
+        # group * width + cell (2 * y_true + y_pred), a slice of rows at a time
+        key = np.multiply(codes[rows], width, dtype=key_type, casting="unsafe")
+        if true is not None:
+            key += true[rows] * np.int8(2)
+        key += pred[rows]
+        return key
+
+    counts = tally(len(codes), g * width, keys).reshape(g, width)
+    return GroupCounts(labels=encoding.labels, counts=counts)
+
+
+def binary_outcomes(y_pred: Any, y_true: Any, n_rows: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """Decisions and (optional) observed outcomes validated as in :func:`group_counts`, for ``n_rows`` rows.
+
+    Arrays already coded 0/1 in one byte are checked and used as they are, not copied.
+
+    Raises
+    ------
+    InputDataError
+        An input is not binary, or the lengths differ.
+    """
+    pred = _checked_binary(y_pred, "y_pred")
+    true = None if y_true is None else _checked_binary(y_true, "y_true")
+    lengths = {"y_pred": len(pred), "sensitive_features": n_rows}
     if true is not None:
         lengths["y_true"] = len(true)
     if len(set(lengths.values())) > 1:
         details = ", ".join(f"{k}={v}" for k, v in lengths.items())
         raise InputDataError(_MSG_LENGTH_MISMATCH.format(details=details))
+    return pred, true
 
-    g = encoding.n_groups
-    width = 2 if true is None else 4
-    # Cell within the group (2 * y_true + y_pred) in int8, then one int64 index for bincount.
-    if true is not None:
-        cell = true * np.int8(2)
-        cell += pred
-    else:
-        cell = pred
-    index = codes * width
-    index += cell
-    counts = np.bincount(index, minlength=g * width).reshape(g, width).astype(np.int64, copy=False)
-    return GroupCounts(labels=encoding.labels, counts=counts)
+
+def _checked_binary(values: Any, name: str) -> np.ndarray:
+    """:func:`as_binary` without ``positive``, sparing the copy of an ``int8``, ``uint8`` or boolean array of 0/1."""
+    if isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype in _ONE_BYTE:
+        if values.size == 0 or (values.min() >= 0 and values.max() <= 1):
+            return values.view(np.int8)
+    return as_binary(values, name)

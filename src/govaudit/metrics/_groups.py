@@ -1,13 +1,15 @@
 """Encode sensitive features (and their intersection) as compact integer group codes.
 
 Every downstream metric is arithmetic on a per-group counts table, so the only pass over rows that
-needs care is this one: hash-based ``pd.factorize`` per column, arithmetic combination of codes for
-intersections, and a re-compaction so that only combinations present in the data get a group.
+needs care is this one: each column read once (:mod:`._columns`), arithmetic combination of codes
+for intersections, and a re-compaction so that only combinations present in the data get a group.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from govaudit.exceptions import ColumnError, InputDataError
+
+from ._columns import ColumnCodes, encode_column
 
 __all__ = ["UNKNOWN", "is_unknown_label", "DEFAULT_FEATURE_NAME", "GroupEncoding", "encode_groups", "intersect_encodings"]
 
@@ -29,11 +33,6 @@ _MSG_NO_COLUMNS = "sensitive_features has no columns; give at least one sensitiv
 _MSG_MISSING_COLUMN = (
     "sensitive feature column {column!r} not found; available columns: {available}"
 )
-_MSG_TOO_MANY_LEVELS = (
-    "sensitive feature {column!r} has {n_levels} distinct values, more than the limit of "
-    "{max_levels}; a sensitive feature with that many levels is probably an identifier column "
-    "(raise max_levels if it really is a grouping)"
-)
 _MSG_NOT_1D = (
     "sensitive_features must be a DataFrame, a Series, a list or a 1-D/2-D array; "
     "got an array with {ndim} dimensions"
@@ -41,6 +40,9 @@ _MSG_NOT_1D = (
 _MSG_COLUMNS_WITHOUT_FRAME = (
     "columns={columns!r} was given, but sensitive_features is a single feature named {name!r}"
 )
+
+# From this many rows, columns are read in parallel threads.
+_PARALLEL_ROWS = 1 << 18
 
 # Above this many possible combinations, np.unique (a sort) replaces the O(n) bincount remap.
 _MAX_DENSE_COMBINATIONS = 1 << 24
@@ -122,90 +124,6 @@ def _as_frame(sensitive: Any, columns: str | Sequence[str] | None) -> pd.DataFra
     return pd.DataFrame({name: values})
 
 
-def _encode_column(
-    values: pd.Series, column: str, unknown_label: str, max_levels: int
-) -> tuple[np.ndarray, list[str]]:
-    """Codes (int64, missing last) and labels for one column."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return _encode_categorical(values, column, unknown_label, max_levels)
-    # Hash-based factorize without sorting: the levels are sorted afterwards (a tiny array) and
-    # the sort order and the missing-value code are applied to the rows in one lookup.
-    raw_codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
-    n_values = len(uniques)
-    has_missing = bool(n_values == 0 or raw_codes.min() < 0)
-    n_levels = n_values + int(has_missing)
-    if n_levels > max_levels:
-        raise InputDataError(
-            _MSG_TOO_MANY_LEVELS.format(column=column, n_levels=n_levels, max_levels=max_levels)
-        )
-    order = _level_order(uniques)
-    labels = [str(uniques[i]) for i in order]  # a loop over levels, not rows
-    lookup = np.empty(n_values + 1, dtype=np.int64)
-    lookup[order] = np.arange(n_values, dtype=np.int64)
-    lookup[n_values] = n_values  # code -1 (missing) indexes this last slot
-    # In place (mode="wrap" sends the -1 sentinel to the last slot): no second n-sized array.
-    codes = np.asarray(raw_codes, dtype=np.int64)
-    if not codes.flags.writeable:
-        codes = codes.copy()
-    np.take(lookup, codes, mode="wrap", out=codes)
-    if has_missing:
-        labels.append(unknown_label)
-    return _merge_duplicate_labels(codes, labels)
-
-
-def _encode_categorical(
-    values: pd.Series, column: str, unknown_label: str, max_levels: int
-) -> tuple[np.ndarray, list[str]]:
-    """Categorical fast path: the codes exist already; keep observed categories, in their order."""
-    categories = values.cat.categories
-    shifted = values.cat.codes.to_numpy().astype(np.int64)
-    shifted += 1  # missing (-1) becomes 0 so bincount can see it
-    present = np.bincount(shifted, minlength=len(categories) + 1)
-    observed = np.flatnonzero(present[1:])
-    has_missing = bool(present[0])
-    n_levels = observed.size + int(has_missing)
-    if n_levels > max_levels:
-        raise InputDataError(
-            _MSG_TOO_MANY_LEVELS.format(column=column, n_levels=n_levels, max_levels=max_levels)
-        )
-    lookup = np.zeros(len(categories) + 1, dtype=np.int64)
-    lookup[0] = observed.size
-    lookup[observed + 1] = np.arange(observed.size, dtype=np.int64)
-    labels = [str(categories[i]) for i in observed]
-    if has_missing:
-        labels.append(unknown_label)
-    return _merge_duplicate_labels(lookup[shifted], labels)
-
-
-def _level_order(uniques: Any) -> np.ndarray:
-    """Positions of the distinct values in sorted order (category order for a categorical).
-
-    Values that cannot be compared with each other (say 1 and "a") are ordered by their strings.
-    """
-    try:
-        return np.asarray(uniques.argsort(), dtype=np.int64)
-    except TypeError:
-        as_text = np.array([str(u) for u in uniques], dtype=object)
-        return np.argsort(as_text, kind="stable").astype(np.int64)
-
-
-def _merge_duplicate_labels(codes: np.ndarray, labels: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Fold groups whose labels print the same (1 and "1"; a literal "unknown" and missing).
-
-    Labels must identify groups, so such groups are merged; each merged group keeps the position
-    of its last member, so the missing-value group stays last.
-    """
-    if len(set(labels)) == len(labels):
-        return codes, labels
-    last_pos: dict[str, int] = {}
-    for i, lab in enumerate(labels):
-        last_pos[lab] = i
-    merged = sorted(last_pos, key=last_pos.__getitem__)
-    new_index = {lab: j for j, lab in enumerate(merged)}
-    remap = np.array([new_index[lab] for lab in labels], dtype=np.int64)
-    return remap[codes], merged
-
-
 def _use_dense(n_possible: int, n_rows: int) -> bool:
     """Whether a bincount over all possible combinations is cheaper than sorting the rows."""
     return n_possible <= max(_MAX_DENSE_COMBINATIONS, n_rows)
@@ -217,14 +135,18 @@ def _compact(combined: np.ndarray, n_possible: int) -> tuple[np.ndarray, np.ndar
     Returns the new codes and the (sorted) combined values that are present.
     """
     if _use_dense(n_possible, combined.size):
-        # O(n): mark the present combinations, then look each row up.
-        present = np.flatnonzero(np.bincount(combined, minlength=n_possible))
-        remap = np.zeros(n_possible, dtype=np.int64)
-        remap[present] = np.arange(present.size, dtype=np.int64)
-        # In place; mode="clip" (all indices are valid) avoids the copy mode="raise" makes.
-        return np.take(remap, combined, mode="clip", out=combined), present
+        return _compact_dense(combined, n_possible)
     present, inverse = np.unique(combined, return_inverse=True)
     return inverse.astype(np.int64, copy=False).reshape(-1), present
+
+
+def _compact_dense(combined: np.ndarray, n_possible: int) -> tuple[np.ndarray, np.ndarray]:
+    """O(n): mark the present combinations, then look each row up."""
+    present = np.flatnonzero(np.bincount(combined, minlength=n_possible))
+    remap = np.zeros(n_possible, dtype=np.int64)
+    remap[present] = np.arange(present.size, dtype=np.int64)
+    # In place; mode="clip" (all indices are valid) avoids the copy mode="raise" makes.
+    return np.take(remap, combined, mode="clip", out=combined), present
 
 
 def encode_groups(
@@ -263,19 +185,46 @@ def encode_groups(
     InputDataError
         The input has no rows or no columns, or a column has more than ``max_levels`` levels.
     """
-    frame = _as_frame(sensitive, columns)
-    if len(frame) == 0:
-        raise InputDataError(_MSG_EMPTY)
+    frame = _nonempty(_as_frame(sensitive, columns))
     names = tuple(str(c) for c in frame.columns)
 
     encodings = [
-        GroupEncoding(codes=codes, labels=tuple(labels), columns=(name,))
-        for name, (codes, labels) in (
-            (name, _encode_column(frame.iloc[:, j], name, unknown_label, max_levels))
-            for j, name in enumerate(names)
-        )
+        _as_encoding(encode_column(frame.iloc[:, j], name, unknown_label, max_levels))
+        for j, name in enumerate(names)
     ]
     return encodings[0] if len(encodings) == 1 else intersect_encodings(encodings)
+
+
+def encode_columns(
+    sensitive: pd.DataFrame, columns: Sequence[str], *, unknown_label: str = UNKNOWN, max_levels: int = 1000
+) -> dict[str, ColumnCodes]:
+    """Read each of ``columns`` once, as :func:`encode_groups` would encode it alone.
+
+    Large columns are read side by side in threads (Arrow's dictionary encoding and numpy release
+    the GIL); the error raised, if any, is the one the first failing column gives, as if read in turn.
+    """
+    names = list(dict.fromkeys(columns))
+
+    def encode(name: str) -> ColumnCodes:
+        frame = _nonempty(_as_frame(sensitive, [name]))
+        return encode_column(frame.iloc[:, 0], name, unknown_label, max_levels)
+
+    workers = min(len(names), os.cpu_count() or 1)
+    if workers < 2 or len(sensitive) < _PARALLEL_ROWS:
+        return {name: encode(name) for name in names}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(encode, name) for name in names]
+        return {name: future.result() for name, future in zip(names, futures)}
+
+
+def _nonempty(frame: pd.DataFrame) -> pd.DataFrame:
+    if len(frame) == 0:
+        raise InputDataError(_MSG_EMPTY)
+    return frame
+
+
+def _as_encoding(column: ColumnCodes) -> GroupEncoding:
+    return GroupEncoding(codes=column.codes(), labels=column.labels, columns=(column.column,))
 
 
 def intersect_encodings(encodings: Sequence[GroupEncoding]) -> GroupEncoding:
