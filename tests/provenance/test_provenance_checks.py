@@ -261,6 +261,15 @@ def test_freshness_and_retention_against_the_audit_date(tmp_path):
     assert expired.status is Status.FAIL and expired.evidence["expires"] == "2026-02-19"  # 2025-01-15 + 400 days
 
 
+def test_a_source_dated_after_the_audit_date_is_inconclusive_not_fresh(tmp_path):
+    def edit(data):
+        data["sources"]["forms"]["extracted"] = AS_OF + timedelta(days=3)
+
+    future = one(run(project(tmp_path, edit=edit)), "freshness", "forms")
+    assert future.status is Status.INCONCLUSIVE and future.value is None
+    assert "3 days after the audit date" in future.message and future.evidence["age_days"] == -3
+
+
 def test_personal_data_without_a_retention_period_warns(tmp_path):
     def edit(data):
         data["sources"]["forms"]["retention_days"] = None

@@ -202,6 +202,13 @@ def freshness(ctx: Context) -> list[Finding]:
         age = (ctx.as_of - when).days
         evidence = {"dataset": name, "date": when.isoformat(), "basis": how, "age_days": age,
                     "max_age_days": limit, "as_of": ctx.as_of.isoformat()}
+        if age < 0:
+            # a date after the audit date is a wrong date or a wrong as_of: its age is not measured
+            out.append(finding("freshness", Status.INCONCLUSIVE, f"Source {name!r} is dated {when} ({how}), "
+                               f"{-age} days after the audit date {ctx.as_of}: either date is wrong, so its age "
+                               "cannot be judged.", groups=(name,), evidence=evidence, principles=_SUSTAIN,
+                               references=refs))
+            continue
         status = Status.FAIL if age > limit else Status.PASS
         verdict = f"older than the {limit} days allowed" if age > limit else f"within the {limit} days allowed"
         out.append(finding("freshness", status, f"Source {name!r} was {how} {when} ({age} days before "
