@@ -98,6 +98,17 @@ def test_profiles_list_and_show(capsys):
     assert main(["profiles", "show", "nope"]) == 2
 
 
+def test_profiles_show_states_each_evidence_rule(capsys):
+    from govaudit.profiles import load_pack
+
+    assert main(["profiles", "show", "nyc-ll144"]) == 0
+    out = capsys.readouterr().out
+    pack = load_pack("nyc-ll144")
+    rules = [(check, rule) for r in pack.requirements for check, rule in r.evidence.items()]
+    assert rules and out.count("evidence from ") == len(rules)
+    assert "stating unknown_count" in out and "intersection sex × race/ethnicity" in out
+
+
 def test_schema_profile(capsys):
     assert main(["schema", "profile"]) == 0
     assert "requirements" in json.loads(capsys.readouterr().out)["properties"]

@@ -16,6 +16,7 @@ from govaudit.report._printable import printable
 
 if TYPE_CHECKING:
     from govaudit.profiles import CoverageMatrix
+    from govaudit.profiles._pack import EvidenceRule, Pack
     from govaudit.records import AuditRecord
 
 __all__ = ["coverage", "export", "profiles_app"]
@@ -129,6 +130,27 @@ def show_profile(name: Annotated[str, typer.Argument(help="A pack name from 'gov
                              ("inputs", r.inputs)):
             if items:
                 console.print(f"  {label}: {', '.join(items)}", markup=False)
+        for check, rule in r.evidence.items():
+            console.print(f"  evidence from {check}: {_rule_text(rule, pack)}", markup=False)
         if r.applies_when:
             when = ", ".join(f"{k} in {list(v)}" for k, v in r.applies_when.items())
             console.print(f"  applies when {when}; otherwise: {r.not_applicable_reason}", markup=False)
+
+
+def _rule_text(rule: EvidenceRule, pack: Pack) -> str:
+    """An evidence rule in words: how many findings of which statuses, stating what, broken down how."""
+    def named(features: tuple[str, ...]) -> str:
+        return " × ".join(pack.features[f].label if f in pack.features else f for f in features)
+
+    parts = [f"at least {rule.min_findings} finding(s) with status {' or '.join(rule.statuses)}"]
+    if rule.keys:
+        parts.append(f"stating {', '.join(rule.keys)}")
+    if rule.features:
+        parts.append("one by each of " + ", ".join(named((f,)) for f in rule.features))
+    if rule.intersection:
+        parts.append(f"one by the intersection {named(rule.intersection)}")
+    if rule.intersection_with:
+        parts.append(f"one by an intersection including {named(rule.intersection_with)}")
+    if rule.intersectional:
+        parts.append("one by an intersection of two or more features")
+    return "; ".join(parts)
