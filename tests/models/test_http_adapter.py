@@ -221,3 +221,17 @@ def test_missing_token_variable(server, monkeypatch) -> None:
     with pytest.raises(govaudit.ModelLoadError,
                        match=r"environment variable 'NO_SUCH_TOKEN_VAR' named by \[model\] auth_env is not set"):
         open_model(server.url, auth_env="NO_SUCH_TOKEN_VAR")
+
+
+def test_connections_close_with_the_block_or_when_the_model_is_dropped(server) -> None:
+    import gc
+
+    with _endpoint(server) as endpoint:
+        client = endpoint._client
+        assert not client.is_closed
+    assert client.is_closed
+    dropped = _endpoint(server)
+    client = dropped._client
+    del dropped
+    gc.collect()
+    assert client.is_closed

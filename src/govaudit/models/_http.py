@@ -15,6 +15,7 @@ import os
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any, Literal
@@ -176,6 +177,8 @@ class EndpointModel:
             headers[auth_header] = f"{auth_scheme} {token}".strip()
         self._client = httpx.Client(headers=headers, timeout=timeout_s,
                                     limits=httpx.Limits(max_connections=max(concurrency, 1)))
+        # the connections close when the model is garbage-collected, even if nobody calls close()
+        weakref.finalize(self, self._client.close)
         self._cache: tuple[str, np.ndarray, np.ndarray | None] | None = None
         self._has_proba: bool | None = None
         names = list(features) if features is not None else self._published_inputs()
@@ -213,6 +216,12 @@ class EndpointModel:
     def close(self) -> None:
         """Close the HTTP connections."""
         self._client.close()
+
+    def __enter__(self) -> "EndpointModel":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- scoring ----------------------------------------------------------------------------------
     def _scrub(self, text: str) -> str:
