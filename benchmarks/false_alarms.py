@@ -95,6 +95,8 @@ EFFECTS: dict[str, tuple[Effect, ...]] = {
         Effect("flags acted on without review", "oversight.review_coverage"),
         Effect("rubber-stamped reviews", "oversight.rubber_stamping"),
         Effect("reviews too short", "oversight.review_time"),
+        Effect("over-selection against the random control sample", "control_sample.share_ratio",
+               "migration_background", ("none",)),
     ),
     "job_matching": (
         Effect("employment gaps: selection by sex", "bias.impact_ratio", "sex"),

@@ -101,9 +101,10 @@ def table_finding(feature: str, columns: tuple[str, ...], table: pd.DataFrame, t
         auditor=AUDITOR, check="control_sample.group_shares", status=Status.WARN if unjudged else Status.REPORTED,
         severity=Severity.INFO, groups=tuple(r["group"] for r in rows),
         evidence={"feature": feature, "columns": list(columns), "metrics": metrics, "groups": rows,
-                  "model_cases": totals[0], "random_cases": totals[1], "confidence": config.confidence,
+                  "total": totals[0] + totals[1], "model_cases": totals[0], "random_cases": totals[1],
                   "min_random_cases": config.min_random_cases, "suppress_below": config.suppress_below,
-                  "interval_methods": _METHODS},
+                  # not under "confidence": the reports' note on that key describes the bias auditor's bootstrap
+                  "intervals": {"level": config.confidence, **_METHODS}},
         message=message, principles=_FAIR_OPEN, references=_REFS)
 
 
