@@ -83,7 +83,7 @@ def test_reports_show_the_findings(welfare, tmp_path):
         text = out.read_text()
         assert needle in text, fmt
     html = (tmp_path / "report.html").read_text()
-    assert "Share among the model&#x27;s selections" in html or "Share among the model's selections" in html
+    assert "Share among random selections" in html and "Hit-rate ratio (model / random)" in html
     # individual-level data never reaches a record: no case id of the control sample is in it
     assert "CS-" not in record.read_text()
 
