@@ -110,3 +110,15 @@ def test_method_values_as_numbers_and_booleans(table):
 def test_bad_settings(settings, message):
     with pytest.raises(ValidationError, match=message):
         ControlSampleAuditor(**settings)
+
+
+def test_the_auditor_follows_the_protocol(table):
+    from govaudit.core import AuditSubject
+    from govaudit.inputs import control_sample
+    from govaudit.testing import check_auditor
+
+    check_auditor(ControlSampleAuditor)  # a subject without a control sample: skipped, not a crash
+    subject = AuditSubject(control_sample=control_sample(table, method="how", sensitive_features=["sex"],
+                                                         outcome="err"))
+    check_auditor(ControlSampleAuditor, subject)
+    assert govaudit.load_registry().get("control_sample").auditor_class is ControlSampleAuditor

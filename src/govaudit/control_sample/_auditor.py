@@ -10,7 +10,7 @@ import pandas as pd
 from govaudit.control_sample._config import ControlSampleConfig
 from govaudit.control_sample._findings import AUDITOR, gate_findings, hit_rates_finding, table_finding
 from govaudit.control_sample._measures import count_streams, measure, overall_hits
-from govaudit.core import AuditSubject, Finding, Requirement
+from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
 from govaudit.exceptions import ColumnError
 from govaudit.inputs import ControlSample, control_sample
 from govaudit.metrics import encode_groups, judge_significance
@@ -84,7 +84,11 @@ class ControlSampleAuditor:
         return f"ControlSampleAuditor({self.config!r})"
 
     def run(self, subject: AuditSubject, config: ControlSampleConfig | None = None) -> list[Finding]:
-        """Audit the subject's control sample and return the findings."""
+        """Audit the subject's control sample and return the findings (skipped when it has none)."""
+        if subject.control_sample is None:
+            return [Finding(auditor=self.name, check="control_sample.requirements", status=Status.SKIPPED,
+                            severity=Severity.INFO, evidence={"missing": [Requirement.CONTROL_SAMPLE.value]},
+                            message="The control_sample auditor was skipped: the audit has no control sample.")]
         return self.analyse(subject.control_sample, config).findings
 
     def analyse(self, sample: ControlSample, config: ControlSampleConfig | None = None) -> ControlSampleReport:
