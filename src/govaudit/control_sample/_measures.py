@@ -27,7 +27,7 @@ import pandas as pd
 
 from govaudit.metrics import GroupEncoding, two_proportion_test, wilson_interval
 
-__all__ = ["GroupingCounts", "count_streams", "log_ratio_interval", "measure", "newcombe_interval"]
+__all__ = ["GroupingCounts", "count_streams", "log_ratio_interval", "measure", "newcombe_interval", "overall_hits"]
 
 
 @dataclass(frozen=True)
