@@ -10,7 +10,8 @@ The four scenarios (the governance failures each sample carries):
 1. government services -- ``benefits_full``: the digitally excluded (in-person, older applicants)
    refused more often; all four auditors.
 2. public services -- ``welfare_fraud_risk_full``: a language proxy for migration background carries
-   the fraud-risk model, and investigators act on its flags without real review.
+   the fraud-risk model, investigators act on its flags without real review, and against a random
+   control sample the model over-selects people with a migration background.
 3. digital industry -- ``job_matching``: a vendor's ONNX ranking model with sex and race/ethnicity
    gaps (NYC LL144 audit) and an incomplete vendor data manifest.
 4. urban living -- ``community_access_face_match``: face verification with demographic false
@@ -56,6 +57,8 @@ PLAIN = {
     "oversight.review_time": "reviews too short to be real",
     "oversight.rubber_stamping": "a reviewer rubber-stamps the model",
     "oversight.automation_drift": "a month with too little human review",
+    "control_sample.share_ratio": "the model singles out a group far more (or less) often than random checks do",
+    "control_sample.share_difference": "a group's share of the model's selections is far from its share of random checks",
     "oversight.appeal_timeliness": "appeals decided late",
     "oversight.appeal_fairness": "appeals succeed more often for some groups",
     "oversight.override_fairness": "reviewers overrule the model more for some groups",

@@ -333,7 +333,7 @@ def test_unknown_top_level_section(tmp_path: Path) -> None:
 
 def test_missing_data_section(tmp_path: Path) -> None:
     spec = write_spec(tmp_path, data="")
-    with pytest.raises(govaudit.SpecError, match=r"spec\.toml: nothing to audit: give a \[data\], \[decision_log\] or \[manifest\] section$"):
+    with pytest.raises(govaudit.SpecError, match=r"spec\.toml: nothing to audit: give a \[data\], \[decision_log\], \[manifest\] or \[control_sample\] section$"):
         govaudit.load_spec(spec)
 
 

@@ -1,4 +1,4 @@
-"""``python -m sample_models.welfare_fraud_risk``: generate, split, train, save."""
+"""``python -m sample_models.welfare_fraud_risk``: generate, split, train, save; then the random control stream."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .control_sample import generate_control_sample
 from .generate import INJECTED_EFFECT, generate_recipients, split_train_eval
 from .train import FEATURES, FLAG_THRESHOLD, save_model, train_model
 
@@ -20,7 +21,8 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m sample_models.welfare_fraud_risk",
         description="Generate synthetic benefit recipients (language proficiency as a proxy for migration "
-        "background), train the fraud-risk model and save it as .skops.",
+        "background), train the fraud-risk model and save it as .skops, with a random control sample of checks "
+        "beside the model's selections (control_sample.parquet).",
     )
     parser.add_argument("--rows", type=int, default=50_000, help="recipients to generate (default 50000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -50,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     evaluation.to_parquet(out / "eval.parquet", index=False)
     untrusted = save_model(model, out / "model.skops")
     (out / "trusted_types.json").write_text(json.dumps(untrusted, indent=2) + "\n", encoding="utf-8")
+    control = generate_control_sample(model, args.seed, bias=not args.no_bias)
+    control.to_parquet(out / "control_sample.parquet", index=False)
     rates = flag_rates(model, evaluation)
     ratio = rates["non_eu"] / rates["none"] if rates["none"] > 0 else float("nan")  # a tiny sample may flag no one
     print(

@@ -4,8 +4,9 @@ Drafted from the files with :func:`govaudit.provenance.draft_manifest` (hashes, 
 types), then completed with what only the data owner knows (owner, legal basis, period, approval,
 retention) and the drafter's column guesses confirmed; written with
 :func:`govaudit.provenance.manifest_toml`. Declares the training table (past investigations), the
-evaluation table, the decision log (when present) and the registered model. The manifest is
-complete in both variants: this sample's failures are the proxy and the missing human review.
+evaluation table, the decision log and the control sample (each when present), and the registered
+model. The manifest is complete in both variants: this sample's failures are the proxy, the missing
+human review and the over-selection the control sample shows.
 """
 
 from __future__ import annotations
@@ -32,11 +33,14 @@ _PERSONAL = {"case_id": "identifier", "reviewer_1": "identifier", "age": "demogr
              "sex": "demographic", "migration_background": "demographic", "language_proficiency": "demographic",
              "neighbourhood": "location", "household_size": "household", "months_on_benefit": "financial",
              "monthly_benefit": "financial", "address_changes": "location", "missed_appointments": "conduct",
-             "income_mismatch": "financial", "irregularity_found": "conduct", "score": "assessment"}
+             "income_mismatch": "financial", "irregularity_found": "conduct", "score": "assessment",
+             "risk": "assessment", "error_found": "conduct"}
 _WHAT = {
     "training_table": ("train.parquet", "Recipients investigated in 2022-2024 and the outcome (70 % part)."),
     "evaluation_table": ("eval.parquet", "Recipients investigated in 2022-2024 and the outcome (30 % part)."),
     "decision_log": ("decision_log.parquet", "Every score of 2025, the investigator's review and the decision."),
+    "control_sample": ("control_sample.parquet", "Checks of 2025: the model's highest-risk cases and a random "
+                       "control sample of recipients, with the outcome of each check."),
 }
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from govaudit.api import audit, run_plan
     from govaudit.inputs import build_subject, load_table
     from govaudit.explainability import ExplainabilityAuditor
+    from govaudit.control_sample import ControlSampleAuditor
     from govaudit.backends import DuckDBSettings, SparkSettings, duckdb_counts_source, spark_counts_source
     from govaudit.core import (
         AuditorResult,
@@ -73,6 +74,7 @@ else:
         "govaudit.api": ("audit", "run_plan"),
         "govaudit.inputs": ("build_subject", "load_table"),
         "govaudit.explainability": ("ExplainabilityAuditor",),
+        "govaudit.control_sample": ("ControlSampleAuditor",),
         "govaudit.backends": ("DuckDBSettings", "SparkSettings", "duckdb_counts_source", "spark_counts_source"),
         "govaudit.core": (
             "AuditorResult", "AuditSubject", "Auditor", "CaseTable", "Finding", "Principle", "Requirement",
@@ -95,7 +97,7 @@ else:
         "govaudit.registry": ("load_registry",),
         "govaudit.spec": ("AuditPlan", "AuditSpec", "load_spec"),
     }, globals(), submodules=(  # `import govaudit` then `govaudit.core.Finding`, as when this module imported them
-        "api", "assembly", "auditors", "backends", "bias", "cli", "core", "deployment", "disclosure", "exceptions",
+        "api", "assembly", "auditors", "backends", "bias", "cli", "control_sample", "core", "deployment", "disclosure", "exceptions",
         "explainability", "gate", "inputs", "metrics", "models", "oversight", "profiles", "provenance", "records",
         "registry", "report", "runner", "spec", "testing", "verdicts",
     ))
@@ -111,6 +113,7 @@ __all__ = [
     "AuditorResult",
     "CaseTable",
     "ColumnError",
+    "ControlSampleAuditor",
     "CoverageMatrix",
     "DataManifest",
     "DuckDBSettings",

@@ -50,6 +50,7 @@ def audit(
     # what the oversight and provenance auditors read
     decision_log: pd.DataFrame | str | Path | None = None,
     manifest: str | Path | None = None,
+    control_sample: Any = None,
     # where the rows are aggregated, which model files may load, where auditors are found
     engine: EngineSettings | Mapping[str, Any] | str | None = None,
     trusted_types: Sequence[str] = (),
@@ -93,6 +94,11 @@ def audit(
         ``engine``) aggregates files where they are; a Spark DataFrame is aggregated by Spark.
     manifest : path, optional
         The data manifest (TOML), for the provenance auditor.
+    control_sample : ControlSample or mapping, optional
+        Cases the model selected beside cases selected at random, for the ``control_sample`` auditor
+        (name it in ``auditors``): :func:`govaudit.inputs.control_sample`'s result, or its keyword
+        arguments with ``table`` a DataFrame or a CSV/Parquet path, e.g. ``{"table": df, "method":
+        "selection", "sensitive_features": ["sex"], "outcome": "error_found"}``.
     engine : EngineSettings, mapping or str, optional
         Where the rows of ``data`` (and of a ``decision_log`` path) are aggregated: ``backend`` (default
         memory; duckdb for a glob, spark for a Spark DataFrame) with ``duckdb`` and ``spark`` settings; a
@@ -119,8 +125,8 @@ def audit(
                       score=score, favourable_label=favourable_label, threshold=threshold)
     assembled = assemble(AuditInputs(
         name=name, model=model, data=data, columns=columns, y_true=y_true, y_pred=y_pred, y_score=y_score,
-        case_ids=case_ids, decision_log=decision_log, manifest=manifest, engine=_engine(engine, engine_settings),
-        trusted_types=trusted_types, trust_pickle=trust_pickle))
+        case_ids=case_ids, decision_log=decision_log, manifest=manifest, control_sample=control_sample,
+        engine=_engine(engine, engine_settings), trusted_types=trusted_types, trust_pickle=trust_pickle))
     run = run_configured(assembled.subject, auditors, registry or load_registry())
     if isinstance(responsible, Mapping):
         responsible = ResponsibleParties(**responsible)

@@ -80,6 +80,7 @@ class Requirement(str, Enum):
     SENSITIVE_FEATURES = "sensitive_features"
     DECISION_LOG = "decision_log"
     MANIFEST = "manifest"
+    CONTROL_SAMPLE = "control_sample"
 
 
 def _json_safe(value: Any) -> Any:
@@ -256,6 +257,10 @@ class AuditSubject:
         Rows a backend holds (files read by DuckDB or Spark) from which an auditor that needs rows
         draws a stratified sample: the explainability auditor explains the model on it. Stands in
         for ``features`` and ``y_pred`` when they are not in memory.
+    control_sample : ControlSample or None
+        Cases the model selected for a check beside cases selected at random, with their groups and
+        (optionally) the check's outcome (:func:`govaudit.inputs.control_sample`), for the
+        control-sample auditor.
     """
 
     model: Any = None
@@ -273,6 +278,7 @@ class AuditSubject:
     counts_source: Any = None
     decision_log_source: Any = None
     row_sample: Any = None
+    control_sample: Any = None
 
     def available(self) -> frozenset[Requirement]:
         """The requirements this subject can satisfy."""
@@ -287,6 +293,7 @@ class AuditSubject:
             or self.counts_source is not None,
             Requirement.DECISION_LOG: self.decision_log is not None or self.decision_log_source is not None,
             Requirement.MANIFEST: self.manifest_path is not None,
+            Requirement.CONTROL_SAMPLE: self.control_sample is not None,
         }
         return frozenset(r for r, ok in have.items() if ok)
 

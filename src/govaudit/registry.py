@@ -27,6 +27,7 @@ _BUILTINS: dict[str, str] = {
     "deployment": "govaudit.deployment._auditor:DeploymentAuditor",
     "explainability": "govaudit.explainability._auditor:ExplainabilityAuditor",
     "oversight": "govaudit.oversight._auditor:OversightAuditor",
+    "control_sample": "govaudit.control_sample._auditor:ControlSampleAuditor",
 }
 
 _MSG_UNKNOWN = "unknown auditor {name!r}; available: {available}"

@@ -8,7 +8,7 @@ source that holds what was loaded (or the backend's handle on it) and its identi
 - :func:`resolve_model` / :func:`resolve_spec_model` -> :class:`ModelSource`: opened, identified,
   its inputs checked against the table;
 - :func:`resolve_decision_log` -> :class:`LogSource`; :func:`resolve_manifest` and
-  :func:`resolve_training` -> :class:`FileSource`.
+  :func:`resolve_training` -> :class:`FileSource`; :func:`resolve_control_sample` -> :class:`ControlSource`.
 
 :func:`subject_rows` builds the subject's rows from the data and the model (:func:`build_subject`
 in memory), and :func:`attach` adds the other sources. :func:`assemble` does it all for an
@@ -25,6 +25,7 @@ from govaudit._lazy import lazy_exports
 if TYPE_CHECKING:
     from govaudit.assembly._assemble import Assembly, AuditInputs, assemble, attach
     from govaudit.assembly._columns import Columns
+    from govaudit.assembly._control import ControlSource, resolve_control_sample
     from govaudit.assembly._data import DataSource, resolve_data
     from govaudit.assembly._engine import BACKENDS, EngineSettings
     from govaudit.assembly._files import FileSource, resolve_manifest, resolve_training
@@ -41,6 +42,7 @@ else:
     __getattr__, __dir__ = lazy_exports(__name__, {
         "govaudit.assembly._assemble": ("Assembly", "AuditInputs", "assemble", "attach"),
         "govaudit.assembly._columns": ("Columns",),
+        "govaudit.assembly._control": ("ControlSource", "resolve_control_sample"),
         "govaudit.assembly._data": ("DataSource", "resolve_data"),
         "govaudit.assembly._engine": ("BACKENDS", "EngineSettings"),
         "govaudit.assembly._files": ("FileSource", "resolve_manifest", "resolve_training"),
@@ -58,6 +60,7 @@ __all__ = [
     "Assembly",
     "AuditInputs",
     "Columns",
+    "ControlSource",
     "DataSource",
     "EngineSettings",
     "FileSource",
@@ -69,6 +72,7 @@ __all__ = [
     "build_subject",
     "case_ids_from_column",
     "load_table",
+    "resolve_control_sample",
     "resolve_data",
     "resolve_decision_log",
     "resolve_manifest",

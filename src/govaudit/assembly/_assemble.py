@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from govaudit.assembly._columns import Columns
+from govaudit.assembly._control import ControlSource, resolve_control_sample
 from govaudit.assembly._data import DataSource, resolve_data
 from govaudit.assembly._engine import EngineSettings, check_backend_inputs
 from govaudit.assembly._files import FileSource, resolve_manifest
@@ -34,6 +35,7 @@ class AuditInputs:
     case_ids: Any = None
     decision_log: Any = None
     manifest: str | Path | None = None
+    control_sample: Any = None
     engine: EngineSettings = field(default_factory=EngineSettings)
     trusted_types: Sequence[str] = ()
     trust_pickle: bool = False
@@ -71,21 +73,24 @@ def assemble(inputs: AuditInputs) -> Assembly:
     subject = subject_rows(inputs.name, data, model, columns, y_true=inputs.y_true, y_pred=inputs.y_pred,
                            y_score=inputs.y_score, case_ids=inputs.case_ids)
     log = resolve_decision_log(inputs.decision_log, inputs.engine)
-    return attach(subject, data=data, model=model, log=log, manifest=resolve_manifest(inputs.manifest))
+    return attach(subject, data=data, model=model, log=log, manifest=resolve_manifest(inputs.manifest),
+                  control=resolve_control_sample(inputs.control_sample))
 
 
 def attach(subject: AuditSubject, *, data: DataSource | None = None, model: ModelSource | None = None,
            training: FileSource | None = None, log: LogSource | None = None,
-           manifest: FileSource | None = None) -> Assembly:
-    """Give ``subject`` the decision log, the manifest and every file read (by role); list what the record names.
+           manifest: FileSource | None = None, control: ControlSource | None = None) -> Assembly:
+    """Give ``subject`` the decision log, the manifest, the control sample and every file read (by role); list
+    what the record names.
 
     The record lists the identities in this order: the data, the model's registered artifact, the
-    training data, the decision log, the manifest.
+    training data, the decision log, the manifest, the control sample.
     """
-    sources = [s for s in (data, model, training, log, manifest) if s is not None]
+    sources = [s for s in (data, model, training, log, manifest, control) if s is not None]
     subject = replace(subject, files={role: path for s in sources for role, path in s.files.items()},
                       manifest_path=manifest.path if manifest is not None else None,
                       decision_log=log.frame if log is not None else None,
-                      decision_log_source=log.held if log is not None else None)
+                      decision_log_source=log.held if log is not None else None,
+                      control_sample=control.sample if control is not None else None)
     return Assembly(subject, model.identity if model is not None else None,
                     tuple(identity for s in sources for identity in s.identities))

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from govaudit.assembly._assemble import Assembly, attach
 from govaudit.assembly._columns import Columns
+from govaudit.assembly._control import resolve_control_sample
 from govaudit.assembly._data import resolve_data
 from govaudit.assembly._engine import EngineSettings
 from govaudit.assembly._files import resolve_manifest, resolve_training
@@ -21,7 +22,8 @@ __all__ = ["assemble_plan"]
 
 
 def assemble_plan(plan: AuditPlan) -> Assembly:
-    """Resolve the spec's ``[data]``, ``[model]``, ``[decision_log]`` and ``[manifest]`` once each, paths resolved."""
+    """Resolve the spec's ``[data]``, ``[model]``, ``[decision_log]``, ``[manifest]`` and ``[control_sample]`` once
+    each, paths resolved."""
     spec = plan.spec
     columns = _columns(spec)
     data = resolve_data(plan.resolve(spec.data.path), columns, _data_engine(plan)) if spec.data is not None else None
@@ -36,7 +38,14 @@ def assemble_plan(plan: AuditPlan) -> Assembly:
         log = resolve_decision_log(plan.resolve(spec.decision_log.path), _log_engine(plan),
                                    check_unique_ids=spec.decision_log.check_unique_ids)
     manifest = resolve_manifest(plan.resolve(spec.manifest.path)) if spec.manifest is not None else None
-    return attach(subject, data=data, model=model, training=training, log=log, manifest=manifest)
+    control = None
+    if spec.control_sample is not None:
+        section = spec.control_sample
+        control = resolve_control_sample({
+            "table": plan.resolve(section.path), "method": section.method_column,
+            "sensitive_features": list(section.sensitive_features), "outcome": section.outcome_column,
+            "model_value": section.model_value, "random_value": section.random_value})
+    return attach(subject, data=data, model=model, training=training, log=log, manifest=manifest, control=control)
 
 
 def _columns(spec: AuditSpec) -> Columns:

@@ -4,7 +4,9 @@
 - :mod:`govaudit.explainability`: SHAP explanations, reason codes, proxies (:class:`ExplainabilityAuditor`);
 - :mod:`govaudit.oversight`: human oversight from decision logs (:class:`OversightAuditor`);
 - :mod:`govaudit.provenance`: declared, hashed, fresh and representative data (:class:`ProvenanceAuditor`);
-- :mod:`govaudit.deployment`: the deployed model against the registered one (:class:`DeploymentAuditor`).
+- :mod:`govaudit.deployment`: the deployed model against the registered one (:class:`DeploymentAuditor`);
+- :mod:`govaudit.control_sample`: a risk model's selections against a random control sample
+  (:class:`ControlSampleAuditor`).
 
 Third-party auditors are found through the entry-point group ``govaudit.auditors``; see
 :class:`govaudit.core.Auditor` for the contract.
@@ -16,6 +18,7 @@ from govaudit._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from govaudit.bias import BiasAuditor, BiasConfig, BiasReport, Gate
+    from govaudit.control_sample import ControlSampleAuditor, ControlSampleConfig, ControlSampleReport
     from govaudit.deployment import DeploymentAuditor, DeploymentConfig
     from govaudit.explainability import ExplainabilityAuditor, ExplainabilityConfig
     from govaudit.oversight import OversightAuditor, OversightConfig
@@ -25,6 +28,7 @@ else:
     # only its own module and what that module imports.
     __getattr__, __dir__ = lazy_exports(__name__, {
         "govaudit.bias": ("BiasAuditor", "BiasConfig", "BiasReport", "Gate"),
+        "govaudit.control_sample": ("ControlSampleAuditor", "ControlSampleConfig", "ControlSampleReport"),
         "govaudit.deployment": ("DeploymentAuditor", "DeploymentConfig"),
         "govaudit.explainability": ("ExplainabilityAuditor", "ExplainabilityConfig"),
         "govaudit.oversight": ("OversightAuditor", "OversightConfig"),
@@ -35,6 +39,9 @@ __all__ = [
     "BiasAuditor",
     "BiasConfig",
     "BiasReport",
+    "ControlSampleAuditor",
+    "ControlSampleConfig",
+    "ControlSampleReport",
     "DeploymentAuditor",
     "DeploymentConfig",
     "ExplainabilityAuditor",

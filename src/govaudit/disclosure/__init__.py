@@ -15,7 +15,8 @@ Method
    published or withheld). Tables counting the same people with the same numerator form a
    *universe*: the bias auditor's decision tables of every feature and intersection (with the
    provenance label rates of the same evaluation rows, whose positives they also publish), its
-   scoring tables, each oversight rate, each missing-value test. People a table does not list
+   scoring tables, each oversight rate, each missing-value test, and the errors found in each stream
+   of a control sample (model-selected, random) over its features and intersections. People a table does not list
    form a withheld remainder cell; the "unknown" group is a cell like any other.
 2. *Primary suppression.* Cells with fewer than ``threshold`` people, and any cell an auditor
    already withheld. Where a group's size counts an outcome (refused cases, decided appeals), the

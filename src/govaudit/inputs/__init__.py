@@ -1,5 +1,5 @@
 """Inputs as users pass them, made uniform: arrays, Series and DataFrames into an ``AuditSubject``,
-and a table file (CSV or Parquet) into a DataFrame.
+a table file (CSV or Parquet) into a DataFrame, and a random control sample checked once.
 
 This sits below the auditors, so an auditor used on its own (``BiasAuditor().assess(...)``) can
 build its subject; :mod:`govaudit.assembly` uses it to assemble a subject from a spec or ``audit()``.
@@ -10,14 +10,16 @@ from typing import TYPE_CHECKING
 from govaudit._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from govaudit.inputs._control import ControlSample, control_sample
     from govaudit.inputs._subject import build_subject
     from govaudit.inputs._table import case_ids_from_column, load_table
 else:
     # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
     # only its own module and what that module imports.
     __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.inputs._control": ("ControlSample", "control_sample"),
         "govaudit.inputs._subject": ("build_subject",),
         "govaudit.inputs._table": ("case_ids_from_column", "load_table"),
     }, globals())
 
-__all__ = ["build_subject", "case_ids_from_column", "load_table"]
+__all__ = ["ControlSample", "build_subject", "case_ids_from_column", "control_sample", "load_table"]

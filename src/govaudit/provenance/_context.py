@@ -23,6 +23,7 @@ ROLE_WORDS = {
     "training_data": "training data",
     "decision_log": "decision log",
     "model": "model artifact",
+    "control_sample": "control sample",
 }
 #: Roles whose files hold tables the quality checks read.
 TABLE_ROLES = ("training_data", "data")

@@ -4,7 +4,7 @@ A spec is data only: it is parsed with :mod:`tomllib` and validated by pydantic 
 unknown keys, so a typo is an error naming the key. Nothing in a spec is ever executed. Relative
 paths are resolved against the folder that holds the spec.
 
-- ``_sections``: one model per TOML table (``[audit]``, ``[model]``, ``[data]``, ...) and the whole
+- ``_sections``: one model per TOML table (``[audit]``, ``[model]``, ``[data]``, ``[control_sample]``, ...) and the whole
   :class:`AuditSpec`, with the rules across sections;
 - ``_plan``: reading the file and validating it, profiles and auditor settings included, into an
   :class:`AuditPlan`;
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from govaudit.spec._sections import (
         AuditSection,
         AuditSpec,
+        ControlSampleSpec,
         DataSpec,
         DecisionLogSpec,
         ManifestSpec,
@@ -36,7 +37,7 @@ else:
         "govaudit.spec._errors": ("format_validation_error",),
         "govaudit.spec._plan": ("AuditPlan", "load_spec", "plan_from_dict"),
         "govaudit.spec._sections": (
-            "AuditSection", "AuditSpec", "DataSpec", "DecisionLogSpec", "ManifestSpec", "ModelSpec", "OutputSpec",
+            "AuditSection", "AuditSpec", "ControlSampleSpec", "DataSpec", "DecisionLogSpec", "ManifestSpec", "ModelSpec", "OutputSpec",
             "TransparencySpec", "spec_json_schema",
         ),
     }, globals())
@@ -45,6 +46,7 @@ else:
 __all__ = [
     "AuditPlan",
     "AuditSpec",
+    "ControlSampleSpec",
     "DataSpec",
     "DecisionLogSpec",
     "ManifestSpec",

@@ -16,6 +16,7 @@ from govaudit.records import ResponsibleParties
 __all__ = [
     "AuditSection",
     "AuditSpec",
+    "ControlSampleSpec",
     "DataSpec",
     "DecisionLogSpec",
     "ManifestSpec",
@@ -175,6 +176,20 @@ class ManifestSpec(_Section):
     path: Path
 
 
+class ControlSampleSpec(_Section):
+    """``[control_sample]``: cases the model selected for a check beside cases selected at random."""
+
+    path: Path = Field(description="The table (CSV or Parquet): one row per checked case.")
+    method_column: str = Field(description="Column saying how each case was selected.")
+    model_value: str | int | bool = Field(default="model", description="Value of method_column for a case the "
+                                          "model selected.")
+    random_value: str | int | bool = Field(default="random", description="Value of method_column for a case "
+                                           "selected at random.")
+    outcome_column: str | None = Field(default=None, description="Column of the check's outcome: 1 (or true) "
+                                       "when an error or irregularity was found (optional).")
+    sensitive_features: tuple[str, ...] = Field(min_length=1, description="Columns of the groups to compare.")
+
+
 class OutputSpec(_Section):
     """``[output]``: where reports go."""
 
@@ -211,6 +226,9 @@ class AuditSpec(_Section):
     data: DataSpec | None = None
     decision_log: DecisionLogSpec | None = None
     manifest: ManifestSpec | None = None
+    control_sample: ControlSampleSpec | None = Field(default=None, description="A random control sample, "
+                                                     "compared with the model's selections by the "
+                                                     "control_sample auditor.")
     output: OutputSpec = Field(default_factory=OutputSpec)
     transparency: TransparencySpec | None = None
     auditors: dict[str, dict[str, Any]] = Field(min_length=1)
@@ -229,8 +247,8 @@ class AuditSpec(_Section):
         engine = self.data.engine if self.data is not None else "memory"
         if engine != "memory" and self.data is not None:
             _model_on_backend(self.model, self.data, engine)
-        if self.data is None and self.decision_log is None and self.manifest is None:
-            raise ValueError("nothing to audit: give a [data], [decision_log] or [manifest] section")
+        if self.data is None and self.decision_log is None and self.manifest is None and self.control_sample is None:
+            raise ValueError("nothing to audit: give a [data], [decision_log], [manifest] or [control_sample] section")
         return self
 
 
