@@ -86,7 +86,9 @@ def _num(value: Any, digits: int = 3) -> str:
 
 
 def _with_interval(value: Any, interval: Any) -> str:
-    """``0.500 [0.410–0.590]``; just the value when the interval is missing or undefined."""
+    """``0.500 [0.410–0.590]``; just the value when the interval is missing or undefined; a count as a whole number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     text = _num(value)
     if text == UNDEFINED:
         return UNDEFINED
@@ -229,9 +231,10 @@ def _group_table(
     table.add_column("n", justify="right", no_wrap=True)
     table.add_column("Share", justify="right", no_wrap=True)
     for m in metrics:
-        table.add_column(
-            _METRIC_LABELS.get(m, m.replace("_", " ")), justify="right", overflow="fold", min_width=_INTERVAL_WIDTH
-        )
+        label = _METRIC_LABELS.get(m, m.replace("_", " "))
+        widest = max((len(_with_interval(row.get(m), row.get(f"{m}_ci"))) for row in rows), default=1)
+        # never narrower than its header (kept whole) nor than a number with its interval (folded after the number)
+        table.add_column(label, justify="right", overflow="fold", min_width=max(len(label), min(widest, _INTERVAL_WIDTH)))
     if last:
         table.add_column("Impact ratio", justify="right", overflow="fold", min_width=_INTERVAL_WIDTH)
         table.add_column("Status", no_wrap=True, min_width=len("inconclusive"))
@@ -274,18 +277,17 @@ def _group_section(finding: Finding, console: Console) -> RenderableType | None:
         unbounded = console.options.update_width(_UNBOUNDED_WIDTH)
         return Measurement.get(console, unbounded, table).minimum <= console.width
 
-    # Greedily put as many metric columns in each table as the width allows (at least one each).
+    # Greedily put as many metric columns in each table as the width allows (at least one each); the last
+    # table also holds the impact ratio and status, alone if no metric fits beside them.
     tables: list[Table] = []
     remaining = list(metrics)
-    while True:
-        size = len(remaining)
-        while size > 0 and not fits(remaining[:size], last=size == len(remaining)):
+    while remaining and not fits(remaining, last=True):
+        size = len(remaining) - 1
+        while size > 1 and not fits(remaining[:size], last=False):
             size -= 1
-        size = max(size, 1) if remaining else 0
-        chunk, remaining = remaining[:size], remaining[size:]
-        tables.append(_group_table(title(len(tables)), rows, chunk, last=not remaining))
-        if not remaining:
-            break
+        tables.append(_group_table(title(len(tables)), rows, remaining[:max(size, 1)], last=False))
+        remaining = remaining[max(size, 1):]
+    tables.append(_group_table(title(len(tables)), rows, remaining, last=True))
 
     notes = [
         Text.assemble(("  * ", "dim"), (str(row.get("group", UNDEFINED)), "bold"), f": {row['note']}")
