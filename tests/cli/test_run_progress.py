@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import shutil
 import sys
+import threading
 
 import pytest
 from rich.console import Console
@@ -99,3 +100,56 @@ def test_a_step_name_is_drawn_as_text_never_as_markup_or_control_characters():
 def test_without_a_console_the_callback_does_nothing():
     with run_progress(None) as step:
         assert step("anything") is None
+
+
+class _Tracker:
+    """A stand-in for Spark's status tracker: one stage, 3 of 4 tasks done; ``polled`` set at the second poll
+    (by then the first one's numbers are in the bar)."""
+
+    def __init__(self):
+        self.polls = 0
+        self.polled = threading.Event()
+
+    def getActiveStageIds(self):
+        self.polls += 1
+        if self.polls >= 2:
+            self.polled.set()
+        return [1]
+
+    def getStageInfo(self, stage_id):
+        return type("Stage", (), {"numTasks": 4, "numCompletedTasks": 3})()
+
+
+class _Context:
+    def __init__(self):
+        self.tracker = _Tracker()
+
+    def statusTracker(self):
+        return self.tracker
+
+
+def test_a_backend_bar_is_a_row_of_the_run_display_not_a_second_display(monkeypatch):
+    from govaudit.backends._progress import spark_progress
+
+    stream = _fake_terminal(monkeypatch)
+    context = _Context()
+    with run_progress(Console(file=stream, force_terminal=True, width=100)) as step:
+        step("Reading the data")
+        with spark_progress(context, "Spark: aggregating log.parquet"):
+            assert context.tracker.polled.wait(timeout=30)
+            step("Reading the data")  # draws the display now, the bar's row with it
+    drawn = stream.getvalue()
+    assert "Reading the data" in drawn and "Spark: aggregating log.parquet" in drawn and "75%" in drawn
+    assert drawn.count("\x1b[?25l") == 1  # one live display: the cursor was hidden once
+
+
+def test_no_progress_silences_the_backend_bars_too(monkeypatch):
+    from govaudit.backends._progress import progress_wanted, spark_progress
+
+    stream = _fake_terminal(monkeypatch)
+    assert progress_wanted()
+    with run_progress(None):
+        assert not progress_wanted()
+        with spark_progress(_Context(), "Spark: aggregating"):
+            pass
+    assert stream.getvalue() == "" and progress_wanted()

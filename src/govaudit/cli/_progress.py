@@ -4,7 +4,8 @@ Drawn on stderr, and only when stderr is a terminal and no ``CI`` variable is se
 the backends' aggregation bars, :func:`govaudit.backends._progress.progress_wanted`), so pipes, logs
 and CI get nothing; ``--no-progress`` and ``--quiet`` turn it off. The display is transient: it is
 erased when the run ends, leaving only the summary. The library never prints: the runner tells a
-callback each step's name (``run_plan(progress=...)``) and this module draws it.
+callback each step's name (``run_plan(progress=...)``) and this module draws it. A backend's
+aggregation bar (DuckDB, Spark) becomes a row of the same display.
 """
 
 from __future__ import annotations
@@ -48,17 +49,21 @@ def run_progress(console: Console | None) -> Iterator[Step]:
     console : rich.console.Console or None
         Where to draw, as :func:`progress_console` chooses it.
     """
-    if console is None:
-        yield _ignore
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from govaudit.backends._progress import bars_drawn_by
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
+    if console is None:
+        with bars_drawn_by(None):  # --no-progress and -q silence the backends' bars too
+            yield _ignore
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(),
+                  TaskProgressColumn(), TimeElapsedColumn(), console=console, transient=True) as bar:
         task = bar.add_task("Starting", total=None)
 
         def step(name: str) -> None:
             bar.update(task, description=" ".join(printable(name).split()))
             bar.refresh()  # drawn now, not at the next tick: a short step is still seen
 
-        yield step
+        with bars_drawn_by(bar):  # a backend's aggregation bar is a row of this display, not a second one
+            yield step
