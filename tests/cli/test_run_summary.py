@@ -7,6 +7,7 @@ text from the data (group labels, messages) can neither steer the terminal nor b
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pandas as pd
@@ -26,7 +27,9 @@ METRIC_HEADERS = ("selection rate", "TPR", "FPR", "FNR", "TNR", "precision", "ac
 
 
 def run_cli(args, capsys, monkeypatch, width=80):
+    """Run at ``width`` columns from the spec's folder, so the paths printed are short enough for any width."""
     monkeypatch.setenv("COLUMNS", str(width))
+    monkeypatch.chdir(args[1].parent)
     code = main([str(a) for a in args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
@@ -49,7 +52,7 @@ def biased(audit_project, tmp_path):
 
 @pytest.mark.parametrize("width", [80, 120])
 def test_the_default_summary_is_one_screen_with_the_verdict_first(biased, capsys, monkeypatch, width):
-    code, out, err = run_cli(["run", biased, "--no-progress"], capsys, monkeypatch, width)
+    code, out, err = run_cli(["run", biased, "--out", "reports", "--no-progress"], capsys, monkeypatch, width)
     assert code == 1 and err == ""
     lines = _lines(out)
     assert lines[0].startswith("FAIL — biased: ")
@@ -60,13 +63,13 @@ def test_the_default_summary_is_one_screen_with_the_verdict_first(biased, capsys
     assert failed and f"Failed ({len(failed)})" in lines
     for finding in failed:
         assert any(line.startswith(f"  {plain_check(finding.check)} [{finding.groups[0]}") for line in lines)
-    assert any(line.startswith("  json: ") for line in lines)
+    assert "  json: reports/record.json" in lines
     # the group tables and the passed checks are left to --details
     assert "Groups by channel" not in out and "bias.group_metrics" not in out
 
 
 def test_details_add_every_finding_and_the_group_tables_with_every_header_whole(biased, capsys, monkeypatch):
-    code, out, _ = run_cli(["run", biased, "--details", "--no-progress"], capsys, monkeypatch, 80)
+    code, out, _ = run_cli(["run", biased, "--out", "reports", "--details", "--no-progress"], capsys, monkeypatch, 80)
     assert code == 1
     lines = _lines(out)
     assert lines[0].startswith("FAIL — biased: ")
@@ -95,7 +98,7 @@ def test_a_group_label_with_control_characters_and_markup_is_printed_harmlessly(
     frame.to_parquet(biased.parent / "eval.parquet", index=False)  # a CSV reader may take the \r for a row's end
     biased.write_text(biased.read_text().replace('path = "eval.csv"', 'path = "eval.parquet"'))
     for flags in ([], ["--details"]):
-        code, out, err = run_cli(["run", biased, "--no-progress", *flags], capsys, monkeypatch, 80)
+        code, out, err = run_cli(["run", biased, "--out", "reports", "--no-progress", *flags], capsys, monkeypatch, 80)
         assert code == 1, err
         assert SHOWN in out.replace("\n", "") or SHOWN[:20] in out  # a table may fold the label
         assert "\x1b" not in out and "\r" not in out
@@ -167,3 +170,48 @@ def test_control_characters_and_markup_in_messages_and_groups_are_shown_not_obey
     assert "\x1b[31mperson" not in styled and "\r" not in styled and "\x07" not in styled
     plain = console.export_text()
     assert f"[{SHOWN}, online]" in plain and "[red]are[/red]" in plain and "x\\x1b]0;title\\x07" in plain
+
+
+def test_a_path_longer_than_the_width_is_printed_whole_for_copying(tmp_path):
+    path = tmp_path / ("folder-" * 12) / "record.json"
+    out = _brief(make_record(findings=[_finding("bias.x", Status.PASS)]), written={"json": path})
+    assert f"  json: {path}" in _lines(out)
+    assert max(len(line) for line in _lines(out) if str(path) not in line) <= 80
+
+
+#: Columns the bias auditor may add (counts without intervals, rates, ratios and differences with them).
+MORE_METRICS = ("tp", "fp", "tn", "fn", "pp", "pn", "prevalence", "npv", "fdr", "for", "ppr", "lr_plus", "lr_minus",
+                "selection_rate_ratio", "selection_rate_difference", "false_negative_rate_difference")
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_any_number_of_group_columns_is_wrapped_into_blocks_with_every_header_and_cell_whole(width):
+    from govaudit.report._text import render_summary
+
+    evidence = group_metrics_evidence()
+    evidence["metrics"] = [*evidence["metrics"], *MORE_METRICS]
+    for i, row in enumerate(evidence["groups"]):
+        for j, metric in enumerate(MORE_METRICS):
+            if j < 6:  # a count: a whole number, no interval
+                row[metric] = 1000 * i + j
+            else:
+                row[metric], row[f"{metric}_ci"] = 0.1 * i + 0.01 * j, [0.01 * j, 0.5 + 0.01 * j]
+    finding = Finding(auditor="bias", check="bias.group_metrics", status=Status.REPORTED, evidence=evidence,
+                      message="m")
+    console = Console(record=True, width=width)
+    render_summary(make_record(findings=[finding]), console)
+    lines = _lines(console.export_text())
+    assert max(len(line) for line in lines) <= width
+    headers = [line for line in lines if line.startswith(" Group ")]
+    assert len(headers) > 1 if width < 120 else len(headers) >= 1
+    labels = ["selection rate", "TPR", "FPR", *(m.replace("_", " ") for m in MORE_METRICS), "Impact ratio", "Status"]
+    cells = [cell for line in headers for cell in re.split(r"\s{2,}", line.strip())]
+    assert sorted(cells) == sorted(["Group", "n", "Share"] * len(headers) + labels)  # each header whole, once
+    assert sum(" 2,005 " in f"{line} " for line in lines) == 1  # a count as a whole number, never "2005.000"
+    text = "\n".join(lines)
+    for status in ("pass", "fail", "inconclusive"):
+        assert f" {status}" in text
+    for row in evidence["groups"]:  # every cell whole: the number, and its interval (folded below it or not)
+        for metric in MORE_METRICS[6:]:
+            low, high = row[f"{metric}_ci"]
+            assert f"[{low:.3f}–{high:.3f}]" in text, (metric, low, high)

@@ -9,6 +9,7 @@ are shown as escapes and ``[brackets]`` are never read as console markup.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,7 +130,8 @@ def summary_items(findings: Sequence[Finding]) -> list[tuple[str, Finding]]:
 
 
 def _number(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    """A count as a whole number, a rate to three decimals; undefined (None, NaN) as a dash, never 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return "—"
     if isinstance(value, int) or float(value).is_integer():
         return f"{int(value):,}"
@@ -192,8 +194,8 @@ def _fit(text: Text, console: Console) -> None:
 
 
 def _path_line(label: str, path: Path | str, console: Console) -> None:
-    # folded, never cut: the whole path stays readable (and copyable line by line)
-    console.print(Text.assemble(f"  {label}: ", _one_line(str(path))), overflow="fold")
+    # whole on one line even past the width (the terminal wraps it): a path is copied, not read
+    console.print(Text.assemble(f"  {label}: ", _one_line(str(path))), soft_wrap=True)
 
 
 def _report_to_read(written: Mapping[str, Path]) -> Path | None:
@@ -219,7 +221,8 @@ def render_brief(
     ----------
     record : AuditRecord
     console : rich.console.Console, optional
-        Where to print (a new stdout console by default); its width bounds every line.
+        Where to print (a new stdout console by default); its width bounds every line but those
+        naming a file, which stay whole for copying.
     written : mapping of str to Path, optional
         The reports written, by kind (as :func:`govaudit.report.write_reports` returns them).
     ledger : LedgerPosition, optional
@@ -257,7 +260,7 @@ def render_brief(
     if len(items) > len(shown):
         target = _report_to_read(written)
         where = f" — see {_one_line(str(target))}" if target is not None else ""
-        console.print(Text(f"  and {len(items) - len(shown)} more{where}", style="bold"), overflow="fold")
+        console.print(Text(f"  and {len(items) - len(shown)} more{where}", style="bold"), soft_wrap=True)
     if written or ledger is not None:
         console.print()
         _fit(Text.assemble(("Written", "bold"), f" (record {_one_line(record.record_id)})"), console)
