@@ -86,7 +86,8 @@ def _polled_bar(read: Reader, description: str, stream: IO[str]) -> Iterator[Non
         finally:
             stop.set()
             thread.join()
-            bar.remove_task(task)
+            if _HOST.get() is not _OWN:  # a row of the command's display goes; a bar of its own ends with it
+                bar.remove_task(task)
 
 
 @contextmanager
