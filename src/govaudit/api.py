@@ -6,7 +6,7 @@ and return the record it builds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -147,16 +147,20 @@ def _engine(engine: Any, settings: dict[str, Any]) -> EngineSettings:
     return EngineSettings.of(engine if engine is not None else given)
 
 
-def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None) -> AuditRecord:
+def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None,
+             progress: Callable[[str], None] | None = None) -> AuditRecord:
     """Run a validated spec: load its model, data, decision log and manifest, run its auditors, return the record.
 
     Case-level tables the auditors produce travel with the returned record (``record.case_tables``)
-    but are never part of its JSON.
+    but are never part of its JSON. ``progress``, when given, is told the name of each step as it
+    begins (reading the data, loading the model, running it, each auditor), e.g. to draw progress.
     """
     spec = plan.spec
-    assembled = assemble_plan(plan)
+    assembled = assemble_plan(plan, progress=progress)
     run = run_configured(assembled.subject, plan.auditor_configs, registry or load_registry(),
-                         accepted=spec.accepted_inconclusive)
+                         accepted=spec.accepted_inconclusive, progress=progress)
+    if progress is not None:
+        progress("Assembling the record")
     matrix = coverage_for_plan(plan.profiles, run.findings, auditors_run=[a.name for a, _ in run.auditors],
                                decision_log=assembled.subject.decision_log)
     return build_record(audit_name=spec.audit.name, description=spec.audit.description, findings=run.findings,

@@ -7,7 +7,7 @@ because no verdict on bad input is worth recording.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,11 +30,15 @@ from govaudit.records import (
 from govaudit.registry import AuditorRegistry
 from govaudit.spec import format_validation_error
 
+#: Told the name of each step of a run as it begins (e.g. to draw progress); never told anything from the data.
+Progress = Callable[[str], None]
+
 #: Groups smaller than this have only their size published, unless an auditor sets its own limit.
 DEFAULT_SUPPRESS_BELOW = 10
 
 __all__ = [
     "AuditorsRun",
+    "Progress",
     "build_record",
     "instantiate_auditors",
     "run_auditor",
@@ -89,13 +93,17 @@ def run_auditors(
     auditors: Sequence[tuple[Auditor, BaseModel | None]],
     *,
     case_tables: list[CaseTable] | None = None,
+    progress: Progress | None = None,
 ) -> list[Finding]:
     """Run each auditor in turn and concatenate their findings.
 
-    Case-level tables the auditors return are appended to ``case_tables`` when it is given.
+    Case-level tables the auditors return are appended to ``case_tables`` when it is given;
+    ``progress`` is told each auditor as it starts.
     """
     findings: list[Finding] = []
-    for auditor, config in auditors:
+    for i, (auditor, config) in enumerate(auditors, start=1):
+        if progress is not None:
+            progress(f"Running the {getattr(auditor, 'name', type(auditor).__name__)} auditor ({i} of {len(auditors)})")
         result = run_auditor_detailed(auditor, subject, config)
         findings.extend(result.findings)
         if case_tables is not None:
@@ -154,17 +162,18 @@ class AuditorsRun:
 
 def run_configured(
     subject: AuditSubject, auditors: Mapping[str, Any] | Sequence[str] | None, registry: AuditorRegistry,
-    *, accepted: Sequence[AcceptedInconclusive] = (),
+    *, accepted: Sequence[AcceptedInconclusive] = (), progress: Progress | None = None,
 ) -> AuditorsRun:
     """Instantiate the auditors named (see :func:`instantiate_auditors`) and run each over ``subject``.
 
     The findings are settled (:func:`govaudit.verdicts.settle_findings`): an asked-for auditor that
     could not run is inconclusive, significance-gated findings are judged together across the audit,
-    and ``accepted`` inconclusive gates carry their justification.
+    and ``accepted`` inconclusive gates carry their justification. ``progress`` is told each auditor
+    as it starts.
     """
     chosen = instantiate_auditors(auditors, registry)
     case_tables: list[CaseTable] = []
-    findings = run_auditors(subject, [(a, c) for a, c, _ in chosen], case_tables=case_tables)
+    findings = run_auditors(subject, [(a, c) for a, c, _ in chosen], case_tables=case_tables, progress=progress)
     return AuditorsRun(settle_findings(findings, accepted), [(a, p) for a, _, p in chosen], case_tables)
 
 

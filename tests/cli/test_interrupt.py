@@ -87,7 +87,7 @@ def test_ctrl_c_inside_a_command_in_process(audit_project, tmp_path, monkeypatch
         led.append(make_record(), load_signing_key(tmp_path / "auditor.key"))
     before = ledger.read_bytes()
 
-    def interrupted(plan):
+    def interrupted(plan, **options):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(govaudit.api, "run_plan", interrupted)

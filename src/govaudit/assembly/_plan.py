@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from govaudit.assembly._assemble import Assembly, attach
@@ -21,31 +22,51 @@ if TYPE_CHECKING:
 __all__ = ["assemble_plan"]
 
 
-def assemble_plan(plan: AuditPlan) -> Assembly:
+def assemble_plan(plan: AuditPlan, *, progress: Callable[[str], None] | None = None) -> Assembly:
     """Resolve the spec's ``[data]``, ``[model]``, ``[decision_log]``, ``[manifest]`` and ``[control_sample]`` once
-    each, paths resolved."""
+    each, paths resolved.
+
+    ``progress``, when given, is told each step as it begins.
+    """
+    step = progress if progress is not None else _quiet
     spec = plan.spec
     columns = _columns(spec)
-    data = resolve_data(plan.resolve(spec.data.path), columns, _data_engine(plan)) if spec.data is not None else None
+    data = None
+    if spec.data is not None:
+        step("Reading the data")
+        data = resolve_data(plan.resolve(spec.data.path), columns, _data_engine(plan))
     model = None
     if spec.model is not None:  # after the data: inputs are checked and the probe set drawn from it
+        step("Loading the model")
         model = resolve_spec_model(spec.model, plan.resolve, table=data.table if data is not None else None,
                                    features=columns.features)
+    step("Running the model on the data" if model is not None and data is not None else "Preparing the data")
     subject = subject_rows(spec.audit.name, data, model, columns)
-    training = resolve_training(plan.resolve(spec.data.training)) if spec.data and spec.data.training else None
+    training = None
+    if spec.data and spec.data.training:
+        step("Reading the training data")
+        training = resolve_training(plan.resolve(spec.data.training))
     log = None
     if spec.decision_log is not None:
+        step("Reading the decision log")
         log = resolve_decision_log(plan.resolve(spec.decision_log.path), _log_engine(plan),
                                    check_unique_ids=spec.decision_log.check_unique_ids)
+    if spec.manifest is not None:
+        step("Reading the manifest")
     manifest = resolve_manifest(plan.resolve(spec.manifest.path)) if spec.manifest is not None else None
     control = None
     if spec.control_sample is not None:
+        step("Reading the control sample")
         section = spec.control_sample
         control = resolve_control_sample({
             "table": plan.resolve(section.path), "method": section.method_column,
             "sensitive_features": list(section.sensitive_features), "outcome": section.outcome_column,
             "model_value": section.model_value, "random_value": section.random_value})
     return attach(subject, data=data, model=model, training=training, log=log, manifest=manifest, control=control)
+
+
+def _quiet(step: str) -> None:
+    """No progress wanted."""
 
 
 def _columns(spec: AuditSpec) -> Columns:

@@ -4,7 +4,9 @@ DuckDB reports how far its running query has got (``query_progress()``, a percen
 another thread); Spark reports the tasks of its running stages (``SparkContext.statusTracker()``).
 While a backend aggregates, a thread polls the engine and draws a rich progress bar on stderr. The
 bar is shown only when stderr is a terminal and no ``CI`` variable is set, so logs of batch jobs and
-CI runs get nothing; it is transient (erased when done).
+CI runs get nothing; it is transient (erased when done). A command that draws its own progress
+(``govaudit run``) hands it over with :func:`bars_drawn_by`: the bars then join that display as rows
+instead of a second live display fighting it for the terminal, or are not drawn at all.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import IO, Any
 
-__all__ = ["duckdb_progress", "progress_wanted", "spark_progress", "spark_tasks_done"]
+__all__ = ["bars_drawn_by", "duckdb_progress", "progress_wanted", "spark_progress", "spark_tasks_done"]
 
 _POLL_SECONDS = 0.1
 
@@ -24,22 +27,50 @@ _POLL_SECONDS = 0.1
 Reader = Callable[[], "tuple[float, float] | None"]
 
 
+_OWN = object()  # no command draws progress: each bar is its own live display
+#: The display the bars join (a ``rich.progress.Progress``), None for no bars, or :data:`_OWN`.
+_HOST: ContextVar[Any] = ContextVar("govaudit_progress_host", default=_OWN)
+
+
 def progress_wanted(stream: IO[str] | None = None) -> bool:
-    """Whether to draw progress on ``stream`` (default stderr): a terminal, outside CI."""
+    """Whether to draw progress on ``stream`` (default stderr): a terminal, outside CI, and not turned off."""
+    if _HOST.get() is None:
+        return False
     stream = stream if stream is not None else sys.stderr
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty()) and not os.environ.get("CI")
 
 
 @contextmanager
-def _polled_bar(read: Reader, description: str, stream: IO[str]) -> Iterator[None]:
-    """Draw a transient bar on ``stream`` from ``read()``, polled from a thread while the block runs."""
+def bars_drawn_by(progress: Any) -> Iterator[None]:
+    """Inside the block, the backends' bars are rows of ``progress`` (a ``rich.progress.Progress``), or none if None."""
+    token = _HOST.set(progress)
+    try:
+        yield
+    finally:
+        _HOST.reset(token)
+
+
+@contextmanager
+def _display(stream: IO[str]) -> Iterator[Any]:
+    """The ``Progress`` to add a bar to: the command's, or a transient one of the bar's own on ``stream``."""
+    host = _HOST.get()
+    if host is not _OWN:
+        yield host
+        return
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-    stop = threading.Event()
     with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
                   console=Console(file=stream), transient=True) as bar:
+        yield bar
+
+
+@contextmanager
+def _polled_bar(read: Reader, description: str, stream: IO[str]) -> Iterator[None]:
+    """Draw a bar from ``read()``, polled from a thread while the block runs, and remove it after."""
+    stop = threading.Event()
+    with _display(stream) as bar:
         task = bar.add_task(description, total=100.0)
 
         def poll() -> None:
@@ -55,6 +86,8 @@ def _polled_bar(read: Reader, description: str, stream: IO[str]) -> Iterator[Non
         finally:
             stop.set()
             thread.join()
+            if _HOST.get() is not _OWN:  # a row of the command's display goes; a bar of its own ends with it
+                bar.remove_task(task)
 
 
 @contextmanager

@@ -6,9 +6,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-
-from govaudit.cli._app import say
+from govaudit.cli._outcome import show_outcome
 from govaudit.gate import exit_code
 
 __all__ = ["run"]
@@ -24,11 +22,14 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
     ledger: Annotated[Optional[Path], typer.Option(help="Append the record to this ledger (default: the spec's [output] ledger).")] = None,
     signing_key: Annotated[Optional[Path], typer.Option(help="Key signing the ledger entry (else $GOVAUDIT_SIGNING_KEY, else [output] signing_key).")] = None,
+    details: Annotated[bool, typer.Option("--details", help="Also print every finding and the per-group tables.")] = False,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="Draw no progress on the terminal (never drawn in pipes or CI).")] = False,
 ) -> None:
     """Run an audit spec, write its record, and exit 0 (pass), 1 (gate failed) or 2 (bad input)."""
     from govaudit.api import run_plan
+    from govaudit.cli._progress import progress_console, run_progress
     from govaudit.records import prepare_ledger
-    from govaudit.report import check_output_paths, render_json, render_summary, report_paths, write_html, write_reports
+    from govaudit.report import check_output_paths, render_json, report_paths, write_html, write_reports
     from govaudit.spec import load_spec
 
     plan = load_spec(spec)
@@ -37,24 +38,26 @@ def run(
     target = prepare_ledger(plan, out_dir, ledger, signing_key)  # key and ledger checked before anything is written
     others = {"html": html, "ledger": target.path if target is not None else None}
     check_output_paths({**report_paths(out_dir, junit=junit), **others})  # before the run, which may take long
-    record = run_plan(plan)
-    cases = [table.name for table in record.case_tables] if case_files else []
-    check_output_paths({**report_paths(out_dir, junit=junit, case_tables=cases), **others})  # and the case files
-    written = write_reports(record, out_dir, junit=junit, case_files=case_files, strict=strict)
-    position = None
-    if target is not None:  # the one step a rerun cannot overwrite, so after every report it can
-        entry = target.append(record)
-        written[f"ledger entry {entry.seq}"] = target.path
-        position = {"ledger": str(target.path), "entry": entry.seq, "entry_hash": entry.entry_hash}
-    if html is not None:
-        # After the append, because the page shows the entry's position. Safe: its path was checked
-        # with the others before anything was written, and the page is rendered in memory and then
-        # written atomically; what can still fail it (the disk filling up since) leaves no half page.
-        written["html"] = write_html(record, html, ledger=position)
+    with run_progress(progress_console(enabled=not (quiet or no_progress))) as step:
+        record = run_plan(plan, progress=step)
+        cases = [table.name for table in record.case_tables] if case_files else []
+        check_output_paths({**report_paths(out_dir, junit=junit, case_tables=cases), **others})  # and the case files
+        step("Writing the reports")
+        written = write_reports(record, out_dir, junit=junit, case_files=case_files, strict=strict)
+        position = None
+        if target is not None:  # the one step a rerun cannot overwrite, so after every report it can
+            step("Appending to the ledger")
+            entry = target.append(record)
+            written[f"ledger entry {entry.seq}"] = target.path
+            position = {"ledger": str(target.path), "entry": entry.seq, "entry_hash": entry.entry_hash}
+        if html is not None:
+            # After the append, because the page shows the entry's position. Safe: its path was checked
+            # with the others before anything was written, and the page is rendered in memory and then
+            # written atomically; what can still fail it (the disk filling up since) leaves no half page.
+            step("Writing the HTML report")
+            written["html"] = write_html(record, html, ledger=position)
     if json_out:
         typer.echo(render_json(record))
     elif not quiet:
-        render_summary(record, Console(highlight=False))
-        for kind, path in written.items():
-            say(f"{kind}: {path}")
+        show_outcome(record, written, position, details=details, strict=strict)
     raise typer.Exit(exit_code(record, strict=strict))

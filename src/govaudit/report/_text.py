@@ -86,7 +86,9 @@ def _num(value: Any, digits: int = 3) -> str:
 
 
 def _with_interval(value: Any, interval: Any) -> str:
-    """``0.500 [0.410–0.590]``; just the value when the interval is missing or undefined."""
+    """``0.500 [0.410–0.590]``; just the value when the interval is missing or undefined; a count as a whole number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
     text = _num(value)
     if text == UNDEFINED:
         return UNDEFINED
@@ -221,23 +223,36 @@ def _findings_list(findings: Sequence[Finding]) -> Group:
 
 
 def _group_table(
-    title: Text, rows: Sequence[Mapping[str, Any]], metrics: Sequence[str], *, last: bool
+    title: Text, rows: Sequence[Mapping[str, Any]], metrics: Sequence[str], *, last: bool, compact: bool = False
 ) -> Table:
-    """One table of per-group metrics; only the ``last`` of a split table has ratio and status."""
+    """One table of per-group metrics; only the ``last`` of a split table has ratio and status.
+
+    ``compact`` fixes each column's width at its narrowest readable one (a header whole, a number
+    with its interval folded after the number, a group label folded at 20), so the table's width is
+    known before rich lays it out: rich's own narrowing can squeeze the last column off the page.
+    """
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    table.add_column("Group", overflow="fold", max_width=20)
+
+    def narrowest(label: str, cells: list[str], floor: int) -> dict[str, int]:
+        width = max(len(label), min(max((len(c) for c in cells), default=1), floor))
+        return {"width": width} if compact else {"min_width": width}
+
+    labels = [str(row.get("group", UNDEFINED)) + (" *" if row.get("note") else "") for row in rows]
+    table.add_column("Group", overflow="fold", **(narrowest("Group", labels, 20) if compact else {"max_width": 20}))
     table.add_column("n", justify="right", no_wrap=True)
     table.add_column("Share", justify="right", no_wrap=True)
     for m in metrics:
-        table.add_column(
-            _METRIC_LABELS.get(m, m.replace("_", " ")), justify="right", overflow="fold", min_width=_INTERVAL_WIDTH
-        )
+        label = _METRIC_LABELS.get(m, m.replace("_", " "))
+        cells = [_with_interval(row.get(m), row.get(f"{m}_ci")) for row in rows]
+        table.add_column(label, justify="right", overflow="fold", **narrowest(label, cells, _INTERVAL_WIDTH))
     if last:
-        table.add_column("Impact ratio", justify="right", overflow="fold", min_width=_INTERVAL_WIDTH)
-        table.add_column("Status", no_wrap=True, min_width=len("inconclusive"))
-    for row in rows:
+        table.add_column("Impact ratio", justify="right", overflow="fold",
+                         **narrowest("Impact ratio", [_with_interval(row.get("impact_ratio"), row.get(
+                             "impact_ratio_ci")) for row in rows], _INTERVAL_WIDTH))
+        table.add_column("Status", no_wrap=True, **narrowest("inconclusive", [], 0))
+    for row, label in zip(rows, labels):
         cells = [
-            Text(str(row.get("group", UNDEFINED)) + (" *" if row.get("note") else "")),
+            Text(label),
             Text(_count(row.get("count"))),
             Text(_share(row.get("share"))),
             *(Text(_with_interval(row.get(m), row.get(f"{m}_ci"))) for m in metrics),
@@ -268,24 +283,30 @@ def _group_section(finding: Finding, console: Console) -> RenderableType | None:
             text.append("  (continued)", style="dim")
         return text
 
-    def fits(chunk: Sequence[str], last: bool) -> bool:
-        table = _group_table(title(0), rows, chunk, last=last)
+    def laid_out(chunk: Sequence[str], last: bool) -> Table | None:
+        """The table of ``chunk`` at its natural width, else compact, if either fits the console; else None."""
         # Measure against a very wide page: rich clamps measurements to the width it is given.
         unbounded = console.options.update_width(_UNBOUNDED_WIDTH)
-        return Measurement.get(console, unbounded, table).minimum <= console.width
+        for compact in (False, True):
+            table = _group_table(title(len(tables)), rows, chunk, last=last, compact=compact)
+            if Measurement.get(console, unbounded, table).maximum <= console.width:
+                return table
+        return None
 
-    # Greedily put as many metric columns in each table as the width allows (at least one each).
+    # Greedily put as many metric columns in each table as the width allows (at least one each); the last
+    # table also holds the impact ratio and status, alone if no metric fits beside them.
     tables: list[Table] = []
     remaining = list(metrics)
-    while True:
-        size = len(remaining)
-        while size > 0 and not fits(remaining[:size], last=size == len(remaining)):
+    while remaining and (final := laid_out(remaining, last=True)) is None:
+        size, table = len(remaining) - 1, None
+        while size >= 1 and (table := laid_out(remaining[:size], last=False)) is None:
             size -= 1
-        size = max(size, 1) if remaining else 0
-        chunk, remaining = remaining[:size], remaining[size:]
-        tables.append(_group_table(title(len(tables)), rows, chunk, last=not remaining))
-        if not remaining:
-            break
+        size = max(size, 1)
+        tables.append(table or _group_table(title(len(tables)), rows, remaining[:1], last=False, compact=True))
+        remaining = remaining[size:]
+    if not remaining:
+        final = laid_out([], last=True) or _group_table(title(len(tables)), rows, [], last=True, compact=True)
+    tables.append(final)
 
     notes = [
         Text.assemble(("  * ", "dim"), (str(row.get("group", UNDEFINED)), "bold"), f": {row['note']}")
