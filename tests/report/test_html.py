@@ -88,8 +88,13 @@ def html(record):
 
 def _expected_plots(record) -> int:
     """One figure per registered plot function of each finding's check; error rates only with a label."""
+    from govaudit.report._i18n import load_catalogue
+
     expected = 0
     for f in record.findings:
+        if not f.check.startswith("bias."):  # other auditors: a figure wherever the evidence has something to draw
+            expected += sum(fn(f, load_catalogue("en")) is not None for fn in PLOTS.get(f.check, ()))
+            continue
         expected += len(PLOTS.get(f.check, ()))
         if f.check == "bias.group_metrics" and "fpr" not in f.evidence.get("metrics", []):
             expected -= 1

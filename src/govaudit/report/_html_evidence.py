@@ -126,6 +126,9 @@ def _heading(finding: Finding, t: Catalogue, has_groups: bool) -> str:
     if finding.check == "bias.scoring_rates" and has_groups:
         return t("report.scoring_heading", feature=subject)
     label = check_label(finding.check, t)
+    rate = ev.get("rate")
+    if isinstance(rate, str) and t.has(f"metric.{rate}"):  # e.g. appeals by group: appeal rate, or success rate
+        subject = t("report.block_heading", check=subject, subject=t(f"metric.{rate}")) if subject else t(f"metric.{rate}")
     return t("report.block_heading", check=label, subject=subject) if subject else label
 
 
