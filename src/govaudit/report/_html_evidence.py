@@ -49,8 +49,11 @@ def scalar_text(value: Any, t: Catalogue, key: str = "") -> str | None:
         return "—"
     if isinstance(value, bool):
         return t(f"value.{str(value).lower()}")
+    identifier = "seed" in key.rsplit(".", 1)[-1]  # a seed is a name, not a quantity: no thousands separators
     if isinstance(value, (int, float)):
-        return fmt_num(value, 4) if isinstance(value, float) else f"{value:,}"
+        if isinstance(value, float):
+            return fmt_num(value, 4)
+        return str(value) if identifier else f"{value:,}"
     if isinstance(value, str):
         return value
     if isinstance(value, (list, tuple)) and all(v is None or isinstance(v, (str, int, float, bool)) for v in value):
@@ -60,7 +63,7 @@ def scalar_text(value: Any, t: Catalogue, key: str = "") -> str | None:
             return fmt_ci(value)
         if len(value) <= 12:
             return t.join(["—" if v is None else (f"{v:,}" if isinstance(v, int) and not isinstance(v, bool)
-                                                   else str(v)) for v in value])
+                                                   and not identifier else str(v)) for v in value])
     return None
 
 

@@ -39,8 +39,10 @@ def gate_text(finding: Finding) -> str:
 
 def _subject(finding: Finding, t: Catalogue) -> str:
     """What the finding is about: ``channel: in_person, online``, or the groups alone."""
-    feature = finding.evidence.get("feature")
-    feature = str(feature) if isinstance(feature, str) and feature else ""
+    ev = finding.evidence
+    feature = str(ev["feature"]) if isinstance(ev.get("feature"), str) and ev["feature"] else ""
+    if isinstance(ev.get("group"), str):  # a ratio: the group it is about says it all (its reference is below)
+        return str(ev["group"])
     groups = [g for g in finding.groups if g != feature]
     named = t.join(groups[:3]) + ("…" if len(groups) > 3 else "")
     if feature and named:
@@ -48,10 +50,31 @@ def _subject(finding: Finding, t: Catalogue) -> str:
     return feature or named
 
 
+def _miss(finding: Finding) -> float:
+    """How far the value misses its gate, relative to the gate (0 when it cannot be said): larger is worse.
+
+    Only compared between findings of one check, whose values share a scale.
+    """
+    value, gate, op = finding.value, finding.threshold, finding.operator
+    if value is None or gate is None or op not in _OPERATORS:
+        return 0.0
+    scale = abs(gate) or 1.0
+    if op in (">=", ">"):
+        return max(gate - value, 0.0) / scale
+    if op in ("<=", "<"):
+        return max(value - gate, 0.0) / scale
+    return 0.0
+
+
 def problems(record: AuditRecord, t: Catalogue) -> list[dict[str, Any]]:
     """The blocking findings, most severe first, each as one line's parts."""
     blocking = [(i, f) for i, f in enumerate(record.findings) if f.status in _STATUS_RANK]
-    blocking.sort(key=lambda p: (_SEVERITY_RANK.get(p[1].severity, 9), _STATUS_RANK[p[1].status], p[0]))
+    first_of = {}
+    for i, f in blocking:
+        first_of.setdefault(f.check, i)
+    # most severe first; one check's findings together, the furthest from its gate first
+    blocking.sort(key=lambda p: (_SEVERITY_RANK.get(p[1].severity, 9), _STATUS_RANK[p[1].status],
+                                 first_of[p[1].check], -_miss(p[1]), p[0]))
     out = []
     for number, (_, f) in enumerate(blocking, start=1):
         plain = t.get(f"plain.{f.check}")
