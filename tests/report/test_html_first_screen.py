@@ -74,7 +74,8 @@ def test_scorecard_has_the_five_principles_with_their_evidence():
     assert cards["Fairness and justice"]["status"] == "fail" and "Impact ratio" in cards["Fairness and justice"]["evidence"]
     assert cards["People-oriented"]["status"] == "pass" and cards["People-oriented"]["evidence"] == "Human review coverage"
     assert cards["Sustainability"]["status"] == "warn"
-    assert cards["Transparency"]["status"] == "skipped" and cards["Transparency"]["counts"] == "no evidence"
+    assert cards["Transparency"]["status"] == "skipped" and cards["Transparency"]["counts"] == ""
+    assert cards["Transparency"]["evidence"] == EN("principle_help.transparency")
     assert cards["Fairness and justice"]["counts"] == "1 check(s): 1 blocking, 0 warning(s)"
 
 

@@ -112,8 +112,9 @@ def scorecard(record: AuditRecord, t: Catalogue) -> list[dict[str, Any]]:
                                                              n=len(named) - _MAX_NAMED)
         cards.append({"label": t(f"principle.{p.value}"), "help": t(f"principle_help.{p.value}"),
                       "status": status, "status_label": t(f"scorecard.{status}"),
-                      "counts": t("scorecard.counts", n=len(found), failed=blocked, warned=warned) if found
-                      else t("report.no_evidence"), "evidence": evidence})
+                      # without evidence, the card says what the principle asks for instead
+                      "counts": t("scorecard.counts", n=len(found), failed=blocked, warned=warned) if found else "",
+                      "evidence": evidence if found else t(f"principle_help.{p.value}")})
     return cards
 
 

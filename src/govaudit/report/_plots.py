@@ -3,7 +3,8 @@
 A plot function takes a finding and the message catalogue and returns a :class:`Plot` (or ``None``
 when the finding's evidence has nothing to draw). :data:`PLOTS` maps a check id to its plot
 functions, so a new auditor's plots are added with one entry, e.g.
-``PLOTS["explainability.global_importance"] = (plot_importance,)``.
+``PLOTS["acme.match_rates"] = (plot_match_rates,)``; the explainability, oversight and
+provenance plots are in ``_plots_audit``, the shared helpers in ``_plot_base``.
 
 The SVG keeps text as text (``svg.fonttype = "none"``: no embedded or fetched font), carries no
 namespace URLs, metadata or script, and its element ids are prefixed so that several plots can
