@@ -154,3 +154,19 @@ def test_no_raw_evidence_key_is_a_label(applications, lang):
     assert labels and not [label for label in labels if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+(\.[a-z0-9_]+)*", label)]
     checks = re.findall(r'<th scope="row">([^<]*)</th>', html)
     assert not [c for c in checks if re.fullmatch(r"[a-z]+\.[a-z_]+", c)]
+
+
+def test_many_per_group_columns_fold_into_blocks_with_words():
+    groups = [{"group": g, "count": n, "selection_rate": 0.4, "tp": 12, "fp": 3, "tn": 30, "fn": 5, "npv": 0.86,
+               "for": 0.14, "lr_plus": 3.1, "fpr_ratio": 0.9, "fpr_difference": 0.01, "new_measure": 0.5}
+              for g, n in (("a", 50), ("b", 60))]
+    finding = Finding(auditor="bias", check="bias.group_metrics", status=Status.REPORTED, message="m",
+                      evidence={"feature": "sex", "groups": groups})
+    tables = group_tables(finding, EN)
+    assert tables["main"]["header"] == ["Group", "People", "Selection rate"]
+    full = [h for table in tables["full"] for h in table["header"][1:]]
+    assert full == ["Selection rate", "TP", "FP", "TN", "FN", "NPV", "FOR", "LR plus", "FPR ratio", "FPR difference",
+                    "New measure"]
+    assert len(tables["full"]) == 2 and all(len(t["header"]) <= BLOCK_COLUMNS + 1 for t in tables["full"])
+    first = tables["full"][0]["rows"][0]["cells"]
+    assert [v for v, _ in first[:3]] == ["0.400", "12", "3"]  # counts as whole numbers

@@ -102,7 +102,9 @@ def _note(row: Mapping[str, Any], t: Catalogue) -> str:
 
 
 def _cell(row: Mapping[str, Any], measure: str) -> tuple[str, str]:
-    value, ci = fmt_num(row.get(measure)), fmt_ci(row.get(f"{measure}_ci"))
+    raw = row.get(measure)
+    value = _count(raw) if isinstance(raw, int) else fmt_num(raw)  # counts (tp, fp ...) as whole numbers
+    ci = fmt_ci(row.get(f"{measure}_ci"))
     return value, ("" if ci == "—" or value == "—" else ci)
 
 

@@ -17,11 +17,16 @@ _SPLIT = re.compile(r"[_\s]+")
 #: Abbreviations kept in capitals when a key is turned into words.
 _UPPER = {"ci": "CI", "fpr": "FPR", "fnr": "FNR", "tpr": "TPR", "tnr": "TNR", "npv": "NPV", "fdr": "FDR",
           "auc": "AUC", "id": "ID", "sha256": "SHA-256", "ppr": "PPR", "lr": "LR", "p": "p", "n": "n",
-          "eu": "EU", "ai": "AI", "aia": "AIA"}
+          "eu": "EU", "ai": "AI", "aia": "AIA", "tp": "TP", "fp": "FP", "tn": "TN", "fn": "FN", "pp": "PP",
+          "pn": "PN", "ppv": "PPV", "roc": "ROC", "ece": "ECE"}
+#: Keys that are an abbreviation as a whole (``for``: false omission rate) but a word inside a longer key.
+_WHOLE = {"for": "FOR"}
 
 
 def words(key: str) -> str:
     """``snake_case`` (or ``dotted.snake``) as words with a capital first letter: ``lr_plus`` -> "LR plus"."""
+    if str(key).lower() in _WHOLE:
+        return _WHOLE[str(key).lower()]
     parts = [p for p in _SPLIT.split(str(key).replace(".", " ")) if p]
     if not parts:
         return str(key)
