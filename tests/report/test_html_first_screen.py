@@ -170,3 +170,12 @@ def test_many_per_group_columns_fold_into_blocks_with_words():
     assert len(tables["full"]) == 2 and all(len(t["header"]) <= BLOCK_COLUMNS + 1 for t in tables["full"])
     first = tables["full"][0]["rows"][0]["cells"]
     assert [v for v, _ in first[:3]] == ["0.400", "12", "3"]  # counts as whole numbers
+
+
+def test_a_long_list_of_blocking_checks_is_cut_and_counted():
+    from govaudit.report._html import MAX_FIRST_SCREEN
+
+    findings = [_fail("bias.impact_ratio", 0.5 + i / 1000, 0.8, feature="x", group=f"g{i}") for i in range(30)]
+    html = render_html(make_record(findings))
+    assert html.count('<li class="problem"') == MAX_FIRST_SCREEN == 24
+    assert "What blocks the release (30)" in html and "and 6 more, listed in the sections below" in html

@@ -26,6 +26,7 @@ from govaudit.report._plots import PlotFunction
 from govaudit.report._write import atomic_write_text
 
 __all__ = [
+    "MAX_FIRST_SCREEN",
     "auditor_order",
     "ledger_of",
     "render_html",
@@ -33,6 +34,8 @@ __all__ = [
 ]
 
 _MAX_LISTED = 4
+#: Blocking checks listed on the first screen (one line each); more are counted, and listed in their sections.
+MAX_FIRST_SCREEN = 24
 
 
 # --------------------------------------------------------------------------- helpers shared with the card
@@ -206,7 +209,8 @@ def report_context(record: AuditRecord, t: Catalogue, *, ledger: Mapping[str, An
         "verdict_lead": t(f"first.lead.{verdict}", n=len(blocking),
                           warned=statuses.count(Status.WARN), checks=len(statuses) - statuses.count(Status.SKIPPED)),
         "verdict_sentence": verdict_sentence(record, t),
-        "problems": blocking,
+        "problems": blocking[:MAX_FIRST_SCREEN],
+        "more_problems": max(len(blocking) - MAX_FIRST_SCREEN, 0),
         "warned": statuses.count(Status.WARN),
         "scorecard": scorecard(record, t),
         "responsible": responsible(record, t),
