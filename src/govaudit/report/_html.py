@@ -36,6 +36,8 @@ __all__ = [
 _MAX_LISTED = 4
 #: Blocking checks listed on the first screen (one line each); more are counted, and listed in their sections.
 MAX_FIRST_SCREEN = 24
+#: Findings shown open in an auditor's section; the others (passed, reported, skipped) are folded.
+_ATTENTION = (Status.FAIL, Status.ERROR, Status.INCONCLUSIVE, Status.WARN)
 
 
 # --------------------------------------------------------------------------- helpers shared with the card
@@ -149,7 +151,8 @@ def _auditors(record: AuditRecord, t: Catalogue, plots: Mapping[str, Sequence[Pl
             "meta": t("report.auditor_meta", version=info.version, package=info.package) if info else "",
             "counts": _counts(findings, t),
             "intro": t(f"why.auditor.{name}") if t.has(f"why.auditor.{name}") else "",
-            "findings": [_finding_row(f, t) for f in findings],
+            "findings": [_finding_row(f, t) for f in findings if f.status in _ATTENTION],
+            "others": [_finding_row(f, t) for f in findings if f.status not in _ATTENTION],
             "whys": _whys(checks, name, t),
             "blocks": [b for f in findings if (b := evidence_block(f, t, plots)) is not None],
         })
