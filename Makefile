@@ -18,6 +18,10 @@ install: $(STAMP)
 	  { apt-get install -y -qq chromium >/dev/null 2>&1 || \
 	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1; }; }; } || \
 	  echo "chromium not installed: browser tests will skip"
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { command -v apt-get >/dev/null 2>&1 && \
+	  { apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1; }; }; } || \
+	  echo "no CJK font installed (fonts-wqy-microhei): Chinese PDFs are refused and their browser tests skip"
 
 ## demo: build the four scenario samples, audit each into one signed ledger, write HTML reports, print a summary
 demo: install

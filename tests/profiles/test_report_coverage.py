@@ -39,3 +39,29 @@ def test_chinese_report_has_the_matrix(record):
 def test_no_matrix_no_section(record):
     page = render_html(record.model_copy(update={"coverage_matrix": None}), lang="en")
     assert "Requirement coverage" not in page
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_markdown_has_the_matrix(record, lang):
+    from govaudit.report import render_markdown
+    from govaudit.report._i18n import load_catalogue
+
+    t = load_catalogue(lang)
+    md = render_markdown(record, lang=lang)
+    assert f"### {t('coverage.heading')}" in md and "&amp;" not in md and "&lt;" not in md
+    rows = [line for line in md.splitlines() if line.startswith("| ") and line.count("|") == 6]
+    # one row per rule pack with its counts, which add up to the pack's requirements
+    for profile in record.coverage_matrix.profiles:
+        row = next(r for r in rows if profile.name in r)
+        counts = [int(c) for c in row.strip("| ").split(" | ")[1:]]
+        assert sum(counts) == len(profile.requirements)
+        assert counts[1] == sum(r.status == "not met" for r in profile.requirements)
+    assert record.record_id in md.splitlines()[-1]
+
+
+def test_chinese_coverage_reasons_are_worded_from_the_evidence(record):
+    page = render_html(record, lang="zh")
+    english = [r.reason for p in record.coverage_matrix.profiles for r in p.requirements
+               if r.status in ("not met", "no evidence") and r.reason]
+    assert english and not any(reason in page for reason in english)
+    assert "已满足" in page or "未满足" in page or "无证据" in page

@@ -52,7 +52,7 @@ def test_ledger_position_carried_by_the_record_file_is_shown(tmp_path, capsys):
     record = tmp_path / "record.json"
     record.write_text(json.dumps(data))
     code, out, _ = _run(["report", record, "--format", "html"], capsys)
-    assert code == 0 and "Ledger position: seq" in out and "7e" * 32 in out
+    assert code == 0 and "Ledger position: Seq" in out and "7e" * 32 in out
     plain = tmp_path / "plain.json"
     plain.write_text(make_record().to_json())
     assert "Ledger position" not in _run(["report", plain, "--format", "html"], capsys)[1]

@@ -99,7 +99,7 @@ def test_markdown_neutralises_html_and_table_syntax():
                       evidence={"feature": "f | [link](http://x)", "group": "a|b", "reference": "ref", "ci": [0.4, 0.6]},
                       message="m")
     md = render_markdown(make_record([finding]))
-    assert "<script>" not in md and "&lt;script&gt;" in md
+    assert "<script>" not in md and "\\<script\\>" in md and "&lt;" not in md  # Markdown escapes, not entities
     assert "a\\|b" in md
     assert "\\[link\\]" in md
     # every table row still has its column count

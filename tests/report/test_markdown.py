@@ -52,3 +52,13 @@ def test_never_longer_than_sixty_lines(lang):
 def test_chinese_summary():
     md = render_markdown(make_record([_ratio("paper", 0.62)]), lang="zh")
     assert "**未通过**" in md and "最低的影响比" in md and "1 项门槛未通过" in md
+
+
+def test_no_html_entities_in_the_text():
+    finding = _ratio("paper", 0.62)
+    finding = finding.model_copy(update={"evidence": {**finding.evidence, "feature": "sex & age_band"}})
+    md = render_markdown(make_record([finding]))
+    assert "sex & age\\_band" in md and "&amp;" not in md
+    # an ampersand that would start a character reference is escaped, so it is shown as written
+    odd = finding.model_copy(update={"evidence": {**finding.evidence, "feature": "a&lt;b"}})
+    assert "a\\&lt;b" in render_markdown(make_record([odd]))

@@ -9,7 +9,8 @@ Every renderer is a pure function over one record: it reads nothing else and (ap
 - :func:`render_html`: one self-contained HTML page with plots (:data:`PLOTS`), in English or Chinese.
 - :func:`render_markdown`: a short Markdown summary for a pull request or CI job summary.
 - :func:`render_card`: a one-page public transparency card (HTML).
-- :func:`html_to_pdf`: print an HTML report to PDF with headless Chromium.
+- :func:`html_to_pdf`: print an HTML report to PDF with headless Chromium (Chinese needs a CJK font:
+  :func:`require_cjk_font`, :class:`MissingFontError`).
 - :func:`render_report`: any of the text renderers chosen by format name (:data:`REPORT_FORMATS`).
 - :func:`write_reports`: write the JSON (and optionally JUnit) files atomically.
 - :func:`check_output_paths`: refuse, before anything is written, files that could not be written
@@ -22,6 +23,7 @@ from govaudit._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from govaudit.report._card import render_card
+    from govaudit.report._fonts import MissingFontError, require_cjk_font
     from govaudit.report._formats import REPORT_FORMATS, TEXT_FORMATS, render_report
     from govaudit.report._html import render_html, write_html
     from govaudit.report._i18n import LANGUAGES
@@ -37,6 +39,7 @@ else:
     # only its own module and what that module imports.
     __getattr__, __dir__ = lazy_exports(__name__, {
         "govaudit.report._card": ("render_card",),
+        "govaudit.report._fonts": ("MissingFontError", "require_cjk_font"),
         "govaudit.report._formats": ("REPORT_FORMATS", "TEXT_FORMATS", "render_report"),
         "govaudit.report._html": ("render_html", "write_html"),
         "govaudit.report._i18n": ("LANGUAGES",),
@@ -51,6 +54,7 @@ else:
 
 __all__ = [
     "LANGUAGES",
+    "MissingFontError",
     "PLOTS",
     "Plot",
     "REPORT_FORMATS",
@@ -66,6 +70,7 @@ __all__ = [
     "render_report",
     "render_summary",
     "report_paths",
+    "require_cjk_font",
     "write_html",
     "write_reports",
 ]

@@ -16,6 +16,9 @@ from govaudit._version import __version__
 from govaudit.core import Finding, Principle, Status
 from govaudit.records._record import AuditRecord
 from govaudit.report._html_evidence import evidence_block, flatten, scalar_text
+from govaudit.report._html_first import gate_text, next_step, problems, responsible, scorecard, value_text
+from govaudit.report._html_labels import auditor_label, check_label, words
+from govaudit.report._coverage_view import coverage_rows
 from govaudit.report._html_theme import render_template
 from govaudit.report._i18n import Catalogue, fmt_num, load_catalogue, localise_message
 from govaudit.report._json import ensure_record
@@ -23,6 +26,7 @@ from govaudit.report._plots import PlotFunction
 from govaudit.report._write import atomic_write_text
 
 __all__ = [
+    "MAX_FIRST_SCREEN",
     "auditor_order",
     "ledger_of",
     "render_html",
@@ -30,6 +34,10 @@ __all__ = [
 ]
 
 _MAX_LISTED = 4
+#: Blocking checks listed on the first screen (one line each); more are counted, and listed in their sections.
+MAX_FIRST_SCREEN = 24
+#: Findings shown open in an auditor's section; the others (passed, reported, skipped) are folded.
+_ATTENTION = (Status.FAIL, Status.ERROR, Status.INCONCLUSIVE, Status.WARN)
 
 
 # --------------------------------------------------------------------------- helpers shared with the card
@@ -54,8 +62,9 @@ def ledger_of(record: AuditRecord, ledger: Mapping[str, Any] | None = None) -> M
 
 
 
-def _check_label(f: Finding) -> str:
-    return f"{f.check} [{', '.join(f.groups)}]" if f.groups else f.check
+def _check_label(f: Finding, t: Catalogue) -> str:
+    label = check_label(f.check, t)
+    return f"{label} ({t.join(list(f.groups))})" if f.groups else label
 
 
 def _listing(t: Catalogue, labels: list[str]) -> str:
@@ -65,7 +74,7 @@ def _listing(t: Catalogue, labels: list[str]) -> str:
 
 def verdict_sentence(record: AuditRecord, t: Catalogue) -> str:
     """What the verdict means for releasing the system, in the catalogue's language."""
-    by_status = {s: [_check_label(f) for f in record.findings if f.status is s] for s in Status}
+    by_status = {s: [_check_label(f, t) for f in record.findings if f.status is s] for s in Status}
     failed, errored, warned = by_status[Status.FAIL], by_status[Status.ERROR], by_status[Status.WARN]
     verdict = record.verdict.value
     if verdict in ("fail", "error"):
@@ -107,40 +116,44 @@ def _summary(record: AuditRecord, t: Catalogue) -> list[str]:
     return paragraphs
 
 
-def _why(check: str, auditor: str, t: Catalogue) -> str:
-    for key in (f"why.{check}", f"why.auditor.{auditor}"):
-        if t.has(key):
-            return t(key)
-    return t("why.generic")
-
-
-
-def _value(value: float | None) -> str:
-    return f"{int(value):,}" if value is not None and float(value).is_integer() else fmt_num(value)
+def _whys(checks: list[str], auditor: str, t: Catalogue) -> list[tuple[str, str]]:
+    """Why each check matters, in words; a text shared by several checks is shown once, naming them all."""
+    by_text: dict[str, list[str]] = {}
+    for check in checks:
+        key = f"why.{check}" if t.has(f"why.{check}") else f"why.auditor.{auditor}"
+        text = t(key) if t.has(key) else t("why.generic")
+        by_text.setdefault(text, []).append(check_label(check, t))
+    return [(t.join(list(dict.fromkeys(labels))), text) for text, labels in by_text.items()]
 
 
 def _finding_row(f: Finding, t: Catalogue) -> dict[str, Any]:
     message, original = localise_message(f, t)
-    threshold = "—" if f.threshold is None else f"{f.operator or ''} {f.threshold:g}".strip()
-    return {"status": f.status.value, "status_label": t(f"status.{f.status.value}"), "check": f.check,
-            "groups": ", ".join(f.groups), "value": _value(f.value), "threshold": threshold,
-            "message": message, "original": original}
+    return {"status": f.status.value, "status_label": t(f"status.{f.status.value}"),
+            "check": check_label(f.check, t), "groups": t.join(list(f.groups)), "value": value_text(f.value),
+            "threshold": gate_text(f), "message": message, "original": original}
+
+
+def _counts(findings: Sequence[Finding], t: Catalogue) -> str:
+    parts = [t("report.count_status", n=n, status=t(f"status.{s.value}"))
+             for s in Status if (n := sum(f.status is s for f in findings))]
+    return t("report.auditor_counts", n=len(findings), parts=t.join(parts))
 
 
 def _auditors(record: AuditRecord, t: Catalogue, plots: Mapping[str, Sequence[PlotFunction]] | None) -> list[dict]:
     infos = {a.name: a for a in record.auditors}
     out = []
-    for name in auditor_order(record):
+    for index, name in enumerate(auditor_order(record), start=1):
         findings = record.findings_for(name)
         info = infos.get(name)
-        meta = t("report.auditor_meta", version=info.version, package=info.package) if info else ""
-        heading_key = f"auditor.{name}"
-        heading = t(heading_key) if t.has(heading_key) else t("auditor.other", name=name)
         checks = list(dict.fromkeys(f.check for f in findings))
         out.append({
-            "name": name, "heading": heading, "meta": meta,
-            "findings": [_finding_row(f, t) for f in findings],
-            "whys": [(c, _why(c, name, t)) for c in checks],
+            "anchor": f"auditor-{index}", "name": name, "heading": auditor_label(name, t),
+            "meta": t("report.auditor_meta", version=info.version, package=info.package) if info else "",
+            "counts": _counts(findings, t),
+            "intro": t(f"why.auditor.{name}") if t.has(f"why.auditor.{name}") else "",
+            "findings": [_finding_row(f, t) for f in findings if f.status in _ATTENTION],
+            "others": [_finding_row(f, t) for f in findings if f.status not in _ATTENTION],
+            "whys": _whys(checks, name, t),
             "blocks": [b for f in findings if (b := evidence_block(f, t, plots)) is not None],
         })
     return out
@@ -171,7 +184,7 @@ def _identity(record: AuditRecord, t: Catalogue, ledger: Mapping[str, Any] | Non
         rows.append((t("record.auditor", name=a.name), f"{a.version} ({a.package})", False))
     if ledger:
         for key, value in flatten(ledger):
-            rows.append((t("record.ledger", field=key), scalar_text(value, t) or str(value), True))
+            rows.append((t("record.ledger", field=words(key)), scalar_text(value, t, key) or str(value), True))
     return rows
 
 
@@ -182,43 +195,37 @@ def _references(record: AuditRecord) -> list[tuple[str, tuple[str, ...]]]:
     return rows
 
 
-#: coverage status -> the status badge whose colours it borrows
-_COVERAGE_BADGE = {"met": "pass", "not met": "fail", "no evidence": "warn", "not applicable": "skipped"}
-
-
-def _coverage(record: AuditRecord, t: Catalogue) -> list[dict[str, Any]]:
-    """The coverage matrix's profiles as rows, statuses in the report's language (empty without one)."""
-    matrix = record.coverage_matrix
-    if matrix is None:
-        return []
-    return [{"caption": t("coverage.profile_caption", title=p.title, name=p.name, version=p.version,
-                          effective=p.effective_date.isoformat()),
-             "rows": [{"id": r.id, "summary": r.summary, "status": _COVERAGE_BADGE[r.status],
-                       "label": t(f"coverage.status.{r.status.replace(' ', '_')}"), "reason": r.reason,
-                       "evidence": list(dict.fromkeys(f"{e.name} ({e.status})" for e in r.evidence))}
-                      for r in p.requirements]}
-            for p in matrix.profiles]
-
-
 def report_context(record: AuditRecord, t: Catalogue, *, ledger: Mapping[str, Any] | None = None,
                    plots: Mapping[str, Sequence[PlotFunction]] | None = None) -> dict[str, Any]:
     """Everything the report template shows, as plain values (escaped by the template)."""
     statuses = [f.status for f in record.findings]
+    auditors = _auditors(record, t, plots)
+    blocking = problems(record, t)
+    verdict = record.verdict.value
     return {
         "t": t,
         "lang": t.html_lang,
         "version": __version__,
         "title": t("report.title", name=record.audit_name),
-        "verdict": record.verdict.value,
-        "verdict_label": t(f"verdict.{record.verdict.value}"),
+        "verdict": verdict,
+        "verdict_label": t(f"verdict.{verdict}"),
+        "verdict_lead": t(f"first.lead.{verdict}", n=len(blocking),
+                          warned=statuses.count(Status.WARN), checks=len(statuses) - statuses.count(Status.SKIPPED)),
         "verdict_sentence": verdict_sentence(record, t),
+        "problems": blocking[:MAX_FIRST_SCREEN],
+        "more_problems": max(len(blocking) - MAX_FIRST_SCREEN, 0),
+        "warned": statuses.count(Status.WARN),
+        "scorecard": scorecard(record, t),
+        "responsible": responsible(record, t),
+        "next_step": next_step(record, t),
         "summary": _summary(record, t),
         "status_counts": [{"status": s.value, "label": t(f"status.{s.value}"), "count": statuses.count(s),
                            "help": t(f"status_help.{s.value}")} for s in Status],
-        "auditors": _auditors(record, t, plots),
-        "principles": [(t(f"principle.{p.value}"), record.principles.get(p, ())) for p in Principle],
-        "references": _references(record),
-        "coverage": _coverage(record, t),
+        "auditors": auditors,
+        "principles": [(t(f"principle.{p.value}"), [check_label(c, t) for c in record.principles.get(p, ())])
+                       for p in Principle],
+        "references": [(ref, [check_label(c, t) for c in checks]) for ref, checks in _references(record)],
+        "coverage": coverage_rows(record, t),
         "loosened": record.coverage_matrix.loosened if record.coverage_matrix is not None else (),
         "identity": _identity(record, t, ledger_of(record, ledger)),
     }

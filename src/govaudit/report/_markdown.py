@@ -1,8 +1,9 @@
 """A compact Markdown summary for a pull-request comment or a CI job summary (under 60 lines).
 
-It holds the verdict, the failed gates and the largest disparities; everything else is in the
-record and the HTML report. Record text is escaped so that a group label cannot break the table
-or inject HTML into a comment.
+It holds the verdict, the failed gates, the largest disparities and the requirement coverage of the
+rule packs the spec names; everything else is in the record and the HTML report. Record text is
+escaped with Markdown's own backslash escapes (never HTML entities, which a job summary shows as
+``&amp;``), so that a group label cannot break the table or inject HTML into a comment.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import re
 
 from govaudit.core import Finding, Status
 from govaudit.records._record import AuditRecord
+from govaudit.report._coverage_view import COVERAGE_BADGE, coverage_rows
 from govaudit.report._html import verdict_sentence
-from govaudit.report._i18n import fmt_ci, fmt_num, load_catalogue
+from govaudit.report._i18n import Catalogue, fmt_ci, fmt_num, load_catalogue
 from govaudit.report._json import ensure_record
 
 __all__ = ["MAX_LINES", "md_escape", "render_markdown"]
@@ -21,19 +23,46 @@ __all__ = ["MAX_LINES", "md_escape", "render_markdown"]
 MAX_LINES = 60
 _MAX_FAILED = 15
 _MAX_DISPARITIES = 8
-_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_SPECIAL = re.compile(r"([\\`*_\[\]|~<>])")
+#: An ampersand that would start a character reference (``&amp;``, ``&#60;``) is escaped; any other is text.
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_MAX_REQUIREMENTS = 8
 _RATIOS = ("bias.impact_ratio", "bias.scoring_impact_ratio")
 
 
 def md_escape(text: object) -> str:
     """Text safe inside a Markdown table cell: one line, HTML and Markdown syntax neutralised."""
-    value = " ".join(str(text).split())
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _SPECIAL.sub(r"\\\1", value)
+    value = _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _ENTITY.sub(r"\\&", value)
 
 
 def _threshold(f: Finding) -> str:
     return "—" if f.threshold is None else f"{f.operator or ''} {f.threshold:g}".strip()
+
+
+def _coverage_lines(record: AuditRecord, t: Catalogue) -> list[str]:
+    """The coverage matrix: one row per rule pack, then the first requirements not met or without evidence."""
+    profiles = coverage_rows(record, t)
+    if not profiles:
+        return []
+    lines = [f"### {t('coverage.heading')}", "", md_escape(t("coverage.intro")), "",
+             f"| {t('md.profile')} | {t('coverage.status.met')} | {t('coverage.status.not_met')} "
+             f"| {t('coverage.status.no_evidence')} | {t('coverage.status.not_applicable')} |", "|---|---:|---:|---:|---:|"]
+    open_rows = []
+    for profile in profiles:
+        counts = {s: sum(r["status"] == s for r in profile["rows"]) for s in COVERAGE_BADGE.values()}
+        lines.append(f"| {md_escape(profile['caption'])} | {counts['pass']} | {counts['fail']} | {counts['warn']} "
+                     f"| {counts['skipped']} |")
+        open_rows += [r for r in profile["rows"] if r["status"] in ("fail", "warn")]
+    lines.append("")
+    if open_rows:
+        lines += [f"| {t('coverage.requirement')} | {t('column.status')} | {t('coverage.reason')} |", "|---|---|---|"]
+        lines += [f"| `{md_escape(r['id'])}` | {r['label']} | {md_escape(r['reason'])} |"
+                  for r in open_rows[:_MAX_REQUIREMENTS]]
+        if len(open_rows) > _MAX_REQUIREMENTS:
+            lines.append(f"| | {t('md.more', n=len(open_rows) - _MAX_REQUIREMENTS)} | |")
+        lines.append("")
+    return lines
 
 
 def render_markdown(record: AuditRecord, *, lang: str = "en") -> str:
@@ -48,7 +77,8 @@ def render_markdown(record: AuditRecord, *, lang: str = "en") -> str:
     -------
     str
         At most :data:`MAX_LINES` lines: verdict, failed gates (the first 15), the lowest impact
-        ratios (the first 8), and the record's id.
+        ratios (the first 8), the requirement coverage (the first 8 requirements not met or without
+        evidence), and the record's id.
 
     Raises
     ------
@@ -88,5 +118,6 @@ def render_markdown(record: AuditRecord, *, lang: str = "en") -> str:
                          f"| {md_escape(ev.get('reference', ''))} | {fmt_num(f.value)} | {fmt_ci(ev.get('ci'))} "
                          f"| {t(f'status.{f.status.value}')} |")
         lines.append("")
-    lines.append(md_escape(t("md.footer", record_id=record.record_id, version=record.govaudit_version)))
-    return "\n".join(lines[:MAX_LINES]) + "\n"
+    lines += _coverage_lines(record, t)
+    footer = md_escape(t("md.footer", record_id=record.record_id, version=record.govaudit_version))
+    return "\n".join([*lines[:MAX_LINES - 1], footer]) + "\n"  # the record id always ends the summary

@@ -1,21 +1,25 @@
 """PDF output: the HTML report printed by headless Chromium (Debian's ``chromium`` package).
 
 The page has no script and no external resource; Chromium is still started with every host
-unresolvable, so that printing cannot reach the network.
+unresolvable, so that printing cannot reach the network. Folded sections (``<details>``) are
+printed open, since paper cannot be clicked; a Chinese page is printed only when a font that
+covers Chinese is installed (else :class:`~govaudit.report._fonts.MissingFontError`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 from govaudit.exceptions import GovauditError
+from govaudit.report._fonts import require_cjk_font
 
-__all__ = ["CHROMIUM_ENV", "MSG_NO_CHROMIUM", "MSG_PRINT_FAILED", "PdfError", "find_chromium", "html_to_pdf"]
+__all__ = ["CHROMIUM_ENV", "MSG_NO_CHROMIUM", "MSG_PRINT_FAILED", "PdfError", "find_chromium", "html_to_pdf", "printable"]
 
 #: Environment variable naming the Chromium executable to use.
 CHROMIUM_ENV = "GOVAUDIT_CHROMIUM"
@@ -26,6 +30,8 @@ MSG_NO_CHROMIUM = (
 )
 MSG_PRINT_FAILED = "Chromium could not print {path} to PDF (exit {code}): {detail}"
 _TIMEOUT_S = 120
+_HTML_LANG = re.compile(r"<html\b[^>]*?\blang=\"([^\"]+)\"", re.I)
+_CLOSED_DETAILS = re.compile(r"<details(?![^>]*\bopen\b)")
 
 
 class PdfError(GovauditError):
@@ -42,6 +48,11 @@ def find_chromium() -> str | None:
         if found:
             return found
     return None
+
+
+def printable(html: str) -> str:
+    """The page with every folded section open: what is folded on screen is printed in full."""
+    return _CLOSED_DETAILS.sub("<details open", html)
 
 
 def html_to_pdf(html: str, path: Path, *, chromium: str | None = None) -> Path:
@@ -64,10 +75,16 @@ def html_to_pdf(html: str, path: Path, *, chromium: str | None = None) -> Path:
     ------
     PdfError
         No Chromium was found, or it failed to print.
+    MissingFontError
+        The page is Chinese and no installed font covers Chinese (it would print as boxes).
     """
     executable = chromium or find_chromium()
     if executable is None:
         raise PdfError(MSG_NO_CHROMIUM.format(names=", ".join(_CANDIDATES), env=f"${CHROMIUM_ENV}"))
+    lang = _HTML_LANG.search(html)
+    if lang is not None:
+        require_cjk_font(lang.group(1))
+    html = printable(html)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="govaudit-pdf-") as work:
