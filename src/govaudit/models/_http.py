@@ -26,6 +26,7 @@ import pandas as pd
 
 from govaudit.exceptions import ModelLoadError
 from govaudit.models._classes import infer_classes
+from govaudit.models._rate_limit import RateLimiter as _RateLimiter
 
 __all__ = ["EndpointError", "EndpointModel"]
 
@@ -60,31 +61,6 @@ class EndpointError(ModelLoadError):
 
 class _Retryable(Exception):
     """A failure worth another attempt (message already scrubbed)."""
-
-
-class _RateLimiter:
-    """At most ``per_second`` request starts per second, shared by all worker threads.
-
-    ``clock`` and ``sleep`` are this limiter's own, so a test can replace them without touching
-    :mod:`time` for the whole process.
-    """
-
-    def __init__(self, per_second: float | None, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self._interval = 1.0 / per_second if per_second else 0.0
-        self._next = 0.0
-        self._lock = threading.Lock()
-        self._clock, self._sleep = clock, sleep
-
-    def wait(self) -> None:
-        if not self._interval:
-            return
-        with self._lock:
-            now = self._clock()
-            start = max(now, self._next)
-            self._next = start + self._interval
-        if start > now:
-            self._sleep(start - now)
 
 
 def _cell(value: Any) -> Any:
@@ -220,7 +196,7 @@ class EndpointModel:
     def __enter__(self) -> "EndpointModel":
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, *exc_info: object) -> None:  # a with block closes the connections
         self.close()
 
     # -- scoring ----------------------------------------------------------------------------------
