@@ -95,8 +95,8 @@ def _finding(grouping: GroupingAnalysis, name: str, gate: Gate, parts: list[dict
     texts = "; ".join(_claim(grouping, p, labels) for p in parts)
     claim = f"By {grouping.feature}, {texts}; {name.replace('_', ' ')} {why}"
     # Bonferroni within the combination: a fail needs one failing component's gap to be significant
-    p_values = [p["p_value"] for p in (failing or parts) if p["p_value"] == p["p_value"]]
-    p_value = min(1.0, min(p_values) * len(failing)) if failing and p_values else float("nan")
+    p_values = [p["p_value"] for p in failing if p["p_value"] == p["p_value"]]
+    p_value = min(1.0, min(p_values) * len(failing)) if p_values else binding["p_value"]
     evidence: dict[str, Any] = {
         "feature": grouping.feature, "group": labels[binding["group"]], "reference": labels[binding["reference"]],
         "metric": name, "gate": gate.band(), "decision": config.decision, "confidence": config.confidence,
