@@ -15,6 +15,7 @@ import numpy as np
 
 from govaudit.bias._common import FAIR, REF_BIAS_EXAM, REF_NIST, gate_status, num, p_text, significance_evidence, unjudged
 from govaudit.bias._config import COMBINATIONS, BiasConfig, Gate
+from govaudit.bias._rows import columns_of
 from govaudit.core import Finding, Severity, Status
 from govaudit.metrics import GroupingAnalysis, RateAnalysis, ci_pair, rate_parts, two_proportion_test
 
@@ -41,7 +42,7 @@ def _measure(rates: RateAnalysis, metric: str, g: int, config: BiasConfig) -> di
     out: dict[str, Any] = {
         "metric": metric, "value": float(values[g]),
         "ci": ci_pair(rates.contrasts[f"{metric}_low"][g], rates.contrasts[f"{metric}_high"][g]),
-        "rate": float(rates.table[rate].iat[g]), "reference_rate": float(rates.table[rate].iat[ref]),
+        "rate": float(columns_of(rates)[rate][g]), "reference_rate": float(columns_of(rates)[rate][ref]),
         "count": int(rates.counts.n[g]), "reference_count": int(rates.counts.n[ref]), "reference": ref,
         "test": None, "p_value": float("nan"),
     }

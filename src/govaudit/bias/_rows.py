@@ -28,6 +28,8 @@ RATES = ("prevalence", "selection_rate", "tpr", "fpr", "fnr", "tnr", "precision"
 
 def columns_of(rates: RateAnalysis) -> dict[str, np.ndarray]:
     """The group table's columns as arrays: the values ``.iat`` gives, without a lookup per cell."""
+    if rates.columns:
+        return rates.columns
     return {name: rates.table[name].to_numpy() for name in rates.table.columns}
 
 

@@ -87,6 +87,8 @@ class RateAnalysis:
         ``_low``/``_high`` bootstrap bounds; arrays of shape ``(G,)``.
     undefined : tuple of dict
         Per group, metric -> why it is undefined (a zero denominator).
+    columns : dict
+        The table's columns as numpy arrays (read without going through pandas).
     """
 
     counts: GroupCounts
@@ -98,6 +100,7 @@ class RateAnalysis:
     references: dict[str, int | None] = field(default_factory=dict)
     contrasts: dict[str, np.ndarray] = field(default_factory=dict)
     undefined: tuple[dict[str, str], ...] = ()
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,7 @@ def _analyse_decisions(
         for g in np.flatnonzero(eligible):
             if g != ref:
                 tests[int(g)] = two_proportion_test(int(sel[g]), int(counts.n[g]), int(sel[ref]), int(counts.n[ref]))
-    return RateAnalysis(counts, table, summary, ref, tests, eligible, references, contrasts, undefined)
+    return RateAnalysis(counts, table, summary, ref, tests, eligible, references, contrasts, undefined, columns)
 
 
 def analyse_rates(

@@ -148,19 +148,22 @@ def contrast_columns(rates: dict[str, np.ndarray], boot: dict[str, np.ndarray] |
     undefined, the contrast is NaN.
     """
     out: dict[str, np.ndarray] = {}
+    measured = [(m, ref) for m, ref in references.items() if ref is not None]
     for metric, ref in references.items():
         values = np.asarray(rates[metric], dtype=np.float64)
         nan = np.full(values.shape, np.nan)
+        for kind in ("ratio", "difference"):
+            out[f"{metric}_{kind}_low"] = out[f"{metric}_{kind}_high"] = nan
         if ref is None:
-            for kind in ("ratio", "difference"):
-                out[f"{metric}_{kind}"] = out[f"{metric}_{kind}_low"] = out[f"{metric}_{kind}_high"] = nan
-            continue
-        point = _against(values, ref)
-        spread = _against(np.asarray(boot[metric], dtype=np.float64), ref) if boot is not None else None
-        for i, kind in enumerate(("ratio", "difference")):
-            out[f"{metric}_{kind}"] = point[i]
-            if spread is None:
-                out[f"{metric}_{kind}_low"] = out[f"{metric}_{kind}_high"] = nan
-            else:
-                out[f"{metric}_{kind}_low"], out[f"{metric}_{kind}_high"] = percentile_interval(spread[i], confidence)
+            out[f"{metric}_ratio"] = out[f"{metric}_difference"] = nan
+        else:
+            out[f"{metric}_ratio"], out[f"{metric}_difference"] = _against(values, ref)
+    if boot is None or not measured:
+        return out
+    # every rate's replicates in one (B, rates, G) array: one sort per kind instead of one per rate
+    spreads = [_against(np.asarray(boot[m], dtype=np.float64), ref) for m, ref in measured]
+    for i, kind in enumerate(("ratio", "difference")):
+        low, high = percentile_interval(np.stack([s[i] for s in spreads], axis=-2), confidence)
+        for j, (metric, _) in enumerate(measured):
+            out[f"{metric}_{kind}_low"], out[f"{metric}_{kind}_high"] = low[j], high[j]
     return out
