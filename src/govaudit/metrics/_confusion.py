@@ -160,10 +160,14 @@ def contrast_columns(rates: dict[str, np.ndarray], boot: dict[str, np.ndarray] |
             out[f"{metric}_ratio"], out[f"{metric}_difference"] = _against(values, ref)
     if boot is None or not measured:
         return out
-    # every rate's replicates in one (B, rates, G) array: one sort per kind instead of one per rate
-    spreads = [_against(np.asarray(boot[m], dtype=np.float64), ref) for m, ref in measured]
-    for i, kind in enumerate(("ratio", "difference")):
-        low, high = percentile_interval(np.stack([s[i] for s in spreads], axis=-2), confidence)
+    # every rate's replicates in one (B, rates, G) array: one division and one sort per kind
+    stacked = np.stack([np.asarray(boot[m], dtype=np.float64) for m, _ in measured], axis=-2)
+    rows = np.arange(len(measured))
+    base = stacked[..., rows, [ref for _, ref in measured]][..., None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(base == 0, np.nan, stacked / base)
+    for kind, spread in (("ratio", ratio), ("difference", stacked - base)):
+        low, high = percentile_interval(spread, confidence)
         for j, (metric, _) in enumerate(measured):
             out[f"{metric}_{kind}_low"], out[f"{metric}_{kind}_high"] = low[j], high[j]
     return out

@@ -134,9 +134,18 @@ def rates_from_counts(counts: np.ndarray) -> dict[str, np.ndarray]:
         "count": n,
         "share": _ratio(n, n.sum(axis=-1, keepdims=True)),
     }
-    metrics = LABEL_FREE_METRICS if counts.shape[-1] == 2 else LABELLED_METRICS
-    for metric in metrics:
-        out[metric] = _ratio(*rate_parts(counts, metric))
+    if counts.shape[-1] == 2:
+        for metric in LABEL_FREE_METRICS:
+            out[metric] = _ratio(*rate_parts(counts, metric))
+        return out
+    # each cell and margin once (the bootstrap calls this on (B, G, 4) tables), then the rates
+    tn, fp, fn, tp = (counts[..., i] for i in range(4))
+    pp, pn, pos, neg = tp + fp, tn + fn, tp + fn, tn + fp
+    parts = {"selection_rate": (pp, n), "ppr": (pp, pp.sum(axis=-1, keepdims=True)), "prevalence": (pos, n),
+             "tpr": (tp, pos), "fpr": (fp, neg), "fnr": (fn, pos), "tnr": (tn, neg), "precision": (tp, pp),
+             "npv": (tn, pn), "fdr": (fp, pp), "for": (fn, pn), "accuracy": (tn + tp, n)}
+    for metric in LABELLED_METRICS:
+        out[metric] = _ratio(*parts[metric])
     return out
 
 
