@@ -123,7 +123,8 @@ def test_amsterdam_pilot_gender_fpr_ratio_against_the_least_flagged_group(amster
 
 # == Ricci v. DeStefano ===========================================================================
 #: Court record (PROVENANCE.md §3): (passed, took); impact ratios against W to 4 dp.
-RICCI = {"Lieutenant": {"W": (25, 43), "B": (6, 19), "H": (3, 15)}, "Captain": {"W": (16, 25), "B": (3, 8), "H": (3, 8)}}
+RICCI = {"Lieutenant": {"W": (25, 43), "B": (6, 19), "H": (3, 15)},
+         "Captain": {"W": (16, 25), "B": (3, 8), "H": (3, 8)}}
 RICCI_RATIOS = {"Lieutenant": {"B": 0.5432, "H": 0.3440}, "Captain": {"B": 0.5859, "H": 0.5859}}
 
 

@@ -21,6 +21,7 @@ REF_NIST = "NIST AI RMF MEASURE 2.11"
 REF_LL144 = "NYC LL144 6 RCNY §5-301"
 REF_FOUR_FIFTHS = "29 CFR 1607.4(D)"
 
+
 def num(value: float | None, digits: int = 3) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "undefined"
@@ -53,8 +54,9 @@ def unjudged(grouping: GroupingAnalysis, check: str, gate: Gate, why: str, refer
     """A configured gate with nothing to judge it on: inconclusive, never a silent pass."""
     return Finding(
         auditor="bias", check=check, status=Status.INCONCLUSIVE, severity=Severity.MEDIUM, threshold=gate.threshold,
-        operator=gate.operator, evidence={"feature": grouping.feature, "reason": why, "metric": check.removeprefix("bias."),
-                                          "gate": gate.band()},
+        operator=gate.operator,
+        evidence={"feature": grouping.feature, "reason": why, "metric": check.removeprefix("bias."),
+                  "gate": gate.band()},
         message=f"By {grouping.feature}, the gate {check.removeprefix('bias.')} {gate.describe()} "
                 f"cannot be judged: {why}.",
         principles=FAIR, references=references,

@@ -28,7 +28,8 @@ COMBINATIONS: dict[str, tuple[str, ...]] = {
     "equal_opportunity_parity": ("tpr_ratio",),
 }
 #: per-group contrasts against the reference group, ``<rate>_ratio`` and ``<rate>_difference``
-CONTRAST_GATES: tuple[str, ...] = tuple(f"{rate}_{kind}" for rate in DISPARITY_RATES for kind in ("ratio", "difference"))
+CONTRAST_GATES: tuple[str, ...] = tuple(f"{rate}_{kind}" for rate in DISPARITY_RATES
+                                        for kind in ("ratio", "difference"))
 GATE_METRICS: tuple[str, ...] = LEGACY_GATES + CONTRAST_GATES + tuple(COMBINATIONS)
 GateMetric = Literal[GATE_METRICS]  # type: ignore[valid-type]
 

@@ -13,9 +13,8 @@ from govaudit.bias._gates import contrast_findings
 from govaudit.bias._common import (FAIR, FAIR_OPEN, REF_BIAS_EXAM, REF_FOUR_FIFTHS, REF_LL144, REF_NIST, comparable,
                                    flips, gate_status, num, p_text, significance_evidence, unjudged)
 from govaudit.bias._rows import RATES, columns_of as _columns, group_rows as _group_rows
-from govaudit.core import Finding, Principle, Severity, Status
+from govaudit.core import Finding, Severity, Status
 from govaudit.metrics import rate_parts, two_proportion_test
-from govaudit.metrics import significance_block
 
 __all__ = ["grouping_findings"]
 
@@ -149,7 +148,8 @@ def _impact_ratio_findings(grouping: GroupingAnalysis, rates: RateAnalysis, chec
         findings.append(Finding(
             auditor="bias", check=check, status=status,
             severity=Severity.HIGH if status is Status.FAIL else Severity.MEDIUM,
-            value=value, threshold=gate.binding(value)[1], operator=gate.binding(value)[0], groups=(labels[g], ref_label),
+            value=value, threshold=gate.binding(value)[1], operator=gate.binding(value)[0],
+            groups=(labels[g], ref_label),
             evidence=evidence, message=f"{claim}, and {sig_text}.",
             principles=FAIR, references=(REF_LL144, REF_FOUR_FIFTHS, REF_BIAS_EXAM),
         ))
@@ -217,7 +217,8 @@ def _disparity_finding(grouping: GroupingAnalysis, rates: RateAnalysis, metric: 
     return Finding(
         auditor="bias", check=f"bias.{metric}", status=status,
         severity=Severity.HIGH if status is Status.FAIL else Severity.MEDIUM,
-        value=value, threshold=gate.binding(value)[1], operator=gate.binding(value)[0], groups=groups, evidence=evidence,
+        value=value, threshold=gate.binding(value)[1], operator=gate.binding(value)[0], groups=groups,
+        evidence=evidence,
         message=f"{claim}.", principles=FAIR, references=(REF_BIAS_EXAM, REF_NIST),
     )
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from govaudit.bias._common import FAIR, REF_BIAS_EXAM, REF_NIST, gate_status, num, p_text, significance_evidence, unjudged
+from govaudit.bias._common import (FAIR, REF_BIAS_EXAM, REF_NIST, gate_status, num, p_text, significance_evidence,
+                                   unjudged)
 from govaudit.bias._config import COMBINATIONS, BiasConfig, Gate
 from govaudit.bias._rows import columns_of
 from govaudit.core import Finding, Severity, Status
