@@ -344,11 +344,25 @@ def test_gate_threshold_of_wrong_type(tmp_path: Path) -> None:
         govaudit.load_spec(spec)
 
 
-def test_gate_with_both_min_and_max(tmp_path: Path) -> None:
-    spec = write_spec(tmp_path, auditors=_BIAS_SECTION.replace("{ min = 0.8 }", "{ min = 0.8, max = 1.25 }"))
+def test_gate_with_min_above_max(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, auditors=_BIAS_SECTION.replace("{ min = 0.8 }", "{ min = 1.25, max = 0.8 }"))
     with pytest.raises(govaudit.SpecError,
-                       match=r"\[auditors\.bias\.gates\.impact_ratio\] .*exactly one of 'min' or 'max'"):
+                       match=r"\[auditors\.bias\.gates\.impact_ratio\] .*'min' \(1.25\) must not exceed its 'max'"):
         govaudit.load_spec(spec)
+
+
+def test_gate_without_bounds(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, auditors=_BIAS_SECTION.replace("{ min = 0.8 }", "{}"))
+    with pytest.raises(govaudit.SpecError, match=r"\[auditors\.bias\.gates\.impact_ratio\] .*'min', 'max' or both"):
+        govaudit.load_spec(spec)
+
+
+def test_unknown_gate_metric_lists_the_valid_ones(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path, auditors=_BIAS_SECTION.replace("impact_ratio = { min = 0.8 }",
+                                                               "fpr_ration = { max = 1.25 }"))
+    with pytest.raises(govaudit.SpecError, match=r"fpr_ration.*fpr_ratio.*equalized_odds_parity") as err:
+        govaudit.load_spec(spec)
+    assert "predictive_parity" in str(err.value) and "impact_ratio" in str(err.value)
 
 
 def test_gate_given_as_a_bare_number(tmp_path: Path) -> None:
@@ -542,11 +556,11 @@ def test_cli_module_subprocess_reports_bad_spec_without_traceback(tmp_path: Path
 
 def test_no_warning_leaks_from_a_clean_bad_input_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A rejected spec is rejected before any computation: no warnings on the way out."""
-    spec = write_spec(tmp_path, auditors=_BIAS_SECTION.replace("{ min = 0.8 }", "{ min = 0.8, max = 1.0 }"))
+    spec = write_spec(tmp_path, auditors=_BIAS_SECTION.replace("{ min = 0.8 }", "{ min = 1.0, max = 0.8 }"))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         line = run_cli_expecting_bad_input(["run", str(spec)], capsys)
-    assert "[auditors.bias.gates.impact_ratio]" in line and "exactly one of 'min' or 'max'" in line
+    assert "[auditors.bias.gates.impact_ratio]" in line and "must not exceed its 'max'" in line
 
 
 def test_data_path_that_is_a_folder(tmp_path: Path) -> None:

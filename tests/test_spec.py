@@ -67,7 +67,9 @@ def test_unknown_keys_are_named(tmp_path, addition, named):
     [
         ("min_group_size = 'thirty'", "auditors.bias.min_group_size", "valid integer"),
         ("confidence = 1.5", "auditors.bias.confidence", "less than 1"),
-        ("gates = { impact_ratio = { min = 0.8, max = 0.9 } }", "auditors.bias.gates.impact_ratio", "exactly one"),
+        ("gates = { impact_ratio = { min = 0.9, max = 0.8 } }", "auditors.bias.gates.impact_ratio", "must not exceed"),
+        ("gates = { fpr_ration = { max = 1.25 } }", "auditors.bias.gates.fpr_ration", "fpr_ratio"),
+        ("decision = 'harmful'", "auditors.bias.decision", "adverse"),
         ("gates = { impact_rato = { min = 0.8 } }", "auditors.bias.gates.impact_rato", "impact_ratio"),
         ("intersections = [['sex']]", "auditors.bias", "two or more"),
         ("reference = 'smallest'", "auditors.bias.reference", "most_favoured"),

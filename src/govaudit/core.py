@@ -85,6 +85,13 @@ class Requirement(str, Enum):
 
 def _json_safe(value: Any) -> Any:
     """Convert numpy scalars/arrays and non-finite floats into plain JSON values."""
+    kind = type(value)  # the common plain types first: evidence tables hold thousands of them
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is list:
+        return [_json_safe(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -43,6 +43,12 @@ HAND_RATES = {
     "tnr": [3 / 4, 4 / 6],
     "precision": [3 / 4, 1 / 3],
     "accuracy": [6 / 8, 5 / 10],
+    # A: PP = 4, PN = 4, label_pos = 4; B: PP = 3, PN = 7, label_pos = 4; 7 positive decisions in all
+    "ppr": [4 / 7, 3 / 7],
+    "prevalence": [4 / 8, 4 / 10],
+    "npv": [3 / 4, 4 / 7],
+    "fdr": [1 / 4, 2 / 3],
+    "for": [1 / 4, 3 / 7],
 }
 
 
@@ -64,7 +70,8 @@ def test_hand_counted_table() -> None:
     assert table.total == 18
     rates = rates_from_counts(table.counts)
     assert list(rates) == [
-        "count", "share", "selection_rate", "tpr", "fpr", "fnr", "tnr", "precision", "accuracy"
+        "count", "share", "selection_rate", "ppr", "prevalence", "tpr", "fpr", "fnr", "tnr", "precision", "npv",
+        "fdr", "for", "accuracy",
     ]
     for name, expected in HAND_RATES.items():
         np.testing.assert_allclose(rates[name], expected, err_msg=name)
@@ -77,8 +84,9 @@ def test_hand_counted_table_without_labels() -> None:
     np.testing.assert_array_equal(table.counts, [[4, 4], [7, 3]])
     np.testing.assert_array_equal(table.selected, [4, 3])
     rates = rates_from_counts(table.counts)
-    assert set(rates) == {"count", "share", "selection_rate"}
+    assert set(rates) == {"count", "share", "selection_rate", "ppr"}
     np.testing.assert_allclose(rates["selection_rate"], [0.5, 0.3])
+    np.testing.assert_allclose(rates["ppr"], [4 / 7, 3 / 7])
 
 
 def test_counts_match_a_row_loop_on_random_data(data) -> None:

@@ -24,7 +24,7 @@ from fairlearn.metrics import (
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.metrics import accuracy_score, precision_score
+from sklearn.metrics import accuracy_score, confusion_matrix, precision_score
 
 from govaudit.exceptions import InputDataError
 from govaudit.metrics import (
@@ -37,6 +37,16 @@ from govaudit.metrics import (
     rates_from_counts,
 )
 
+def _cell_ratio(num: str, den: tuple[str, ...]):
+    """A rate from scikit-learn's confusion matrix (NaN on a zero denominator)."""
+    def metric(y_true, y_pred) -> float:
+        tn, fp, fn, tp = confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()
+        cells = {"tn": tn, "fp": fp, "fn": fn, "tp": tp}
+        total = sum(cells[c] for c in den)
+        return cells[num] / total if total else np.nan
+    return metric
+
+
 FAIRLEARN_METRICS = {
     "count": count,
     "selection_rate": selection_rate,
@@ -46,6 +56,12 @@ FAIRLEARN_METRICS = {
     "tnr": true_negative_rate,
     "precision": functools.partial(precision_score, zero_division=np.nan),
     "accuracy": accuracy_score,
+    "prevalence": lambda y_true, y_pred: float(np.mean(y_true)),
+    # NPV is the precision of the negative class
+    "npv": lambda y_true, y_pred: precision_score(1 - np.asarray(y_true), 1 - np.asarray(y_pred),
+                                                  zero_division=np.nan),
+    "fdr": _cell_ratio("fp", ("fp", "tp")),
+    "for": _cell_ratio("fn", ("fn", "tn")),
 }
 FAIRLEARN_DISPARITIES = {
     "demographic_parity_difference": demographic_parity_difference,
@@ -90,7 +106,11 @@ def _assert_rates_match(enc, rates, by_group: pd.DataFrame) -> None:
     assert sorted(enc.labels) == sorted(by_group.index)
     theirs = by_group.loc[list(enc.labels)]
     np.testing.assert_array_equal(rates["count"], theirs["count"].to_numpy(dtype=np.int64))
-    for name in LABELLED_METRICS:
+    # ppr: each group's positive decisions (fairlearn's count x selection rate) over all of them
+    positives = theirs["count"].to_numpy(dtype=np.float64) * theirs["selection_rate"].to_numpy(dtype=np.float64)
+    if positives.sum() > 0:
+        np.testing.assert_allclose(rates["ppr"], positives / positives.sum(), rtol=1e-12, atol=1e-12)
+    for name in (m for m in LABELLED_METRICS if m != "ppr"):
         ours = rates[name]
         ref = theirs[name].to_numpy(dtype=np.float64)
         defined = ~np.isnan(ours)
@@ -208,6 +228,9 @@ def test_demographic_parity_ratio_is_nan_when_nobody_is_selected() -> None:
 def test_empty_group_has_undefined_rates() -> None:
     rates = rates_from_counts(np.array([[0, 0, 0, 0], [1, 2, 3, 4]]))
     for name in LABELLED_METRICS:
+        if name == "ppr":  # its share of the positive decisions is 0, not undefined
+            assert rates[name][0] == 0.0
+            continue
         assert np.isnan(rates[name][0]), name
     assert rates["count"][0] == 0 and rates["share"][0] == 0.0
 
@@ -260,7 +283,7 @@ def test_functions_broadcast_over_leading_axes(data) -> None:
 
 
 def test_label_free_metrics() -> None:
-    assert LABEL_FREE_METRICS == ("selection_rate",)
+    assert LABEL_FREE_METRICS == ("selection_rate", "ppr")
     assert LABELLED_METRICS[0] == "selection_rate"
 
 

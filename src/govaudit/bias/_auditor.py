@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -13,6 +13,7 @@ from govaudit.metrics import GroupingAnalysis, analyse_counts
 from govaudit.metrics._joint import count_groupings
 from govaudit.bias._config import BiasConfig, Gate
 from govaudit.bias._findings import grouping_findings
+from govaudit.bias._tables import contrast_table
 from govaudit.backends import CountsSource
 from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
 from govaudit.exceptions import ColumnError, InputDataError, UndefinedMetricWarning
@@ -44,12 +45,19 @@ class BiasReport:
         For each sensitive feature or intersection, one row per group with counts, rates, Wilson
         intervals, impact ratio and its bootstrap interval.
     disparities : pandas.DataFrame
-        One row per (feature, disparity) with value and bootstrap interval.
+        One row per (feature, disparity) with value and bootstrap interval: the summary disparities
+        (demographic parity, equalized odds, equal opportunity) over all compared groups.
+    group_disparities : dict of str to pandas.DataFrame
+        For each sensitive feature or intersection, every rate of every group against the reference
+        group, in long format: one row per (group, metric) with columns ``group, metric, ratio,
+        ratio_low, ratio_high, difference, difference_low, difference_high, reference`` (difference =
+        group minus reference; bootstrap intervals); see :func:`govaudit.bias.disparity_table`.
     """
 
     findings: list[Finding]
     by_group: dict[str, pd.DataFrame]
     disparities: pd.DataFrame
+    group_disparities: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -135,7 +143,8 @@ class BiasAuditor:
             self._warn_undefined(analysis)
             findings.extend(grouping_findings(analysis, config))
         # significance-gated findings are judged together (Holm); the runner repeats it audit-wide
-        return BiasReport(judge_significance(findings), _by_group(analyses), _disparity_table(analyses))
+        return BiasReport(judge_significance(findings), _by_group(analyses), _disparity_table(analyses),
+                          {a.feature: contrast_table(a) for a in analyses if a.selection is not None})
 
     # -- standalone use ---------------------------------------------------------------------------
     def assess(self, y_true: Any = None, y_pred: Any = None, *, sensitive_features: Any,

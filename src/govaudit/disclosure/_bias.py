@@ -27,6 +27,15 @@ _DISPARITIES = frozenset({"bias.demographic_parity_difference", "bias.demographi
 _KEEP = ("group", "count", "share", "status", "note")
 #: decisions (and observed outcomes) of the evaluation rows; their scores form another universe
 UNIVERSES = {"selection": ("data", "outcomes"), "scoring": ("data", "scores")}
+#: confusion cells a group table publishes besides its rates: each adds up over groups to a total,
+#: like the number selected, so each is protected as a numerator of its own universe
+_CONFUSION = ("tp", "fp", "fn", "tn")
+_CONTRAST = ("_ratio", "_difference")
+
+
+def _is_contrast(key: str) -> bool:
+    """A row's ratio to or difference from the reference group (or its interval)."""
+    return key.removesuffix("_ci").endswith(_CONTRAST)
 
 
 def read(index: int, finding: Finding, threshold: int) -> list[Table]:
@@ -37,17 +46,24 @@ def read(index: int, finding: Finding, threshold: int) -> list[Table]:
     if spec is None or not isinstance(rows, list):
         return []
     feature = str(ev.get("feature", ""))
-    cells = []
-    for row in rows:
-        count = int(row.get("count") or 0)
-        state = read_state(row, not row.get("suppressed"), count, threshold)
-        cells.append(Cell(label=str(row.get("group")), count=count, parts=None, state=state,
-                          value=numerator(row.get(spec[1]), count) if state == PUBLISHED else None,
-                          compared=row.get("status") in _COMPARED,
-                          reference=ev.get("reference") is not None and row.get("group") == ev.get("reference")))
-    return [Table(universe=UNIVERSES[spec[0]], check=finding.check, feature=feature, measure=spec[1],
-                  columns=tuple(str(c) for c in ev.get("columns") or (feature,)), cells=cells, finding=index,
-                  key=("bias", spec[0], feature))]
+    references = {str(v) for v in (ev.get("references") or {}).values() if v is not None} | {ev.get("reference")}
+    columns = tuple(str(c) for c in ev.get("columns") or (feature,))
+    measures = [spec[1]] + [c for c in _CONFUSION if any(isinstance(r.get(c), int) for r in rows)]
+    tables = []
+    for measure in measures:
+        cells = []
+        for row in rows:
+            count = int(row.get("count") or 0)
+            state = read_state(row, not row.get("suppressed"), count, threshold)
+            value = row.get(measure) if measure in _CONFUSION else numerator(row.get(measure), count)
+            cells.append(Cell(label=str(row.get("group")), count=count, parts=None, state=state,
+                              value=value if state == PUBLISHED else None,
+                              compared=row.get("status") in _COMPARED, reference=row.get("group") in references))
+        universe = UNIVERSES[spec[0]] + (() if measure == spec[1] else (measure,))
+        key = ("bias", spec[0], feature) + (() if measure == spec[1] else (measure,))
+        tables.append(Table(universe=universe, check=finding.check, feature=feature, measure=measure,
+                            columns=columns, cells=cells, finding=index, key=key, shadow=measure != spec[1]))
+    return tables
 
 
 def rewrite(index: int, finding: Finding, tables: Mapping[Any, Table],
@@ -55,19 +71,39 @@ def rewrite(index: int, finding: Finding, tables: Mapping[Any, Table],
     """The finding with everything withheld that would reveal a withheld group's numbers."""
     ev = finding.evidence
     feature = str(ev.get("feature", ""))
+
+    def table_of(kind: str) -> Table | None:
+        key = ("bias", kind, feature)
+        found = tables.get(key)
+        return None if found is None else _merged(found, [tables.get(key + (c,)) for c in _CONFUSION])
+
     if finding.check in _TABLES:
-        table = tables.get(("bias", _TABLES[finding.check][0], feature))
+        table = table_of(_TABLES[finding.check][0])
         return _table(finding, table, threshold) if table is not None else None
     if finding.check == "bias.small_groups":
-        table = tables.get(("bias", "selection", feature)) or tables.get(("bias", "scoring", feature))
+        table = table_of("selection") or table_of("scoring")
         return _small_groups(finding, table) if table is not None else None
     if finding.check in _RATIOS and "group" in ev:
-        table = tables.get(("bias", _RATIOS[finding.check], feature))
+        table = table_of(_RATIOS[finding.check])
         return _ratio(finding, table) if table is not None else None
     if finding.check in _DISPARITIES:
-        table = tables.get(("bias", "selection", feature))
+        table = table_of("selection")
         return _disparity(finding, table) if table is not None else None
+    if finding.check.startswith("bias.") and isinstance(ev.get("components"), list) and "group" in ev:
+        table = table_of("selection")
+        return _contrast(finding, table) if table is not None else None
     return None
+
+
+def _merged(table: Table, others: list[Table | None]) -> Table:
+    """The group table with a cell withheld wherever any of its numerators (rate, confusion cells) is."""
+    for other in others:
+        if other is None:
+            continue
+        for cell, twin in zip(table.cells, other.cells):
+            if twin.withheld and not cell.withheld:
+                cell.state = twin.state
+    return table
 
 
 def _compared_withheld(table: Table) -> bool:
@@ -88,10 +124,12 @@ def _table(finding: Finding, table: Table, threshold: int) -> tuple[Finding, lis
     coupled = table.any_withheld()  # the bootstrap resamples every group with one random stream
     if any(c.reference and c.withheld for c in table.cells):
         for row in rows:
-            row["impact_ratio"], row["impact_ratio_ci"] = None, [None, None]
-        notes.append("impact ratios (reference group withheld)")
-    elif coupled and sum(withhold_ci(row, "impact_ratio_ci") for row in rows):
-        notes.append("impact ratio intervals (bootstrap over every group)")
+            for key in [k for k in row if k.startswith("impact_ratio") or _is_contrast(k)]:
+                row[key] = [None, None] if key.endswith("_ci") else None
+        notes.append("impact ratios, ratios and differences (a reference group withheld)")
+    elif coupled and sum(withhold_ci(row, k) for row in rows for k in list(row)
+                         if k == "impact_ratio_ci" or (k.endswith("_ci") and _is_contrast(k))):
+        notes.append("impact ratio, ratio and difference intervals (bootstrap over every group)")
     disparities = ev.get("disparities") if isinstance(ev.get("disparities"), dict) else {}
     if disparities and _compared_withheld(table):
         ev["disparities"] = {k: {"value": None, "ci": [None, None]} for k in disparities}
@@ -148,6 +186,24 @@ def _ratio(finding: Finding, table: Table) -> tuple[Finding, list[str]]:
                    f"withheld {WHY}; {outcome(finding)}.")
         return rewritten(finding, ev, value=None, message=message), [f"{where}: impact ratio, rates, interval, test"]
     if table.any_withheld() and withhold_ci(ev, "ci"):
+        return rewritten(finding, ev), [f"{where}: interval (bootstrap over every group)"]
+    return rewritten(finding, ev), []
+
+
+def _contrast(finding: Finding, table: Table) -> tuple[Finding, list[str]]:
+    """A gate on one group's ratio to, or difference from, a reference group (or a combination of them)."""
+    ev = copy_evidence(finding)
+    labels = [str(ev.get("group"))] + [str(c.get("reference")) for c in ev["components"] if isinstance(c, dict)]
+    where = f"{finding.check} {table.feature} {ev.get('group')}"
+    if any((cell := table.cell(label)) is not None and cell.withheld for label in labels + [str(ev.get("reference"))]):
+        for holder in [ev] + [c for c in ev["components"] if isinstance(c, dict)]:
+            holder.update(value=None, rate=None, reference_rate=None, ci=[None, None])
+            if isinstance(holder.get("test"), dict):
+                holder["test"].update(statistic=None, p_value=None)
+        message = (f"The {ev.get('metric')} of {ev.get('group')!r} against {ev.get('reference')!r} "
+                   f"({table.feature}) is withheld {WHY}; {outcome(finding)}.")
+        return rewritten(finding, ev, value=None, message=message), [f"{where}: values, rates, intervals, tests"]
+    if table.any_withheld() and sum(withhold_ci(h, "ci") for h in [ev] + list(ev["components"])):
         return rewritten(finding, ev), [f"{where}: interval (bootstrap over every group)"]
     return rewritten(finding, ev), []
 

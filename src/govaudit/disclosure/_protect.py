@@ -113,6 +113,8 @@ def _universes(tables: Sequence[Table]) -> list[tuple[str, ...]]:
 
 
 def _summary(table: Table) -> TableDisclosure | None:
+    if table.shadow:  # its withheld cells are those of the table it shadows
+        return None
     listed = [c for c in table.cells if c.listed]
     hidden = [c for c in table.cells if c.unknown]
     if not hidden:

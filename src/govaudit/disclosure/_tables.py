@@ -70,6 +70,8 @@ class Table:
     finding: int
     counts_sensitive: bool = False
     key: Any = None
+    #: another numerator of a published table (a confusion cell): protected on its own, reported with it
+    shadow: bool = False
 
     def __post_init__(self) -> None:
         for cell in self.cells:

@@ -15,12 +15,12 @@ import numpy as np
 import pandas as pd
 
 from govaudit.exceptions import InputDataError
+from govaudit.metrics._confusion import (cell_columns, contrast_columns, likelihood_ratios, metric_references,
+                                         undefined_reasons)
 from govaudit.metrics._counts import GroupCounts, group_counts
 from govaudit.metrics._groups import UNKNOWN, GroupEncoding, is_unknown_label
 from govaudit.metrics._intervals import bootstrap_counts, percentile_interval, wilson_interval
 from govaudit.metrics._rates import (
-    LABEL_FREE_METRICS,
-    LABELLED_METRICS,
     disparities,
     impact_ratios,
     rate_parts,
@@ -38,7 +38,7 @@ class ComparisonSettings(Protocol):
     suppress_below: int
     small_category_rule: Literal["none", "ll144"]
     small_category_share: float
-    reference: Literal["most_favoured", "largest"]
+    reference: Literal["most_favoured", "largest", "min_metric"]
     reference_groups: Mapping[str, str]
     confidence: float
     n_resamples: int
@@ -56,8 +56,9 @@ class GroupComparison:
     seed: int = 0
     small_category_rule: Literal["none", "ll144"] = "none"
     small_category_share: float = 0.02
-    reference: Literal["most_favoured", "largest"] = "most_favoured"
+    reference: Literal["most_favoured", "largest", "min_metric"] = "most_favoured"
     reference_groups: Mapping[str, str] = field(default_factory=dict)
+    decision: Literal["favourable", "adverse"] = "favourable"
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,17 @@ class RateAnalysis:
         Index of the reference group (None when no group is eligible).
     tests : dict
         Group index -> two-proportion test of its rate against the reference group's.
+    eligible : numpy.ndarray of bool
+        Groups that enter ratios, gates and tests.
+    references : dict
+        Rate -> index of its reference group (the same for every rate unless ``min_metric``).
+    contrasts : dict
+        ``<rate>_ratio`` and ``<rate>_difference`` (group minus reference) per group, each with
+        ``_low``/``_high`` bootstrap bounds; arrays of shape ``(G,)``.
+    undefined : tuple of dict
+        Per group, metric -> why it is undefined (a zero denominator).
+    columns : dict
+        The table's columns as numpy arrays (read without going through pandas).
     """
 
     counts: GroupCounts
@@ -85,6 +97,10 @@ class RateAnalysis:
     reference: int | None
     tests: dict[int, object]
     eligible: np.ndarray
+    references: dict[str, int | None] = field(default_factory=dict)
+    contrasts: dict[str, np.ndarray] = field(default_factory=dict)
+    undefined: tuple[dict[str, str], ...] = ()
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,31 +128,37 @@ def _eligibility(encoding: GroupEncoding, n: np.ndarray, config: ComparisonSetti
     return eligible, small & ~unknown, ll144 & ~unknown & ~small, unknown
 
 
-def _reference(
-    feature: str, labels: tuple[str, ...], rate: np.ndarray, n: np.ndarray, eligible: np.ndarray, config: ComparisonSettings
-) -> int | None:
+def _named_reference(feature: str, labels: tuple[str, ...], config: ComparisonSettings) -> int | None:
     named = config.reference_groups.get(feature)
-    if named is not None:
-        if named not in labels:
-            raise InputDataError(
-                f"reference group {named!r} for {feature!r} is not in the data; groups: {', '.join(labels)}"
-            )
-        return labels.index(named)
-    candidates = np.flatnonzero(eligible & ~np.isnan(rate))
-    if candidates.size == 0:
+    if named is None:
         return None
-    key = n if config.reference == "largest" else rate
-    return int(candidates[np.argmax(key[candidates])])
+    if named not in labels:
+        raise InputDataError(
+            f"reference group {named!r} for {feature!r} is not in the data; groups: {', '.join(labels)}"
+        )
+    return labels.index(named)
 
 
-def _wilson_columns(counts: np.ndarray, rates: dict[str, np.ndarray], confidence: float) -> dict[str, np.ndarray]:
-    columns: dict[str, np.ndarray] = {}
-    metrics = LABELLED_METRICS if counts.shape[1] == 4 else LABEL_FREE_METRICS
-    for name in metrics:
+#: columns of a group table, in order; each rate is followed by its ``_low`` and ``_high`` bounds
+_CELLS = ("tp", "fp", "tn", "fn", "pp", "pn", "label_pos", "label_neg")
+_RATES = ("prevalence", "selection_rate", "tpr", "fpr", "fnr", "tnr", "precision", "npv", "fdr", "for", "accuracy",
+          "ppr")
+
+
+def _group_columns(counts: np.ndarray, rates: dict[str, np.ndarray], confidence: float) -> dict[str, np.ndarray]:
+    """count, share, cell counts, each rate with its Wilson interval, likelihood ratios (log method)."""
+    columns: dict[str, np.ndarray] = {"count": rates["count"], "share": rates["share"]}
+    cells = cell_columns(counts)
+    columns.update({name: cells[name] for name in _CELLS if name in cells})
+    for name in _RATES:
+        if name not in rates:
+            continue
         low, high = wilson_interval(*rate_parts(counts, name), confidence)
         columns[name] = rates[name]
         columns[f"{name}_low"] = np.asarray(low, dtype=float)
         columns[f"{name}_high"] = np.asarray(high, dtype=float)
+    if counts.shape[-1] == 4:
+        columns.update(likelihood_ratios(counts, confidence))
     return columns
 
 
@@ -145,12 +167,15 @@ def _analyse_decisions(
 ) -> RateAnalysis:
     rates = rates_from_counts(counts.counts)
     selection = rates["selection_rate"]
-    ref = _reference(feature, encoding.labels, selection, counts.n, eligible, config)
-    columns: dict[str, np.ndarray] = {"count": counts.n, "share": rates["share"]}
-    columns.update(_wilson_columns(counts.counts, rates, config.confidence))
+    adverse = getattr(config, "decision", "favourable") == "adverse"
+    references = metric_references(rates, counts.n, eligible, config.reference,
+                                   _named_reference(feature, encoding.labels, config), adverse)
+    ref = references["selection_rate"]
+    columns = _group_columns(counts.counts, rates, config.confidence)
     columns["impact_ratio"] = impact_ratios(selection, ref) if ref is not None else np.full(len(selection), np.nan)
     point = disparities(rates, eligible)
     boot_disp: dict[str, np.ndarray] = {}
+    boot = None
     columns["impact_ratio_low"] = columns["impact_ratio_high"] = np.full(len(selection), np.nan)
     if config.n_resamples > 0:
         boot = rates_from_counts(bootstrap_counts(counts.counts, config.n_resamples, config.seed))
@@ -167,13 +192,15 @@ def _analyse_decisions(
     columns["eligible"] = eligible
     # built at once: a column at a time, a DataFrame is copied on each insert
     table = pd.DataFrame(columns, index=pd.Index(encoding.labels, name="group"))
+    contrasts = contrast_columns(rates, boot, references, config.confidence)
+    undefined = tuple(undefined_reasons(columns, _RATES + ("lr_plus", "lr_minus")))
     tests = {}
     if ref is not None:
         sel = counts.selected
         for g in np.flatnonzero(eligible):
             if g != ref:
                 tests[int(g)] = two_proportion_test(int(sel[g]), int(counts.n[g]), int(sel[ref]), int(counts.n[ref]))
-    return RateAnalysis(counts, table, summary, ref, tests, eligible)
+    return RateAnalysis(counts, table, summary, ref, tests, eligible, references, contrasts, undefined, columns)
 
 
 def analyse_rates(

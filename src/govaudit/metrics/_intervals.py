@@ -7,7 +7,6 @@ of any count-based metric costs O(groups × resamples) instead of O(rows × resa
 
 from __future__ import annotations
 
-import warnings
 from statistics import NormalDist
 
 import numpy as np
@@ -132,8 +131,25 @@ def percentile_interval(
     """
     _z(confidence)  # validates
     alpha = 1.0 - float(confidence)
-    values = np.asarray(samples, dtype=np.float64)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices give NaN, as documented
-        lo, hi = np.nanquantile(values, [alpha / 2.0, 1.0 - alpha / 2.0], axis=axis)
-    return lo, hi
+    values = np.moveaxis(np.asarray(samples, dtype=np.float64), axis, 0)
+    # numpy's nanquantile loops in Python over every column; sorting once (NaN last) and reading each
+    # column's quantiles at its own count of defined replicates gives the same "linear" quantiles
+    missing = np.isnan(values)
+    defined = values.shape[0] - np.sum(missing, axis=0)
+    ordered = np.sort(values, axis=0)
+    last = np.maximum(defined - 1, 0)
+    bounds = []
+    for q in (alpha / 2.0, 1.0 - alpha / 2.0):
+        position = q * last
+        below = np.floor(position).astype(np.intp)
+        above = np.minimum(below + 1, last)
+        t = position - below
+        a = np.take_along_axis(ordered, below[None, ...], axis=0)[0]
+        b = np.take_along_axis(ordered, above[None, ...], axis=0)[0]
+        with np.errstate(invalid="ignore"):
+            step = b - a
+            # numpy's interpolation: from the nearer end, so that equal neighbours give that value exactly
+            value = np.where(t >= 0.5, b - step * (1.0 - t), a + step * t)
+        value = np.where(a == b, a, value)
+        bounds.append(np.where(defined == 0, np.nan, value))
+    return bounds[0], bounds[1]

@@ -77,7 +77,7 @@ def _p(value: float) -> str:
 
 def _judged(finding: Finding, adjusted: float, family: int) -> Finding:
     block = dict(finding.evidence[_KEY])
-    raw = block["p_value"]
+    raw = float("nan") if block["p_value"] is None else block["p_value"]  # evidence writes NaN as null
     significant = bool(adjusted == adjusted and adjusted <= block["level"])
     if raw == raw:
         tested = (f"after Holm's correction for the audit's {family} significance-gated test(s) "

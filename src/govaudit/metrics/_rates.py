@@ -25,15 +25,20 @@ __all__ = [
 ]
 
 #: Metrics computable from decisions alone.
-LABEL_FREE_METRICS: tuple[str, ...] = ("selection_rate",)
+LABEL_FREE_METRICS: tuple[str, ...] = ("selection_rate", "ppr")
 #: Metrics computable when observed outcomes are available.
 LABELLED_METRICS: tuple[str, ...] = (
     "selection_rate",
+    "ppr",
+    "prevalence",
     "tpr",
     "fpr",
     "fnr",
     "tnr",
     "precision",
+    "npv",
+    "fdr",
+    "for",
     "accuracy",
 )
 
@@ -62,8 +67,14 @@ RATE_CELLS: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
     "fnr": ((2,), (2, 3)),
     "tnr": ((0,), (0, 1)),
     "precision": ((3,), (1, 3)),
+    "npv": ((0,), (0, 2)),
+    "fdr": ((1,), (1, 3)),
+    "for": ((2,), (0, 2)),
+    "prevalence": ((2, 3), (0, 1, 2, 3)),
     "accuracy": ((0, 3), (0, 1, 2, 3)),
 }
+#: ``ppr``, the group's share of all positive decisions, has the total over groups as denominator.
+_SHARE_OF_POSITIVES = "ppr"
 
 
 def rate_parts(counts: np.ndarray, metric: str) -> tuple[np.ndarray, np.ndarray]:
@@ -74,7 +85,8 @@ def rate_parts(counts: np.ndarray, metric: str) -> tuple[np.ndarray, np.ndarray]
     counts : numpy.ndarray
         Shape ``(..., G, 4)`` or, for ``selection_rate`` only, ``(..., G, 2)``.
     metric : str
-        One of :data:`LABELLED_METRICS`.
+        One of :data:`LABELLED_METRICS`. For ``ppr`` the denominator is every group's positive
+        decisions added up (the same for each group).
 
     Returns
     -------
@@ -82,6 +94,9 @@ def rate_parts(counts: np.ndarray, metric: str) -> tuple[np.ndarray, np.ndarray]
         Integer arrays of shape ``(..., G)``.
     """
     counts = np.asarray(counts)
+    if metric == _SHARE_OF_POSITIVES:
+        positive = counts[..., 1] if counts.shape[-1] == 2 else counts[..., 1] + counts[..., 3]
+        return positive, np.broadcast_to(positive.sum(axis=-1, keepdims=True), positive.shape)
     if counts.shape[-1] == 2:
         if metric != "selection_rate":
             raise InputDataError(f"{metric} needs observed outcomes (a (G, 4) counts table)")
@@ -119,9 +134,18 @@ def rates_from_counts(counts: np.ndarray) -> dict[str, np.ndarray]:
         "count": n,
         "share": _ratio(n, n.sum(axis=-1, keepdims=True)),
     }
-    metrics = LABEL_FREE_METRICS if counts.shape[-1] == 2 else LABELLED_METRICS
-    for metric in metrics:
-        out[metric] = _ratio(*rate_parts(counts, metric))
+    if counts.shape[-1] == 2:
+        for metric in LABEL_FREE_METRICS:
+            out[metric] = _ratio(*rate_parts(counts, metric))
+        return out
+    # each cell and margin once (the bootstrap calls this on (B, G, 4) tables), then the rates
+    tn, fp, fn, tp = (counts[..., i] for i in range(4))
+    pp, pn, pos, neg = tp + fp, tn + fn, tp + fn, tn + fp
+    parts = {"selection_rate": (pp, n), "ppr": (pp, pp.sum(axis=-1, keepdims=True)), "prevalence": (pos, n),
+             "tpr": (tp, pos), "fpr": (fp, neg), "fnr": (fn, pos), "tnr": (tn, neg), "precision": (tp, pp),
+             "npv": (tn, pn), "fdr": (fp, pp), "for": (fn, pn), "accuracy": (tn + tp, n)}
+    for metric in LABELLED_METRICS:
+        out[metric] = _ratio(*parts[metric])
     return out
 
 

@@ -163,6 +163,38 @@ class AuditRecord(_Frozen):
         """The findings one auditor produced."""
         return tuple(f for f in self.findings if f.auditor == auditor)
 
+    def by_group(self, feature: str) -> Any:
+        """The bias audit's per-group table of ``feature`` (or ``"a & b"``), from the evidence.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by group, with the columns of ``BiasReport.by_group[feature]``: count, share, cell
+            counts, every rate with ``_low``/``_high`` bounds, likelihood ratios, impact ratio and
+            ``eligible``. Numbers withheld by disclosure control are null.
+
+        Raises
+        ------
+        InputDataError
+            The record has no bias table for ``feature``.
+        """
+        from govaudit.records._bias_tables import by_group_table
+
+        return by_group_table(self.findings, feature)
+
+    def disparities(self, feature: str) -> Any:
+        """Every rate of every group of ``feature`` against the reference group, from the evidence.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (group, metric), columns ``group, metric, ratio, ratio_low, ratio_high,
+            difference, difference_low, difference_high, reference``, as ``BiasReport.group_disparities``.
+        """
+        from govaudit.records._bias_tables import disparity_table
+
+        return disparity_table(self.findings, feature)
+
 
 def coverage(findings: tuple[Finding, ...]) -> tuple[dict[Principle, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """Which checks give evidence for which principle and which legal reference."""
