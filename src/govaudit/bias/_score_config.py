@@ -24,8 +24,9 @@ class ScoreAudit(BaseModel):
         Number of score bins of the calibration curve.
     binning : {"uniform", "quantile"}
         Equal-width bins on [0, 1], or bins at quantiles of all the scores.
-    fairness_tradeoff : bool
-        Add ``bias.fairness_tradeoff``: error-rate balance next to predictive parity and calibration.
+    fairness_tradeoff : bool, optional
+        Add ``bias.fairness_tradeoff``: error-rate balance next to predictive parity and calibration,
+        for every grouping with decisions and observed outcomes. Default (None): when scores are audited.
     max_ece : float, optional
         Gate: every compared group's expected calibration error at most this.
     max_auc_difference : float, optional
@@ -41,7 +42,7 @@ class ScoreAudit(BaseModel):
     enabled: bool = True
     n_bins: int = Field(default=10, ge=2, le=100)
     binning: Literal["uniform", "quantile"] = "uniform"
-    fairness_tradeoff: bool = True
+    fairness_tradeoff: bool | None = None
     max_ece: float | None = Field(default=None, ge=0.0, le=1.0)
     max_auc_difference: float | None = Field(default=None, ge=0.0, le=1.0)
     max_calibration_in_the_large_difference: float | None = Field(default=None, ge=0.0, le=1.0)

@@ -19,10 +19,10 @@ import pandas as pd
 from govaudit.bias._config import BiasConfig
 from govaudit.core import AuditSubject, Finding
 from govaudit.metrics import GroupingAnalysis, holm_adjusted, is_unknown_label
-from govaudit.metrics._calibration import (calibration_bins, calibration_counts, calibration_summary,
+from govaudit.metrics._calibration import (ScoreBins, calibration_bins, calibration_counts, calibration_summary,
                                           score_bins, scores_in_unit_interval)
 from govaudit.metrics._calibration_slope import calibration_slopes
-from govaudit.metrics._discrimination import discrimination, score_order
+from govaudit.metrics._discrimination import ScoreOrder, discrimination, score_order
 from govaudit.metrics._groups import GroupEncoding, encode_columns, intersect_encodings
 
 __all__ = ["ScoreAnalysis", "ScoreResults", "analyse_scores", "compared_groups", "score_results"]
@@ -78,7 +78,8 @@ def compared_groups(labels: Sequence[str], n: np.ndarray, config: BiasConfig) ->
 
 
 def _analyse_one(feature: str, encoding: GroupEncoding, y_true: np.ndarray | None, scores: np.ndarray,
-                 order, bins, outside: str | None, config: BiasConfig) -> ScoreAnalysis:
+                 order: ScoreOrder, bins: ScoreBins | None, outside: str | None,
+                 config: BiasConfig) -> ScoreAnalysis:
     codes, labels, g = encoding.codes, encoding.labels, encoding.n_groups
     table = discrimination(codes, g, y_true, scores, order, config.confidence)
     table.index = pd.Index(labels, name="group")
@@ -86,7 +87,7 @@ def _analyse_one(feature: str, encoding: GroupEncoding, y_true: np.ndarray | Non
     reason = outside if y_true is not None else "calibration needs observed outcomes (a label), which were not given"
     frames = [table]
     curve = pd.DataFrame()
-    if reason is None:
+    if reason is None and bins is not None and y_true is not None:
         counts = calibration_counts(codes, g, y_true, scores, bins)
         summary = calibration_summary(counts, labels).drop(columns="count")
         slopes = calibration_slopes(codes, g, y_true, scores)
@@ -148,7 +149,8 @@ def score_results(subject: AuditSubject | None, groupings: Sequence[tuple[str, t
     by_feature = {m.feature: m for m in measured}
     for m in measured:
         findings.extend(score_findings(m, config))
-    if config.scores.fairness_tradeoff:
+    tradeoff = config.scores.fairness_tradeoff
+    if tradeoff or (tradeoff is None and config.scores.enabled and (bool(measured) or backend_scores)):
         for grouping in analyses:
             finding = tradeoff_finding(grouping, by_feature.get(grouping.feature), config)
             if finding is not None:

@@ -95,7 +95,8 @@ def calibration_slopes(codes: np.ndarray, n_groups: int, y_true: np.ndarray, sco
     converged = ~active
     for steps in range(1, _MAX_ITER + 1):
         eta = a[codes] + b[codes] * x
-        p = 1.0 / (1.0 + np.exp(-eta))
+        with np.errstate(over="ignore"):  # exp overflows to inf for very negative eta: p is then 0, as it should
+            p = 1.0 / (1.0 + np.exp(-eta))
         w = p * (1.0 - p)
         r = y - p
         g0, g1 = per_group(r), per_group(r * x)
