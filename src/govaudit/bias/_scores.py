@@ -22,7 +22,7 @@ from govaudit.metrics import GroupingAnalysis, holm_adjusted, is_unknown_label
 from govaudit.metrics._calibration import (ScoreBins, calibration_bins, calibration_counts, calibration_summary,
                                           score_bins, scores_in_unit_interval)
 from govaudit.metrics._calibration_slope import calibration_slopes
-from govaudit.metrics._discrimination import ScoreOrder, discrimination, score_order
+from govaudit.metrics._discrimination import ScoreOrder, discrimination, score_cells, score_order
 from govaudit.metrics._groups import GroupEncoding, encode_columns, intersect_encodings
 
 __all__ = ["ScoreAnalysis", "ScoreResults", "analyse_scores", "compared_groups", "score_results"]
@@ -81,7 +81,8 @@ def _analyse_one(feature: str, encoding: GroupEncoding, y_true: np.ndarray | Non
                  order: ScoreOrder, bins: ScoreBins | None, outside: str | None,
                  config: BiasConfig) -> ScoreAnalysis:
     codes, labels, g = encoding.codes, encoding.labels, encoding.n_groups
-    table = discrimination(codes, g, y_true, scores, order, config.confidence)
+    cells = score_cells(codes, g, y_true, scores, order)
+    table = discrimination(codes, g, y_true, scores, order, config.confidence, cells)
     table.index = pd.Index(labels, name="group")
     table.insert(1, "compared", compared_groups(labels, table["count"].to_numpy(), config))
     reason = outside if y_true is not None else "calibration needs observed outcomes (a label), which were not given"
@@ -90,7 +91,8 @@ def _analyse_one(feature: str, encoding: GroupEncoding, y_true: np.ndarray | Non
     if reason is None and bins is not None and y_true is not None:
         counts = calibration_counts(codes, g, y_true, scores, bins)
         summary = calibration_summary(counts, labels).drop(columns="count")
-        slopes = calibration_slopes(codes, g, y_true, scores)
+        # fitted on the (group, score) cells: the same likelihood as on the rows, often far fewer terms
+        slopes = calibration_slopes(cells.code, g, cells.positives, cells.score, cells.count)
         summary["calibration_intercept"] = slopes.intercept
         summary["calibration_slope"] = slopes.slope
         summary["slope_note"] = list(slopes.reason)

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
         scores_in_unit_interval,
     )
     from ._calibration_slope import CalibrationSlopes, calibration_slopes
-    from ._discrimination import ScoreOrder, discrimination, score_order
+    from ._discrimination import ScoreCells, ScoreOrder, discrimination, score_cells, score_order
     from ._evidence import ci_pair
     from ._groups import UNKNOWN, GroupEncoding, encode_groups, intersect_encodings, is_unknown_label
     from ._intervals import bootstrap_counts, percentile_interval, wilson_interval
@@ -71,7 +71,7 @@ else:
             "score_bins", "scores_in_unit_interval",
         ),
         "govaudit.metrics._calibration_slope": ("CalibrationSlopes", "calibration_slopes"),
-        "govaudit.metrics._discrimination": ("ScoreOrder", "discrimination", "score_order"),
+        "govaudit.metrics._discrimination": ("ScoreCells", "ScoreOrder", "discrimination", "score_cells", "score_order"),
         "govaudit.metrics._groups": (
             "UNKNOWN", "GroupEncoding", "encode_groups", "intersect_encodings", "is_unknown_label",
         ),
@@ -95,6 +95,7 @@ __all__ = [
     "CalibrationCounts",
     "CalibrationSlopes",
     "ScoreBins",
+    "ScoreCells",
     "ScoreOrder",
     "calibration_bins",
     "calibration_counts",
@@ -102,6 +103,7 @@ __all__ = [
     "calibration_summary",
     "discrimination",
     "score_bins",
+    "score_cells",
     "score_order",
     "scores_in_unit_interval",
     "ci_pair",

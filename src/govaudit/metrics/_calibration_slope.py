@@ -4,7 +4,8 @@ For each group ``g`` the model ``P(y = 1) = expit(a_g + b_g * logit(score))`` is
 likelihood (no penalty). A calibrated score has ``b = 1`` (and ``a = 0``); ``b < 1`` means the scores
 are too extreme for that group, ``b > 1`` too timid. Newton's method runs on all groups together:
 each step is five weighted ``np.bincount`` over the rows, so the cost does not grow with the
-number of groups. Scores of exactly 0 or 1 are clipped to ``[1e-6, 1 - 1e-6]`` before the logit.
+number of groups. Rows of equal (group, score) may be collapsed into weighted cells first, which
+leaves the fit unchanged. Scores of exactly 0 or 1 are clipped to ``[1e-6, 1 - 1e-6]`` before the logit.
 """
 
 from __future__ import annotations
@@ -57,19 +58,24 @@ def _undefined_before_fit(n: np.ndarray, positives: np.ndarray, x_var: np.ndarra
     return reasons
 
 
-def calibration_slopes(codes: np.ndarray, n_groups: int, y_true: np.ndarray, scores: np.ndarray) -> CalibrationSlopes:
+def calibration_slopes(codes: np.ndarray, n_groups: int, y_true: np.ndarray, scores: np.ndarray,
+                       counts: np.ndarray | None = None) -> CalibrationSlopes:
     """Fit ``y ~ a + b * logit(score)`` by maximum likelihood in every group.
 
     Parameters
     ----------
     codes : numpy.ndarray
-        Group code of each row.
+        Group code of each row (or cell).
     n_groups : int
         Number of groups.
     y_true : numpy.ndarray
-        Observed outcomes, 0/1.
+        Observed outcomes, 0/1; with ``counts``, the number of outcomes 1 of each cell.
     scores : numpy.ndarray
         Scores in [0, 1].
+    counts : numpy.ndarray, optional
+        Rows of each cell, when rows of equal (group, score) were collapsed (e.g.
+        :func:`govaudit.metrics.score_cells`): the likelihood, so the fit, is the same, at the
+        cost of the cells instead of the rows.
 
     Returns
     -------
@@ -78,15 +84,16 @@ def calibration_slopes(codes: np.ndarray, n_groups: int, y_true: np.ndarray, sco
     clipped = np.clip(scores, CLIP, 1.0 - CLIP)
     x = np.log(clipped) - np.log1p(-clipped)
     y = y_true.astype(np.float64)
+    m = np.ones(len(y)) if counts is None else counts.astype(np.float64)
 
     def per_group(weights: np.ndarray | None) -> np.ndarray:
         return np.bincount(codes, weights=weights, minlength=n_groups)
 
-    n = per_group(None)
+    n = per_group(m)
     positives = per_group(y)
-    sx = per_group(x)
+    sx = per_group(m * x)
     with np.errstate(divide="ignore", invalid="ignore"):
-        x_var = per_group(x * x) / n - (sx / n) ** 2
+        x_var = per_group(m * x * x) / n - (sx / n) ** 2
     reasons = _undefined_before_fit(n, positives, x_var)
     active = np.array([r is None for r in reasons])
     a = np.zeros(n_groups)
@@ -97,8 +104,8 @@ def calibration_slopes(codes: np.ndarray, n_groups: int, y_true: np.ndarray, sco
         eta = a[codes] + b[codes] * x
         with np.errstate(over="ignore"):  # exp overflows to inf for very negative eta: p is then 0, as it should
             p = 1.0 / (1.0 + np.exp(-eta))
-        w = p * (1.0 - p)
-        r = y - p
+        w = m * p * (1.0 - p)
+        r = y - m * p
         g0, g1 = per_group(r), per_group(r * x)
         wx = w * x
         h00, h01, h11 = per_group(w), per_group(wx), per_group(wx * x)

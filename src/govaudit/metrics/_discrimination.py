@@ -2,9 +2,10 @@
 
 The scores are sorted once per audit (:func:`score_order`, shared by every grouping); each grouping
 then costs one stable sort of its small integer codes in that order, after which every group's rows
-lie together in score order. Mid-ranks within each group give the Mann–Whitney AUC, DeLong's
-placement values give its variance, and the group's and the whole sample's cumulative counts give
-the two-sample Kolmogorov–Smirnov statistic of the group against everyone else.
+lie together in score order and rows of equal (group, score) collapse into cells. Counts of lower
+scores within each group give the Mann–Whitney AUC and DeLong's placement values (its variance), and
+the group's and the whole sample's cumulative counts the two-sample Kolmogorov–Smirnov statistic of
+the group against everyone else. Everything after the sort is per cell, not per row.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-__all__ = ["KS_EXACT_MAX", "ScoreOrder", "discrimination", "score_order"]
+__all__ = ["KS_EXACT_MAX", "KS_KOLMOGOROV_FROM", "ScoreCells", "ScoreOrder", "discrimination", "score_cells",
+           "score_order"]
 
 #: below this many people on each side, the KS p-value is scipy's exact one (as ``ks_2samp`` chooses)
 KS_EXACT_MAX = 10_000
+#: from this effective sample size, the limiting (Kolmogorov) distribution gives the KS p-value
+KS_KOLMOGOROV_FROM = 50_000
 
 
 @dataclass(frozen=True)
@@ -49,32 +53,36 @@ def score_order(scores: np.ndarray) -> ScoreOrder:
 
 
 @dataclass(frozen=True)
-class _Runs:
-    """Rows in (group, score) order: the position of each row's tie run within its group."""
+class ScoreCells:
+    """The rows of one grouping collapsed to cells of equal (group, score), in group then score order.
 
-    first: np.ndarray  # 0-based position in the group of the run's first row
-    last: np.ndarray  # ... and of its last row
+    Attributes
+    ----------
+    code, score, count : numpy.ndarray
+        Group, score and number of rows of each cell.
+    positives : numpy.ndarray or None
+        Rows of the cell with ``y_true == 1`` (None without outcomes).
+    before : numpy.ndarray
+        Rows of the same group with a lower score.
+    le, lt : numpy.ndarray
+        Rows of the whole sample with a score at or below, and strictly below, the cell's.
+    n : numpy.ndarray
+        Rows per group.
+    """
+
+    code: np.ndarray
+    score: np.ndarray
+    count: np.ndarray
+    positives: np.ndarray | None
+    before: np.ndarray
+    le: np.ndarray
+    lt: np.ndarray
+    n: np.ndarray
 
     @property
-    def midrank(self) -> np.ndarray:
-        return (self.first + self.last) / 2.0 + 1.0
-
-
-def _runs(codes: np.ndarray, scores: np.ndarray, n_groups: int) -> _Runs:
-    """Tie runs of rows already ordered by group, then score."""
-    n = codes.size
-    if n == 0:
-        return _Runs(np.empty(0), np.empty(0))
-    start = np.zeros(n_groups, dtype=np.int64)
-    np.cumsum(np.bincount(codes, minlength=n_groups)[:-1], out=start[1:])
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    new[1:] = (codes[1:] != codes[:-1]) | (scores[1:] != scores[:-1])
-    first = np.flatnonzero(new)
-    last = np.append(first[1:], n) - 1
-    run = np.cumsum(new) - 1
-    offset = start[codes]
-    return _Runs(first=first[run] - offset, last=last[run] - offset)
+    def starts(self) -> np.ndarray:
+        """Index of each group's first cell (that of the next group for an empty one)."""
+        return np.searchsorted(self.code, np.arange(len(self.n)))
 
 
 def _small_codes(codes: np.ndarray, n_groups: int) -> np.ndarray:
@@ -85,10 +93,35 @@ def _small_codes(codes: np.ndarray, n_groups: int) -> np.ndarray:
     return codes
 
 
+def score_cells(codes: np.ndarray, n_groups: int, y_true: np.ndarray | None, scores: np.ndarray,
+                order: ScoreOrder) -> ScoreCells:
+    """Order the rows by group, then score (one stable sort of the codes), and collapse ties into cells."""
+    small = _small_codes(codes, n_groups)
+    perm = order.order[np.argsort(small[order.order], kind="stable")]
+    c, s = small[perm], scores[perm]
+    size = c.size
+    new = np.empty(size, dtype=bool)
+    new[:1] = True
+    new[1:] = (c[1:] != c[:-1]) | (s[1:] != s[:-1])
+    first = np.flatnonzero(new)
+    count = np.diff(np.append(first, size))
+    code = c[first].astype(np.int64)
+    n = np.bincount(code, weights=count, minlength=n_groups).astype(np.int64)
+    group_start = np.zeros(n_groups, dtype=np.int64)
+    np.cumsum(n[:-1], out=group_start[1:])
+    positives = None
+    if y_true is not None and size:
+        positives = np.add.reduceat(y_true[perm], first, dtype=np.int64)
+    rows = perm[first]
+    return ScoreCells(code=code, score=s[first], count=count, positives=positives, before=first - group_start[code],
+                      le=order.le[rows], lt=order.lt[rows], n=n)
+
+
 def _ks_p_values(ks: np.ndarray, n: np.ndarray, total: int, scores: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """Two-sided p-values as ``scipy.stats.ks_2samp`` gives them: exact for small samples, else Smirnov's
-    asymptotic distribution."""
-    from scipy.stats import kstwo, ks_2samp
+    distribution of the statistic for ``n1 * n2 / (n1 + n2)`` observations (beyond
+    :data:`KS_KOLMOGOROV_FROM` of them, its limit, Kolmogorov's, which scipy's takes far longer to approach)."""
+    from scipy.stats import kstwo, kstwobign, ks_2samp
 
     p = np.full(ks.shape, np.nan)
     for g in np.flatnonzero(~np.isnan(ks)):
@@ -97,14 +130,15 @@ def _ks_p_values(ks: np.ndarray, n: np.ndarray, total: int, scores: np.ndarray, 
             # small samples (the whole sample is then under 20 000 rows): scipy's exact distribution
             inside = codes == g
             p[g] = float(ks_2samp(scores[inside], scores[~inside]).pvalue)
-        else:
-            big, small = max(m, rest), min(m, rest)
-            p[g] = float(kstwo.sf(ks[g], np.round(big * small / (big + small))))
+            continue
+        big, small = max(m, rest), min(m, rest)
+        en = np.round(big * small / (big + small))
+        p[g] = float(kstwo.sf(ks[g], en) if en <= KS_KOLMOGOROV_FROM else kstwobign.sf(ks[g] * np.sqrt(en)))
     return p
 
 
 def discrimination(codes: np.ndarray, n_groups: int, y_true: np.ndarray | None, scores: np.ndarray,
-                   order: ScoreOrder, confidence: float = 0.95) -> pd.DataFrame:
+                   order: ScoreOrder, confidence: float = 0.95, cells: ScoreCells | None = None) -> pd.DataFrame:
     """Per group: AUC with DeLong's standard error and interval, and the KS statistic against the rest.
 
     Parameters
@@ -121,6 +155,8 @@ def discrimination(codes: np.ndarray, n_groups: int, y_true: np.ndarray | None, 
         :func:`score_order` of ``scores``.
     confidence : float, default 0.95
         Level of the AUC interval.
+    cells : ScoreCells, optional
+        :func:`score_cells` of the same rows, when already formed.
 
     Returns
     -------
@@ -131,51 +167,52 @@ def discrimination(codes: np.ndarray, n_groups: int, y_true: np.ndarray | None, 
         the group lacks either outcome, its interval when either has fewer than two people; the KS
         columns are NaN for an empty group or one holding every row.
     """
-    codes = _small_codes(codes, n_groups)
-    perm = order.order[np.argsort(codes[order.order], kind="stable")]
-    c = codes[perm]
-    s = scores[perm]
-    runs = _runs(c, s, n_groups)
-    n = np.bincount(c, minlength=n_groups).astype(np.float64)
+    cells = cells if cells is not None else score_cells(codes, n_groups, y_true, scores, order)
+    n = cells.n.astype(np.float64)
     total = int(codes.size)
-    # KS: the group's and the rest's empirical distributions, at and just below each of the group's scores
     rest = total - n
+    # KS: the group's and the rest's empirical distributions, at and just below each of the group's scores
     with np.errstate(divide="ignore", invalid="ignore"):
-        n_c, rest_c = n[c], rest[c]
-        right = np.abs((runs.last + 1) / n_c - (order.le[perm] - runs.last - 1) / rest_c)
-        left = np.abs(runs.first / n_c - (order.lt[perm] - runs.first) / rest_c)
+        n_c, rest_c = n[cells.code], rest[cells.code]
+        upto = cells.before + cells.count
+        right = np.abs(upto / n_c - (cells.le - upto) / rest_c)
+        left = np.abs(cells.before / n_c - (cells.lt - cells.before) / rest_c)
     gap = np.maximum(right, left)
     ks = np.full(n_groups, np.nan)
     present = np.flatnonzero(n > 0)
     if present.size:
-        starts = np.zeros(n_groups, dtype=np.int64)
-        np.cumsum(n[:-1].astype(np.int64), out=starts[1:])
-        ks[present] = np.maximum.reduceat(gap, starts[present]) if gap.size else np.nan
+        ks[present] = np.maximum.reduceat(gap, cells.starts[present])
     ks[rest == 0] = np.nan
-    table = {"count": n.astype(np.int64), "ks_statistic": ks,
-             "ks_p_value": _ks_p_values(ks, n, total, scores, codes)}
-    table.update(_auc(c, s, y_true[perm] if y_true is not None else None, runs, n_groups, confidence))
+    table = {"count": cells.n, "ks_statistic": ks, "ks_p_value": _ks_p_values(ks, n, total, scores, codes)}
+    table.update(_auc(cells, n_groups, confidence))
     return pd.DataFrame(table)
 
 
-def _auc(c: np.ndarray, s: np.ndarray, y: np.ndarray | None, runs: _Runs, n_groups: int,
-         confidence: float) -> dict[str, np.ndarray]:
-    """Mann–Whitney AUC per group and DeLong's (1988) variance from the placement values."""
+def _auc(cells: ScoreCells, n_groups: int, confidence: float) -> dict[str, np.ndarray]:
+    """Mann–Whitney AUC per group and DeLong's (1988) variance from the placement values, on the cells."""
     nan = np.full(n_groups, np.nan)
-    if y is None:
+    if cells.positives is None:
         return {"label_pos": nan, "label_neg": nan, "auc": nan, "auc_se": nan, "auc_low": nan, "auc_high": nan}
-    pos = y.astype(bool)
-    n1 = np.bincount(c[pos], minlength=n_groups).astype(np.float64)
-    n0 = np.bincount(c[~pos], minlength=n_groups).astype(np.float64)
-    mid = runs.midrank
+    pos = cells.positives.astype(np.float64)
+    neg = cells.count - pos
+    code = cells.code
+
+    def per_group(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(code, weights=weights, minlength=n_groups)
+
+    n1, n0 = per_group(pos), per_group(neg)
+    # positives of the same group in earlier cells: a running sum restarted at each group
+    running = np.cumsum(pos) - pos
+    pos_before = running - np.concatenate([[0.0], np.cumsum(n1)[:-1]])[code]
+    neg_before = cells.before - pos_before
     with np.errstate(divide="ignore", invalid="ignore"):
-        auc = (np.bincount(c[pos], weights=mid[pos], minlength=n_groups) - n1 * (n1 + 1) / 2.0) / (n1 * n0)
         # placements: a positive's share of the group's negatives scored below it (ties count half),
         # a negative's share of the positives scored above it
-        v10 = (mid[pos] - _runs(c[pos], s[pos], n_groups).midrank) / n0[c[pos]]
-        v01 = 1.0 - (mid[~pos] - _runs(c[~pos], s[~pos], n_groups).midrank) / n1[c[~pos]]
-        s10 = _group_variance(c[pos], v10, n1, n_groups)
-        s01 = _group_variance(c[~pos], v01, n0, n_groups)
+        v10 = (neg_before + 0.5 * neg) / n0[code]
+        v01 = (n1[code] - pos_before - pos + 0.5 * pos) / n1[code]
+        auc = per_group(pos * v10) / n1
+        s10 = _weighted_variance(per_group(pos * v10), per_group(pos * v10 * v10), n1)
+        s01 = _weighted_variance(per_group(neg * v01), per_group(neg * v01 * v01), n0)
         se = np.sqrt(s10 / n1 + s01 / n0)
     defined = (n1 > 0) & (n0 > 0)
     auc = np.where(defined, auc, np.nan)
@@ -185,9 +222,7 @@ def _auc(c: np.ndarray, s: np.ndarray, y: np.ndarray | None, runs: _Runs, n_grou
             "auc_low": np.clip(auc - z * se, 0.0, 1.0), "auc_high": np.clip(auc + z * se, 0.0, 1.0)}
 
 
-def _group_variance(c: np.ndarray, v: np.ndarray, n: np.ndarray, n_groups: int) -> np.ndarray:
-    """Sample variance (denominator n - 1) of ``v`` within each group."""
-    total = np.bincount(c, weights=v, minlength=n_groups)
-    squares = np.bincount(c, weights=v * v, minlength=n_groups)
+def _weighted_variance(total: np.ndarray, squares: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Sample variance (denominator n - 1) from the sum and sum of squares of n values."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.maximum(squares - total * total / n, 0.0) / (n - 1)
