@@ -89,3 +89,21 @@ def test_duckdb_backend_says_scores_were_not_evaluated(tmp_path, gates):
     assert not [f for f in report.findings if f.check == "bias.score_discrimination"]
     # error-rate balance against predictive parity needs only counts: it is there
     assert [f for f in report.findings if f.check == "bias.fairness_tradeoff"]
+
+
+def test_score_findings_are_worded_in_chinese():
+    import re
+
+    from govaudit.report._i18n import load_catalogue, localise_message
+
+    frame = _frame()
+    report = BiasAuditor(n_resamples=0, scores={"max_ece": 0.1, "max_auc_difference": 0.0}).assess(
+        frame["outcome"], frame["decision"], sensitive_features=frame[["group"]], y_score=frame["score"])
+    zh = load_catalogue("zh")
+    checks = set()
+    for finding in report.findings:
+        text, original = localise_message(finding, zh)
+        assert not original and re.search(r"[\u4e00-\u9fff]", text), finding.check
+        checks.add(finding.check)
+    assert {"bias.score_calibration", "bias.score_discrimination", "bias.fairness_tradeoff", "bias.score_ece",
+            "bias.score_auc_difference"} <= checks

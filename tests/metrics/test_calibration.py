@@ -91,6 +91,18 @@ def test_slope_equals_unpenalised_logistic_regression():
         assert fit.intercept[g] == pytest.approx(model.intercept_[0], abs=1e-5)
 
 
+def test_slope_on_cells_equals_slope_on_rows():
+    from govaudit.metrics import score_cells
+
+    codes, scores, y = _data(seed=6)
+    rows = calibration_slopes(codes, 3, y, scores)
+    cells = score_cells(codes, 3, y, scores, score_order(scores))
+    assert cells.count.size < scores.size / 5  # rounded scores: far fewer cells than rows
+    fit = calibration_slopes(cells.code, 3, cells.positives, cells.score, cells.count)
+    np.testing.assert_allclose(fit.slope, rows.slope, rtol=1e-9)
+    np.testing.assert_allclose(fit.intercept, rows.intercept, rtol=1e-9, atol=1e-12)
+
+
 def test_slope_of_a_calibrated_score_is_one():
     rng = np.random.default_rng(7)
     scores = rng.uniform(0.02, 0.98, 200_000)
@@ -160,6 +172,9 @@ def test_one_class_and_empty_groups_are_undefined():
     # positives 0.8, 0.2, 0.35 against negatives 0.35, 0.3: 2 + 0 + 1.5 wins of 6 pairs
     assert table.at[1, "auc"] == pytest.approx(3.5 / 6)
     assert np.isfinite(table.at[1, "auc_se"])
+    one = discrimination(np.zeros(3, dtype=int), 1, np.array([1, 0, 0]), np.array([0.9, 0.2, 0.4]),
+                         score_order(np.array([0.9, 0.2, 0.4])))
+    assert one.at[0, "auc"] == 1.0 and np.isnan(one.at[0, "auc_se"])  # one positive: no DeLong variance
     assert np.isnan(table.at[2, "ks_statistic"]) and table.at[2, "count"] == 0
 
 

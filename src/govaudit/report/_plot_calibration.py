@@ -2,7 +2,7 @@
 
 One line per group compared, with the Wilson interval of each bin's observed rate and the diagonal
 of perfect calibration. Bins and groups the record withholds (disclosure control) are not drawn.
-Texts come from the catalogue when it has them (``plot.calibration_*``), else in English.
+Texts come from the catalogue (``calibration_plot.*``), in English when it lacks them.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ _LINES = (PLOT_COLOURS["primary"], PLOT_COLOURS["secondary"], PLOT_COLOURS["refe
           "#555555")
 _MARKERS = ("o", "s", "^", "D", "v", "P")
 _EN = {
-    "plot.calibration_axis_x": "Mean score in the bin",
-    "plot.calibration_axis_y": "Observed outcome rate",
-    "plot.calibration_diagonal": "perfect calibration",
-    "plot.calibration_alt": ("Calibration plot by {feature}: the observed outcome rate against the mean score in "
+    "calibration_plot.axis_x": "Mean score in the bin",
+    "calibration_plot.axis_y": "Observed outcome rate",
+    "calibration_plot.diagonal": "perfect calibration",
+    "calibration_plot.alt": ("Calibration plot by {feature}: the observed outcome rate against the mean score in "
                              "each score bin, one line per group, with {confidence} intervals and the diagonal of "
                              "perfect calibration. {items}."),
-    "plot.calibration_caption": ("Calibration of the scores by {feature}: points on the dashed diagonal are "
+    "calibration_plot.caption": ("Calibration of the scores by {feature}: points on the dashed diagonal are "
                                  "calibrated; above it the scores understate the observed rate, below it they "
                                  "overstate it. Whiskers show {confidence} Wilson intervals."),
 }
@@ -81,7 +81,7 @@ def plot_calibration(finding: Finding, t: Catalogue) -> Plot | None:
         fig, ax = plt.subplots(figsize=(6.4, 4.6))
         fig.subplots_adjust(left=0.11, right=0.70, bottom=0.12, top=0.97)
         ax.plot([0, 1], [0, 1], linestyle="--", color=PLOT_COLOURS["line"], linewidth=1,
-                label=_text(t, "plot.calibration_diagonal"))
+                label=_text(t, "calibration_plot.diagonal"))
         for i, (label, rows) in enumerate(series.items()):
             colour = _LINES[i % len(_LINES)]
             ax.errorbar([float(r["mean_score"]) for r in rows], [float(r["observed_rate"]) for r in rows],
@@ -89,14 +89,14 @@ def plot_calibration(finding: Finding, t: Catalogue) -> Plot | None:
                         capsize=2, linewidth=1.2, markersize=4, label=label)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        ax.set_xlabel(_text(t, "plot.calibration_axis_x"))
-        ax.set_ylabel(_text(t, "plot.calibration_axis_y"))
+        ax.set_xlabel(_text(t, "calibration_plot.axis_x"))
+        ax.set_ylabel(_text(t, "calibration_plot.axis_y"))
         ax.grid(color="#d9d9d9", linewidth=0.6)
         ax.set_axisbelow(True)
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
         items = "; ".join(
             f"{label}: " + ", ".join(f"{fmt_num(r['mean_score'], 2)} → {fmt_num(r['observed_rate'], 2)}" for r in rows)
             for label, rows in series.items())
-        alt = _text(t, "plot.calibration_alt", feature=feature, confidence=confidence, items=items)
+        alt = _text(t, "calibration_plot.alt", feature=feature, confidence=confidence, items=items)
         svg = _svg_of(fig, alt)
-    return Plot(svg, alt, _text(t, "plot.calibration_caption", feature=feature, confidence=confidence))
+    return Plot(svg, alt, _text(t, "calibration_plot.caption", feature=feature, confidence=confidence))
