@@ -167,7 +167,9 @@ class BiasAuditor:
         sensitive_features : array-like, Series or DataFrame
             One or more sensitive features (a DataFrame's columns are audited one by one).
         y_score : array-like, optional
-            Scores, higher = more favourable; adds NYC LL144 scoring rates.
+            Scores, higher = more favourable; adds NYC LL144 scoring rates and, with ``y_true``, the
+            audit of the scores (calibration, AUC, KS; see :class:`~govaudit.bias.ScoreAudit`), for
+            which a score is the probability of ``y_true == 1``.
 
         Returns
         -------
