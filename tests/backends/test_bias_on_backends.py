@@ -19,8 +19,12 @@ from govaudit.spec import load_spec
 SETTINGS = dict(intersections=[["sex", "region"], ["sex", "region", "age_band"]], n_resamples=200, min_group_size=20)
 
 
+#: the score audit needs the rows: a backend reports it as not evaluated (see tests/bias/test_scores_backend.py)
+_SCORE_CHECKS = {"bias.score_calibration", "bias.score_discrimination", "bias.fairness_tradeoff"}
+
+
 def _json(findings) -> list[str]:
-    return [f.model_dump_json() for f in findings]
+    return [f.model_dump_json() for f in findings if f.check not in _SCORE_CHECKS]
 
 
 def test_bias_findings_equal_in_memory_and_duckdb(log_files):

@@ -2,7 +2,8 @@
 
 Everything the bias audit owns lives here: its configuration and gates (``_config``), the analysis
 of one grouping (``_analysis``), the findings it writes (``_findings``) and the auditor itself
-(``_auditor``). The arithmetic it shares with other auditors (group encoding, counts tables,
+(``_auditor``); the audit of risk scores (``_score_config``, ``_scores``, ``_score_findings``) and the
+error-rate / predictive-parity trade-off (``_tradeoff``). The arithmetic it shares with other auditors (group encoding, counts tables,
 intervals, tests) is in :mod:`govaudit.metrics`; where rows are aggregated, in :mod:`govaudit.backends`.
 
 >>> from govaudit.bias import BiasAuditor
@@ -10,5 +11,6 @@ intervals, tests) is in :mod:`govaudit.metrics`; where rows are aggregated, in :
 """
 
 from govaudit.bias._auditor import BiasAuditor, BiasConfig, BiasReport, Gate
+from govaudit.bias._score_config import ScoreAudit
 
-__all__ = ["BiasAuditor", "BiasConfig", "BiasReport", "Gate"]
+__all__ = ["BiasAuditor", "BiasConfig", "BiasReport", "Gate", "ScoreAudit"]

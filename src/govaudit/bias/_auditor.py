@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field, replace
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -14,6 +15,7 @@ from govaudit.metrics._joint import count_groupings
 from govaudit.bias._config import BiasConfig, Gate
 from govaudit.bias._findings import grouping_findings
 from govaudit.bias._tables import contrast_table
+from govaudit.bias._scores import ScoreResults, score_results
 from govaudit.backends import CountsSource
 from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
 from govaudit.exceptions import ColumnError, InputDataError, UndefinedMetricWarning
@@ -52,12 +54,20 @@ class BiasReport:
         group, in long format: one row per (group, metric) with columns ``group, metric, ratio,
         ratio_low, ratio_high, difference, difference_low, difference_high, reference`` (difference =
         group minus reference; bootstrap intervals); see :func:`govaudit.bias.disparity_table`.
+    calibration : dict of str to pandas.DataFrame
+        For each feature or intersection with scores and observed outcomes, the calibration curve:
+        one row per group and score bin (observed rate with its Wilson interval, mean score).
+    scores : dict of str to pandas.DataFrame
+        For each feature or intersection with scores, one row per group: AUC with its interval,
+        Brier score, ECE, calibration-in-the-large, calibration slope, KS statistic and p-values.
     """
 
     findings: list[Finding]
     by_group: dict[str, pd.DataFrame]
     disparities: pd.DataFrame
     group_disparities: dict[str, pd.DataFrame] = field(default_factory=dict)
+    calibration: dict[str, pd.DataFrame] = field(default_factory=dict)
+    scores: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -116,7 +126,7 @@ class BiasAuditor:
                                   y_pred=subject.y_pred, y_true=subject.y_true, y_score=subject.y_score)
         analyses = [analyse_counts(feature, c.encoding, c.n, c.decisions, c.scores, config)
                     for (feature, _), c in zip(groupings, counted)]
-        return self._report(analyses, config)
+        return self._report(analyses, config, lambda: score_results(subject, groupings, analyses, config))
 
     def _analyse_source(self, source: CountsSource, config: BiasConfig) -> BiasReport:
         """The same analysis from a backend's counts, without the rows (e.g. DuckDB over large files)."""
@@ -126,7 +136,8 @@ class BiasAuditor:
         if len(classes) == 1:
             raise InputDataError(_MSG_ONE_CLASS.format(name="the label (y_true)", value=classes[0], n=source.n_rows))
         analyses = []
-        for feature, cols in self._groupings(list(source.sensitive_features), config):
+        groupings = self._groupings(list(source.sensitive_features), config)
+        for feature, cols in groupings:
             encoding = source.encoding(cols)
             decisions = source.group_counts(encoding) if source.has_decisions else None
             scores = source.group_counts(encoding, "scores") if source.has_scores else None
@@ -134,17 +145,22 @@ class BiasAuditor:
             # codes index the compressed table, not rows: keep only labels and columns
             encoding = replace(encoding, codes=np.empty(0, dtype=np.int64))
             analyses.append(analyse_counts(feature, encoding, n, decisions, scores, config))
-        return self._report(analyses, config)
+        return self._report(analyses, config, lambda: score_results(None, groupings, analyses, config,
+                                                                    backend_scores=source.has_scores))
 
-    def _report(self, analyses: list[GroupingAnalysis], config: BiasConfig) -> BiasReport:
+    def _report(self, analyses: list[GroupingAnalysis], config: BiasConfig,
+                scored: Callable[[], ScoreResults]) -> BiasReport:
         _check_min_group_size(analyses, config)
         findings: list[Finding] = []
         for analysis in analyses:
             self._warn_undefined(analysis)
             findings.extend(grouping_findings(analysis, config))
+        scores = scored()  # calibration, AUC and KS of risk scores, and the fairness trade-off
+        findings.extend(scores.findings)
         # significance-gated findings are judged together (Holm); the runner repeats it audit-wide
         return BiasReport(judge_significance(findings), _by_group(analyses), _disparity_table(analyses),
-                          {a.feature: contrast_table(a) for a in analyses if a.selection is not None})
+                          {a.feature: contrast_table(a) for a in analyses if a.selection is not None},
+                          scores.calibration, scores.scores)
 
     # -- standalone use ---------------------------------------------------------------------------
     def assess(self, y_true: Any = None, y_pred: Any = None, *, sensitive_features: Any,
@@ -160,7 +176,9 @@ class BiasAuditor:
         sensitive_features : array-like, Series or DataFrame
             One or more sensitive features (a DataFrame's columns are audited one by one).
         y_score : array-like, optional
-            Scores, higher = more favourable; adds NYC LL144 scoring rates.
+            Scores, higher = more favourable; adds NYC LL144 scoring rates and, with ``y_true``, the
+            audit of the scores (calibration, AUC, KS; see :class:`~govaudit.bias.ScoreAudit`), for
+            which a score is the probability of ``y_true == 1``.
 
         Returns
         -------

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from govaudit.metrics._confusion import DISPARITY_RATES
+from govaudit.bias._score_config import ScoreAudit
 
 __all__ = ["COMBINATIONS", "GATE_METRICS", "BiasConfig", "Gate", "GateMetric"]
 
@@ -154,6 +155,8 @@ class BiasConfig(BaseModel):
         groups whose base rates legitimately differ (e.g. age bands of a need-based benefit) the
         four-fifths comparison of raw selection rates does not apply; ``{}`` reports the groups'
         rates without gating them.
+    scores : ScoreAudit
+        The audit of risk scores (``[auditors.bias.scores]``): calibration, AUC, score distributions.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -175,6 +178,7 @@ class BiasConfig(BaseModel):
     significance_level: float = Field(default=0.05, gt=0.0, lt=0.5)
     gates: dict[GateMetric, Gate] = Field(default_factory=lambda: {"impact_ratio": Gate(min=0.8)})
     gates_by_feature: dict[str, dict[GateMetric, Gate]] = Field(default_factory=dict)
+    scores: ScoreAudit = ScoreAudit()
 
     @model_validator(mode="after")
     def _intersections_have_two(self) -> "BiasConfig":

@@ -31,6 +31,17 @@ if TYPE_CHECKING:
         analyse_rates,
     )
     from ._counts import GroupCounts, as_binary, group_counts
+    from ._calibration import (
+        CalibrationCounts,
+        ScoreBins,
+        calibration_bins,
+        calibration_counts,
+        calibration_summary,
+        score_bins,
+        scores_in_unit_interval,
+    )
+    from ._calibration_slope import CalibrationSlopes, calibration_slopes
+    from ._discrimination import ScoreCells, ScoreOrder, discrimination, score_cells, score_order
     from ._evidence import ci_pair
     from ._groups import UNKNOWN, GroupEncoding, encode_groups, intersect_encodings, is_unknown_label
     from ._intervals import bootstrap_counts, percentile_interval, wilson_interval
@@ -55,6 +66,12 @@ else:
         ),
         "govaudit.metrics._counts": ("GroupCounts", "as_binary", "group_counts"),
         "govaudit.metrics._evidence": ("ci_pair",),
+        "govaudit.metrics._calibration": (
+            "CalibrationCounts", "ScoreBins", "calibration_bins", "calibration_counts", "calibration_summary",
+            "score_bins", "scores_in_unit_interval",
+        ),
+        "govaudit.metrics._calibration_slope": ("CalibrationSlopes", "calibration_slopes"),
+        "govaudit.metrics._discrimination": ("ScoreCells", "ScoreOrder", "discrimination", "score_cells", "score_order"),
         "govaudit.metrics._groups": (
             "UNKNOWN", "GroupEncoding", "encode_groups", "intersect_encodings", "is_unknown_label",
         ),
@@ -75,6 +92,20 @@ __all__ = [
     "analyse_counts",
     "analyse_rates",
     "UNKNOWN",
+    "CalibrationCounts",
+    "CalibrationSlopes",
+    "ScoreBins",
+    "ScoreCells",
+    "ScoreOrder",
+    "calibration_bins",
+    "calibration_counts",
+    "calibration_slopes",
+    "calibration_summary",
+    "discrimination",
+    "score_bins",
+    "score_cells",
+    "score_order",
+    "scores_in_unit_interval",
     "ci_pair",
     "holm_adjusted",
     "judge_significance",

@@ -233,6 +233,10 @@ def _bias_message(finding: Finding, t: Catalogue) -> str | None:
         names = t.join([f"{r.get('group')} (n={r.get('count')})" for r in ev.get("groups", [])
                         if isinstance(r, Mapping)])
         return t("message.bias.small_groups", feature=feature, n=len(ev.get("groups", [])), names=names)
+    if check.startswith("bias.score") or check == "bias.fairness_tradeoff":
+        from govaudit.report._i18n_scores import score_message
+
+        return score_message(finding, t)
     metric = check.split(".", 1)[1]
     if t.has(f"metric.{metric}"):
         if finding.status is Status.SKIPPED:

@@ -40,6 +40,7 @@ __all__ = [
     "PLOT_COLOURS",
     "Plot",
     "PlotFunction",
+    "plot_calibration",
     "plot_error_rates",
     "plot_impact_ratios",
     "plot_scoring_rates",
@@ -148,11 +149,19 @@ def plot_error_rates(finding: Finding, t: Catalogue) -> Plot | None:
     return Plot(svg, alt, t("plot.error_caption", feature=feature, confidence=_confidence(finding)))
 
 
+def plot_calibration(finding: Finding, t: Catalogue) -> Plot | None:
+    """Calibration plot of the scores per group (``bias.score_calibration``; see :mod:`._plot_calibration`)."""
+    from govaudit.report._plot_calibration import plot_calibration as draw
+
+    return draw(finding, t)
+
+
 #: Check id -> the plot functions drawn for a finding of that check, in order.
 PLOTS: dict[str, tuple[PlotFunction, ...]] = {
     "bias.group_metrics": (plot_selection_rates, plot_impact_ratios, plot_error_rates),
     "bias.scoring_rates": (plot_scoring_rates, plot_impact_ratios),
     **AUDIT_PLOTS,
+    "bias.score_calibration": (plot_calibration,),
 }
 
 
