@@ -165,7 +165,9 @@ def test_many_per_group_columns_fold_into_blocks_with_words():
     tables = group_tables(finding, EN)
     assert tables["main"]["header"] == ["Group", "People", "Selection rate"]
     full = [h for table in tables["full"] for h in table["header"][1:]]
-    assert full == ["Selection rate", "TP", "FP", "TN", "FN", "NPV", "FOR", "LR plus", "FPR ratio", "FPR difference",
+    assert full == ["Selection rate", "True positives", "False positives", "True negatives", "False negatives",
+                    "Negative predictive value", "False omission rate", "Positive likelihood ratio",
+                    "False positive rate: ratio to the reference", "False positive rate: difference from the reference",
                     "New measure"]
     assert len(tables["full"]) == 2 and all(len(t["header"]) <= BLOCK_COLUMNS + 1 for t in tables["full"])
     first = tables["full"][0]["rows"][0]["cells"]

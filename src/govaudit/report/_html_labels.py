@@ -49,7 +49,16 @@ def field_label(key: str, t: Catalogue) -> str:
         parent, leaf = key.rsplit(".", 1)
         known = t.get(f"field.{leaf}") or t.get(f"metric.{leaf}")
         return f"{field_label(parent, t)}: {known or leaf}"
-    return t.get(f"metric.{key}") or words(key)
+    return t.get(f"metric.{key}") or _against_reference(key, t) or words(key)
+
+
+def _against_reference(key: str, t: Catalogue) -> str | None:
+    """``fpr_ratio`` -> "False positive rate: ratio to the reference" when the rate has words of its own."""
+    for suffix, template in (("_ratio", "metric.ratio_of"), ("_difference", "metric.difference_of")):
+        base = key.removesuffix(suffix)
+        if base != key and t.has(f"metric.{base}") and t.has(template):
+            return t(template, metric=t(f"metric.{base}"))
+    return None
 
 
 def check_label(check: str, t: Catalogue) -> str:
@@ -61,7 +70,7 @@ def check_label(check: str, t: Catalogue) -> str:
         return t("check.run")
     if t.has(f"metric.{name}"):
         return t(f"metric.{name}")
-    return words(name)
+    return _against_reference(name, t) or words(name)
 
 
 def auditor_label(name: str, t: Catalogue) -> str:
