@@ -250,3 +250,18 @@ def test_approving_a_missing_entry_writes_nothing(filled, keys, capsys):
     assert code == 2 and "is a public key" in err
     with Ledger(filled) as led:
         assert led.root() == root and len(led) == 2
+
+
+def test_verify_from_a_trusted_checkpoint(filled, keys, capsys):
+    code, out, _ = run_cli(["ledger", "root", filled, "--size", 1], capsys)
+    assert code == 0
+    root = out.split()[-1]
+    code, out, err = run_cli(["ledger", "verify", filled, "--since-size", 1, "--since-root", root], capsys)
+    assert code == 0, err
+    assert "ledger intact: 2 entries (1 checked after the trusted first 1)" in out
+    code, _, err = run_cli(["ledger", "verify", filled, "--since-size", 1, "--since-root", "ab" * 32], capsys)
+    assert code == 1 and "does not extend the trusted checkpoint" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run_cli(["ledger", "verify", filled, "--since-size", 1], capsys)
+    assert code == 2 and "--since-size and --since-root go together" in err
+    code, _, err = run_cli(["ledger", "verify", filled, "--since-size", 1, "--since-root", "xyz"], capsys)
+    assert code == 2 and "64 hex characters" in err

@@ -27,7 +27,7 @@ from govaudit.records._ledger_entry import (
     sha256_hex,
 )
 from govaudit.records._ledger_read import LedgerReader
-from govaudit.records._ledger_store import COLUMNS, now_utc
+from govaudit.records._ledger_store import COLUMNS, NODES_TABLE, now_utc
 from govaudit.records._ledger_verify import Checkpoint
 from govaudit.records._merkle import MerkleFrontier
 from govaudit.records._record import AuditRecord
@@ -72,6 +72,7 @@ class Ledger(LedgerReader):
 
     #: After an append: (SQLite data_version, size, newest entry hash, Merkle frontier nodes).
     _state: tuple[int, int, str, list[bytes]] | None = None
+    _nodes_table = False
 
     def _head(self, version: int | None = None) -> tuple[int, str, MerkleFrontier]:
         """Size, newest entry hash and Merkle frontier, after checking they agree with the entries.
@@ -125,13 +126,14 @@ class Ledger(LedgerReader):
             self._state, version = None, self._data_version()  # the state is set again once this commits
             size, prev, frontier = self._head(version)
             entries: list[LedgerEntry] = []
+            nodes: list[tuple[int, int, bytes]] = []
             for payload, payload_sha in hashed:
                 seq, created_at = size + len(entries) + 1, now_utc()
                 header = header_bytes(seq=seq, kind=kind.value, created_at=created_at, fmt=ENTRY_FORMAT_VERSION,
                                       payload_sha256=payload_sha, prev=prev, public_key=public_key,
                                       signer=fingerprint)
                 signature, entry_hash = key.sign(header), _sha256(header).digest()
-                frontier.append(_sha256(b"\x00" + entry_hash + signature).digest())  # the leaf (see LedgerEntry)
+                frontier.append(_sha256(b"\x00" + entry_hash + signature).digest(), nodes)  # leaf: see LedgerEntry
                 entries.append(LedgerEntry(seq, kind.value, created_at, ENTRY_FORMAT_VERSION, payload, payload_sha,
                                            prev, public_key, fingerprint, signature.hex(), entry_hash.hex()))
                 prev = entries[-1].entry_hash
@@ -142,6 +144,10 @@ class Ledger(LedgerReader):
             self._conn.executemany(
                 f"INSERT INTO entries ({COLUMNS}) VALUES ({', '.join('?' * len(ENTRY_FIELDS))})",
                 [tuple(getattr(e, name) for name in ENTRY_FIELDS) for e in entries])
+            if not self._nodes_table:  # a ledger written before the table existed
+                self._conn.execute(NODES_TABLE)
+            if nodes:
+                self._conn.executemany("INSERT OR REPLACE INTO merkle_nodes(level, idx, hash) VALUES (?, ?, ?)", nodes)
             self._conn.executemany(
                 "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [("checkpoint", json.dumps(cp.to_dict(), sort_keys=True)),
@@ -152,6 +158,7 @@ class Ledger(LedgerReader):
         if not hashed:
             return []
         entries, frontier, version = self._write(txn)
+        self._nodes_table = True
         # What this connection just committed (its own commits leave data_version as it was): the next
         # append reuses it unless another connection has written since.
         self._state = (version, frontier.size, entries[-1].entry_hash, list(frontier.nodes))
