@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from govaudit.timings import phase
 from govaudit._version import __version__
 from govaudit.core import AuditorResult, AuditSubject, Auditor, CaseTable, Finding, Severity, Status
 from govaudit.exceptions import InputDataError, SpecError
@@ -96,7 +97,8 @@ def run_auditors(
     """
     findings: list[Finding] = []
     for auditor, config in auditors:
-        result = run_auditor_detailed(auditor, subject, config)
+        with phase(f"auditor {auditor.name}"):
+            result = run_auditor_detailed(auditor, subject, config)
         findings.extend(result.findings)
         if case_tables is not None:
             case_tables.extend(result.case_tables)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from govaudit.timings import phase
 from govaudit.assembly._assemble import Assembly, attach
 from govaudit.assembly._columns import Columns
 from govaudit.assembly._data import resolve_data
@@ -24,18 +25,24 @@ def assemble_plan(plan: AuditPlan) -> Assembly:
     """Resolve the spec's ``[data]``, ``[model]``, ``[decision_log]`` and ``[manifest]`` once each, paths resolved."""
     spec = plan.spec
     columns = _columns(spec)
-    data = resolve_data(plan.resolve(spec.data.path), columns, _data_engine(plan)) if spec.data is not None else None
+    with phase("loading data"):
+        data = resolve_data(plan.resolve(spec.data.path), columns, _data_engine(plan)) if spec.data is not None else None
     model = None
     if spec.model is not None:  # after the data: inputs are checked and the probe set drawn from it
-        model = resolve_spec_model(spec.model, plan.resolve, table=data.table if data is not None else None,
-                                   features=columns.features)
-    subject = subject_rows(spec.audit.name, data, model, columns)
-    training = resolve_training(plan.resolve(spec.data.training)) if spec.data and spec.data.training else None
+        with phase("loading the model"):
+            model = resolve_spec_model(spec.model, plan.resolve, table=data.table if data is not None else None,
+                                       features=columns.features)
+    with phase("prediction"):
+        subject = subject_rows(spec.audit.name, data, model, columns)
+    with phase("loading data"):
+        training = resolve_training(plan.resolve(spec.data.training)) if spec.data and spec.data.training else None
     log = None
     if spec.decision_log is not None:
-        log = resolve_decision_log(plan.resolve(spec.decision_log.path), _log_engine(plan),
-                                   check_unique_ids=spec.decision_log.check_unique_ids)
-    manifest = resolve_manifest(plan.resolve(spec.manifest.path)) if spec.manifest is not None else None
+        with phase("loading the decision log"):
+            log = resolve_decision_log(plan.resolve(spec.decision_log.path), _log_engine(plan),
+                                       check_unique_ids=spec.decision_log.check_unique_ids)
+    with phase("loading the manifest"):
+        manifest = resolve_manifest(plan.resolve(spec.manifest.path)) if spec.manifest is not None else None
     return attach(subject, data=data, model=model, training=training, log=log, manifest=manifest)
 
 

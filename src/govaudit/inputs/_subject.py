@@ -64,7 +64,11 @@ def _sensitive_frame(sensitive_features: Any, data: pd.DataFrame | None) -> pd.D
         and sensitive_features
         and all(isinstance(c, str) for c in sensitive_features)
     ):
-        return pd.DataFrame({c: _column(data, c, "sensitive feature").to_numpy() for c in sensitive_features})
+        names = list(dict.fromkeys(sensitive_features))
+        for column in names:
+            _column(data, column, "sensitive feature")
+        # The columns as they are (dtype kept, no copy): the same input as passing data[names] itself.
+        return data[names].reset_index(drop=True)
     array = np.asarray(sensitive_features, dtype=object)
     if array.ndim == 1:
         return pd.DataFrame({"sensitive_feature": array})
