@@ -59,20 +59,44 @@ def _line(name: str, dtype: str, rows: int, content: bytes) -> str:
     return f"{name}\t{dtype}\t{rows}\t{hashlib.sha256(content).hexdigest()}\n"
 
 
+def _text(values: list) -> bytes:
+    """The documented content of a text column, built value by value."""
+    missing = bytes(1 if v is None else 0 for v in values)
+    lengths = b"".join(len((v or "").encode()).to_bytes(8, "little") for v in values)
+    return missing + lengths + b"".join((v or "").encode() for v in values)
+
+
 def test_the_table_digest_is_computed_as_documented():
     frame = pd.DataFrame({"a": np.array([1, 2, 3], dtype="<i8"), "b": [0.5, 1.5, -2.0],
-                          "c": pd.Categorical(["x", "y", "x"]), "d": ["p", None, "q"]})
-    cats = _line("categories", "str", 2, pd.util.hash_pandas_object(pd.Series(["x", "y"], dtype="str"),
-                                                                      index=False).to_numpy().astype("<u8").tobytes())
+                          "c": pd.Categorical(["x", "y", "x"]), "d": ["pé", None, "q"],
+                          "e": pd.Series(["", "zz", None], dtype="string[pyarrow]"),
+                          "f": pd.array([1, None, 3], dtype="Int64"), "g": [1, "mixed", 2.5]})
+    cats = _line("categories", "str", 2, _text(["x", "y"]))
     expected = "".join([
         _line("a", "int64", 3, np.array([1, 2, 3], dtype="<i8").tobytes()),
         _line("b", "float64", 3, np.array([0.5, 1.5, -2.0], dtype="<f8").tobytes()),
         _line("c", "category", 3, np.array([0, 1, 0], dtype="<i8").tobytes()
               + hashlib.sha256(cats.encode()).hexdigest().encode()),
-        _line("d", str(frame["d"].dtype), 3,
-              pd.util.hash_pandas_object(frame["d"], index=False).to_numpy().astype("<u8").tobytes()),
+        _line("d", str(frame["d"].dtype), 3, _text(["pé", None, "q"])),
+        _line("e", "string", 3, _text(["", "zz", None])),
+        _line("f", "Int64", 3, pd.util.hash_pandas_object(frame["f"], index=False).to_numpy().astype("<u8").tobytes()),
+        _line("g", "object", 3, pd.util.hash_pandas_object(frame["g"], index=False).to_numpy().astype("<u8").tobytes()),
     ])
     assert frame_digest(frame) == hashlib.sha256(expected.encode()).hexdigest()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.none() | st.text(max_size=6), min_size=1, max_size=30), st.integers(0, 5),
+       st.sampled_from(["object", "str", "string[pyarrow]"]))
+def test_text_columns_hash_their_values_whatever_their_storage(values, start, kind):
+    """Random text, sliced (an Arrow array with an offset) and in each storage: the documented content."""
+    series = pd.Series(["pad"] * start + values + ["pad"] * 5, dtype=object).astype(kind).iloc[start:start + len(values)]
+    frame = pd.DataFrame({"t": series.reset_index(drop=True)})
+    as_text = [None if v is None else v for v in values]
+    surrogates = any(v is not None and any(0xD800 <= ord(ch) <= 0xDFFF for ch in v) for v in values)
+    if not surrogates:
+        expected = _line("t", str(frame["t"].dtype), len(values), _text(as_text))
+        assert frame_digest(frame) == hashlib.sha256(expected.encode()).hexdigest()
 
 
 def test_the_table_digest_sees_values_names_dtypes_and_order_but_not_the_index():

@@ -4,11 +4,18 @@ An in-memory table is identified by the SHA-256 of one line per column, in colum
 
     <column name>\t<dtype>\t<rows>\t<sha256 of the column's values, hex>\n
 
-where a column's values are hashed as its raw little-endian bytes for numpy numbers, booleans and
-times (no copy, no conversion); as its category codes (int64) followed by the line hash of its
-categories for a Categorical; and as pandas' ``hash_pandas_object`` values (uint64, index
-excluded) for anything else (strings, nullable and Arrow-backed types). Anyone holding the same
-table computes the same digest with :func:`frame_digest`.
+where a column's values are hashed as:
+
+- numpy numbers, booleans and times: their raw little-endian bytes (no copy, no conversion);
+- a Categorical: its codes (int64) followed by the digest (as above, hex) of its categories as a
+  one-column table named ``categories``;
+- text (Arrow-backed strings, or an object column holding only strings and missing values): one byte
+  per row (1 when missing), then each value's UTF-8 length (int64, 0 when missing), then the UTF-8
+  bytes of the values one after another, read from Arrow's buffers without a Python object per row;
+- anything else (nullable numbers, mixed objects): pandas' ``hash_pandas_object`` values (uint64,
+  index excluded).
+
+Anyone holding the same table computes the same digest with :func:`frame_digest`.
 """
 
 from __future__ import annotations
@@ -32,6 +39,43 @@ def file_identity(role: str, path: Path, name: str | None = None, **extra: Any) 
                             size_bytes=path.stat().st_size, **extra)
 
 
+def _text_digest(values: pd.Series) -> str | None:
+    """The digest of a column of text as the module docstring defines it; ``None`` if it is not text."""
+    import pyarrow as pa
+
+    dtype = values.dtype
+    try:
+        if isinstance(dtype, (pd.StringDtype, pd.ArrowDtype)) and getattr(dtype, "storage", "pyarrow") == "pyarrow":
+            data = values.array.__arrow_array__()
+            array = data.combine_chunks() if isinstance(data, pa.ChunkedArray) else data
+        elif dtype == object or isinstance(dtype, pd.StringDtype):
+            array = pa.array(values.to_numpy(dtype=object), from_pandas=True)
+        else:
+            return None
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None  # not all text: hashed by pandas instead
+    if pa.types.is_null(array.type):  # every value missing
+        array = array.cast(pa.string())
+    if pa.types.is_string(array.type):
+        width: Any = "<i4"
+    elif pa.types.is_large_string(array.type):
+        width = "<i8"
+    else:
+        return None
+    n = len(array)
+    _, offsets_buffer, data_buffer = array.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=width)[array.offset:array.offset + n + 1]
+    lengths = np.diff(offsets).astype("<i8")
+    missing = array.is_null().to_numpy(zero_copy_only=False).astype(np.uint8)
+    if lengths[missing.astype(bool)].any():
+        return None  # a missing value with bytes behind it (Arrow allows it): not read from the buffers
+    digest = hashlib.sha256(missing)
+    digest.update(lengths.view(np.uint8))
+    if data_buffer is not None and n:
+        digest.update(memoryview(data_buffer)[int(offsets[0]):int(offsets[-1])])
+    return digest.hexdigest()
+
+
 def _column_digest(values: pd.Series) -> str:
     dtype = values.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "biufcmM":
@@ -43,6 +87,9 @@ def _column_digest(values: pd.Series) -> str:
         codes = np.ascontiguousarray(values.cat.codes.to_numpy(), dtype="<i8")
         categories = frame_digest(pd.DataFrame({"categories": dtype.categories}))
         return hashlib.sha256(codes.view(np.uint8).tobytes() + categories.encode()).hexdigest()
+    text = _text_digest(values)
+    if text is not None:
+        return text
     hashed = pd.util.hash_pandas_object(values, index=False).to_numpy().astype("<u8")
     return hashlib.sha256(np.ascontiguousarray(hashed).view(np.uint8)).hexdigest()
 

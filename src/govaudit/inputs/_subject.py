@@ -97,8 +97,11 @@ def _model_features(model: Any, data: pd.DataFrame, features: Sequence[str] | No
 
 
 def _call(model: Any, method: str, features: pd.DataFrame) -> np.ndarray:
+    from govaudit.models._threads import model_threads
+
     try:
-        return np.asarray(getattr(model, method)(features))
+        with model_threads(len(features)):
+            return np.asarray(getattr(model, method)(features))
     except Exception as exc:  # a model may raise anything on unexpected input
         error = first_line(exc)
         raise InputDataError(_MSG_PREDICT_FAILED.format(method=method, error=error)) from None
