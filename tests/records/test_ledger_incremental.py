@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from _factories import make_record
 from govaudit.core import Finding, Status
-from govaudit.exceptions import InputDataError, LedgerEntryError
+from govaudit.exceptions import InputDataError, LedgerEntryError, LedgerIntegrityError
 from govaudit.records import Ledger, SigningKey, TrustedCheckpoint, verify_ledger_file
 from govaudit.records import _ledger_verify
 
@@ -176,3 +176,26 @@ def test_an_export_is_checked_whole_and_must_extend_the_checkpoint(grown, tmp_pa
 def test_a_malformed_trusted_checkpoint_is_bad_input(size, root):
     with pytest.raises(InputDataError, match="trusted checkpoint"):
         TrustedCheckpoint(size, root)
+
+
+def test_an_append_reuses_its_own_state_until_another_connection_writes(tmp_path, monkeypatch):
+    key = SigningKey.generate()
+    path = tmp_path / "ledger.sqlite"
+    reads = []
+    original = Ledger.checkpoint
+    monkeypatch.setattr(Ledger, "checkpoint", lambda self: reads.append(1) or original(self))
+    with Ledger(path, create=True) as first, Ledger(path) as second:
+        first.append(_record(1), key)
+        first.append(_record(2), key)
+        assert len(reads) == 1  # the second append trusted what the first committed
+        second.append(_record(3), key)
+        first.append(_record(4), key)  # another connection wrote: the state is read again
+        assert len(reads) == 3
+        assert first.verify().entries == 4
+        conn = sqlite3.connect(path)
+        conn.execute("UPDATE meta SET value = '{}' WHERE key = 'frontier'")
+        conn.commit()
+        conn.close()
+        with pytest.raises(LedgerIntegrityError, match="refusing to append"):
+            first.append(_record(5), key)
+    assert verify_ledger_file(path).entries == 4

@@ -74,13 +74,13 @@ class Ledger(LedgerReader):
     _state: tuple[int, int, str, list[bytes]] | None = None
     _nodes_table = False
 
-    def _head(self, version: int | None = None) -> tuple[int, str, MerkleFrontier]:
+    def _head(self, version: int | None = None,
+              cached: tuple[int, int, str, list[bytes]] | None = None) -> tuple[int, str, MerkleFrontier]:
         """Size, newest entry hash and Merkle frontier, after checking they agree with the entries.
 
         Inside a write transaction, when no other connection has committed since this one's last
         append (SQLite's ``data_version`` is unchanged), the state this connection wrote is reused.
         """
-        cached = self._state
         if cached is not None and cached[0] == version:
             return cached[1], cached[2], MerkleFrontier(cached[1], cached[3])
         cp = self.checkpoint()
@@ -123,8 +123,9 @@ class Ledger(LedgerReader):
         public_key, fingerprint = key.public_key.raw.hex(), key.fingerprint
 
         def txn() -> tuple[list[LedgerEntry], MerkleFrontier, int]:
-            self._state, version = None, self._data_version()  # the state is set again once this commits
-            size, prev, frontier = self._head(version)
+            cached, self._state = self._state, None  # set again once this transaction commits
+            version = self._data_version()
+            size, prev, frontier = self._head(version, cached)
             entries: list[LedgerEntry] = []
             nodes: list[tuple[int, int, bytes]] = []
             for payload, payload_sha in hashed:
