@@ -65,11 +65,14 @@ def _text_digest(values: pd.Series) -> str | None:
     n = len(array)
     _, offsets_buffer, data_buffer = array.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=width)[array.offset:array.offset + n + 1]
-    lengths = np.diff(offsets).astype("<i8")
-    missing = array.is_null().to_numpy(zero_copy_only=False).astype(np.uint8)
-    if lengths[missing.astype(bool)].any():
-        return None  # a missing value with bytes behind it (Arrow allows it): not read from the buffers
-    digest = hashlib.sha256(missing)
+    lengths = np.subtract(offsets[1:], offsets[:-1], dtype="<i8")
+    if array.null_count:
+        missing = array.is_null().to_numpy(zero_copy_only=False)
+        if lengths[missing].any():
+            return None  # a missing value with bytes behind it (Arrow allows it): not read from the buffers
+        digest = hashlib.sha256(missing.view(np.uint8))
+    else:
+        digest = hashlib.sha256(bytes(n))
     digest.update(lengths.view(np.uint8))
     if data_buffer is not None and n:
         digest.update(memoryview(data_buffer)[int(offsets[0]):int(offsets[-1])])
