@@ -75,7 +75,7 @@ def test_the_table_digest_is_computed_as_documented():
     expected = "".join([
         _line("a", "int64", 3, np.array([1, 2, 3], dtype="<i8").tobytes()),
         _line("b", "float64", 3, np.array([0.5, 1.5, -2.0], dtype="<f8").tobytes()),
-        _line("c", "category", 3, np.array([0, 1, 0], dtype="<i8").tobytes()
+        _line("c", "category", 3, np.array([0, 1, 0], dtype="<i1").tobytes()
               + hashlib.sha256(cats.encode()).hexdigest().encode()),
         _line("d", str(frame["d"].dtype), 3, _text(["pé", None, "q"])),
         _line("e", "string", 3, _text(["", "zz", None])),
@@ -97,6 +97,15 @@ def test_text_columns_hash_their_values_whatever_their_storage(values, start, ki
     if not surrogates:
         expected = _line("t", str(frame["t"].dtype), len(values), _text(as_text))
         assert frame_digest(frame) == hashlib.sha256(expected.encode()).hexdigest()
+
+
+def test_large_tables_hash_their_columns_in_parallel_to_the_same_digest(monkeypatch):
+    from govaudit.assembly import _identity
+
+    frame = _table(5, 3000, "str")
+    serial = frame_digest(frame)
+    monkeypatch.setattr(_identity, "_PARALLEL_ROWS", 1000)
+    assert frame_digest(frame) == serial
 
 
 def test_the_table_digest_sees_values_names_dtypes_and_order_but_not_the_index():

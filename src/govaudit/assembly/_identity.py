@@ -7,7 +7,8 @@ An in-memory table is identified by the SHA-256 of one line per column, in colum
 where a column's values are hashed as:
 
 - numpy numbers, booleans and times: their raw little-endian bytes (no copy, no conversion);
-- a Categorical: its codes (int64) followed by the digest (as above, hex) of its categories as a
+- a Categorical: its codes (little-endian, in the integer width pandas gives them for its number of
+  categories: int8 up to 127 categories) followed by the digest (as above, hex) of its categories as a
   one-column table named ``categories``;
 - text (Arrow-backed strings, or an object column holding only strings and missing values): one byte
   per row (1 when missing), then each value's UTF-8 length (int64, 0 when missing), then the UTF-8
@@ -21,7 +22,9 @@ Anyone holding the same table computes the same digest with :func:`frame_digest`
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,9 @@ import pandas as pd
 from govaudit.records import ArtifactIdentity, sha256_bytes, sha256_file
 
 __all__ = ["file_identity", "frame_digest", "frame_identity", "spark_identity"]
+
+#: Tables with at least this many rows hash their columns in parallel threads.
+_PARALLEL_ROWS = 1_000_000
 
 
 def file_identity(role: str, path: Path, name: str | None = None, **extra: Any) -> ArtifactIdentity:
@@ -87,9 +93,11 @@ def _column_digest(values: pd.Series) -> str:
             array = array.astype(array.dtype.newbyteorder("<"))
         return hashlib.sha256(array.view(np.uint8)).hexdigest()
     if isinstance(dtype, pd.CategoricalDtype):
-        codes = np.ascontiguousarray(values.cat.codes.to_numpy(), dtype="<i8")
-        categories = frame_digest(pd.DataFrame({"categories": dtype.categories}))
-        return hashlib.sha256(codes.view(np.uint8).tobytes() + categories.encode()).hexdigest()
+        codes = np.ascontiguousarray(values.cat.codes.to_numpy())
+        codes = codes.astype(codes.dtype.newbyteorder("<"), copy=False)
+        digest = hashlib.sha256(codes.view(np.uint8))
+        digest.update(frame_digest(pd.DataFrame({"categories": dtype.categories})).encode())
+        return digest.hexdigest()
     text = _text_digest(values)
     if text is not None:
         return text
@@ -99,8 +107,15 @@ def _column_digest(values: pd.Series) -> str:
 
 def frame_digest(frame: pd.DataFrame) -> str:
     """SHA-256 (hex) of a table's columns, names and dtypes, as the module docstring defines it."""
-    lines = [f"{name}\t{values.dtype}\t{len(values)}\t{_column_digest(values)}\n"
-             for name, values in frame.items()]
+    columns = [values for _, values in frame.items()]
+    if len(frame) >= _PARALLEL_ROWS and len(columns) > 1:
+        # hashlib, numpy and Arrow release the GIL on large buffers: columns hash side by side
+        with ThreadPoolExecutor(max_workers=min(len(columns), os.cpu_count() or 1)) as pool:
+            digests = list(pool.map(_column_digest, columns))
+    else:
+        digests = [_column_digest(values) for values in columns]
+    lines = [f"{name}\t{values.dtype}\t{len(values)}\t{digest}\n"
+             for (name, values), digest in zip(frame.items(), digests)]
     return sha256_bytes("".join(lines).encode("utf-8"))
 
 
