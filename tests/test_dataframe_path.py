@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import govaudit
-from govaudit.assembly._identity import frame_digest
+from govaudit.assembly import frame_digest
 
 DTYPES = ["object", "str", "string[pyarrow]", "category", "int"]
 
@@ -130,3 +130,4 @@ def test_the_record_names_the_table_by_its_digest(kind):
                             auditors={"bias": {"n_resamples": 20}})
     data = [d for d in record.data if d.role == "data"]
     assert data and data[0].sha256 == frame_digest(table) and data[0].rows == 400
+    assert "frame_digest" in data[0].name  # says which definition made the hash

@@ -33,8 +33,10 @@ import pandas as pd
 
 from govaudit.records import ArtifactIdentity, sha256_bytes, sha256_file
 
-__all__ = ["file_identity", "frame_digest", "frame_identity", "spark_identity"]
+__all__ = ["FRAME_HASH_NAME", "file_identity", "frame_digest", "frame_identity", "spark_identity"]
 
+#: The record's name for an in-memory table hashed by :func:`frame_digest`.
+FRAME_HASH_NAME = "in-memory table (sha256 of its column digests, govaudit.assembly.frame_digest)"
 #: Tables with at least this many rows hash their columns in parallel threads.
 _PARALLEL_ROWS = 1_000_000
 
@@ -120,8 +122,12 @@ def frame_digest(frame: pd.DataFrame) -> str:
 
 
 def frame_identity(frame: pd.DataFrame, role: str = "data") -> ArtifactIdentity:
-    """An in-memory table's identity: :func:`frame_digest` and its number of rows."""
-    return ArtifactIdentity(role=role, name="in-memory table", sha256=frame_digest(frame), rows=len(frame))
+    """An in-memory table's identity: :func:`frame_digest` and its number of rows.
+
+    The name says how the hash was made, so that a reader of an older record (whose in-memory table
+    was hashed from pandas' row hashes, named plain "in-memory table") knows which definition to use.
+    """
+    return ArtifactIdentity(role=role, name=FRAME_HASH_NAME, sha256=frame_digest(frame), rows=len(frame))
 
 
 def spark_identity(frame: Any, role: str, counts: pd.DataFrame | None = None,
