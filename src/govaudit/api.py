@@ -18,6 +18,7 @@ from govaudit.records import AuditRecord, ResponsibleParties
 from govaudit.registry import AuditorRegistry, load_registry
 from govaudit.runner import build_record, run_configured
 from govaudit.spec import AuditPlan
+from govaudit.timings import phase
 
 __all__ = ["audit", "run_plan"]
 
@@ -161,9 +162,10 @@ def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None,
                          accepted=spec.accepted_inconclusive, progress=progress)
     if progress is not None:
         progress("Assembling the record")
-    matrix = coverage_for_plan(plan.profiles, run.findings, auditors_run=[a.name for a, _ in run.auditors],
-                               decision_log=assembled.subject.decision_log)
-    return build_record(audit_name=spec.audit.name, description=spec.audit.description, findings=run.findings,
-                        auditors=run.auditors, spec_sha256=plan.spec_sha256, model=assembled.model,
-                        data=assembled.data, responsible=spec.responsible, case_tables=run.case_tables,
-                        coverage_matrix=matrix)
+    with phase("record"):
+        matrix = coverage_for_plan(plan.profiles, run.findings, auditors_run=[a.name for a, _ in run.auditors],
+                                   decision_log=assembled.subject.decision_log)
+        return build_record(audit_name=spec.audit.name, description=spec.audit.description, findings=run.findings,
+                            auditors=run.auditors, spec_sha256=plan.spec_sha256, model=assembled.model,
+                            data=assembled.data, responsible=spec.responsible, case_tables=run.case_tables,
+                            coverage_matrix=matrix)

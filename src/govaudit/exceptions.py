@@ -110,7 +110,8 @@ class LedgerEntryError(LedgerIntegrityError):
         (its checkpoint is missing or its Merkle root differs).
     problem : str
         ``content_changed``, ``signature_invalid``, ``entry_missing``, ``order_changed``,
-        ``unknown_key``, ``truncated``, ``checkpoint_invalid`` or ``damaged``.
+        ``unknown_key``, ``truncated``, ``checkpoint_invalid``, ``damaged`` or ``history_changed`` (the
+        ledger does not extend a trusted checkpoint given to the verifier).
     """
 
     def __init__(self, message: str, *, entry: int | None, problem: str) -> None:

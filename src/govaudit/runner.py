@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from govaudit.timings import phase
 from govaudit._version import __version__
 from govaudit.core import AuditorResult, AuditSubject, Auditor, CaseTable, Finding, Severity, Status
 from govaudit.exceptions import InputDataError, SpecError
@@ -104,7 +105,8 @@ def run_auditors(
     for i, (auditor, config) in enumerate(auditors, start=1):
         if progress is not None:
             progress(f"Running the {getattr(auditor, 'name', type(auditor).__name__)} auditor ({i} of {len(auditors)})")
-        result = run_auditor_detailed(auditor, subject, config)
+        with phase(f"auditor {getattr(auditor, 'name', type(auditor).__name__)}"):
+            result = run_auditor_detailed(auditor, subject, config)
         findings.extend(result.findings)
         if case_tables is not None:
             case_tables.extend(result.case_tables)

@@ -250,3 +250,42 @@ def test_approving_a_missing_entry_writes_nothing(filled, keys, capsys):
     assert code == 2 and "is a public key" in err
     with Ledger(filled) as led:
         assert led.root() == root and len(led) == 2
+
+
+def test_verify_from_a_trusted_checkpoint(filled, keys, capsys):
+    code, out, _ = run_cli(["ledger", "root", filled, "--size", 1], capsys)
+    assert code == 0
+    root = out.split()[-1]
+    code, out, err = run_cli(["ledger", "verify", filled, "--since-size", 1, "--since-root", root], capsys)
+    assert code == 0, err
+    assert "ledger intact: 2 entries (1 checked after the trusted first 1)" in out
+    code, _, err = run_cli(["ledger", "verify", filled, "--since-size", 1, "--since-root", "ab" * 32], capsys)
+    assert code == 1 and "does not extend the trusted checkpoint" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run_cli(["ledger", "verify", filled, "--since-size", 1], capsys)
+    assert code == 2 and "--since-size and --since-root go together" in err
+    code, _, err = run_cli(["ledger", "verify", filled, "--since-size", 1, "--since-root", "xyz"], capsys)
+    assert code == 2 and "64 hex characters" in err
+
+
+def test_run_timings_print_each_phase_and_leave_the_record_unchanged(project, keys, capsys):
+    from govaudit.api import run_plan
+    from govaudit.spec import load_spec
+    from govaudit.timings import collect
+
+    ledger = project.parent / "timed-ledger.sqlite"
+    code, out, err = run_cli(["run", project, "--timings", "--quiet", "--ledger", ledger,
+                              "--signing-key", keys / "auditor.key"], capsys)
+    assert code == 0, err
+    phases = [line.split()[1:-2] for line in err.splitlines() if line.startswith("time: ")]
+    names = [" ".join(p) for p in phases]
+    for expected in ("imports", "loading the spec", "loading data", "prediction", "record", "reports",
+                     "ledger append", "total"):
+        assert expected in names, (expected, err)
+    assert any(n.startswith("auditor ") for n in names)
+    first = (project.parent / "reports" / "record.json").read_bytes()
+    with collect() as spent:
+        record = run_plan(load_spec(project))
+    assert set(spent) >= {"loading data", "prediction", "record"} and all(v >= 0 for v in spent.values())
+    assert "loading the spec" not in first.decode() and "loading data" not in record.to_json()
+    code, _, err = run_cli(["run", project, "--quiet", "--out", project.parent / "again"], capsys)
+    assert "time: " not in err  # only when asked for

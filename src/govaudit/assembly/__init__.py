@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from govaudit.assembly._data import DataSource, resolve_data
     from govaudit.assembly._engine import BACKENDS, EngineSettings
     from govaudit.assembly._files import FileSource, resolve_manifest, resolve_training
+    from govaudit.assembly._identity import frame_digest
     from govaudit.assembly._log import LogSource, resolve_decision_log
     from govaudit.assembly._model import ModelSource, resolve_model, resolve_spec_model
     from govaudit.assembly._plan import assemble_plan
@@ -46,6 +47,7 @@ else:
         "govaudit.assembly._data": ("DataSource", "resolve_data"),
         "govaudit.assembly._engine": ("BACKENDS", "EngineSettings"),
         "govaudit.assembly._files": ("FileSource", "resolve_manifest", "resolve_training"),
+        "govaudit.assembly._identity": ("frame_digest",),
         "govaudit.assembly._log": ("LogSource", "resolve_decision_log"),
         "govaudit.assembly._model": ("ModelSource", "resolve_model", "resolve_spec_model"),
         "govaudit.assembly._plan": ("assemble_plan",),
@@ -71,6 +73,7 @@ __all__ = [
     "attach",
     "build_subject",
     "case_ids_from_column",
+    "frame_digest",
     "load_table",
     "resolve_control_sample",
     "resolve_data",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from govaudit.timings import phase
 from govaudit.assembly._assemble import Assembly, attach
 from govaudit.assembly._columns import Columns
 from govaudit.assembly._control import resolve_control_sample
@@ -34,34 +35,42 @@ def assemble_plan(plan: AuditPlan, *, progress: Callable[[str], None] | None = N
     data = None
     if spec.data is not None:
         step("Reading the data")
-        data = resolve_data(plan.resolve(spec.data.path), columns, _data_engine(plan))
+        with phase("loading data"):
+            data = resolve_data(plan.resolve(spec.data.path), columns, _data_engine(plan))
     model = None
     if spec.model is not None:  # after the data: inputs are checked and the probe set drawn from it
         step("Loading the model")
-        model = resolve_spec_model(spec.model, plan.resolve, table=data.table if data is not None else None,
-                                   features=columns.features)
+        with phase("loading the model"):
+            model = resolve_spec_model(spec.model, plan.resolve, table=data.table if data is not None else None,
+                                       features=columns.features)
     step("Running the model on the data" if model is not None and data is not None else "Preparing the data")
-    subject = subject_rows(spec.audit.name, data, model, columns)
+    with phase("prediction"):
+        subject = subject_rows(spec.audit.name, data, model, columns)
     training = None
     if spec.data and spec.data.training:
         step("Reading the training data")
-        training = resolve_training(plan.resolve(spec.data.training))
+        with phase("loading data"):
+            training = resolve_training(plan.resolve(spec.data.training))
     log = None
     if spec.decision_log is not None:
         step("Reading the decision log")
-        log = resolve_decision_log(plan.resolve(spec.decision_log.path), _log_engine(plan),
-                                   check_unique_ids=spec.decision_log.check_unique_ids)
+        with phase("loading the decision log"):
+            log = resolve_decision_log(plan.resolve(spec.decision_log.path), _log_engine(plan),
+                                       check_unique_ids=spec.decision_log.check_unique_ids)
+    manifest = None
     if spec.manifest is not None:
         step("Reading the manifest")
-    manifest = resolve_manifest(plan.resolve(spec.manifest.path)) if spec.manifest is not None else None
+        with phase("loading the manifest"):
+            manifest = resolve_manifest(plan.resolve(spec.manifest.path))
     control = None
     if spec.control_sample is not None:
         step("Reading the control sample")
         section = spec.control_sample
-        control = resolve_control_sample({
-            "table": plan.resolve(section.path), "method": section.method_column,
-            "sensitive_features": list(section.sensitive_features), "outcome": section.outcome_column,
-            "model_value": section.model_value, "random_value": section.random_value})
+        with phase("loading the control sample"):
+            control = resolve_control_sample({
+                "table": plan.resolve(section.path), "method": section.method_column,
+                "sensitive_features": list(section.sensitive_features), "outcome": section.outcome_column,
+                "model_value": section.model_value, "random_value": section.random_value})
     return attach(subject, data=data, model=model, training=training, log=log, manifest=manifest, control=control)
 
 

@@ -42,13 +42,25 @@ def ledger_verify(
     path: Annotated[Path, typer.Argument(metavar="LEDGER", help="The ledger: SQLite file or JSON Lines export.")],
     pubkey: PubkeyOption = None,
     workers: Annotated[Optional[int], typer.Option(help="Processes checking signatures (default: per core).")] = None,
+    since_size: Annotated[Optional[int], typer.Option(
+        help="Entries already verified (with --since-root): check only the entries after them.")] = None,
+    since_root: Annotated[Optional[str], typer.Option(
+        help="Merkle root (hex) of the first --since-size entries, from an earlier verify or 'ledger root'.")] = None,
 ) -> None:
-    """Check every entry, signature, chain link, the checkpoint and the Merkle root; exit 1 naming the first bad entry."""
-    from govaudit.records import verify_ledger_file
+    """Check every entry, signature, chain link, the checkpoint and the Merkle root; exit 1 naming the first bad entry.
 
-    report = verify_ledger_file(path, public_keys(pubkey), workers=workers)
+    With --since-size and --since-root (a state verified before), only later entries are read and
+    checked, after checking that the ledger extends that state.
+    """
+    from govaudit.records import TrustedCheckpoint, verify_ledger_file
+
+    if (since_size is None) != (since_root is None):
+        raise InputDataError("--since-size and --since-root go together: give both, or neither")
+    since = None if since_size is None else TrustedCheckpoint(since_size, since_root or "")
+    report = verify_ledger_file(path, public_keys(pubkey), workers=workers, since=since)
     n = report.entries
-    typer.echo(f"ledger intact: {n} entr{'y' if n == 1 else 'ies'}, root {report.root}")
+    checked = f" ({n - report.since} checked after the trusted first {report.since})" if report.since else ""
+    typer.echo(f"ledger intact: {n} entr{'y' if n == 1 else 'ies'}{checked}, root {report.root}")
     for fp, count in sorted(report.signers.items(), key=lambda kv: -kv[1]):
         pinned = "" if report.trusted_keys_checked else " (key not pinned: pass --pubkey to check it)"
         typer.echo(f"  signer {fp}: {count} entr{'y' if count == 1 else 'ies'}{pinned}")

@@ -136,7 +136,11 @@ class ExplainabilityAuditor:
     # -- protocol ---------------------------------------------------------------------------------
     def run(self, subject: AuditSubject, config: ExplainabilityConfig | None = None) -> AuditorResult:
         """Audit ``subject``: findings plus the ``reason_codes`` case table."""
-        report = self.explain(subject, config)
+        from govaudit.models._threads import model_threads
+
+        rows = len(subject.features) if subject.features is not None else 0
+        with model_threads(rows):  # the model answers at most the subject's rows, in small batches
+            report = self.explain(subject, config)
         table = CaseTable("reason_codes", report.reason_codes,
                           "One row per reason of each adverse decision: case id, rank, feature, value, "
                           "contribution toward the decision, sentence.")

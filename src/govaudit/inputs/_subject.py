@@ -51,6 +51,12 @@ def _given_or_column(values: Any, column: str | None, data: pd.DataFrame | None,
     return _column(data, column, role)
 
 
+def _nullable_number(dtype: Any) -> bool:
+    """A pandas extension dtype of numbers or booleans (``Int64``, ``boolean``, ``int64[pyarrow]``...)."""
+    return (isinstance(dtype, pd.api.extensions.ExtensionDtype) and not isinstance(dtype, pd.CategoricalDtype)
+            and (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)))
+
+
 def _sensitive_frame(sensitive_features: Any, data: pd.DataFrame | None) -> pd.DataFrame:
     if isinstance(sensitive_features, str):
         sensitive_features = [sensitive_features]
@@ -64,7 +70,15 @@ def _sensitive_frame(sensitive_features: Any, data: pd.DataFrame | None) -> pd.D
         and sensitive_features
         and all(isinstance(c, str) for c in sensitive_features)
     ):
-        return pd.DataFrame({c: _column(data, c, "sensitive feature").to_numpy() for c in sensitive_features})
+        names = list(dict.fromkeys(sensitive_features))
+        for column in names:
+            _column(data, column, "sensitive feature")
+        # The columns as they are (dtype kept, no copy), except pandas' nullable numbers, read as numpy
+        # values as they always were here (an Int64 column with missing values becomes float: its
+        # groups read "1.0", as on the DuckDB and Spark engines, which read columns the same way).
+        frame = data[names].reset_index(drop=True)
+        nullable = [c for c in names if _nullable_number(frame[c].dtype)]
+        return frame.assign(**{c: frame[c].to_numpy() for c in nullable}) if nullable else frame
     array = np.asarray(sensitive_features, dtype=object)
     if array.ndim == 1:
         return pd.DataFrame({"sensitive_feature": array})
@@ -83,8 +97,11 @@ def _model_features(model: Any, data: pd.DataFrame, features: Sequence[str] | No
 
 
 def _call(model: Any, method: str, features: pd.DataFrame) -> np.ndarray:
+    from govaudit.models._threads import model_threads
+
     try:
-        return np.asarray(getattr(model, method)(features))
+        with model_threads(len(features)):
+            return np.asarray(getattr(model, method)(features))
     except Exception as exc:  # a model may raise anything on unexpected input
         error = first_line(exc)
         raise InputDataError(_MSG_PREDICT_FAILED.format(method=method, error=error)) from None

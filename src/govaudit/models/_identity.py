@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govaudit.models._threads import model_threads
+
 __all__ = ["PROBE_ROWS", "PROBE_SEED", "answer_fingerprint", "probe_rows", "sha256_tree"]
 
 #: Size and seed of the probe set: the same rows of the same data give the same probe in every run.
@@ -74,8 +76,9 @@ def answer_fingerprint(model: Any, probe: pd.DataFrame) -> tuple[str, str]:
         sha256 of the decisions (and probabilities rounded to 6 decimals) on the probe, and sha256 of
         the probe itself, so that two fingerprints are comparable only when their probes are equal.
     """
-    answers: dict[str, Any] = {"predict": _plain(np.asarray(model.predict(probe)).ravel())}
-    if hasattr(model, "predict_proba"):
-        answers["predict_proba"] = _plain(np.asarray(model.predict_proba(probe)))
+    with model_threads(len(probe)):
+        answers: dict[str, Any] = {"predict": _plain(np.asarray(model.predict(probe)).ravel())}
+        if hasattr(model, "predict_proba"):
+            answers["predict_proba"] = _plain(np.asarray(model.predict_proba(probe)))
     blob = json.dumps(answers, sort_keys=True, separators=(",", ":"), default=str).encode()
     return hashlib.sha256(blob).hexdigest(), _frame_sha256(probe)

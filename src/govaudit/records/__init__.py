@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     )
     from govaudit.records._ledger import Ledger
     from govaudit.records._ledger_entry import EntryKind, LedgerEntry
+    from govaudit.records._ledger_incremental import TrustedCheckpoint
     from govaudit.records._ledger_jsonl import verify_ledger_file
     from govaudit.records._ledger_proofs import check_proof
     from govaudit.records._ledger_state import AuditStatus, GateDecision, gate_decision
@@ -49,6 +50,7 @@ else:
         ),
         "govaudit.records._ledger": ("Ledger",),
         "govaudit.records._ledger_entry": ("EntryKind", "LedgerEntry"),
+        "govaudit.records._ledger_incremental": ("TrustedCheckpoint",),
         "govaudit.records._ledger_jsonl": ("verify_ledger_file",),
         "govaudit.records._ledger_proofs": ("check_proof",),
         "govaudit.records._ledger_state": ("AuditStatus", "GateDecision", "gate_decision"),
@@ -81,6 +83,7 @@ __all__ = [
     "PublicKey",
     "ResponsibleParties",
     "SigningKey",
+    "TrustedCheckpoint",
     "Verdict",
     "VerifyReport",
     "canonical_json",

@@ -9,6 +9,7 @@ entries (audits, approvals, corrections, withdrawals); the file and its transact
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -26,13 +27,15 @@ from govaudit.records._ledger_entry import (
     sha256_hex,
 )
 from govaudit.records._ledger_read import LedgerReader
-from govaudit.records._ledger_store import COLUMNS, now_utc
+from govaudit.records._ledger_store import COLUMNS, NODES_TABLE, now_utc
 from govaudit.records._ledger_verify import Checkpoint
-from govaudit.records._merkle import MerkleFrontier, leaf_hash
+from govaudit.records._merkle import MerkleFrontier
 from govaudit.records._record import AuditRecord
 from govaudit.records._signing import SigningKey
 
 __all__ = ["Ledger"]
+
+_sha256 = hashlib.sha256
 
 MSG_REFUSE = ("{path}: refusing to append: {why}; run 'govaudit ledger verify {path}' to find the damage")
 MSG_REASON = "a reason is required for {what}"
@@ -67,8 +70,19 @@ class Ledger(LedgerReader):
 
     # -- appending ----------------------------------------------------------------------------
 
-    def _head(self) -> tuple[int, str, MerkleFrontier]:
-        """Size, newest entry hash and Merkle frontier, after checking they agree with the entries."""
+    #: After an append: (SQLite data_version, size, newest entry hash, Merkle frontier nodes).
+    _state: tuple[int, int, str, list[bytes]] | None = None
+    _nodes_table = False
+
+    def _head(self, version: int | None = None,
+              cached: tuple[int, int, str, list[bytes]] | None = None) -> tuple[int, str, MerkleFrontier]:
+        """Size, newest entry hash and Merkle frontier, after checking they agree with the entries.
+
+        Inside a write transaction, when no other connection has committed since this one's last
+        append (SQLite's ``data_version`` is unchanged), the state this connection wrote is reused.
+        """
+        if cached is not None and cached[0] == version:
+            return cached[1], cached[2], MerkleFrontier(cached[1], cached[3])
         cp = self.checkpoint()
         last = self._conn.execute("SELECT seq, entry_hash FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
         if cp is None:
@@ -87,6 +101,9 @@ class Ledger(LedgerReader):
             raise LedgerIntegrityError(MSG_REFUSE.format(path=self.path, why="its Merkle state does not match"))
         return cp.size, cp.head, frontier
 
+    def _data_version(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
     def check_appendable(self) -> None:
         """Raise :class:`LedgerIntegrityError` if the newest entry, checkpoint and Merkle state disagree.
 
@@ -103,38 +120,50 @@ class Ledger(LedgerReader):
         if not isinstance(key, SigningKey):
             raise TypeError(f"key must be a SigningKey (see load_signing_key), not {type(key).__name__}")
         hashed = [(payload, sha256_hex(payload)) for payload in payloads]
-        public_key = key.public_key.raw.hex()
+        public_key, fingerprint = key.public_key.raw.hex(), key.fingerprint
 
-        def txn() -> list[LedgerEntry]:
-            size, prev, frontier = self._head()
+        def txn() -> tuple[list[LedgerEntry], MerkleFrontier, int]:
+            cached, self._state = self._state, None  # set again once this transaction commits
+            version = self._data_version()
+            size, prev, frontier = self._head(version, cached)
             entries: list[LedgerEntry] = []
+            nodes: list[tuple[int, int, bytes]] = []
             for payload, payload_sha in hashed:
                 seq, created_at = size + len(entries) + 1, now_utc()
                 header = header_bytes(seq=seq, kind=kind.value, created_at=created_at, fmt=ENTRY_FORMAT_VERSION,
                                       payload_sha256=payload_sha, prev=prev, public_key=public_key,
-                                      signer=key.fingerprint)
-                entry = LedgerEntry(seq, kind.value, created_at, ENTRY_FORMAT_VERSION, payload, payload_sha, prev,
-                                    public_key, key.fingerprint, key.sign(header).hex(), sha256_hex(header))
-                frontier.append(leaf_hash(entry.leaf_data()))
-                entries.append(entry)
-                prev = entry.entry_hash
+                                      signer=fingerprint)
+                signature, entry_hash = key.sign(header), _sha256(header).digest()
+                frontier.append(_sha256(b"\x00" + entry_hash + signature).digest(), nodes)  # leaf: see LedgerEntry
+                entries.append(LedgerEntry(seq, kind.value, created_at, ENTRY_FORMAT_VERSION, payload, payload_sha,
+                                           prev, public_key, fingerprint, signature.hex(), entry_hash.hex()))
+                prev = entries[-1].entry_hash
+            root = frontier.root().hex()
             head = entries[-1]
-            unsigned = Checkpoint(head.seq, head.entry_hash, frontier.root().hex(), public_key, key.fingerprint, "")
-            cp = Checkpoint(head.seq, unsigned.head, unsigned.root, public_key, key.fingerprint,
-                            key.sign(unsigned.statement()).hex())
+            statement = Checkpoint(head.seq, head.entry_hash, root, public_key, fingerprint, "").statement()
+            cp = Checkpoint(head.seq, head.entry_hash, root, public_key, fingerprint, key.sign(statement).hex())
             self._conn.executemany(
                 f"INSERT INTO entries ({COLUMNS}) VALUES ({', '.join('?' * len(ENTRY_FIELDS))})",
                 [tuple(getattr(e, name) for name in ENTRY_FIELDS) for e in entries])
+            if not self._nodes_table:  # a ledger written before the table existed
+                self._conn.execute(NODES_TABLE)
+            if nodes:
+                self._conn.executemany("INSERT OR REPLACE INTO merkle_nodes(level, idx, hash) VALUES (?, ?, ?)", nodes)
             self._conn.executemany(
                 "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [("checkpoint", json.dumps(cp.to_dict(), sort_keys=True)),
                  ("frontier", json.dumps({"size": frontier.size, "nodes": [n.hex() for n in frontier.nodes]}))],
             )
-            return entries
+            return entries, frontier, version
 
         if not hashed:
             return []
-        return self._write(txn)
+        entries, frontier, version = self._write(txn)
+        self._nodes_table = True
+        # What this connection just committed (its own commits leave data_version as it was): the next
+        # append reuses it unless another connection has written since.
+        self._state = (version, frontier.size, entries[-1].entry_hash, list(frontier.nodes))
+        return entries
 
     def append(self, record: AuditRecord, key: SigningKey) -> LedgerEntry:
         """Append an audit record, signed with ``key``.

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from govaudit.exceptions import InputDataError
+from govaudit.exceptions import InputDataError, LedgerEntryError
 from govaudit.records._ledger_entry import ENTRY_FIELDS, LedgerEntry
+from govaudit.records._ledger_incremental import HISTORY_CHANGED, TrustedCheckpoint
 from govaudit.records._ledger_store import (
     LEDGER_FORMAT,
     LEDGER_FORMAT_VERSION,
@@ -26,7 +27,16 @@ from govaudit.records._ledger_store import (
     MSG_NOT_LEDGER,
     is_sqlite_file,
 )
-from govaudit.records._ledger_verify import Checkpoint, VerifyReport, check_rows, default_workers, pool, verify_structure
+from govaudit.records._ledger_verify import (
+    TRUNCATED,
+    Checkpoint,
+    VerifyReport,
+    check_rows,
+    default_workers,
+    pool,
+    verify_structure,
+)
+from govaudit.records._merkle import leaf_hash, root_from_leaves
 from govaudit.records._signing import PublicKey
 
 __all__ = ["read_jsonl", "verify_jsonl", "verify_ledger_file", "write_jsonl"]
@@ -123,8 +133,12 @@ def _light(row: tuple[Any, ...] | None) -> tuple[Any, Any, Any, Any, Any]:
 
 
 def verify_jsonl(path: str | os.PathLike[str], public_keys: Sequence[PublicKey] | None = None, *,
-                 workers: int | None = None) -> VerifyReport:
-    """Verify a JSON Lines ledger export exactly as :meth:`Ledger.verify` verifies the SQLite file."""
+                 workers: int | None = None, since: TrustedCheckpoint | None = None) -> VerifyReport:
+    """Verify a JSON Lines ledger export exactly as :meth:`Ledger.verify` verifies the SQLite file.
+
+    A file has no stored Merkle nodes to start from, so with ``since`` every entry is still checked,
+    and the first ``since.size`` entries must also hash to ``since.root``.
+    """
     rows, checkpoint = read_jsonl(path)
     trusted = None if public_keys is None else frozenset(k.fingerprint for k in public_keys)
     n = len(rows)
@@ -142,13 +156,27 @@ def verify_jsonl(path: str | os.PathLike[str], public_keys: Sequence[PublicKey] 
             found = [(lo + f[0] + 1, f[1], f[2]) for lo, fut in futures if (f := fut.result()) is not None]
         return min(found, default=None)
 
-    return verify_structure([_light(r) for r in rows], self_check, lambda p: checkable[p - 1], checkpoint,
-                            ordered_store=False, trusted=trusted, source=str(path))
+    light = [_light(r) for r in rows]
+    report = verify_structure(light, self_check, lambda p: checkable[p - 1], checkpoint,
+                              ordered_store=False, trusted=trusted, source=str(path))
+    if since is not None:
+        if since.size > n:
+            raise LedgerEntryError(f"{path}: it has {n} entries, fewer than the trusted checkpoint's {since.size}",
+                                   entry=n + 1, problem=TRUNCATED)
+        leaves = [leaf_hash(bytes.fromhex(h) + bytes.fromhex(s)) for _, _, h, s, _ in light[:since.size]]
+        if root_from_leaves(leaves).hex() != since.root:
+            raise LedgerEntryError(f"{path}: it does not extend the trusted checkpoint: the Merkle root of its first "
+                                   f"{since.size} entries is not {since.root[:16]}", entry=None,
+                                   problem=HISTORY_CHANGED)
+    return report
 
 
 def verify_ledger_file(path: str | os.PathLike[str], public_keys: Sequence[PublicKey] | None = None, *,
-                       workers: int | None = None) -> VerifyReport:
+                       workers: int | None = None, since: TrustedCheckpoint | None = None) -> VerifyReport:
     """Verify a ledger given as its SQLite file or as a JSON Lines export (detected from the content).
+
+    With ``since`` (a trusted size and Merkle root), an SQLite ledger is checked only after it
+    (see :meth:`Ledger.verify`); an export is checked whole and must also extend it.
 
     Raises
     ------
@@ -164,5 +192,5 @@ def verify_ledger_file(path: str | os.PathLike[str], public_keys: Sequence[Publi
         raise InputDataError(MSG_NOT_FOUND.format(path=path))
     if is_sqlite_file(path):
         with Ledger(path) as ledger:
-            return ledger.verify(public_keys, workers=workers)
-    return verify_jsonl(path, public_keys, workers=workers)
+            return ledger.verify(public_keys, workers=workers, since=since)
+    return verify_jsonl(path, public_keys, workers=workers, since=since)

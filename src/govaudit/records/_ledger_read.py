@@ -12,6 +12,7 @@ from typing import Any
 
 from govaudit.exceptions import InputDataError, LedgerEntryError
 from govaudit.records._ledger_entry import EntryKind, LedgerEntry
+from govaudit.records._ledger_incremental import TrustedCheckpoint, base_tree, verify_extension
 from govaudit.records._ledger_state import AuditStatus, GateDecision, audit_matches, audit_status, gate_decision
 from govaudit.records._ledger_store import COLUMNS, LedgerStore
 from govaudit.records._ledger_verify import (
@@ -106,7 +107,8 @@ class LedgerReader(LedgerStore):
 
     # -- verification -------------------------------------------------------------------------
 
-    def verify(self, public_keys: Sequence[PublicKey] | None = None, *, workers: int | None = None) -> VerifyReport:
+    def verify(self, public_keys: Sequence[PublicKey] | None = None, *, workers: int | None = None,
+               since: TrustedCheckpoint | None = None) -> VerifyReport:
         """Check every entry, the chain, the signed checkpoint and the Merkle root.
 
         Parameters
@@ -115,6 +117,9 @@ class LedgerReader(LedgerStore):
             When given, every entry must be signed by one of them ("unknown key" otherwise).
         workers : int, optional
             Processes checking signatures in parallel (default: one per core above 4,000 entries).
+        since : TrustedCheckpoint, optional
+            A state already verified (size and Merkle root): only the entries after it are read and
+            checked, after checking that the ledger extends it (see ``_ledger_incremental``).
 
         Returns
         -------
@@ -124,21 +129,24 @@ class LedgerReader(LedgerStore):
         Raises
         ------
         LedgerEntryError
-            Naming the first bad entry and what is wrong with it.
+            Naming the first bad entry and what is wrong with it (``history_changed`` when the ledger
+            does not extend ``since``).
         """
         try:
-            return self._verify(public_keys, workers)
+            return self._verify(public_keys, workers, since)
         except sqlite3.DatabaseError as exc:  # the file itself is damaged (e.g. cut short)
             raise LedgerEntryError(f"{self.path}: the ledger file is damaged: {exc}", entry=None,
                                    problem=DAMAGED) from None
 
-    def _verify(self, public_keys: Sequence[PublicKey] | None, workers: int | None) -> VerifyReport:
+    def _verify(self, public_keys: Sequence[PublicKey] | None, workers: int | None,
+                since: TrustedCheckpoint | None) -> VerifyReport:
         trusted = None if public_keys is None else frozenset(k.fingerprint for k in public_keys)
-        conn = self._conn
+        conn, source, first = self._conn, str(self.path), 0 if since is None else since.size
         conn.execute("BEGIN")  # one snapshot for the checkpoint and the entries
         try:
             cp_text = self._meta("checkpoint")
-            light = conn.execute(f"SELECT {_LIGHT} FROM entries ORDER BY seq").fetchall()
+            base = None if since is None else base_tree(conn, since, source)
+            light = conn.execute(f"SELECT {_LIGHT} FROM entries WHERE seq > ? ORDER BY seq", (first,)).fetchall()
         finally:
             conn.execute("COMMIT")
         try:
@@ -150,22 +158,25 @@ class LedgerReader(LedgerStore):
         seqs = [row[0] for row in light]
 
         def self_check() -> tuple[int, str, str] | None:
+            # Positions come back as entry numbers: ``first`` entries precede the ones read.
             if n == 0:
                 return None
             if nworkers <= 1:
-                return _check_db_range(str(self.path), 0, n, seqs[0], seqs[-1], trusted)
+                return _check_db_range(source, first, n, seqs[0], seqs[-1], trusted)
             bounds = [round(i * n / nworkers) for i in range(nworkers + 1)]
             with pool(nworkers) as executor:
-                futures = [executor.submit(_check_db_range, str(self.path), lo, hi, seqs[lo], seqs[hi - 1], trusted)
+                futures = [executor.submit(_check_db_range, source, first + lo, hi, seqs[lo], seqs[hi - 1], trusted)
                            for lo, hi in zip(bounds, bounds[1:]) if hi > lo]
                 found = [f.result() for f in futures]
             return min((f for f in found if f is not None), default=None)
 
+        if since is not None and base is not None:
+            return verify_extension(since, base, light, self_check, cp, keys=trusted, source=source)
+
         def row_at(position: int) -> tuple[Any, ...]:
             return conn.execute(f"SELECT {COLUMNS} FROM entries WHERE seq = ?", (seqs[position - 1],)).fetchone()
 
-        return verify_structure(light, self_check, row_at, cp, ordered_store=True, trusted=trusted,
-                                source=str(self.path))
+        return verify_structure(light, self_check, row_at, cp, ordered_store=True, trusted=trusted, source=source)
 
     # -- Merkle tree --------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from govaudit.records._ledger_entry import ENTRY_FIELDS
 from govaudit.records._ledger_verify import DAMAGED, Checkpoint
 
 __all__ = ["COLUMNS", "LEDGER_FORMAT", "LEDGER_FORMAT_VERSION", "MSG_NEWER", "MSG_NOT_FOUND", "MSG_NOT_LEDGER",
-           "SQLITE_MAGIC", "LedgerStore", "is_sqlite_file", "now_utc"]
+           "NODES_TABLE", "SQLITE_MAGIC", "LedgerStore", "is_sqlite_file", "now_utc"]
 
 #: Version of the ledger file layout written by this govaudit; newer files are refused.
 LEDGER_FORMAT_VERSION = 1
@@ -37,6 +37,9 @@ MSG_NOT_FOUND = "ledger not found: {path}"
 MSG_NOT_LEDGER = "{path} is not a govaudit ledger ({why})"
 MSG_NEWER = ("{path} is a govaudit ledger of format version {found}, newer than this govaudit supports "
              "({supported}); upgrade govaudit to read it")
+
+NODES_TABLE = ("CREATE TABLE IF NOT EXISTS merkle_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, "
+               "hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID")
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -53,6 +56,10 @@ _SCHEMA = (
         signature TEXT NOT NULL,
         entry_hash TEXT NOT NULL
     )""",
+    # Roots of the complete subtrees of the Merkle tree (level >= 1), written as appends complete them,
+    # so that verifying from a trusted checkpoint needs no earlier entry. Ledgers written before this
+    # table existed lack some rows; verification then computes those nodes from the entries.
+    NODES_TABLE,
     # A guard against accidents, not against an attacker (who can drop it): verify() catches both.
     """CREATE TRIGGER IF NOT EXISTS entries_append_only_update BEFORE UPDATE ON entries
        BEGIN SELECT RAISE(ABORT, 'govaudit ledger entries are append-only'); END""",

@@ -23,7 +23,7 @@ from govaudit.exceptions import LedgerEntryError
 from govaudit.records._ledger_entry import ENTRY_FORMAT_VERSION, ZERO_HASH, header_bytes, malformed_field
 from govaudit.records._merkle import root_from_leaves
 
-__all__ = ["Checkpoint", "VerifyReport", "check_rows", "verify_structure"]
+__all__ = ["Checkpoint", "VerifyReport", "check_checkpoint", "check_rows", "verify_structure"]
 
 #: Below this many entries, verification runs in one process (starting workers costs more).
 PARALLEL_MIN_ENTRIES = 4000
@@ -94,6 +94,9 @@ class VerifyReport:
         Entries per signing-key fingerprint.
     trusted_keys_checked : bool
         Whether every signer was checked against given public keys.
+    since : int
+        Entries taken as verified from a trusted checkpoint (0 for a full verification); ``signers``
+        counts only the entries after them.
     """
 
     entries: int
@@ -101,6 +104,7 @@ class VerifyReport:
     head: str | None
     signers: dict[str, int] = field(default_factory=dict)
     trusted_keys_checked: bool = False
+    since: int = 0
 
 
 def _check_row(row: Sequence[Any], trusted: frozenset[str] | None, keys: dict[str, Any]) -> tuple[str, str] | None:
@@ -288,14 +292,14 @@ def verify_structure(
     leaves = [_sha256(b"\x00" + bytes.fromhex(h) + bytes.fromhex(s)).digest() for _, _, h, s, _ in light]
     root = root_from_leaves(leaves).hex()
     head = hashes[-1] if hashes else None
-    _check_checkpoint(checkpoint, n, head, root, light[-1][4] if light else None, trusted, source)
+    check_checkpoint(checkpoint, n, head, root, light[-1][4] if light else None, trusted, source)
     signers: dict[str, int] = {}
     for row in light:
         signers[row[4]] = signers.get(row[4], 0) + 1
     return VerifyReport(entries=n, root=root, head=head, signers=signers, trusted_keys_checked=trusted is not None)
 
 
-def _check_checkpoint(cp: Checkpoint | None, n: int, head: str | None, root: str, head_signer: str | None,
+def check_checkpoint(cp: Checkpoint | None, n: int, head: str | None, root: str, head_signer: str | None,
                       trusted: frozenset[str] | None, source: str) -> None:
     if cp is None:
         if n == 0:

@@ -168,12 +168,19 @@ class MerkleFrontier:
         self.size = size
         self.nodes = list(nodes)  # largest subtree first
 
-    def append(self, leaf: bytes) -> None:
-        """Add one leaf hash, merging equal-sized subtrees."""
-        node, size = leaf, self.size
+    def append(self, leaf: bytes, completed: list[tuple[int, int, bytes]] | None = None) -> None:
+        """Add one leaf hash, merging equal-sized subtrees.
+
+        When ``completed`` is given, every interior node this completes is added to it as
+        ``(level, index, hash)``: the root of leaves ``index * 2**level`` to ``(index + 1) * 2**level - 1``.
+        """
+        node, size, level = leaf, self.size, 0
         while size & 1:
             node = node_hash(self.nodes.pop(), node)
             size >>= 1
+            level += 1
+            if completed is not None:
+                completed.append((level, (self.size + 1 >> level) - 1, node))
         self.nodes.append(node)
         self.size += 1
 
