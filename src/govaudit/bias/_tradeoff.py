@@ -116,8 +116,9 @@ def tradeoff_finding(grouping: GroupingAnalysis, scores: ScoreAnalysis | None, c
         message = _message(feature, shown, base_rates, error_rates, predictive, scores is not None and "calibration_in_the_large" in shown[0])
     return Finding(
         auditor="bias", check="bias.fairness_tradeoff",
-        status=Status.WARN if (error_rates and predictive) else Status.REPORTED,
-        severity=Severity.LOW if (error_rates and predictive) else Severity.INFO,
+        # with different base rates no model can balance both (Kleinberg et al.): stating it is information,
+        # not a warning against this model; gates on the rates themselves judge it
+        status=Status.REPORTED, severity=Severity.INFO,
         evidence={"feature": feature, "columns": list(grouping.columns), "groups": rows,
                   "tests": {k: {"p_value": p_raw[k] if p_raw[k] == p_raw[k] else None,
                                 "p_adjusted": adjusted[k] if adjusted[k] == adjusted[k] else None}
