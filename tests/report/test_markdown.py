@@ -62,3 +62,14 @@ def test_no_html_entities_in_the_text():
     # an ampersand that would start a character reference is escaped, so it is shown as written
     odd = finding.model_copy(update={"evidence": {**finding.evidence, "feature": "a&lt;b"}})
     assert "a\\&lt;b" in render_markdown(make_record([odd]))
+
+
+def test_adverse_ratios_list_the_most_flagged_group_first():
+    def flagged(group: str, value: float, status: Status) -> Finding:
+        base = _ratio(group, value, status)
+        return base.model_copy(update={"threshold": 1.25, "operator": "<="})
+
+    findings = [flagged("kiosk", 1.05, Status.PASS), flagged("paper", 1.9, Status.FAIL),
+                flagged("phone", 1.4, Status.FAIL)]
+    rows = [line for line in render_markdown(make_record(findings)).splitlines() if line.startswith("| channel |")]
+    assert [row.split(" | ")[1] for row in rows] == ["paper", "phone", "kiosk"]
