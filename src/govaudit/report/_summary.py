@@ -22,6 +22,7 @@ from govaudit.core import Finding, Severity, Status
 from govaudit.records._record import AuditRecord, Verdict
 from govaudit.report._json import ensure_record
 from govaudit.report._printable import printable
+from govaudit.report._text import VERDICT_STYLE
 
 __all__ = ["MAX_LISTED_CHECKS", "LedgerPosition", "plain_check", "render_brief", "summary_items"]
 
@@ -31,13 +32,6 @@ MAX_LISTED_CHECKS = 20
 #: A check's line names at most this many of its groups ("+N" counts the rest).
 _MAX_GROUPS = 3
 
-_VERDICT_STYLE = {
-    Verdict.PASS: "bold green",
-    Verdict.WARN: "bold yellow",
-    Verdict.FAIL: "bold red",
-    Verdict.ERROR: "bold red",
-    Verdict.INCONCLUSIVE: "bold magenta",
-}
 #: The sections of the list, most severe first: (key, heading, style).
 _SECTIONS = (
     ("error", "Could not be completed", "bold red"),
@@ -242,10 +236,10 @@ def render_brief(
     record = ensure_record(record)
     console = console if console is not None else Console(highlight=False)
     written = dict(written or {})
-    verdict = Text(record.verdict.value.upper(), style=_VERDICT_STYLE[record.verdict])
+    verdict = Text(record.verdict.value.upper(), style=VERDICT_STYLE[record.verdict])
     reasons, meaning = _headline(record, strict)
     _fit(Text.assemble(verdict, " — ", (_one_line(record.audit_name), "bold"), f": {reasons}"), console)
-    _fit(Text(meaning, style=_VERDICT_STYLE[record.verdict].replace("bold ", "")), console)
+    _fit(Text(meaning, style=VERDICT_STYLE[record.verdict].replace("bold ", "")), console)
     _fit(Text(_counts(record.findings), style="dim"), console)
     items = summary_items(record.findings)
     shown = items[:max(max_listed, 0)]

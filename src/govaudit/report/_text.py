@@ -37,7 +37,7 @@ _MAX_CHECK_WIDTH = 32
 _INTERVAL_WIDTH = 13
 _UNBOUNDED_WIDTH = 10_000
 
-_VERDICT_STYLE = {
+VERDICT_STYLE = {
     Verdict.PASS: "bold green",
     Verdict.WARN: "bold yellow",
     Verdict.FAIL: "bold red",
@@ -137,7 +137,7 @@ def _header(record: AuditRecord) -> Panel:
     grid.add_column(overflow="fold")
 
     grid.add_row("Audit", Text(record.audit_name))
-    grid.add_row("Verdict", Text(record.verdict.value.upper(), style=_VERDICT_STYLE[record.verdict]))
+    grid.add_row("Verdict", Text(record.verdict.value.upper(), style=VERDICT_STYLE[record.verdict]))
     grid.add_row("Record", Text(record.record_id))
     grid.add_row("Created", Text(record.created_at.isoformat(timespec="seconds")))
 
@@ -166,7 +166,7 @@ def _header(record: AuditRecord) -> Panel:
         grid,
         title=Text("govaudit audit record", style="bold"),
         title_align="left",
-        border_style=_VERDICT_STYLE[record.verdict].replace("bold ", ""),
+        border_style=VERDICT_STYLE[record.verdict].replace("bold ", ""),
         box=box.ROUNDED,
     )
 
@@ -389,4 +389,4 @@ def render_summary(record: AuditRecord, console: Console | None = None) -> None:
             if section is not None:
                 console.print(section)
                 console.print()
-    console.print(Text(verdict_sentence(record), style=_VERDICT_STYLE[record.verdict]))
+    console.print(Text(verdict_sentence(record), style=VERDICT_STYLE[record.verdict]))
