@@ -33,6 +33,7 @@ import pandas as pd
 
 from govaudit.oversight import OversightPolicy, route_cases
 
+from .._text import text_dtype
 from .generate import generate_recipients, irregularity_probability
 
 __all__ = ["DROP_RATE", "REVIEWERS", "SAMPLE_POLICY", "UNREVIEWED_RATE", "generate_decision_log", "main"]
@@ -74,7 +75,7 @@ def generate_decision_log(n_cases: int = 20_000, seed: int = 1, *, bias: bool = 
     final = np.where(dropped, 1, rec).astype(np.int8)
 
     def text(values: np.ndarray, mask: np.ndarray) -> pd.Series:
-        return pd.Series(np.where(mask, values, None), dtype=pd.StringDtype(na_value=np.nan))
+        return pd.Series(np.where(mask, values, None), dtype=text_dtype())
 
     def times(values: np.ndarray, mask: np.ndarray) -> pd.Series:
         out = values.copy()
@@ -82,7 +83,7 @@ def generate_decision_log(n_cases: int = 20_000, seed: int = 1, *, bias: bool = 
         return pd.Series(out).dt.tz_localize("UTC")
 
     frame = pd.DataFrame({
-        "case_id": people["case_id"].astype(pd.StringDtype(na_value=np.nan)),
+        "case_id": people["case_id"].astype(text_dtype()),
         "decided_at": pd.Series(decided_at).dt.tz_localize("UTC"),
         "model_name": MODEL_NAME,
         "model_version": MODEL_VERSION,
@@ -100,7 +101,7 @@ def generate_decision_log(n_cases: int = 20_000, seed: int = 1, *, bias: bool = 
         "sex": people["sex"],
     })
     for col in ("model_name", "model_version"):
-        frame[col] = frame[col].astype(pd.StringDtype(na_value=np.nan))
+        frame[col] = frame[col].astype(text_dtype())
     return frame
 
 
