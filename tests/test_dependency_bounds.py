@@ -69,7 +69,13 @@ def test_version_tuple(text: str, parts: tuple[int, ...]) -> None:
     assert version_tuple(text) == parts
 
 
+def test_too_old_names_the_extra_to_upgrade() -> None:
+    assert too_old("playwright", "1.44.0", "browser tests") == (
+        "browser tests: playwright 1.44.0 is too old (the oldest supported is 1.45.0); "
+        "upgrade it with: pip install --upgrade 'govaudit[browser]'")
+
+
 def test_too_old_compares_numerically() -> None:
     assert too_old("onnxruntime", "1.9.0", "m.onnx") is not None  # 9 < 17, though "9" > "1" as text
-    assert too_old("onnxruntime", "1.17.0", "m.onnx") is None
+    assert too_old("onnxruntime", "1.18.0", "m.onnx") is None
     assert too_old("onnxruntime", "2.0", "m.onnx") is None

@@ -68,7 +68,6 @@ import pandas as pd
 
 from govaudit.oversight import OversightPolicy, route_cases
 
-from .._text import text_dtype
 from .generate import eligible_probability, generate_applications
 
 __all__ = [
@@ -220,7 +219,7 @@ def generate_decision_log(n_cases: int = 200_000, seed: int = 0, *, bias: bool =
         return pd.Series(out).dt.tz_localize("UTC")
 
     def text(values: np.ndarray, mask: np.ndarray) -> pd.Series:
-        return pd.Series(np.where(mask, values, None), dtype=text_dtype())
+        return pd.Series(np.where(mask, values, None), dtype=pd.StringDtype(na_value=np.nan))
 
     reason = np.where(overridden, _OVERRIDE_REASONS[rng.integers(0, len(_OVERRIDE_REASONS), n)], "confirmed")
     frame = pd.DataFrame({
@@ -250,7 +249,7 @@ def generate_decision_log(n_cases: int = 200_000, seed: int = 0, *, bias: bool =
         "sex": apps["sex"],
     })
     for col in ("case_id", "model_name", "model_version", "case_type"):
-        frame[col] = frame[col].astype(text_dtype())
+        frame[col] = frame[col].astype(pd.StringDtype(na_value=np.nan))
     return frame
 
 

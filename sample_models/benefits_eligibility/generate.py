@@ -34,8 +34,6 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from .._text import text_dtype
-
 __all__ = [
     "AGE_BAND_EDGES",
     "AGE_BAND_LABELS",
@@ -346,7 +344,7 @@ def generate_applications(n_rows: int = 50_000, seed: int = 0, bias: bool = True
     df["eligible"] = eligible.astype(np.int64)
     # pandas' default string dtype (missing `sex` is NaN, as after a parquet round trip)
     for col in _STRING_COLUMNS:
-        df[col] = df[col].astype(text_dtype())
+        df[col] = df[col].astype(pd.StringDtype(na_value=np.nan))
     return df[list(COLUMNS)]
 
 

@@ -33,7 +33,6 @@ import pandas as pd
 
 from govaudit.oversight import OversightPolicy, route_cases
 
-from .._text import text_dtype
 from .generate import OPERATING_THRESHOLD, generate_attempts
 
 __all__ = ["NIGHT_SINGLE_RATE", "REVIEWERS", "SAMPLE_POLICY", "generate_decision_log", "main"]
@@ -79,7 +78,7 @@ def generate_decision_log(n_cases: int = 20_000, seed: int = 1, *, bias: bool = 
     final = np.where(reject, 0, rec).astype(np.int8)
 
     def text(values: np.ndarray, mask: np.ndarray) -> pd.Series:
-        return pd.Series(np.where(mask, values, None), dtype=text_dtype())
+        return pd.Series(np.where(mask, values, None), dtype=pd.StringDtype(na_value=np.nan))
 
     def times(values: np.ndarray, mask: np.ndarray) -> pd.Series:
         out = values.copy()
@@ -88,7 +87,7 @@ def generate_decision_log(n_cases: int = 20_000, seed: int = 1, *, bias: bool = 
 
     names = np.asarray(REVIEWERS, dtype=object)
     frame = pd.DataFrame({
-        "case_id": attempts["attempt_id"].astype(text_dtype()),
+        "case_id": attempts["attempt_id"].astype(pd.StringDtype(na_value=np.nan)),
         "decided_at": pd.Series(decided_at).dt.tz_localize("UTC"),
         "model_name": MODEL_NAME,
         "model_version": MODEL_VERSION,
@@ -108,7 +107,7 @@ def generate_decision_log(n_cases: int = 20_000, seed: int = 1, *, bias: bool = 
         "age_band": attempts["age_band"],
     })
     for col in ("model_name", "model_version", "case_type"):
-        frame[col] = frame[col].astype(text_dtype())
+        frame[col] = frame[col].astype(pd.StringDtype(na_value=np.nan))
     return frame
 
 

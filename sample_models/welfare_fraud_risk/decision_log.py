@@ -33,7 +33,6 @@ import pandas as pd
 
 from govaudit.oversight import OversightPolicy, route_cases
 
-from .._text import text_dtype
 from .generate import generate_recipients, irregularity_probability
 
 __all__ = ["DROP_RATE", "REVIEWERS", "SAMPLE_POLICY", "UNREVIEWED_RATE", "generate_decision_log", "main"]
@@ -75,7 +74,7 @@ def generate_decision_log(n_cases: int = 20_000, seed: int = 1, *, bias: bool = 
     final = np.where(dropped, 1, rec).astype(np.int8)
 
     def text(values: np.ndarray, mask: np.ndarray) -> pd.Series:
-        return pd.Series(np.where(mask, values, None), dtype=text_dtype())
+        return pd.Series(np.where(mask, values, None), dtype=pd.StringDtype(na_value=np.nan))
 
     def times(values: np.ndarray, mask: np.ndarray) -> pd.Series:
         out = values.copy()
@@ -83,7 +82,7 @@ def generate_decision_log(n_cases: int = 20_000, seed: int = 1, *, bias: bool = 
         return pd.Series(out).dt.tz_localize("UTC")
 
     frame = pd.DataFrame({
-        "case_id": people["case_id"].astype(text_dtype()),
+        "case_id": people["case_id"].astype(pd.StringDtype(na_value=np.nan)),
         "decided_at": pd.Series(decided_at).dt.tz_localize("UTC"),
         "model_name": MODEL_NAME,
         "model_version": MODEL_VERSION,
@@ -101,7 +100,7 @@ def generate_decision_log(n_cases: int = 20_000, seed: int = 1, *, bias: bool = 
         "sex": people["sex"],
     })
     for col in ("model_name", "model_version"):
-        frame[col] = frame[col].astype(text_dtype())
+        frame[col] = frame[col].astype(pd.StringDtype(na_value=np.nan))
     return frame
 
 

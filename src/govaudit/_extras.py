@@ -15,8 +15,9 @@ __all__ = ["EXTRA_MINIMUMS", "too_old", "version_tuple"]
 #: For each optional package (by its distribution name): the extra that installs it and the oldest version.
 EXTRA_MINIMUMS: dict[str, tuple[str, str]] = {
     "pyspark": ("spark", "3.5.0"),
-    "onnxruntime": ("onnx", "1.17.0"),
+    "onnxruntime": ("onnx", "1.18.0"),
     "mlflow-skinny": ("mlflow", "3.17.0"),
+    "playwright": ("browser", "1.45.0"),  # the report tests in a real browser
 }
 
 _MSG_TOO_OLD = ("{what}: {dist} {found} is too old (the oldest supported is {minimum}); "

@@ -12,9 +12,9 @@ from adapter_helpers import spec_for
 
 def test_too_old_onnxruntime_is_one_line_naming_the_extra(model_files, monkeypatch, capsys) -> None:
     ort = pytest.importorskip("onnxruntime")
-    monkeypatch.setattr(ort, "__version__", "1.16.3")
-    with pytest.raises(govaudit.ModelLoadError, match=r"model\.onnx: onnxruntime 1\.16\.3 is too old \(the oldest "
-                                                       r"supported is 1\.17\.0\); .*'govaudit\[onnx\]'"):
+    monkeypatch.setattr(ort, "__version__", "1.17.3")
+    with pytest.raises(govaudit.ModelLoadError, match=r"model\.onnx: onnxruntime 1\.17\.3 is too old \(the oldest "
+                                                       r"supported is 1\.18\.0\); .*'govaudit\[onnx\]'"):
         OnnxModel(model_files["onnx"])
     code = main(["run", str(spec_for(model_files["root"], 'path = "model.onnx"', name="old_onnxruntime"))])
     err = capsys.readouterr().err

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from govaudit._extras import too_old, version_tuple
+from govaudit._extras import too_old
 from govaudit.exceptions import InputDataError, first_line
 
 from ._duckdb import expand_paths
@@ -25,8 +25,6 @@ from ._source import CountsSource, counts_source_from_frame
 __all__ = ["SparkSettings", "read_frame", "read_spark", "spark_counts_source", "spark_unavailable"]
 
 _MSG_NO_PYSPARK = "the spark backend needs pyspark (pip install 'govaudit[spark]')"
-_MSG_OLD_PANDAS = ("the spark backend: pyspark {pyspark} needs pandas >= 2.2, but {pandas} is installed; "
-                   "upgrade pandas (pip install --upgrade 'pandas>=2.2') or use pyspark 3.5")
 _MSG_NO_JAVA = "the spark backend needs Java 17 or later on the PATH or in JAVA_HOME (java was not found)"
 _MSG_OLD_JAVA = "the spark backend needs Java 17 or later; {java} is version {version}"
 _MSG_UNREADABLE = "{path}: cannot be read by Spark: {error}"
@@ -65,7 +63,7 @@ def spark_unavailable() -> str | None:
         import pyspark
     except ImportError:
         return _MSG_NO_PYSPARK
-    old = too_old("pyspark", pyspark.__version__, "the spark backend") or _pandas_too_old(pyspark.__version__)
+    old = too_old("pyspark", pyspark.__version__, "the spark backend")
     if old:
         return old
     # the java Spark launches: $JAVA_HOME/bin/java when JAVA_HOME is set, else the one on the PATH
@@ -84,15 +82,6 @@ def spark_unavailable() -> str | None:
         major = rest if first == "1" else first  # "1.8.0_292" is Java 8; "17.0.15", "21", "17-ea" are 17, 21, 17
         if int(re.match(r"\d*", major).group() or 0) < 17:
             return _MSG_OLD_JAVA.format(java=java, version=version)
-    return None
-
-
-def _pandas_too_old(pyspark_version: str) -> str | None:
-    """pyspark 4 refuses pandas < 2.2 in the middle of a run: say so before it starts."""
-    import pandas as pd
-
-    if version_tuple(pyspark_version) >= (4,) and version_tuple(pd.__version__) < (2, 2):
-        return _MSG_OLD_PANDAS.format(pyspark=pyspark_version, pandas=pd.__version__)
     return None
 
 
