@@ -4,8 +4,12 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 ROWS   ?= 50000
+# The oldest supported set: every dependency at its declared lower bound (constraints/minimum.txt)
+PYTHON_MIN ?= $(PYTHON)
+VENV_MIN   ?= .venv-min
+STAMP_MIN  := $(VENV_MIN)/.installed-stamp
 
-.PHONY: install demo test bench clean
+.PHONY: install install-minimum chromium demo test test-minimum bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +17,19 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+$(STAMP_MIN): pyproject.toml constraints/minimum.txt
+	rm -rf $(VENV_MIN)
+	$(PYTHON_MIN) -m venv $(VENV_MIN)
+	$(VENV_MIN)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_MIN)/bin/python -m pip install --quiet -c constraints/minimum.txt -e ".[dev]"
+	touch $(STAMP_MIN)
+
+install: $(STAMP) chromium
+
+## install-minimum: a second venv (.venv-min) with every dependency at its declared minimum
+install-minimum: $(STAMP_MIN) chromium
+
+chromium:
 	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
 	  { apt-get install -y -qq chromium >/dev/null 2>&1 || \
 	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1; }; }; } || \
@@ -31,9 +47,14 @@ demo: install
 test: install
 	$(PY) -m pytest -q
 
+## test-minimum: the whole test suite on the oldest supported versions (PYTHON_MIN=python3.10 to use 3.10)
+test-minimum: install-minimum
+	$(VENV_MIN)/bin/python --version
+	$(VENV_MIN)/bin/python -m pytest -q
+
 ## bench: govaudit vs fairlearn MetricFrame vs pandas groupby on 1M and 10M rows
 bench: install
 	$(PY) benchmarks/bias_vs_fairlearn.py
 
 clean:
-	rm -rf $(VENV) reports/*/ sample_models/*/artifacts .pytest_cache .hypothesis
+	rm -rf $(VENV) $(VENV_MIN) reports/*/ sample_models/*/artifacts .pytest_cache .hypothesis

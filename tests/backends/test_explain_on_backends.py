@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
-import tomllib
 import subprocess
 import sys
 from pathlib import Path
 from textwrap import dedent
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 import duckdb
 import numpy as np

@@ -72,6 +72,26 @@ def test_times_with_and_without_a_zone() -> None:
         validate_decision_log(log)
 
 
+@pytest.mark.parametrize("times", [
+    ("2025-03-01T09:00:00", "2025-03-01T10:00:00Z"),  # the naive time first
+    ("2025-03-01T09:00:00+01:00", "2025-03-01T10:00:00"),
+    ("2025-03-01T09:00:00.250-0500", "2025-03-01 10:00:00.5"),
+])
+def test_times_with_and_without_a_zone_in_any_order(times: tuple[str, str]) -> None:
+    # pandas 2.2-2.3 parse such a column, reading the naive times as UTC: the validation must refuse it itself
+    log = _csv([f"a,{times[0]},m,1,0.9,1,false,,,,1", f"b,{times[1]},m,1,0.9,1,false,,,,1"])
+    with pytest.raises(InputDataError, match="column 'decided_at' mixes time zones, or times with and without a zone"):
+        validate_decision_log(log)
+
+
+def test_one_zone_written_several_ways_is_not_mixed() -> None:
+    log = _csv(["a,2025-03-01T09:00:00Z,m,1,0.9,1,false,,,,1", "b,2025-03-01T10:00:00+00:00,m,1,0.9,1,false,,,,1",
+                "c,2025-03-01 11:00:00.125+0000,m,1,0.9,1,false,,,,1"])
+    v = validate_decision_log(log)
+    assert [str(t) for t in v.decided_at] == ["2025-03-01T09:00:00.000000", "2025-03-01T10:00:00.000000",
+                                             "2025-03-01T11:00:00.125000"]
+
+
 def test_naive_times() -> None:
     log = _csv(["a,2025-03-01T09:00:00,m,1,0.9,1,false,,,,1"])
     with pytest.raises(InputDataError, match="column 'decided_at' has times without a time zone"):

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 import pandas as pd
 import pytest

@@ -9,10 +9,12 @@ install Debian's ``chromium``).
 from __future__ import annotations
 
 import os
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
+from govaudit._extras import too_old
 from govaudit.report import find_chromium, render_card, render_html
 
 from test_html import bias_record
@@ -24,6 +26,9 @@ CHROMIUM = find_chromium()
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)")
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install govaudit[browser])")
+_OLD = too_old("playwright", metadata.version("playwright"), "browser tests")
+if _OLD:
+    pytest.skip(_OLD, allow_module_level=True)
 
 
 @pytest.fixture(scope="module")

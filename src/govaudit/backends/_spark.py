@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from govaudit._extras import too_old
 from govaudit.exceptions import InputDataError, first_line
 
 from ._duckdb import expand_paths
@@ -58,9 +60,12 @@ _EPOCH_NTZ = "TIMESTAMP_NTZ'1970-01-01 00:00:00'"
 def spark_unavailable() -> str | None:
     """Why the spark backend cannot run here (pyspark or Java 17+ missing), or None when it can."""
     try:
-        import pyspark  # noqa: F401
+        import pyspark
     except ImportError:
         return _MSG_NO_PYSPARK
+    old = too_old("pyspark", pyspark.__version__, "the spark backend")
+    if old:
+        return old
     # the java Spark launches: $JAVA_HOME/bin/java when JAVA_HOME is set, else the one on the PATH
     home = os.environ.get("JAVA_HOME")
     java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
@@ -93,6 +98,8 @@ def session(settings: SparkSettings | None = None) -> Any:
     # Spark's own stage bar prints into pipes and logs too; ours draws on a terminal only
     builder = builder.config("spark.ui.showConsoleProgress", "false")
     builder = builder.config("spark.sql.session.timeZone", "UTC")  # months of logged times in UTC, as DuckDB
+    # pyspark < 4 starts Python workers with the PATH's python3, not this interpreter (as pyspark 4 does)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     for key, value in settings.config.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
@@ -183,6 +190,17 @@ def _nanosecond_columns(files: list[str]) -> dict[str, bool]:
     return found
 
 
+def _ntz_from_micros(micros: str) -> str:
+    """TIMESTAMP_NTZ from microseconds since 1970, added as days, seconds and microseconds.
+
+    Spark 3.5's ``timestampadd`` takes a 32-bit amount, too small for microseconds since 1970.
+    """
+    day = 86_400_000_000
+    days = f"timestampadd(DAY, ({micros} - pmod({micros}, {day})) div {day}, {_EPOCH_NTZ})"
+    seconds = f"timestampadd(SECOND, pmod({micros}, {day}) div 1000000, {days})"
+    return f"timestampadd(MICROSECOND, pmod({micros}, 1000000), {seconds})"
+
+
 def _nanos_to_timestamps(frame: Any, nanos: dict[str, bool]) -> Any:
     """Nanosecond counts (as read with ``nanosAsLong``) back to Spark timestamps, rounded to microseconds.
 
@@ -198,6 +216,6 @@ def _nanos_to_timestamps(frame: Any, nanos: dict[str, bool]) -> Any:
         col = "`" + name.replace("`", "``") + "`"
         # rounded half away from zero, as DuckDB and the in-memory validation round nanoseconds
         micros = f"CASE WHEN {col} >= 0 THEN ({col} + 500) div 1000 ELSE -((500 - {col}) div 1000) END"
-        text = f"timestamp_micros({micros})" if zoned else f"timestampadd(MICROSECOND, {micros}, {_EPOCH_NTZ})"
+        text = f"timestamp_micros({micros})" if zoned else _ntz_from_micros(f"({micros})")
         columns[name] = F.expr(text)
     return frame.withColumns(columns)

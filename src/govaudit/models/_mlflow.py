@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govaudit._extras import too_old
 from govaudit.exceptions import ModelLoadError, first_line
 
 __all__ = ["MlflowModel", "load_mlflow"]
@@ -191,6 +192,9 @@ def load_mlflow(
         import mlflow.pyfunc
     except ImportError:
         raise ModelLoadError(_MSG_NO_MLFLOW.format(uri=uri)) from None
+    old = too_old("mlflow-skinny", mlflow.__version__, uri)
+    if old:
+        raise ModelLoadError(old)
     folder = _local_copy(uri, tracking_uri)
     _check_safe(folder, uri, trusted_types, trust_pickle)
     try:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govaudit._extras import too_old
 from govaudit.exceptions import ModelLoadError, first_line
 from govaudit.models._classes import infer_classes
 
@@ -75,6 +76,9 @@ class OnnxModel:
             import onnxruntime as ort
         except ImportError:
             raise ModelLoadError(_MSG_NO_RUNTIME.format(path=path)) from None
+        old = too_old("onnxruntime", ort.__version__, str(path))
+        if old:
+            raise ModelLoadError(old)
         self.path = Path(path)
         self.reference_model = reference
         try:

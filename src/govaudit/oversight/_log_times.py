@@ -46,8 +46,23 @@ def parse_times(frame: pd.DataFrame, col: LogColumn, source: str) -> pd.Series:
     return _whole_microseconds(parsed)
 
 
+#: A zone written after a time of day: ``Z`` or an offset such as ``+01:00``, ``-0500``, ``+01``.
+_ZONE_SUFFIX = r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
+
+
+def _mixes_zoned_and_naive(s: pd.Series) -> bool:
+    """Whether some texts carry a zone and others do not (pandas 2.2-2.3 would read the naive ones as UTC)."""
+    values = s.dropna()
+    if not len(values) or not all(isinstance(v, str) for v in values.head(1000)):
+        return False
+    has_zone = values.astype(str).str.strip().str.contains(_ZONE_SUFFIX, regex=True)
+    return bool(has_zone.any() and not has_zone.all())
+
+
 def _parse_text(s: pd.Series, column: str, source: str) -> pd.Series:
     """ISO 8601 text with one zone as a tz-aware Series; naive or mixed zones are named."""
+    if _mixes_zoned_and_naive(s):
+        raise ColumnError(MSG_TS_MIXED.format(source=source, column=column))
     try:
         parsed = pd.to_datetime(s, format="ISO8601")
     except ValueError as exc:

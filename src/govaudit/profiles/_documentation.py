@@ -35,7 +35,8 @@ class ImpactAssessment(BaseModel):
 class Documentation(BaseModel):
     """Every documentation field a rule pack can name, with its type (all optional)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # protected_namespaces: model_change_log is a field; pydantic < 2.10 would warn about the "model_" prefix
+    model_config = ConfigDict(frozen=True, extra="forbid", protected_namespaces=())
 
     # purpose, authority and the people affected
     intended_purpose: Text | None = Field(default=None, description="What the system is for (EU Annex IV 1(a), ATRS).")

@@ -125,7 +125,9 @@ class AuditRecord(_Frozen):
     verdict: Verdict
     responsible: ResponsibleParties = Field(default_factory=ResponsibleParties)
     principles: dict[Principle, tuple[str, ...]] = Field(
-        default_factory=dict, description="For each principle, the checks that give evidence for it."
+        default_factory=dict, description="For each principle, the checks that give evidence for it.",
+        # stated here: pydantic < 2.10 leaves the keys of the published schema unconstrained
+        json_schema_extra={"propertyNames": {"enum": [p.value for p in Principle]}},
     )
     references: dict[str, tuple[str, ...]] = Field(
         default_factory=dict, description="For each legal reference, the checks that give evidence for it."
