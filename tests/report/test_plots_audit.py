@@ -11,6 +11,7 @@ from govaudit.report import PLOTS, render_html
 from govaudit.report._i18n import load_catalogue
 from govaudit.report._plot_base import PLOT_COLOURS
 from govaudit.report._plots_audit import (
+    plot_control_shares,
     plot_group_rate,
     plot_importance,
     plot_missingness,
@@ -111,6 +112,21 @@ def test_missingness_and_representativeness():
     population = _axis_bars(str(rep.svg), PLOT_COLOURS["secondary"])
     assert len(data) == len(population) == 2
     assert data[1] / data[0] == pytest.approx(2.0, rel=1e-3) and population[0] / population[1] == pytest.approx(1.5, rel=1e-3)
+
+
+def test_control_sample_shares_side_by_side():
+    groups = [{"group": "non_eu", "model_share": 0.63, "random_share": 0.29},
+              {"group": "none", "model_share": 0.21, "random_share": 0.62},
+              {"group": "tiny", "model_share": None, "random_share": None}]  # suppressed: not drawn
+    finding = _finding("control_sample.group_shares", {"feature": "migration_background", "groups": groups})
+    plot = plot_control_shares(finding, EN)
+    model = _axis_bars(str(plot.svg), PLOT_COLOURS["primary"])
+    random = _axis_bars(str(plot.svg), PLOT_COLOURS["secondary"])
+    assert len(model) == len(random) == 2
+    assert model[0] / model[1] == pytest.approx(0.63 / 0.21, rel=1e-3)
+    assert random[1] / random[0] == pytest.approx(0.62 / 0.29, rel=1e-3)
+    assert "non_eu 63.0% / 29.0%" in plot.alt and "tiny" not in plot.alt
+    assert "随机" in plot_control_shares(finding, ZH).caption
 
 
 def test_nothing_to_draw_is_no_plot():

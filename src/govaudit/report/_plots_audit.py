@@ -1,4 +1,4 @@
-"""Plots of the explainability, oversight and provenance findings (the bias plots are in ``_plots``).
+"""Plots of the explainability, oversight, provenance and control-sample findings (the bias plots are in ``_plots``).
 
 Each function reads one finding's evidence and returns a :class:`~govaudit.report._plot_base.Plot`,
 or ``None`` when the evidence holds nothing to draw (a skipped check, an older record). A picture is
@@ -207,34 +207,47 @@ def plot_missingness(finding: Finding, t: Catalogue) -> Plot | None:
     return Plot(svg, alt, t("plot.missing_caption", table=table))
 
 
-def plot_representativeness(finding: Finding, t: Catalogue) -> Plot | None:
-    """Each group's share of the data beside its share of the reference population."""
+def _paired_shares(finding: Finding, t: Catalogue, keys: tuple[str, str], legend: list[str], alt_key: str,
+                   caption_key: str) -> Plot | None:
+    """Two shares per group side by side (e.g. in the data and in the population)."""
     import matplotlib.pyplot as plt
 
     rows = [r for r in finding.evidence.get("groups") or [] if isinstance(r, Mapping)
-            and _defined(r, "share") and _defined(r, "reference_share")]
+            and _defined(r, keys[0]) and _defined(r, keys[1])]
     if not rows:
         return None
     labels = [str(r.get("group")) for r in rows]
     feature = str(finding.evidence.get("feature", ""))
-    legend = [t("plot.in_data"), t("plot.in_population")]
     with plt.rc_context(_RC), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         fig, ax = _figure(labels, 2, legend=legend)
         y = list(range(len(rows)))
-        ax.barh([i - 0.18 for i in y], [float(r["share"]) for r in rows], height=0.34,
-                color=PLOT_COLOURS["primary"], label=legend[0])
-        ax.barh([i + 0.18 for i in y], [float(r["reference_share"]) for r in rows], height=0.34,
-                color=PLOT_COLOURS["secondary"], label=legend[1])
+        for offset, key, colour, label in ((-0.18, keys[0], "primary", legend[0]),
+                                           (0.18, keys[1], "secondary", legend[1])):
+            ax.barh([i + offset for i in y], [float(r[key]) for r in rows], height=0.34,
+                    color=PLOT_COLOURS[colour], label=label)
         ax.set_yticks(y, labels)
         ax.invert_yaxis()
         ax.xaxis.set_major_formatter(lambda v, _pos: f"{v * 100:.0f}%")
         ax.set_xlabel(t("metric.share"))
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-        alt = t("plot.represent_alt", feature=feature, items=t.join(
-            [f"{r.get('group')} {fmt_share(r['share'])} / {fmt_share(r['reference_share'])}" for r in rows]))
+        alt = t(alt_key, feature=feature, items=t.join(
+            [f"{r.get('group')} {fmt_share(r[keys[0]])} / {fmt_share(r[keys[1]])}" for r in rows]))
         svg = _svg_of(fig, alt)
-    return Plot(svg, alt, t("plot.represent_caption", feature=feature))
+    return Plot(svg, alt, t(caption_key, feature=feature))
+
+
+def plot_representativeness(finding: Finding, t: Catalogue) -> Plot | None:
+    """Each group's share of the data beside its share of the reference population."""
+    return _paired_shares(finding, t, ("share", "reference_share"), [t("plot.in_data"), t("plot.in_population")],
+                          "plot.represent_alt", "plot.represent_caption")
+
+
+def plot_control_shares(finding: Finding, t: Catalogue) -> Plot | None:
+    """Each group's share of the model's selections beside its share of the random control selections."""
+    return _paired_shares(finding, t, ("model_share", "random_share"),
+                          [t("plot.model_selected"), t("plot.random_selected")],
+                          "plot.control_alt", "plot.control_caption")
 
 
 #: Check id -> plot functions of the explainability, oversight and provenance auditors.
@@ -250,4 +263,5 @@ AUDIT_PLOTS: dict[str, tuple[PlotFunction, ...]] = {
     "provenance.label_base_rates": (plot_group_rate,),
     "provenance.missingness": (plot_missingness,),
     "provenance.representativeness": (plot_representativeness,),
+    "control_sample.group_shares": (plot_control_shares,),
 }
