@@ -34,8 +34,13 @@ _HOST: ContextVar[Any] = ContextVar("govaudit_progress_host", default=_OWN)
 
 def progress_wanted(stream: IO[str] | None = None) -> bool:
     """Whether to draw progress on ``stream`` (default stderr): a terminal, outside CI, and not turned off."""
-    if _HOST.get() is None:
+    host = _HOST.get()
+    if host is None:
         return False
+    if host is not _OWN:
+        # a command's display exists only on a terminal; while it draws, stderr is rich's stand-in,
+        # which does not tell isatty in older rich releases
+        return True
     stream = stream if stream is not None else sys.stderr
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty()) and not os.environ.get("CI")

@@ -179,6 +179,9 @@ class ManifestSpec(_Section):
 class ControlSampleSpec(_Section):
     """``[control_sample]``: cases the model selected for a check beside cases selected at random."""
 
+    # model_value is a spec key; pydantic < 2.10 would warn about the "model_" prefix on every run
+    model_config = ConfigDict(frozen=True, extra="forbid", protected_namespaces=())
+
     path: Path = Field(description="The table (CSV or Parquet): one row per checked case.")
     method_column: str = Field(description="Column saying how each case was selected.")
     model_value: str | int | bool = Field(default="model", description="Value of method_column for a case the "
