@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from govaudit._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from ._amounts import AmountSettings, amount_table, median_interval, pick_reference
     from ._comparison import (
         ComparisonSettings,
         GroupComparison,
@@ -60,6 +61,7 @@ else:
     # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
     # only its own module and what that module imports.
     __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.metrics._amounts": ("AmountSettings", "amount_table", "median_interval", "pick_reference"),
         "govaudit.metrics._comparison": (
             "ComparisonSettings", "GroupComparison", "GroupingAnalysis", "RateAnalysis", "analyse_counts",
             "analyse_rates",
@@ -85,6 +87,10 @@ else:
     }, globals())
 
 __all__ = [
+    "AmountSettings",
+    "amount_table",
+    "median_interval",
+    "pick_reference",
     "ComparisonSettings",
     "GroupComparison",
     "GroupingAnalysis",
