@@ -8,7 +8,7 @@ import pandas as pd
 
 from govaudit.amounts._config import AmountConfig, Band
 from govaudit.core import Finding, Principle, Severity, Status
-from govaudit.metrics import ci_pair, significance_block
+from govaudit.metrics import ci_pair, mean_ratio_bound_test, share_ratio_bound_test, significance_block
 
 __all__ = ["AUDITOR", "CHECKS", "gate_findings", "missing_truth_finding", "table_finding"]
 
@@ -22,7 +22,9 @@ _REFS = ("EU AI Act Art. 10(2)(f)", "EU AI Act Art. 15(1)", "NIST AI RMF MEASURE
 _METHODS = {
     "mean": "t interval", "median": "order-statistic (binomial) interval, distribution-free",
     "mean_difference": "Welch interval; Welch's t-test", "mean_ratio": "delta method on the log scale",
-    "shares": "wilson", "above_ratio": "log (Katz); two-proportion z test or Fisher's exact test",
+    "mean_ratio_gate": "one-sided Welch t test of mean_g - bound * mean_ref against 0",
+    "shares": "wilson", "above_ratio": "log (Katz)",
+    "above_ratio_gate": "one-sided z test of the log share ratio against the log bound (Katz standard error)",
     "distance": "two-sample Kolmogorov-Smirnov test against everyone else; Wasserstein-1 distance",
     "mae": "one-sided t-test of the absolute errors against the ceiling",
     "underpaid_share": "one-sided exact binomial test against the ceiling",
@@ -97,15 +99,25 @@ def table_finding(feature: str, columns: tuple[str, ...], table: pd.DataFrame, r
         message=message, principles=_FAIR_OPEN, references=_REFS)
 
 
-def _parts(check: str, gate: Any, row: pd.Series, ref: str, cut: float) -> tuple[float, float, str, str, bool, float]:
+def _bound_p(key: str, row: pd.Series, ref_row: pd.Series, threshold: float, operator: str) -> float:
+    """The one-sided test of "the ratio meets the bound" (see :mod:`govaudit.metrics._amounts`)."""
+    if key == "mean_ratio":
+        return mean_ratio_bound_test((row["mean"], row["sd"], int(row["count"])),
+                                     (ref_row["mean"], ref_row["sd"], int(ref_row["count"])), threshold, operator)
+    return share_ratio_bound_test(int(row["above"]), int(row["count"]), int(ref_row["above"]), int(ref_row["count"]),
+                                  threshold, operator)
+
+
+def _parts(check: str, gate: Any, row: pd.Series, ref_row: pd.Series,
+           cut: float) -> tuple[float, float, str, str, bool, float]:
     """(value, threshold, operator, what the value is, passes, raw p-value) of one gate on one group."""
     if check in ("amounts.mean_ratio", "amounts.above_ratio"):
-        key = check.split(".")[1]
+        key, ref = check.split(".")[1], ref_row["group"]
         value = float(row[key])
         threshold, operator = gate.bound(value)
         what = (f"mean amount {_num(row['mean'])}, {_num(value)} times that of {ref!r}" if key == "mean_ratio" else
                 f"{_pct(row['above_share'])} above {_num(cut)}, {_num(value)} times the share of {ref!r}")
-        p = row["p_value"] if key == "mean_ratio" else row["above_p_value"]
+        p = _bound_p(key, row, ref_row, threshold, operator)
         return value, threshold, operator, f"{what} (gate {key} {operator} {threshold:g})", gate.passes(value), p
     if check == "amounts.group_mae":
         value = float(row["mae"])
@@ -116,12 +128,13 @@ def _parts(check: str, gate: Any, row: pd.Series, ref: str, cut: float) -> tuple
             value == value and value <= gate, row["underpaid_p_value"])
 
 
-def _gate_finding(feature: str, row: pd.Series, check: str, gate: Any, ref: str | None, cut: float,
+def _gate_finding(feature: str, row: pd.Series, check: str, gate: Any, ref_row: pd.Series | None, cut: float,
                   config: AmountConfig) -> Finding:
     group, n = row["group"], int(row["count"])
+    ref = None if ref_row is None else ref_row["group"]
     bounds = gate.model_dump(mode="json") if isinstance(gate, Band) else {"max": gate}
     why = _why_unjudged(row, config) or (None if ref is not None else "no group is large enough to be the reference")
-    value = float("nan") if why else _parts(check, gate, row, ref or "", cut)[0]
+    value = float("nan") if why else _parts(check, gate, row, ref_row, cut)[0]  # type: ignore[arg-type]
     if why is None and value != value:
         why = "the measure is undefined for this group (e.g. a mean of zero or a single distinct value)"
     if why is not None:
@@ -129,7 +142,7 @@ def _gate_finding(feature: str, row: pd.Series, check: str, gate: Any, ref: str 
                        groups=(group,), message=f"By {feature}, the {check.split('.')[1]} gate for {group!r} cannot "
                        f"be judged: {why}.", principles=_FAIR, references=_REFS,
                        evidence={"feature": feature, "group": group, "count": n, "gate": bounds, "reason": why})
-    value, threshold, operator, what, passes, p = _parts(check, gate, row, ref or "", cut)
+    value, threshold, operator, what, passes, p = _parts(check, gate, row, ref_row, cut)  # type: ignore[arg-type]
     claim = f"By {feature}, {group!r} ({n} cases): {what}; this {'meets' if passes else 'misses'} the gate"
     evidence: dict[str, Any] = {"feature": feature, "group": group, "count": n, "reference": ref, "gate": bounds,
                                 "confidence": config.confidence, "p_value": p}
@@ -158,11 +171,12 @@ def gate_findings(feature: str, table: pd.DataFrame, reference: str | None, cut:
     if has_true:
         gates += [("amounts.group_mae", g.max_group_mae), ("amounts.underpaid_share", g.max_underpaid_share)]
     out = []
+    ref_row = None if reference is None else table.loc[table["group"] == reference].iloc[0]
     for _, row in table.iterrows():
         for check, gate in gates:
             if gate is None or (check in ("amounts.mean_ratio", "amounts.above_ratio") and row["group"] == reference):
                 continue
-            out.append(_gate_finding(feature, row, check, gate, reference, cut, config))
+            out.append(_gate_finding(feature, row, check, gate, ref_row, cut, config))
     return out
 
 

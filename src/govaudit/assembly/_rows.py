@@ -35,7 +35,7 @@ def subject_rows(name: str, data: DataSource | None, model: ModelSource | None, 
     decision log or a manifest alone. Amounts alone (no decisions) give a subject of sensitive features
     and amounts.
     """
-    wants_amounts = columns.amount is not None or columns.amount_true is not None or amounts != (None, None)
+    wants_amounts = columns.amount is not None or columns.amount_true is not None or any(a is not None for a in amounts)
     if data is not None and data.counts is not None:
         if wants_amounts:
             raise InputDataError(_MSG_AMOUNT_BACKEND)

@@ -21,6 +21,12 @@ For each group ``g`` of a grouping, with amounts ``a`` (and, when known, the cor
   (``mae_p_value``), and ``underpaid_share``: the share paid less than correct by more than the
   tolerance, with its Wilson interval and, given a ceiling, a one-sided exact binomial test of
   ``share <= ceiling`` (``underpaid_p_value``).
+
+A gate on a ratio is tested against its own bound, not against equality: the evidence that a group's
+mean is below ``0.9`` times the reference's is the one-sided Welch test of ``m_g - 0.9 m_r >= 0``
+(:func:`mean_ratio_bound_test`), and for a share ratio the one-sided z test of ``log r`` against
+``log 0.9`` with the Katz standard error (:func:`share_ratio_bound_test`). A gate fails only on
+evidence that the true ratio is beyond the bound, so a small gap near the bound is never a failure.
 """
 
 from __future__ import annotations
@@ -34,7 +40,8 @@ import pandas as pd
 from govaudit.metrics._intervals import wilson_interval
 from govaudit.metrics._significance import two_proportion_test
 
-__all__ = ["AmountSettings", "amount_table", "log_ratio_interval", "median_interval", "pick_reference"]
+__all__ = ["AmountSettings", "amount_table", "log_ratio_interval", "mean_ratio_bound_test", "median_interval",
+           "pick_reference", "share_ratio_bound_test"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,7 @@ def log_ratio_interval(x1: np.ndarray, n1: np.ndarray, x2: float, n2: float,
                        confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(x1/n1) / (x2/n2)`` with the log (Katz) interval; 0.5 replaces a zero ``x1`` for the upper bound."""
     x1, n1 = np.asarray(x1, dtype=np.float64), np.asarray(n1, dtype=np.float64)
+    x2, n2 = np.float64(x2), np.float64(n2)  # numpy division: a zero gives NaN/inf, masked below
     z = _z(confidence)
     defined = (x2 > 0) & (n1 > 0) & (n2 > 0)
     a = np.where(x1 > 0, x1, 0.5)
@@ -129,6 +137,44 @@ def _mean_ratio(a: np.ndarray, b: np.ndarray, confidence: float) -> tuple[float,
     return r, float(r * np.exp(-z * se)), float(r * np.exp(z * se))
 
 
+def mean_ratio_bound_test(group: tuple[float, float, int], reference: tuple[float, float, int], bound: float,
+                          operator: str) -> float:
+    """One-sided p-value of "the ratio of means meets the bound", from (mean, sd, n) of the group and reference.
+
+    ``operator`` ``">="`` (a lower bound) tests ``H0: m_g - bound * m_r >= 0`` against ``< 0``; ``"<="``
+    the reverse. Welch's t with the Welch-Satterthwaite degrees of freedom. NaN below 2 cases a side.
+    """
+    from scipy.stats import t
+
+    (mg, sg, ng), (mr, sr, nr) = group, reference
+    if ng < 2 or nr < 2:
+        return float("nan")
+    a, b = sg * sg / ng, bound * bound * sr * sr / nr
+    gap = mg - bound * mr
+    if a + b == 0:
+        return float("nan") if gap == 0 else float((gap < 0) == (operator == ">="))
+    df = (a + b) ** 2 / (a * a / (ng - 1) + b * b / (nr - 1))
+    stat = gap / np.sqrt(a + b)
+    return float(t.cdf(stat, df) if operator == ">=" else t.sf(stat, df))
+
+
+def share_ratio_bound_test(x: int, n: int, xr: int, nr: int, bound: float, operator: str) -> float:
+    """One-sided p-value of "the share ratio ``(x/n) / (xr/nr)`` meets the bound" (z test on the log scale).
+
+    The Katz standard error ``sqrt(1/x - 1/n + 1/xr - 1/nr)``, with 0.5 in place of a zero ``x``. NaN
+    when the reference has no case above the cut.
+    """
+    if xr <= 0 or n <= 0 or nr <= 0:
+        return float("nan")
+    a = x if x > 0 else 0.5
+    se = np.sqrt(1.0 / a - 1.0 / n + 1.0 / xr - 1.0 / nr)
+    if se == 0:
+        return float("nan")
+    z = (np.log((a / n) / (xr / nr)) - np.log(bound)) / se
+    cdf = NormalDist().cdf(float(z))
+    return float(cdf if operator == ">=" else 1.0 - cdf)
+
+
 def pick_reference(table: pd.DataFrame, rule: str, eligible: np.ndarray) -> int | None:
     """Row of the reference group: ``highest_mean``, ``largest`` or a group's label, among eligible rows."""
     rows = np.flatnonzero(eligible)
@@ -175,8 +221,11 @@ def _error_columns(amount: np.ndarray, true: np.ndarray, codes: np.ndarray, size
         cols["mean_error_high"].append(high)
         cols["mae"].append(float(np.abs(e).mean()) if e.size else float("nan"))
         p = float("nan")
-        if settings.max_mae is not None and e.size >= 2 and np.abs(e).std() > 0:
-            p = float(ttest_1samp(np.abs(e), settings.max_mae, alternative="greater").pvalue)
+        if settings.max_mae is not None and e.size >= 2:
+            if np.abs(e).std() > 0:
+                p = float(ttest_1samp(np.abs(e), settings.max_mae, alternative="greater").pvalue)
+            else:  # every error the same size: no sampling doubt about which side of the ceiling it is
+                p = 0.0 if np.abs(e[0]) > settings.max_mae else 1.0
         cols["mae_p_value"].append(p)
         k = int(under[codes == g].sum())
         p = float("nan")
@@ -193,13 +242,14 @@ def _error_columns(amount: np.ndarray, true: np.ndarray, codes: np.ndarray, size
 
 
 def _group_columns(amount: np.ndarray, codes: np.ndarray, size: int, confidence: float) -> dict[str, list[float]]:
-    cols: dict[str, list[float]] = {k: [] for k in ("mean", "mean_low", "mean_high", "median", "median_low",
+    cols: dict[str, list[float]] = {k: [] for k in ("mean", "sd", "mean_low", "mean_high", "median", "median_low",
                                                      "median_high")}
     for g in range(size):
         a = amount[codes == g]
         mean, low, high = _t_interval(a, confidence)
         m_low, m_high = median_interval(a, confidence)
         cols["mean"].append(mean)
+        cols["sd"].append(float(a.std(ddof=1)) if a.size > 1 else float("nan"))
         cols["mean_low"].append(low)
         cols["mean_high"].append(high)
         cols["median"].append(float(np.median(a)) if a.size else float("nan"))
