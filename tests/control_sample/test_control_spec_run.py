@@ -76,7 +76,7 @@ def test_reports_show_the_findings(welfare, tmp_path):
     folder = welfare["biased"]
     main(["run", str(_write_spec(folder)), "--quiet"])
     record = folder / "reports" / "record.json"
-    for fmt, needle in (("html", "control_sample.share_ratio"), ("md", "control_sample.share_ratio"),
+    for fmt, needle in (("html", "Share ratio (model / random)"), ("md", "control_sample.share_ratio"),
                         ("junit", 'name="control_sample.share_ratio'), ("json", "share_ratio_ci")):
         out = tmp_path / f"report.{fmt}"
         assert main(["report", str(record), "--format", fmt, "--out", str(out)]) == 0
