@@ -4,7 +4,7 @@ import govaudit
 
 EXPECTED = {
     "ArtifactIdentity", "AuditPlan", "AuditRecord", "AuditSpec", "AuditSubject", "Auditor", "AuditorError", "AuditorResult", "CaseTable",
-    "ColumnError", "ControlSampleAuditor", "Finding", "GovauditError", "GovauditWarning", "InputDataError", "LedgerIntegrityError",
+    "AmountAuditor", "ColumnError", "ControlSampleAuditor", "Finding", "GovauditError", "GovauditWarning", "InputDataError", "LedgerIntegrityError",
     "ModelLoadError", "OversightAuditor", "OversightGuard", "OversightPolicy", "Principle", "Requirement", "ResponsibleParties", "Severity", "SpecError", "Status",
     "UndefinedMetricWarning", "Verdict", "__version__", "audit", "build_subject", "exit_code", "load_model",
     "load_registry", "load_spec", "load_table", "record_json_schema", "run_plan",

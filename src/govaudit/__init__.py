@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from govaudit.inputs import build_subject, load_table
     from govaudit.explainability import ExplainabilityAuditor
     from govaudit.control_sample import ControlSampleAuditor
+    from govaudit.amounts import AmountAuditor
     from govaudit.backends import DuckDBSettings, SparkSettings, duckdb_counts_source, spark_counts_source
     from govaudit.core import (
         AuditorResult,
@@ -75,6 +76,7 @@ else:
         "govaudit.inputs": ("build_subject", "load_table"),
         "govaudit.explainability": ("ExplainabilityAuditor",),
         "govaudit.control_sample": ("ControlSampleAuditor",),
+        "govaudit.amounts": ("AmountAuditor",),
         "govaudit.backends": ("DuckDBSettings", "SparkSettings", "duckdb_counts_source", "spark_counts_source"),
         "govaudit.core": (
             "AuditorResult", "AuditSubject", "Auditor", "CaseTable", "Finding", "Principle", "Requirement",
@@ -97,12 +99,13 @@ else:
         "govaudit.registry": ("load_registry",),
         "govaudit.spec": ("AuditPlan", "AuditSpec", "load_spec"),
     }, globals(), submodules=(  # `import govaudit` then `govaudit.core.Finding`, as when this module imported them
-        "api", "assembly", "auditors", "backends", "bias", "cli", "control_sample", "core", "deployment", "disclosure", "exceptions",
+        "amounts", "api", "assembly", "auditors", "backends", "bias", "cli", "control_sample", "core", "deployment", "disclosure", "exceptions",
         "explainability", "gate", "inputs", "metrics", "models", "oversight", "profiles", "provenance", "records",
         "registry", "report", "runner", "spec", "testing", "verdicts",
     ))
 
 __all__ = [
+    "AmountAuditor",
     "ArtifactIdentity",
     "AuditPlan",
     "AuditRecord",

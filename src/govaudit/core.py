@@ -81,6 +81,7 @@ class Requirement(str, Enum):
     DECISION_LOG = "decision_log"
     MANIFEST = "manifest"
     CONTROL_SAMPLE = "control_sample"
+    Y_AMOUNT = "y_amount"
 
 
 def _json_safe(value: Any) -> Any:
@@ -268,6 +269,10 @@ class AuditSubject:
         Cases the model selected for a check beside cases selected at random, with their groups and
         (optionally) the check's outcome (:func:`govaudit.inputs.control_sample`), for the
         control-sample auditor.
+    y_amount : numpy.ndarray or None
+        An amount per case (benefit paid, sum awarded), for the amounts auditor.
+    y_amount_true : numpy.ndarray or None
+        The correct amount per case, when known.
     """
 
     model: Any = None
@@ -286,6 +291,8 @@ class AuditSubject:
     decision_log_source: Any = None
     row_sample: Any = None
     control_sample: Any = None
+    y_amount: np.ndarray | None = None
+    y_amount_true: np.ndarray | None = None
 
     def available(self) -> frozenset[Requirement]:
         """The requirements this subject can satisfy."""
@@ -301,6 +308,7 @@ class AuditSubject:
             Requirement.DECISION_LOG: self.decision_log is not None or self.decision_log_source is not None,
             Requirement.MANIFEST: self.manifest_path is not None,
             Requirement.CONTROL_SAMPLE: self.control_sample is not None,
+            Requirement.Y_AMOUNT: self.y_amount is not None,
         }
         return frozenset(r for r, ok in have.items() if ok)
 

@@ -28,6 +28,7 @@ _BUILTINS: dict[str, str] = {
     "explainability": "govaudit.explainability._auditor:ExplainabilityAuditor",
     "oversight": "govaudit.oversight._auditor:OversightAuditor",
     "control_sample": "govaudit.control_sample._auditor:ControlSampleAuditor",
+    "amounts": "govaudit.amounts._auditor:AmountAuditor",
 }
 
 _MSG_UNKNOWN = "unknown auditor {name!r}; available: {available}"

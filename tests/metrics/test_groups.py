@@ -61,6 +61,12 @@ def test_public_api_is_locked() -> None:
             "rates_from_counts",
             "two_proportion_test",
             "wilson_interval",
+            "AmountSettings",
+            "amount_table",
+            "mean_ratio_bound_test",
+            "median_interval",
+            "pick_reference",
+            "share_ratio_bound_test",
         ]
     )
     for name in gm.__all__:

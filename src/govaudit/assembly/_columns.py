@@ -29,6 +29,8 @@ class Columns:
         Decide favourably when the favourable-class probability (or a recorded score) is at least this.
     case_id : str, optional
         The column identifying each case.
+    amount, amount_true : str, optional
+        The amount per case (benefit paid, sum awarded) and the correct amount, for the amounts auditor.
     """
 
     sensitive_features: Any = None
@@ -39,6 +41,8 @@ class Columns:
     favourable_label: Any = 1
     threshold: float | None = None
     case_id: str | None = None
+    amount: str | None = None
+    amount_true: str | None = None
 
     @property
     def sensitive_names(self) -> tuple[str, ...]:

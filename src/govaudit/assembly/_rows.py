@@ -11,7 +11,8 @@ import pandas as pd
 from govaudit.assembly._columns import Columns
 from govaudit.assembly._data import DataSource
 from govaudit.assembly._model import ModelSource, model_columns
-from govaudit.inputs._subject import build_subject
+from govaudit.inputs._amounts import amounts_from_data
+from govaudit.inputs._subject import build_subject, sensitive_frame
 from govaudit.inputs._table import case_ids_from_column
 from govaudit.backends import RowSource
 from govaudit.core import AuditSubject
@@ -19,30 +20,58 @@ from govaudit.exceptions import ColumnError, InputDataError
 
 __all__ = ["subject_rows"]
 
+_MSG_AMOUNT_BACKEND = ('amounts ([data] amount, amount_true) are audited in memory: use backend = "memory" '
+                       "(the duckdb and spark backends aggregate counts only)")
+
 
 def subject_rows(name: str, data: DataSource | None, model: ModelSource | None, columns: Columns, *,
-                 y_true: Any = None, y_pred: Any = None, y_score: Any = None, case_ids: Any = None) -> AuditSubject:
+                 y_true: Any = None, y_pred: Any = None, y_score: Any = None, case_ids: Any = None,
+                 amounts: tuple[Any, Any] = (None, None)) -> AuditSubject:
     """The subject's rows and decisions, before the other inputs (decision log, manifest) join them.
 
     On a backend: its counts, and the model with the sample of rows it is explained on. In memory:
     :func:`build_subject` over the table, the model and the arrays given, with the case ids. With
     nothing that decides (no data, model, decisions or scores): an empty subject, e.g. for a
-    decision log or a manifest alone.
+    decision log or a manifest alone. Amounts alone (no decisions) give a subject of sensitive features
+    and amounts.
     """
+    wants_amounts = columns.amount is not None or columns.amount_true is not None or any(a is not None for a in amounts)
     if data is not None and data.counts is not None:
+        if wants_amounts:
+            raise InputDataError(_MSG_AMOUNT_BACKEND)
         return _held_by_backend(name, data, model, columns)
     table = data.table if data is not None else None
-    if table is None and model is None and y_pred is None and y_score is None:
+    decides = (model is not None or y_pred is not None or y_score is not None or columns.prediction is not None
+               or columns.score is not None)
+    if table is None and not decides and not wants_amounts:
         subject = AuditSubject(name=name)
+    elif not decides and wants_amounts:
+        subject = AuditSubject(name=name, sensitive_features=None if columns.sensitive_features is None else
+                               sensitive_frame(columns.sensitive_features, table))
     else:
         subject = build_subject(model=model.model if model is not None else None, data=table, label=columns.label,
                                 sensitive_features=columns.sensitive_features, features=columns.features,
                                 y_true=y_true, y_pred=y_pred, y_score=y_score, prediction=columns.prediction,
                                 score=columns.score, favourable_label=columns.favourable_label,
                                 threshold=columns.threshold, name=name)
+    if wants_amounts:
+        subject = _with_amounts(subject, table, columns, amounts)
     if columns.case_id is not None:
         return replace(subject, case_ids=case_ids_from_column(table, columns.case_id))
     return replace(subject, case_ids=_given_case_ids(case_ids, subject))
+
+
+def _with_amounts(subject: AuditSubject, table: Any, columns: Columns, amounts: tuple[Any, Any]) -> AuditSubject:
+    """The subject with its amounts (and correct amounts), checked against its number of rows."""
+    rows = len(table) if table is not None else (None if subject.sensitive_features is None
+                                                 else len(subject.sensitive_features))
+    paid = amounts_from_data(table, columns.amount, amounts[0], "amount", rows)
+    true = amounts_from_data(table, columns.amount_true, amounts[1], "amount true", rows)
+    if paid is None:
+        raise InputDataError("correct amounts (amount_true) were given without the amounts (amount) to compare")
+    if true is not None and true.size != paid.size:
+        raise InputDataError(f"y_amount_true has {true.size} rows but y_amount has {paid.size}")
+    return replace(subject, y_amount=paid, y_amount_true=true)
 
 
 def _held_by_backend(name: str, data: DataSource, model: ModelSource | None, columns: Columns) -> AuditSubject:

@@ -6,7 +6,8 @@
 - :mod:`govaudit.provenance`: declared, hashed, fresh and representative data (:class:`ProvenanceAuditor`);
 - :mod:`govaudit.deployment`: the deployed model against the registered one (:class:`DeploymentAuditor`);
 - :mod:`govaudit.control_sample`: a risk model's selections against a random control sample
-  (:class:`ControlSampleAuditor`).
+  (:class:`ControlSampleAuditor`);
+- :mod:`govaudit.amounts`: amounts paid or awarded, compared across groups (:class:`AmountAuditor`).
 
 Third-party auditors are found through the entry-point group ``govaudit.auditors``; see
 :class:`govaudit.core.Auditor` for the contract.
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from govaudit._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from govaudit.amounts import AmountAuditor, AmountConfig, AmountReport
     from govaudit.bias import BiasAuditor, BiasConfig, BiasReport, Gate
     from govaudit.control_sample import ControlSampleAuditor, ControlSampleConfig, ControlSampleReport
     from govaudit.deployment import DeploymentAuditor, DeploymentConfig
@@ -27,6 +29,7 @@ else:
     # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
     # only its own module and what that module imports.
     __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.amounts": ("AmountAuditor", "AmountConfig", "AmountReport"),
         "govaudit.bias": ("BiasAuditor", "BiasConfig", "BiasReport", "Gate"),
         "govaudit.control_sample": ("ControlSampleAuditor", "ControlSampleConfig", "ControlSampleReport"),
         "govaudit.deployment": ("DeploymentAuditor", "DeploymentConfig"),
@@ -36,6 +39,9 @@ else:
     }, globals())
 
 __all__ = [
+    "AmountAuditor",
+    "AmountConfig",
+    "AmountReport",
     "BiasAuditor",
     "BiasConfig",
     "BiasReport",

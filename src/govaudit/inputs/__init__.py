@@ -10,16 +10,18 @@ from typing import TYPE_CHECKING
 from govaudit._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from govaudit.inputs._amounts import amount_values, amounts_from_data
     from govaudit.inputs._control import ControlSample, control_sample
-    from govaudit.inputs._subject import build_subject
+    from govaudit.inputs._subject import build_subject, sensitive_frame
     from govaudit.inputs._table import case_ids_from_column, load_table
 else:
     # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
     # only its own module and what that module imports.
     __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.inputs._amounts": ("amount_values", "amounts_from_data"),
         "govaudit.inputs._control": ("ControlSample", "control_sample"),
-        "govaudit.inputs._subject": ("build_subject",),
+        "govaudit.inputs._subject": ("build_subject", "sensitive_frame"),
         "govaudit.inputs._table": ("case_ids_from_column", "load_table"),
     }, globals())
 
-__all__ = ["ControlSample", "build_subject", "case_ids_from_column", "control_sample", "load_table"]
+__all__ = ["ControlSample", "amount_values", "amounts_from_data", "build_subject", "case_ids_from_column", "control_sample", "load_table", "sensitive_frame"]

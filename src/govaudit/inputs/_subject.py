@@ -13,7 +13,7 @@ from govaudit.core import AuditSubject
 from govaudit.exceptions import ColumnError, InputDataError, first_line
 from govaudit.metrics import as_binary
 
-__all__ = ["build_subject"]
+__all__ = ["build_subject", "sensitive_frame"]
 
 _MSG_NO_COLUMN = "column {column!r} ({role}) not found in the data; available columns: {available}"
 _MSG_LENGTH = "{name} has {got} rows but the data has {expected}"
@@ -85,6 +85,17 @@ def _sensitive_frame(sensitive_features: Any, data: pd.DataFrame | None) -> pd.D
     if array.ndim == 2:
         return pd.DataFrame(array, columns=[f"sensitive_feature_{i}" for i in range(array.shape[1])])
     raise InputDataError(f"sensitive_features must be 1-D or 2-D; got {array.ndim} dimensions")
+
+
+def sensitive_frame(sensitive_features: Any, data: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The sensitive features as a DataFrame: column names of ``data``, or the values (array, Series, DataFrame).
+
+    Raises
+    ------
+    ColumnError
+        A named column is not in ``data``.
+    """
+    return _sensitive_frame(sensitive_features, data)
 
 
 def _model_features(model: Any, data: pd.DataFrame, features: Sequence[str] | None, exclude: set[str]) -> pd.DataFrame:

@@ -22,6 +22,14 @@ from typing import TYPE_CHECKING
 from govaudit._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from ._amounts import (
+        AmountSettings,
+        amount_table,
+        mean_ratio_bound_test,
+        median_interval,
+        pick_reference,
+        share_ratio_bound_test,
+    )
     from ._comparison import (
         ComparisonSettings,
         GroupComparison,
@@ -60,6 +68,8 @@ else:
     # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
     # only its own module and what that module imports.
     __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.metrics._amounts": ("AmountSettings", "amount_table", "mean_ratio_bound_test", "median_interval",
+                                      "pick_reference", "share_ratio_bound_test"),
         "govaudit.metrics._comparison": (
             "ComparisonSettings", "GroupComparison", "GroupingAnalysis", "RateAnalysis", "analyse_counts",
             "analyse_rates",
@@ -85,6 +95,12 @@ else:
     }, globals())
 
 __all__ = [
+    "AmountSettings",
+    "amount_table",
+    "mean_ratio_bound_test",
+    "median_interval",
+    "share_ratio_bound_test",
+    "pick_reference",
     "ComparisonSettings",
     "GroupComparison",
     "GroupingAnalysis",

@@ -121,6 +121,10 @@ class DataSpec(_Section):
         default=None, description="Column holding recorded decisions, when there is no model."
     )
     score: str | None = Field(default=None, description="Column holding recorded scores (optional).")
+    amount: str | None = Field(
+        default=None, description="Column holding an amount per case (benefit paid, sum awarded), for the "
+        "amounts auditor (in memory only).")
+    amount_true: str | None = Field(default=None, description="Column holding the correct amount per case (optional).")
     threshold: float | None = Field(
         default=None,
         description="With recorded scores and no decisions: decide favourably when score >= threshold.",

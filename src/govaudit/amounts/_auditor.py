@@ -1,0 +1,158 @@
+"""The amounts auditor: how much each group is paid or awarded, and how far from the correct amount."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from govaudit.amounts._config import AmountConfig
+from govaudit.amounts._findings import AUDITOR, gate_findings, missing_truth_finding, table_finding
+from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
+from govaudit.exceptions import ColumnError, InputDataError
+from govaudit.inputs import amount_values, sensitive_frame
+from govaudit.metrics import AmountSettings, amount_table, encode_groups, judge_significance
+
+__all__ = ["AmountAuditor", "AmountReport"]
+
+_MSG_UNKNOWN_FEATURE = "sensitive feature {name!r} named in [auditors.amounts] is not among the data's: {have}"
+_MSG_NO_GROUPS = "the amounts auditor needs sensitive features to compare groups"
+
+
+@dataclass(frozen=True)
+class AmountReport:
+    """What the amounts auditor measured, for use from Python.
+
+    Attributes
+    ----------
+    findings : list of Finding
+        The findings (the same ones a run records, before the audit-wide significance correction).
+    by_group : dict of str to pandas.DataFrame
+        For each sensitive feature or intersection, one row per group with the columns of
+        :func:`govaudit.metrics.amount_table`. The tables are not suppressed: the findings are.
+    """
+
+    findings: list[Finding]
+    by_group: dict[str, pd.DataFrame]
+
+    @property
+    def passed(self) -> bool:
+        """True when no finding blocks a release (fail, error, or an unaccepted inconclusive)."""
+        return not any(f.blocking for f in self.findings)
+
+
+class AmountAuditor:
+    """Compare the amounts (benefit paid, sum awarded) each group receives, and their errors when known.
+
+    Per group of each sensitive feature (and intersection): count, mean and median with intervals,
+    the mean's ratio and difference to the reference group, the share above a cut (a named amount or
+    the overall median) and its ratio, the distance between the group's distribution and everyone
+    else's (Kolmogorov-Smirnov, Wasserstein), and with correct amounts the mean error, the mean
+    absolute error and the share under-paid. A gate fails only when its test holds after Holm's
+    correction across all of the audit's tests.
+
+    Parameters
+    ----------
+    **settings
+        Fields of :class:`AmountConfig`, e.g. ``gates={"mean_ratio": {"min": 0.9}}``.
+
+    Examples
+    --------
+    >>> report = AmountAuditor().assess(paid, sensitive_features=groups)  # doctest: +SKIP
+    >>> report.by_group["sex"][["group", "count", "mean", "mean_ratio"]]  # doctest: +SKIP
+    """
+
+    name: ClassVar[str] = AUDITOR
+    version: ClassVar[str] = "1.0.0"
+    requires: ClassVar[frozenset[str]] = frozenset({Requirement.Y_AMOUNT.value,
+                                                    Requirement.SENSITIVE_FEATURES.value})
+    Config: ClassVar[type[AmountConfig]] = AmountConfig
+
+    def __init__(self, **settings: Any) -> None:
+        self.config = AmountConfig.model_validate(settings)
+
+    def get_params(self) -> dict[str, Any]:
+        """The configuration as plain JSON values (written into the record)."""
+        return self.config.model_dump(mode="json")
+
+    def __repr__(self) -> str:
+        return f"AmountAuditor({self.config!r})"
+
+    def run(self, subject: AuditSubject, config: AmountConfig | None = None) -> list[Finding]:
+        """Audit the subject's amounts and return the findings (skipped when it has none)."""
+        missing = subject.missing(self.requires)
+        if missing:
+            return [Finding(auditor=self.name, check="amounts.requirements", status=Status.SKIPPED,
+                            severity=Severity.INFO, evidence={"missing": missing},
+                            message=f"The amounts auditor was skipped: the audit has no {' or '.join(missing)}.")]
+        assert subject.y_amount is not None and subject.sensitive_features is not None
+        return self.analyse(subject.y_amount, subject.sensitive_features, subject.y_amount_true, config).findings
+
+    def analyse(self, amount: np.ndarray, sensitive: pd.DataFrame, amount_true: np.ndarray | None = None,
+                config: AmountConfig | None = None) -> AmountReport:
+        """Findings and per-group tables of checked amounts and a frame of sensitive features."""
+        config = config or self.config
+        if not config.allow_negative and (np.asarray(amount) < 0).any():
+            amount_values(amount, "y_amount", allow_negative=False)  # raises, naming the count and the smallest
+        settings = AmountSettings(confidence=config.confidence, above=config.above,
+                                  underpaid_tolerance=config.underpaid_tolerance,
+                                  max_mae=config.gates.max_group_mae,
+                                  max_underpaid_share=config.gates.max_underpaid_share)
+        findings: list[Finding] = []
+        tables: dict[str, pd.DataFrame] = {}
+        for feature, columns in _groupings(list(sensitive.columns), config):
+            encoding = encode_groups(sensitive, list(columns))
+            eligible = np.bincount(encoding.codes, minlength=len(encoding.labels)) >= config.min_group_size
+            table, ref, cut = amount_table(amount, encoding.codes, encoding.labels, reference=config.reference,
+                                           eligible=eligible, true=amount_true, settings=settings)
+            tables[feature] = table
+            reference = None if ref is None else str(table["group"].iloc[ref])
+            findings.append(table_finding(feature, columns, table, reference, cut, config))
+            findings.extend(gate_findings(feature, table, reference, cut, config, amount_true is not None))
+        if amount_true is None and (gap := missing_truth_finding(config)) is not None:
+            findings.append(gap)
+        # significance-gated findings are judged together (Holm); the runner repeats it audit-wide
+        return AmountReport(judge_significance(findings), tables)
+
+    def assess(self, amount: Any, *, sensitive_features: Any, amount_true: Any = None) -> AmountReport:
+        """Audit amounts directly.
+
+        Parameters
+        ----------
+        amount : array-like
+            One amount per case (e.g. the benefit paid).
+        sensitive_features : array-like, Series or DataFrame
+            The groups to compare, one row per case.
+        amount_true : array-like, optional
+            The correct amount per case, for the error measures.
+
+        Returns
+        -------
+        AmountReport
+
+        Raises
+        ------
+        ColumnError, InputDataError
+            An amount is not a number, missing, negative (unless ``allow_negative``), or the lengths differ.
+        """
+        values = amount_values(amount, "y_amount", allow_negative=self.config.allow_negative)
+        sensitive = sensitive_frame(sensitive_features)
+        if sensitive.shape[1] == 0:
+            raise InputDataError(_MSG_NO_GROUPS)
+        if len(sensitive) != values.size:
+            raise InputDataError(f"sensitive_features has {len(sensitive)} rows but y_amount has {values.size}")
+        true = None if amount_true is None else amount_values(amount_true, "y_amount_true", rows=values.size)
+        return self.analyse(values, sensitive, true)
+
+
+def _groupings(have: list[str], config: AmountConfig) -> list[tuple[str, tuple[str, ...]]]:
+    chosen = list(config.sensitive_features) if config.sensitive_features is not None else have
+    combos = [tuple(c) for c in config.intersections]
+    if config.intersectional and len(chosen) > 1 and tuple(chosen) not in combos:
+        combos.append(tuple(chosen))
+    for name in chosen + [c for combo in combos for c in combo]:
+        if name not in have:
+            raise ColumnError(_MSG_UNKNOWN_FEATURE.format(name=name, have=", ".join(have)))
+    return [(c, (c,)) for c in chosen] + [(" & ".join(combo), combo) for combo in combos]

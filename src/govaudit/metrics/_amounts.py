@@ -1,0 +1,323 @@
+"""Per-group statistics of amounts (benefit paid, sum awarded), and their comparison with a reference group.
+
+For each group ``g`` of a grouping, with amounts ``a`` (and, when known, the correct amounts ``t``):
+
+- ``count``, ``mean`` with the t interval ``mean +- t(n-1) * s / sqrt(n)`` (undefined below 2 cases);
+- ``median`` with the distribution-free order-statistic interval ``[a_(k), a_(n-k+1)]`` where ``k`` is
+  the largest rank with ``P(Binomial(n, 1/2) < k) <= (1 - confidence) / 2``; its coverage is at least
+  ``confidence`` whatever the distribution (undefined when no such ``k >= 1`` exists: 5 cases or
+  fewer at 95 %);
+- ``mean_difference`` (group minus reference) with Welch's interval and Welch's t-test (``p_value``),
+  and ``mean_ratio`` (group over reference) with the delta-method interval on the log scale,
+  ``exp(log r +- z * sqrt(s_g^2 / (n_g m_g^2) + s_r^2 / (n_r m_r^2)))`` (undefined unless both means
+  are positive);
+- ``above_share``: the share of amounts strictly above a cut (a named amount, or the overall median)
+  with its Wilson interval; ``above_ratio`` (over the reference's share) with the log (Katz) interval
+  and the two-proportion test of equal shares (``above_p_value``);
+- ``ks`` and ``wasserstein``: the Kolmogorov-Smirnov statistic (with its two-sample test's
+  ``ks_p_value``) and the Wasserstein-1 distance between the group's amounts and everyone else's;
+- with correct amounts: ``mean_error`` (amount minus correct; positive = over-paid) with its t
+  interval, ``mae`` with a one-sided t-test of ``mae <= max_mae`` when a ceiling is given
+  (``mae_p_value``), and ``underpaid_share``: the share paid less than correct by more than the
+  tolerance, with its Wilson interval and, given a ceiling, a one-sided exact binomial test of
+  ``share <= ceiling`` (``underpaid_p_value``).
+
+A gate on a ratio is tested against its own bound, not against equality: the evidence that a group's
+mean is below ``0.9`` times the reference's is the one-sided Welch test of ``m_g - 0.9 m_r >= 0``
+(:func:`mean_ratio_bound_test`), and for a share ratio the one-sided z test of ``log r`` against
+``log 0.9`` with the Katz standard error (:func:`share_ratio_bound_test`). A gate fails only on
+evidence that the true ratio is beyond the bound, so a small gap near the bound is never a failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+
+from govaudit.metrics._intervals import wilson_interval
+from govaudit.metrics._significance import two_proportion_test
+
+__all__ = ["AmountSettings", "amount_table", "log_ratio_interval", "mean_ratio_bound_test", "median_interval",
+           "pick_reference", "share_ratio_bound_test"]
+
+
+@dataclass(frozen=True)
+class AmountSettings:
+    """What the amount table measures: interval level, the "above" cut, the tolerance and the ceilings tested."""
+
+    confidence: float = 0.95
+    above: float | None = None
+    underpaid_tolerance: float = 0.0
+    max_mae: float | None = None
+    max_underpaid_share: float | None = None
+
+
+def _z(confidence: float) -> float:
+    return NormalDist().inv_cdf(0.5 + confidence / 2.0)
+
+
+def median_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float]:
+    """The order-statistic (binomial) interval of the median; (NaN, NaN) when too few values."""
+    from scipy.stats import binom
+
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    n = x.size
+    if n == 0:
+        return float("nan"), float("nan")
+    alpha = 1.0 - confidence
+    k = int(binom.ppf(alpha / 2.0, n, 0.5))  # P(B <= k - 1) < alpha / 2
+    if binom.cdf(k, n, 0.5) <= alpha / 2.0:
+        k += 1
+    if k < 1:
+        return float("nan"), float("nan")
+    return float(x[k - 1]), float(x[n - k])
+
+
+def log_ratio_interval(x1: np.ndarray, n1: np.ndarray, x2: float, n2: float,
+                       confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(x1/n1) / (x2/n2)`` with the log (Katz) interval; 0.5 replaces a zero ``x1`` for the upper bound."""
+    x1, n1 = np.asarray(x1, dtype=np.float64), np.asarray(n1, dtype=np.float64)
+    x2, n2 = np.float64(x2), np.float64(n2)  # numpy division: a zero gives NaN/inf, masked below
+    z = _z(confidence)
+    defined = (x2 > 0) & (n1 > 0) & (n2 > 0)
+    a = np.where(x1 > 0, x1, 0.5)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (x1 / n1) / (x2 / n2)
+        shifted = (a / n1) / (x2 / n2)
+        se = np.sqrt(1.0 / a - 1.0 / n1 + 1.0 / x2 - 1.0 / n2)
+        low = np.where(x1 > 0, shifted * np.exp(-z * se), 0.0)
+        high = shifted * np.exp(z * se)
+    nan = np.full(x1.shape, np.nan)
+    return (np.where(defined, ratio, nan), np.where(defined, low, nan), np.where(defined, high, nan))
+
+
+def _t_interval(values: np.ndarray, confidence: float) -> tuple[float, float, float]:
+    from scipy.stats import t
+
+    n = values.size
+    if n == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(values.mean())
+    if n < 2:
+        return mean, float("nan"), float("nan")
+    half = float(t.ppf(0.5 + confidence / 2.0, n - 1) * values.std(ddof=1) / np.sqrt(n))
+    return mean, mean - half, mean + half
+
+
+def _welch(a: np.ndarray, b: np.ndarray, confidence: float) -> tuple[float, float, float, float]:
+    """(difference of means, its Welch interval, Welch's two-sided p-value); NaN when undefined."""
+    from scipy.stats import t
+
+    nan = float("nan")
+    if a.size < 2 or b.size < 2:
+        return nan, nan, nan, nan
+    va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
+    diff = float(a.mean() - b.mean())
+    se2 = va + vb
+    if se2 == 0:
+        return diff, diff, diff, (1.0 if diff == 0 else 0.0)
+    df = se2 ** 2 / (va ** 2 / (a.size - 1) + vb ** 2 / (b.size - 1))
+    se = float(np.sqrt(se2))
+    half = float(t.ppf(0.5 + confidence / 2.0, df)) * se
+    return diff, diff - half, diff + half, float(2.0 * t.sf(abs(diff) / se, df))
+
+
+def _mean_ratio(a: np.ndarray, b: np.ndarray, confidence: float) -> tuple[float, float, float]:
+    nan = float("nan")
+    if a.size < 2 or b.size < 2:
+        return nan, nan, nan
+    ma, mb = float(a.mean()), float(b.mean())
+    if ma <= 0 or mb <= 0:
+        return (ma / mb if mb > 0 else nan), nan, nan
+    se = np.sqrt(a.var(ddof=1) / (a.size * ma ** 2) + b.var(ddof=1) / (b.size * mb ** 2))
+    r, z = ma / mb, _z(confidence)
+    return r, float(r * np.exp(-z * se)), float(r * np.exp(z * se))
+
+
+def mean_ratio_bound_test(group: tuple[float, float, int], reference: tuple[float, float, int], bound: float,
+                          operator: str) -> float:
+    """One-sided p-value of "the ratio of means meets the bound", from (mean, sd, n) of the group and reference.
+
+    ``operator`` ``">="`` (a lower bound) tests ``H0: m_g - bound * m_r >= 0`` against ``< 0``; ``"<="``
+    the reverse. Welch's t with the Welch-Satterthwaite degrees of freedom. NaN below 2 cases a side.
+    """
+    from scipy.stats import t
+
+    (mg, sg, ng), (mr, sr, nr) = group, reference
+    if ng < 2 or nr < 2:
+        return float("nan")
+    a, b = sg * sg / ng, bound * bound * sr * sr / nr
+    gap = mg - bound * mr
+    if a + b == 0:
+        return float("nan") if gap == 0 else float((gap < 0) == (operator == ">="))
+    df = (a + b) ** 2 / (a * a / (ng - 1) + b * b / (nr - 1))
+    stat = gap / np.sqrt(a + b)
+    return float(t.cdf(stat, df) if operator == ">=" else t.sf(stat, df))
+
+
+def share_ratio_bound_test(x: int, n: int, xr: int, nr: int, bound: float, operator: str) -> float:
+    """One-sided p-value of "the share ratio ``(x/n) / (xr/nr)`` meets the bound" (z test on the log scale).
+
+    The Katz standard error ``sqrt(1/x - 1/n + 1/xr - 1/nr)``, with 0.5 in place of a zero ``x``. NaN
+    when the reference has no case above the cut.
+    """
+    if xr <= 0 or n <= 0 or nr <= 0:
+        return float("nan")
+    a = x if x > 0 else 0.5
+    se = np.sqrt(1.0 / a - 1.0 / n + 1.0 / xr - 1.0 / nr)
+    if se == 0:
+        return float("nan")
+    z = (np.log((a / n) / (xr / nr)) - np.log(bound)) / se
+    cdf = NormalDist().cdf(float(z))
+    return float(cdf if operator == ">=" else 1.0 - cdf)
+
+
+def pick_reference(table: pd.DataFrame, rule: str, eligible: np.ndarray) -> int | None:
+    """Row of the reference group: ``highest_mean``, ``largest`` or a group's label, among eligible rows."""
+    rows = np.flatnonzero(eligible)
+    if rows.size == 0:
+        return None
+    if rule == "highest_mean":
+        return int(rows[np.nanargmax(table["mean"].to_numpy()[rows])])
+    if rule == "largest":
+        return int(rows[np.argmax(table["count"].to_numpy()[rows])])
+    named = np.flatnonzero(table["group"].to_numpy() == rule)
+    return int(named[0]) if named.size else None
+
+
+def _distribution_columns(amount: np.ndarray, codes: np.ndarray, size: int) -> dict[str, list[float]]:
+    from scipy.stats import ks_2samp, wasserstein_distance
+
+    out: dict[str, list[float]] = {"ks": [], "ks_p_value": [], "wasserstein": []}
+    for g in range(size):
+        inside, rest = amount[codes == g], amount[codes != g]
+        if inside.size == 0 or rest.size == 0:
+            for key in out:
+                out[key].append(float("nan"))
+            continue
+        test = ks_2samp(inside, rest)
+        out["ks"].append(float(test.statistic))
+        out["ks_p_value"].append(float(test.pvalue))
+        out["wasserstein"].append(float(wasserstein_distance(inside, rest)))
+    return out
+
+
+def _error_columns(amount: np.ndarray, true: np.ndarray, codes: np.ndarray, size: int,
+                   settings: AmountSettings) -> dict[str, object]:
+    from scipy.stats import binomtest, ttest_1samp
+
+    error = amount - true
+    under = error < -settings.underpaid_tolerance
+    cols: dict[str, list[float]] = {k: [] for k in ("mean_error", "mean_error_low", "mean_error_high", "mae",
+                                                     "mae_p_value", "underpaid_p_value")}
+    for g in range(size):
+        e = error[codes == g]
+        mean, low, high = _t_interval(e, settings.confidence)
+        cols["mean_error"].append(mean)
+        cols["mean_error_low"].append(low)
+        cols["mean_error_high"].append(high)
+        cols["mae"].append(float(np.abs(e).mean()) if e.size else float("nan"))
+        p = float("nan")
+        if settings.max_mae is not None and e.size >= 2:
+            if np.abs(e).std() > 0:
+                p = float(ttest_1samp(np.abs(e), settings.max_mae, alternative="greater").pvalue)
+            else:  # every error the same size: no sampling doubt about which side of the ceiling it is
+                p = 0.0 if np.abs(e[0]) > settings.max_mae else 1.0
+        cols["mae_p_value"].append(p)
+        k = int(under[codes == g].sum())
+        p = float("nan")
+        if settings.max_underpaid_share is not None and e.size:
+            p = float(binomtest(k, e.size, settings.max_underpaid_share, alternative="greater").pvalue)
+        cols["underpaid_p_value"].append(p)
+    n = np.bincount(codes, minlength=size)
+    x = np.bincount(codes, weights=under.astype(np.float64), minlength=size).astype(np.int64)
+    low, high = wilson_interval(x, n, settings.confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(n > 0, x / np.maximum(n, 1), np.nan)
+    return {**cols, "underpaid": x, "underpaid_share": share, "underpaid_share_low": low,
+            "underpaid_share_high": high}
+
+
+def _group_columns(amount: np.ndarray, codes: np.ndarray, size: int, confidence: float) -> dict[str, list[float]]:
+    cols: dict[str, list[float]] = {k: [] for k in ("mean", "sd", "mean_low", "mean_high", "median", "median_low",
+                                                     "median_high")}
+    for g in range(size):
+        a = amount[codes == g]
+        mean, low, high = _t_interval(a, confidence)
+        m_low, m_high = median_interval(a, confidence)
+        cols["mean"].append(mean)
+        cols["sd"].append(float(a.std(ddof=1)) if a.size > 1 else float("nan"))
+        cols["mean_low"].append(low)
+        cols["mean_high"].append(high)
+        cols["median"].append(float(np.median(a)) if a.size else float("nan"))
+        cols["median_low"].append(m_low)
+        cols["median_high"].append(m_high)
+    return cols
+
+
+def _comparison_columns(amount: np.ndarray, codes: np.ndarray, table: pd.DataFrame, ref: int | None,
+                        confidence: float) -> dict[str, object]:
+    """Mean difference and ratio, and the above-cut share ratio, of each group against the reference row."""
+    size = len(table)
+    keys = ("mean_difference", "mean_difference_low", "mean_difference_high", "p_value", "mean_ratio",
+            "mean_ratio_low", "mean_ratio_high", "above_ratio", "above_ratio_low", "above_ratio_high",
+            "above_p_value")
+    cols: dict[str, list[float]] = {k: [float("nan")] * size for k in keys}
+    if ref is None:
+        return cols
+    b = amount[codes == ref]
+    x, n = table["above"].to_numpy(), table["count"].to_numpy()
+    ratio, low, high = log_ratio_interval(x, n, float(x[ref]), float(n[ref]), confidence)
+    cols.update(above_ratio=list(ratio), above_ratio_low=list(low), above_ratio_high=list(high))
+    for g in range(size):
+        a = amount[codes == g]
+        d = _welch(a, b, confidence)
+        r = _mean_ratio(a, b, confidence)
+        for key, value in zip(keys[:7], (*d, *r)):
+            cols[key][g] = value
+        if n[g] and n[ref]:
+            cols["above_p_value"][g] = two_proportion_test(int(x[g]), int(n[g]), int(x[ref]), int(n[ref])).p_value
+    return cols
+
+
+def amount_table(amount: np.ndarray, codes: np.ndarray, labels: tuple[str, ...], *, reference: str = "highest_mean",
+                 eligible: np.ndarray | None = None, true: np.ndarray | None = None,
+                 settings: AmountSettings = AmountSettings()) -> tuple[pd.DataFrame, int | None, float]:
+    """One row per group with the statistics of the module docstring; the reference row and the "above" cut.
+
+    Parameters
+    ----------
+    amount : numpy.ndarray
+        Finite amounts, one per case.
+    codes, labels
+        Group code per case and one label per code (:func:`govaudit.metrics.encode_groups`).
+    reference : str
+        ``highest_mean``, ``largest`` or a group's label.
+    eligible : numpy.ndarray of bool, optional
+        Which groups may be the reference (e.g. large enough); default all non-empty groups.
+    true : numpy.ndarray, optional
+        The correct amounts, for the error columns.
+    settings : AmountSettings
+        Interval level, the "above" cut (default the overall median), tolerance and ceilings.
+    """
+    amount = np.asarray(amount, dtype=np.float64)
+    size = len(labels)
+    cut = float(np.median(amount)) if settings.above is None else float(settings.above)
+    count = np.bincount(codes, minlength=size)
+    above = np.bincount(codes, weights=(amount > cut).astype(np.float64), minlength=size).astype(np.int64)
+    low, high = wilson_interval(above, count, settings.confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(count > 0, above / np.maximum(count, 1), np.nan)
+    table = pd.DataFrame({"group": list(labels), "count": count,
+                          **_group_columns(amount, codes, size, settings.confidence),
+                          "above": above, "above_share": share, "above_share_low": low, "above_share_high": high,
+                          **_distribution_columns(amount, codes, size)})
+    ok = count > 0 if eligible is None else (np.asarray(eligible, dtype=bool) & (count > 0))
+    ref = pick_reference(table, reference, ok)
+    table = table.assign(**_comparison_columns(amount, codes, table, ref, settings.confidence))
+    if true is not None:
+        table = table.assign(**_error_columns(amount, np.asarray(true, dtype=np.float64), codes, size, settings))
+    return table, ref, cut
