@@ -51,8 +51,9 @@ def test_counts_means_medians_and_their_intervals(cases, measured):
         assert row["median"] == pytest.approx(np.median(x))
         ci = stats.ttest_1samp(x, 0.0).confidence_interval(0.95)
         assert (row["mean_low"], row["mean_high"]) == pytest.approx((ci.low, ci.high))
-        med = stats.quantile_test(x, q=0.0, p=0.5).confidence_interval(0.95)
-        assert (row["median_low"], row["median_high"]) == pytest.approx((med.low, med.high))
+        if hasattr(stats, "quantile_test"):  # scipy >= 1.12; the older minimum checks the rest
+            med = stats.quantile_test(x, q=0.0, p=0.5).confidence_interval(0.95)
+            assert (row["median_low"], row["median_high"]) == pytest.approx((med.low, med.high))
 
 
 def test_the_reference_is_the_highest_mean_and_the_comparisons(cases, measured):
