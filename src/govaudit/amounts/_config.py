@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from govaudit.metrics._bands import RatioBand
+
 __all__ = ["AmountConfig", "AmountGates", "Band"]
 
 
@@ -11,31 +13,8 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Band(_Frozen):
-    """A band a ratio must stay in: ``{ min = 0.9 }``, ``{ min = 0.8, max = 1.25 }`` (either bound may be left out)."""
-
-    min: float | None = Field(default=None, gt=0.0)
-    max: float | None = Field(default=None, gt=0.0)
-
-    @model_validator(mode="after")
-    def _a_bound(self) -> "Band":
-        if self.min is None and self.max is None:
-            raise ValueError("a ratio band needs 'min', 'max' or both")
-        if self.min is not None and self.max is not None and self.min >= self.max:
-            raise ValueError(f"the band's min ({self.min}) must be below its max ({self.max})")
-        return self
-
-    def passes(self, value: float) -> bool:
-        """Whether ``value`` lies inside the band (a NaN never does)."""
-        if value != value:
-            return False
-        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
-
-    def bound(self, value: float) -> tuple[float, str]:
-        """The bound a value is judged against: the one it misses, else the lower one when there is one."""
-        if self.min is None or (self.max is not None and value == value and value > self.max):
-            return float(self.max), "<="  # type: ignore[arg-type]
-        return float(self.min), ">="
+#: A band a ratio must stay in: ``{ min = 0.9 }``, ``{ min = 0.8, max = 1.25 }``.
+Band = RatioBand
 
 
 class AmountGates(_Frozen):
