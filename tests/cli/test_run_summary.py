@@ -131,7 +131,7 @@ def test_the_most_severe_come_first_and_the_rest_are_counted_with_where_to_read_
     lines = _lines(out)
     assert lines[0].startswith("ERROR — ")
     assert lines.index("Could not be completed (1)") < lines.index("Failed (2)")
-    assert lines[lines.index("Failed (2)") + 1].startswith("  cases decided by the model alone")
+    assert lines[lines.index("Failed (2)") + 1].startswith(f"  {plain_check('oversight.review_coverage')}")
     assert f"  and 2 more — see {html}" in out.replace("\n", "")
     assert "Warnings" not in out  # listed among the 2 more
 

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from govaudit.core import Finding, Severity, Status
 from govaudit.records._record import AuditRecord, Verdict
+from govaudit.report._i18n import load_catalogue
 from govaudit.report._json import ensure_record
 from govaudit.report._printable import printable
 from govaudit.report._text import VERDICT_STYLE
@@ -42,48 +43,6 @@ _SECTIONS = (
 )
 _SEVERITY_RANK = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3, Severity.INFO: 4}
 
-#: Each built-in check in a few plain words (a plug-in's check is named by its words: "some_check" -> "some check").
-_PLAIN = {
-    "bias.impact_ratio": "some groups are selected less often",
-    "bias.scoring_impact_ratio": "some groups are scored lower",
-    "bias.demographic_parity_difference": "selection rates differ between groups",
-    "bias.demographic_parity_ratio": "selection rates differ between groups",
-    "bias.equal_opportunity_difference": "qualified people miss out more in some groups",
-    "bias.equalized_odds_difference": "error rates differ between groups",
-    "bias.equalized_odds_ratio": "error rates differ between groups",
-    "bias.small_groups": "groups too small to judge",
-    "bias.requirements": "fairness could not be measured",
-    "explainability.direct_use": "a protected characteristic is used directly",
-    "explainability.proxy_risk": "a model input stands in for a protected characteristic",
-    "explainability.coverage": "adverse decisions without reasons",
-    "explainability.fidelity": "explanations do not add up to the model's output",
-    "explainability.stability": "explanations are unstable",
-    "explainability.concentration": "one input dominates the model",
-    "oversight.review_coverage": "cases decided by the model alone",
-    "oversight.min_review_coverage": "too few cases reviewed by a person",
-    "oversight.two_person_rule": "the two-person rule was broken",
-    "oversight.review_time": "reviews too short to be real",
-    "oversight.rubber_stamping": "a reviewer rubber-stamps the model",
-    "oversight.automation_drift": "a month with too little human review",
-    "oversight.appeal_timeliness": "appeals decided late",
-    "oversight.appeal_fairness": "appeals fare differently between groups",
-    "oversight.override_fairness": "reviewers overrule the model more for some groups",
-    "provenance.declared": "data without an approved declaration",
-    "provenance.lineage": "data derived from an undeclared source",
-    "provenance.integrity": "a data file does not match its manifest",
-    "provenance.freshness": "stale data",
-    "provenance.retention": "data kept beyond its retention period",
-    "provenance.missingness": "too many missing values",
-    "provenance.differential_missingness": "values missing more often for some groups",
-    "provenance.duplicates": "repeated rows or keys",
-    "provenance.representativeness": "training data unlike the population served",
-    "provenance.label_base_rates": "training labels favour some groups",
-    "provenance.leakage": "evaluation rows also in the training data",
-    "provenance.personal_data": "undeclared personal data",
-    "provenance.out_of_range": "values outside their declared range",
-}
-
-
 @dataclass(frozen=True)
 class LedgerPosition:
     """Where a run's record was appended: the ledger file, the entry's number and hash."""
@@ -99,10 +58,9 @@ def _one_line(text: str) -> str:
 
 
 def plain_check(check: str) -> str:
-    """A check's name in plain words, e.g. ``bias.impact_ratio`` -> "some groups are selected less often"."""
-    if check in _PLAIN:
-        return _PLAIN[check]
-    return check.rsplit(".", 1)[-1].replace("_", " ")
+    """A check's name in plain words, as the reports word it (the catalogue's ``plain.<check>``), e.g.
+    ``bias.impact_ratio`` -> "some groups are selected far less often"; a plug-in's check by its name's words."""
+    return load_catalogue("en").get(f"plain.{check}") or check.rsplit(".", 1)[-1].replace("_", " ")
 
 
 def _section(finding: Finding) -> str | None:
