@@ -41,35 +41,19 @@ from rich.table import Table
 
 from govaudit.cli import main as govaudit_main
 from govaudit.provenance import TODO, draft_manifest, manifest_toml
+from govaudit.report._summary import plain_check
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "sample_models"
 
-#: check id -> plain words for the summary
-PLAIN = {
-    "bias.impact_ratio": "some groups are selected far less often",
-    "bias.scoring_impact_ratio": "some groups are scored lower",
-    "bias.equalized_odds_ratio": "error rates (e.g. false matches) differ by group",
-    "bias.equalized_odds_difference": "error rates differ by group",
-    "bias.equal_opportunity_difference": "people who should get the favourable outcome miss it more often in some groups",
-    "oversight.review_coverage": "cases that needed a person were decided by the model alone",
-    "oversight.two_person_rule": "the two-person rule was broken",
-    "oversight.review_time": "reviews too short to be real",
-    "oversight.rubber_stamping": "a reviewer rubber-stamps the model",
-    "oversight.automation_drift": "a month with too little human review",
-    "control_sample.share_ratio": "the model singles out a group far more (or less) often than random checks do",
-    "control_sample.share_difference": "a group's share of the model's selections is far from its share of random checks",
-    "oversight.appeal_timeliness": "appeals decided late",
-    "oversight.appeal_fairness": "appeals succeed more often for some groups",
-    "oversight.override_fairness": "reviewers overrule the model more for some groups",
-    "provenance.declared": "data used without a complete, approved declaration",
-    "provenance.lineage": "data derived from an undeclared source",
-    "provenance.integrity": "a data file does not match its declared hash or schema",
-    "provenance.freshness": "stale data",
-    "provenance.retention": "data kept beyond its retention period",
-    "explainability.proxy_risk": "a model input stands in for a protected characteristic",
-    "explainability.direct_use": "a protected characteristic is used directly",
-}
+class _PlainWords(dict):
+    """check id -> plain words for the summary: the reports' own wording (``plain_check``)."""
+
+    def __missing__(self, check: str) -> str:
+        return plain_check(check)
+
+
+PLAIN = _PlainWords()
 
 
 NAMES = ("benefits_eligibility", "welfare_fraud_risk", "job_matching", "community_access_face_match")
@@ -189,7 +173,7 @@ def failed_checks(record: dict) -> list[str]:
     out: list[str] = []
     for f in record["findings"]:
         if f["status"] in ("fail", "error"):
-            words = PLAIN.get(f["check"], f["check"].split(".", 1)[-1].replace("_", " "))
+            words = plain_check(f["check"])
             if words not in out:
                 out.append(words)
     return out
