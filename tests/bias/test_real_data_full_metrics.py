@@ -12,10 +12,7 @@ Skipped when the shared data folder is absent.
 
 from __future__ import annotations
 
-import html
-import os
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,24 +22,10 @@ import govaudit
 from govaudit.auditors import BiasAuditor
 
 
-def _shared_data() -> Path:
-    env = os.environ.get("GOVAUDIT_SHARED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared" / "data"
+# the loaders of the real-data tests (which skip the module when the shared folder is absent)
+from test_real_data import _CELLS, _expand, _need, amsterdam  # noqa: E402,F401  (amsterdam is a fixture)
 
 
-DATA = _shared_data()
-if not DATA.is_dir():
-    pytest.skip(f"shared data folder not found: {DATA} (set GOVAUDIT_SHARED_DATA)", allow_module_level=True)
-
-
-def _need(name: str) -> Path:
-    path = DATA / name
-    if not path.is_file():
-        pytest.skip(f"{name} not in {DATA}")
-    return path
-
-
-_CELLS = {"TN": (0, 0), "FP": (0, 1), "FN": (1, 0), "TP": (1, 1)}  # (y_true, y_pred)
 #: Lighthouse's column -> (our column, transform of ours), all in % as published
 _PUBLISHED = {
     "TN": ("tn", "share_of_group"), "FP": ("fp", "share_of_group"), "FN": ("fn", "share_of_group"),
@@ -51,30 +34,6 @@ _PUBLISHED = {
     "PPV": ("precision", None), "FDR": ("fdr", None), "TPR": ("tpr", None), "STAT_PAR": ("selection_rate", None),
     "ERROR": ("accuracy", "complement"),
 }
-
-
-@pytest.fixture(scope="module")
-def amsterdam() -> tuple[pd.DataFrame, pd.DataFrame]:
-    counts = pd.read_csv(_need("amsterdam_slimmecheck_confusion_counts.csv"))
-    published = pd.read_csv(_need("groundtruth_lhr_amsterdam_cms_wide.csv"))
-    counts["Dataset"] = counts["Dataset"].replace({"TrainingTrain": "TrainTest", "TrainingTest": "TrainTest"})
-    counts["Feature_Value"] = counts["Feature_Value"].astype(str)
-    wide = counts.pivot_table(index=["Dataset", "Model", "Feature", "Feature_Value"], columns="Metric",
-                              values="Value", aggfunc="sum").reset_index()
-    published["Feature"] = published["Feature"].map(html.unescape)
-    published["Feature_Value"] = published["Feature_Value"].astype(str)
-    return wide, published
-
-
-def _expand(groups: pd.DataFrame, feature: str) -> tuple[np.ndarray, np.ndarray, pd.Series]:
-    y_true, y_pred, group = [], [], []
-    for _, row in groups.iterrows():
-        for cell, (t, p) in _CELLS.items():
-            k = int(row[cell])
-            y_true.append(np.repeat(t, k))
-            y_pred.append(np.repeat(p, k))
-            group.append(np.repeat(np.array([row["Feature_Value"]], dtype=object), k))
-    return np.concatenate(y_true), np.concatenate(y_pred), pd.Series(np.concatenate(group), name=feature)
 
 
 def test_amsterdam_every_published_column_as_an_adverse_decision(amsterdam) -> None:
