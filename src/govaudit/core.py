@@ -6,7 +6,6 @@ and a model and is therefore a frozen dataclass.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -106,7 +105,11 @@ def _json_safe(value: Any) -> Any:
     if isinstance(value, (float, np.floating)):
         value = float(value)
         return value if math.isfinite(value) else None
-    return value
+    if isinstance(value, str):  # a str subclass (an enum member, numpy's str_): its plain text
+        return str.__str__(value)
+    if isinstance(value, int):  # an int subclass, bool already handled
+        return int(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 class Finding(BaseModel):
@@ -168,12 +171,11 @@ class Finding(BaseModel):
     @field_validator("evidence", mode="before")
     @classmethod
     def _evidence_is_json(cls, v: Any) -> Any:
-        v = _json_safe(v or {})
+        # converting is the check: what cannot become a plain JSON value raises, so no second pass
         try:
-            json.dumps(v, allow_nan=False)
+            return _json_safe(v or {})
         except TypeError as exc:  # pydantic reports ValueError as a validation error, not TypeError
             raise ValueError(f"evidence must be JSON-serialisable: {exc}") from exc
-        return v
 
     @property
     def blocking(self) -> bool:

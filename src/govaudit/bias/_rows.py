@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from govaudit.bias._config import BiasConfig, Gate
-from govaudit.metrics import GroupingAnalysis, RateAnalysis, ci_pair
+from govaudit.metrics import GroupingAnalysis, RateAnalysis
 from govaudit.metrics._confusion import DISPARITY_RATES
 
 __all__ = ["CELLS", "RATES", "columns_of", "group_rows"]
@@ -33,43 +33,41 @@ def columns_of(rates: RateAnalysis) -> dict[str, np.ndarray]:
     return {name: rates.table[name].to_numpy() for name in rates.table.columns}
 
 
-def _number(value: Any) -> float:
-    """A plain float (NaN stays NaN here; the finding's evidence writes it as null)."""
-    return float(value)
+def _columns(table: dict[str, np.ndarray], rates: RateAnalysis, rate_name: str) -> tuple[list[str], list[list]]:
+    """Each row key with its column as a Python list, converted once per table rather than per cell.
 
-
-def _measured(row: dict[str, Any], table: dict[str, np.ndarray], rates: RateAnalysis, g: int, rate_name: str) -> None:
-    """Counts, rates with intervals, likelihood ratios and contrasts of group ``g``, into ``row``."""
+    In the order a row lists them: count, share, cells, rates (each followed by its interval as
+    ``[low, high]`` with an undefined bound as ``None``), the impact ratio, the contrasts.
+    """
     def shown(metric: str) -> str:
         return metric.replace("selection_rate", rate_name, 1)
 
-    for cell in CELLS:
-        if cell in table:
-            row[cell] = int(table[cell][g])
-    for m in RATES:
-        if m in table:
-            row[shown(m)] = _number(table[m][g])
-            row[f"{shown(m)}_ci"] = ci_pair(table[f"{m}_low"][g], table[f"{m}_high"][g])
-    row["impact_ratio"] = _number(table["impact_ratio"][g])
-    row["impact_ratio_ci"] = ci_pair(table["impact_ratio_low"][g], table["impact_ratio_high"][g])
-    for m in DISPARITY_RATES:
-        for kind in ("ratio", "difference"):
-            key = f"{m}_{kind}"
-            if key in rates.contrasts:
-                row[shown(key)] = _number(rates.contrasts[key][g])
-                row[f"{shown(key)}_ci"] = ci_pair(rates.contrasts[f"{key}_low"][g], rates.contrasts[f"{key}_high"][g])
-    if rates.undefined and rates.undefined[g]:
-        row["undefined"] = {shown(m): why for m, why in rates.undefined[g].items()}
+    def floats(values: Any) -> list:
+        return np.asarray(values, dtype=np.float64).tolist()
+
+    keys = ["count", "share"] + [cell for cell in CELLS if cell in table]
+    columns = [table[k].astype(np.int64).tolist() if k != "share" else floats(table[k]) for k in keys]
+    sources = [(m, table) for m in RATES if m in table] + [("impact_ratio", table)]
+    sources += [(f"{m}_{kind}", rates.contrasts) for m in DISPARITY_RATES for kind in ("ratio", "difference")
+                if f"{m}_{kind}" in rates.contrasts]
+    for key, source in sources:
+        lows, highs = floats(source[f"{key}_low"]), floats(source[f"{key}_high"])
+        keys += [shown(key), f"{shown(key)}_ci"]
+        columns += [floats(source[key]), [[None if lo != lo else lo, None if hi != hi else hi]
+                                          for lo, hi in zip(lows, highs)]]
+    return keys, columns
 
 
 def group_rows(grouping: GroupingAnalysis, rates: RateAnalysis, rate_name: str, gate: Gate | None,
                config: BiasConfig) -> list[dict[str, Any]]:
     """One evidence row per group (see the module docstring)."""
     table = columns_of(rates)
+    keys, columns = _columns(table, rates, rate_name)
     rows = []
-    for g, label in enumerate(grouping.encoding.labels):
-        row: dict[str, Any] = {"group": label, "count": int(table["count"][g]), "share": float(table["share"][g])}
-        _measured(row, table, rates, g, rate_name)
+    for g, (label, values) in enumerate(zip(grouping.encoding.labels, zip(*columns))):
+        row: dict[str, Any] = {"group": label, **dict(zip(keys, values))}
+        if rates.undefined and rates.undefined[g]:
+            row["undefined"] = {m.replace("selection_rate", rate_name, 1): why for m, why in rates.undefined[g].items()}
         row["status"], row["note"] = _group_status(grouping, rates.reference, table, g, gate)
         if row["count"] < config.suppress_below:
             row = _suppressed(row, config.suppress_below)

@@ -179,9 +179,6 @@ def _analyse_decisions(
     columns["impact_ratio_low"] = columns["impact_ratio_high"] = np.full(len(selection), np.nan)
     if config.n_resamples > 0:
         boot = rates_from_counts(bootstrap_counts(counts.counts, config.n_resamples, config.seed))
-        if ref is not None:
-            low, high = percentile_interval(impact_ratios(boot["selection_rate"], ref), config.confidence)
-            columns["impact_ratio_low"], columns["impact_ratio_high"] = low, high
         boot_disp = disparities(boot, eligible)
     summary: dict[str, tuple[float, float, float]] = {}
     for name, value in point.items():
@@ -189,10 +186,14 @@ def _analyse_decisions(
         if name in boot_disp:
             low, high = (float(x) for x in percentile_interval(boot_disp[name], config.confidence))
         summary[name] = (float(value), low, high)
+    contrasts = contrast_columns(rates, boot, references, config.confidence)
+    if boot is not None and ref is not None:
+        # the impact ratio is the selection rate's ratio to the same reference: one bootstrap interval
+        columns["impact_ratio_low"] = contrasts["selection_rate_ratio_low"]
+        columns["impact_ratio_high"] = contrasts["selection_rate_ratio_high"]
     columns["eligible"] = eligible
     # built at once: a column at a time, a DataFrame is copied on each insert
     table = pd.DataFrame(columns, index=pd.Index(encoding.labels, name="group"))
-    contrasts = contrast_columns(rates, boot, references, config.confidence)
     undefined = tuple(undefined_reasons(columns, _RATES + ("lr_plus", "lr_minus")))
     tests = {}
     if ref is not None:

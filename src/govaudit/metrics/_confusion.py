@@ -160,14 +160,19 @@ def contrast_columns(rates: dict[str, np.ndarray], boot: dict[str, np.ndarray] |
             out[f"{metric}_ratio"], out[f"{metric}_difference"] = _against(values, ref)
     if boot is None or not measured:
         return out
-    # every rate's replicates in one (B, rates, G) array: one division and one sort per kind
-    stacked = np.stack([np.asarray(boot[m], dtype=np.float64) for m, _ in measured], axis=-2)
+    # every rate's replicates in one (rates, G, B) array, replicates last and contiguous: one division
+    # and one in-place sort per kind
+    first = np.asarray(boot[measured[0][0]])
+    stacked = np.empty((len(measured), first.shape[-1], first.shape[0]))  # C order (np.stack keeps .T's)
+    for j, (metric, _) in enumerate(measured):
+        stacked[j] = np.asarray(boot[metric], dtype=np.float64).T
     rows = np.arange(len(measured))
-    base = stacked[..., rows, [ref for _, ref in measured]][..., None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(base == 0, np.nan, stacked / base)
+    base = stacked[rows, [ref for _, ref in measured]][:, None, :]
+    ratio = np.full(stacked.shape, np.nan)
+    with np.errstate(invalid="ignore"):  # NaN replicates (an undefined rate) stay NaN
+        np.divide(stacked, base, out=ratio, where=base != 0)
     for kind, spread in (("ratio", ratio), ("difference", stacked - base)):
-        low, high = percentile_interval(spread, confidence)
+        low, high = percentile_interval(spread, confidence, axis=-1, overwrite_input=True)
         for j, (metric, _) in enumerate(measured):
             out[f"{metric}_{kind}_low"], out[f"{metric}_{kind}_high"] = low[j], high[j]
     return out

@@ -99,19 +99,24 @@ def bootstrap_counts(
     if isinstance(n_resamples, bool) or int(n_resamples) != n_resamples or n_resamples < 1:
         raise InputDataError(_MSG_RESAMPLES.format(n_resamples=n_resamples))
     n_groups, n_cells = table.shape
-    n = table.sum(axis=1)
-    pvals = np.zeros(table.shape, dtype=np.float64)
-    nonempty = n > 0
-    pvals[nonempty] = table[nonempty] / n[nonempty, None]
-    pvals[~nonempty, 0] = 1.0  # any valid distribution; zero trials give zeros
     rng = np.random.default_rng(seed)
-    # n (G,) and pvals (G, K) broadcast against size (B, G): one draw per replicate and group.
-    draws = rng.multinomial(n, pvals, size=(int(n_resamples), n_groups))
-    return draws.astype(np.int64, copy=False)
+    # A multinomial draw as a chain of binomials, each over all replicates and groups at once: cell k
+    # takes Binomial(trials left, its count / the counts not yet drawn). Same distribution as
+    # numpy's per-draw multinomial, about a third faster on a counts table.
+    draws = np.empty((int(n_resamples), n_groups, n_cells), dtype=np.int64)
+    left = np.broadcast_to(table.sum(axis=1).astype(np.int64), (int(n_resamples), n_groups)).copy()
+    remaining = table.sum(axis=1).astype(np.float64)
+    for k in range(n_cells - 1):
+        share = np.divide(table[:, k], remaining, out=np.zeros(n_groups), where=remaining > 0)
+        draws[..., k] = rng.binomial(left, np.clip(share, 0.0, 1.0))
+        left -= draws[..., k]
+        remaining -= table[:, k]
+    draws[..., n_cells - 1] = left
+    return draws
 
 
 def percentile_interval(
-    samples: np.ndarray, confidence: float = 0.95, axis: int = 0
+    samples: np.ndarray, confidence: float = 0.95, axis: int = 0, overwrite_input: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """Percentile bootstrap interval, ignoring replicates where the statistic is undefined.
 
@@ -123,6 +128,9 @@ def percentile_interval(
         Two-sided coverage.
     axis : int, default 0
         Axis of the replicates.
+    overwrite_input : bool, default False
+        Let the function sort ``samples`` in place (a float64 array the caller no longer needs)
+        instead of a copy.
 
     Returns
     -------
@@ -131,12 +139,16 @@ def percentile_interval(
     """
     _z(confidence)  # validates
     alpha = 1.0 - float(confidence)
-    values = np.moveaxis(np.asarray(samples, dtype=np.float64), axis, 0)
+    values = np.moveaxis(np.asarray(samples, dtype=np.float64), axis, -1)
     # numpy's nanquantile loops in Python over every column; sorting once (NaN last) and reading each
-    # column's quantiles at its own count of defined replicates gives the same "linear" quantiles
-    missing = np.isnan(values)
-    defined = values.shape[0] - np.sum(missing, axis=0)
-    ordered = np.sort(values, axis=0)
+    # column's quantiles at its own count of defined replicates gives the same "linear" quantiles.
+    # Replicates last and contiguous: numpy sorts contiguous rows about twice as fast as strided ones.
+    if overwrite_input and values.flags.c_contiguous:
+        ordered = values
+    else:
+        ordered = np.array(values, dtype=np.float64, order="C", copy=True)
+    ordered.sort(axis=-1)
+    defined = ordered.shape[-1] - np.sum(np.isnan(ordered), axis=-1)
     last = np.maximum(defined - 1, 0)
     bounds = []
     for q in (alpha / 2.0, 1.0 - alpha / 2.0):
@@ -144,8 +156,8 @@ def percentile_interval(
         below = np.floor(position).astype(np.intp)
         above = np.minimum(below + 1, last)
         t = position - below
-        a = np.take_along_axis(ordered, below[None, ...], axis=0)[0]
-        b = np.take_along_axis(ordered, above[None, ...], axis=0)[0]
+        a = np.take_along_axis(ordered, below[..., None], axis=-1)[..., 0]
+        b = np.take_along_axis(ordered, above[..., None], axis=-1)[..., 0]
         with np.errstate(invalid="ignore"):
             step = b - a
             # numpy's interpolation: from the nearer end, so that equal neighbours give that value exactly
