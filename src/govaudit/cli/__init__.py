@@ -14,9 +14,10 @@ Each command parses its arguments, calls the library and prints; one private mod
 group: the app and :func:`main` (``_app``), ``run`` (``_run``), ``list-auditors`` (``_auditors``),
 ``schema`` (``_schema``), ``explain`` (``_explain``), ``report`` and ``card`` (``_report``),
 ``manifest`` (``_manifest``), ``ledger`` (``_ledger``), ``keys`` (``_keys``), ``gate`` (``_gate``),
-and ``coverage``, ``export`` and ``profiles`` (``_profiles``).
+``coverage``, ``export`` and ``profiles`` (``_profiles``), ``aia`` (``_aia``) and ``attest`` (``_attest``).
 """
 
+from govaudit.cli._aia import aia_app
 from govaudit.cli._app import app, main
 from govaudit.cli._auditors import list_auditors
 from govaudit.cli._explain import explain
@@ -45,3 +46,4 @@ app.command("gate")(gate)
 app.command("coverage")(coverage)
 app.command("export")(export)
 app.add_typer(profiles_app, name="profiles")
+app.add_typer(aia_app, name="aia")
