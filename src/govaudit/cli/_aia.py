@@ -26,17 +26,17 @@ def summary_lines(result: AIAScore) -> list[str]:
     """The one-screen summary of an AIA score, level first."""
     bounds = [result.max_raw_score * b for b in (0.25, 0.5, 0.75)]
     answered = len(result.points)
-    deduction = (f"reached: the total is the raw score less 15 %, rounded" if result.deduction_applied
-                 else "not reached: the total is the raw score")
+    deduction = ("reached: total = raw less 15 %, rounded" if result.deduction_applied
+                 else "not reached: total = raw")
     return [
         f"impact level {result.level_roman}: total score {_num(result.total_score)} of a maximum raw score of "
         f"{_num(result.max_raw_score)}",
         f"raw risk score:   {_num(result.raw_score)} of {_num(result.max_raw_score)}",
         f"mitigation score: {_num(result.mitigation_score)} of {_num(result.max_mitigation_score)} "
-        f"(deduction at {_num(result.deduction_threshold)}, 80 % of half the maximum: {deduction})",
+        f"(deduction from {_num(result.deduction_threshold)}: {deduction})",
         f"levels: I up to {_num(bounds[0])}, II up to {_num(bounds[1])}, III up to {_num(bounds[2])}, IV above",
         f"scored questions answered: {answered} of {answered + len(result.unanswered)} "
-        f"({len(result.unanswered)} unanswered count 0, the section of the fork not taken among them)",
+        f"({len(result.unanswered)} unanswered count 0, the fork not taken among them)",
     ]
 
 
