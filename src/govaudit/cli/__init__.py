@@ -19,6 +19,7 @@ group: the app and :func:`main` (``_app``), ``run`` (``_run``), ``list-auditors`
 
 from govaudit.cli._aia import aia_app
 from govaudit.cli._app import app, main
+from govaudit.cli._attest import attest_app
 from govaudit.cli._auditors import list_auditors
 from govaudit.cli._explain import explain
 from govaudit.cli._gate import gate
@@ -47,3 +48,4 @@ app.command("coverage")(coverage)
 app.command("export")(export)
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(aia_app, name="aia")
+app.add_typer(attest_app, name="attest")
