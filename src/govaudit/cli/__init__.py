@@ -1,7 +1,8 @@
 """The ``govaudit`` command line.
 
 Exit codes: 0 every gate passed; 1 a gate failed (or was inconclusive; or an auditor errored; or
-warned, with --strict); 2 bad input (spec, data, column, model, an output path that cannot be
+warned, with --strict; or ``ledger verify`` / ``attest verify`` found the ledger or attestation
+altered or signed by another key); 2 bad input (spec, data, column, model, an output path that cannot be
 written, no space left on the device; one line on stderr naming what is wrong); 3 internal error;
 130 interrupted (Ctrl-C, at any moment, even while the package loads; one line on stderr).
 
