@@ -6,12 +6,14 @@ can catch one type and print one line. The hierarchy::
     GovauditError
     ├── SpecError              an audit spec is unreadable, has an unknown key or a wrong type
     ├── InputDataError         a data file or array is missing, malformed or inconsistent
-    │   └── ColumnError        a named column is absent or holds the wrong kind of values
+    │   ├── ColumnError        a named column is absent or holds the wrong kind of values
+    │   └── AIAAnswerError     an AIA answer names no question of the questionnaire, or no choice of its question
     ├── ModelLoadError         a model artifact is missing, untrusted or not loadable
     ├── AuditorError           an auditor is unknown, failed to load, or broke its contract
     ├── StorageFullError       the disk is full: a report or the ledger was not written (``path``); also an OSError
-    └── LedgerIntegrityError   a stored record does not match its hash chain or signature
-        └── LedgerEntryError   ... and this is the first entry that does not (``entry``, ``problem``)
+    ├── LedgerIntegrityError   a stored record does not match its hash chain or signature
+    │   └── LedgerEntryError   ... and this is the first entry that does not (``entry``, ``problem``)
+    └── AttestationError       a signed attestation fails verification (``problem``)
 
     GovauditWarning (UserWarning)
     └── UndefinedMetricWarning a metric has a zero denominator for a group and is reported as null
@@ -26,6 +28,8 @@ import os
 from typing import Any
 
 __all__ = [
+    "AIAAnswerError",
+    "AttestationError",
     "AuditorError",
     "ColumnError",
     "GovauditError",
@@ -61,6 +65,24 @@ class ColumnError(InputDataError, KeyError):
 
     def __str__(self) -> str:  # KeyError would otherwise quote the message
         return str(self.args[0]) if self.args else ""
+
+
+class AIAAnswerError(InputDataError):
+    """An answer to Canada's AIA questionnaire does not fit it.
+
+    Attributes
+    ----------
+    question : str
+        The question name as the answers give it.
+    problem : str
+        ``unknown_question``, ``not_a_choice``, ``not_a_list`` (a checkbox question given one value),
+        ``not_one_choice`` (a single-choice question given a list) or ``repeated_choice``.
+    """
+
+    def __init__(self, message: str, *, question: str, problem: str) -> None:
+        super().__init__(message)
+        self.question = question
+        self.problem = problem
 
 
 class ModelLoadError(GovauditError):
@@ -132,3 +154,23 @@ def first_line(exc: BaseException) -> str:
     """The first line of an exception's message (its type name when empty), for one-line errors."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+class AttestationError(GovauditError):
+    """A signed attestation (a DSSE envelope around an in-toto statement) fails verification.
+
+    The CLI exits 1, as for a ledger that fails verification: the evidence is there but cannot be trusted.
+
+    Attributes
+    ----------
+    problem : str
+        ``malformed`` (not a DSSE envelope of an in-toto statement), ``signature_invalid`` (no
+        signature by the given key verifies: tampered payload or signature, or another key), or
+        ``subject_mismatch`` (the model file's sha256 is not the attested subject's).
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, problem: str) -> None:
+        super().__init__(message)
+        self.problem = problem

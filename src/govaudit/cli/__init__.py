@@ -1,7 +1,8 @@
 """The ``govaudit`` command line.
 
 Exit codes: 0 every gate passed; 1 a gate failed (or was inconclusive; or an auditor errored; or
-warned, with --strict); 2 bad input (spec, data, column, model, an output path that cannot be
+warned, with --strict; or ``ledger verify`` / ``attest verify`` found the ledger or attestation
+altered or signed by another key); 2 bad input (spec, data, column, model, an output path that cannot be
 written, no space left on the device; one line on stderr naming what is wrong); 3 internal error;
 130 interrupted (Ctrl-C, at any moment, even while the package loads; one line on stderr).
 
@@ -14,10 +15,12 @@ Each command parses its arguments, calls the library and prints; one private mod
 group: the app and :func:`main` (``_app``), ``run`` (``_run``), ``list-auditors`` (``_auditors``),
 ``schema`` (``_schema``), ``explain`` (``_explain``), ``report`` and ``card`` (``_report``),
 ``manifest`` (``_manifest``), ``ledger`` (``_ledger``), ``keys`` (``_keys``), ``gate`` (``_gate``),
-and ``coverage``, ``export`` and ``profiles`` (``_profiles``).
+``coverage``, ``export`` and ``profiles`` (``_profiles``), ``aia`` (``_aia``) and ``attest`` (``_attest``).
 """
 
+from govaudit.cli._aia import aia_app
 from govaudit.cli._app import app, main
+from govaudit.cli._attest import attest_app
 from govaudit.cli._auditors import list_auditors
 from govaudit.cli._explain import explain
 from govaudit.cli._gate import gate
@@ -45,3 +48,5 @@ app.command("gate")(gate)
 app.command("coverage")(coverage)
 app.command("export")(export)
 app.add_typer(profiles_app, name="profiles")
+app.add_typer(aia_app, name="aia")
+app.add_typer(attest_app, name="attest")

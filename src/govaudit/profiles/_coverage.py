@@ -32,6 +32,7 @@ from datetime import date
 from typing import Any
 
 from govaudit.core import Finding
+from govaudit.profiles._aia_level import DECLARED, LEVEL
 from govaudit.profiles._documentation import ImpactAssessment, impact_level
 from govaudit.profiles._evidence import Features, Tally, judge_check
 from govaudit.profiles._matrix import CoverageMatrix, EvidenceItem, ProfileCoverage, RequirementCoverage
@@ -39,8 +40,6 @@ from govaudit.profiles._pack import Pack, PackRequirement
 from govaudit.profiles._timing import check_time_rule
 
 __all__ = ["coverage_for_plan", "coverage_matrix", "judge_requirement", "recompute"]
-
-_IMPACT_PARAMETER = "canada_impact_level"
 
 
 def _documents(req: PackRequirement, documentation: dict[str, Any], invalid: dict[str, str],
@@ -64,14 +63,26 @@ def _documents(req: PackRequirement, documentation: dict[str, Any], invalid: dic
             status, detail = "too few", f"{len(value)} given, at least {req.min_items[name]} required"
             tally.problems.append(f"documentation field {name}: {detail}")
         elif name == "impact_assessment":
-            level = impact_level(ImpactAssessment.model_validate(value))
-            declared = parameters.get(_IMPACT_PARAMETER)
-            detail = f"the AIA scores give impact level {level}"
-            if declared is not None and level > declared:
-                status = "understated"
-                tally.problems.append(f"the AIA scores give impact level {level}, "
-                                      f"above the declared level {declared}")
+            status, detail = _impact(value, parameters, tally)
         tally.evidence.append(EvidenceItem(kind="documentation", name=name, status=status, detail=detail))
+
+
+def _impact(value: Any, parameters: dict[str, Any], tally: Tally) -> tuple[str, str]:
+    """The AIA scores against the level in force, and the level the spec declared against the AIA answers."""
+    level = impact_level(ImpactAssessment.model_validate(value))
+    in_force = parameters.get(LEVEL)
+    declared = parameters.get(DECLARED)
+    detail = f"the AIA scores give impact level {level}"
+    status = "present"
+    if in_force is not None and level > in_force:
+        status = "understated"
+        tally.problems.append(f"the AIA scores give impact level {level}, above the declared level {in_force}")
+    if declared is not None and declared != in_force:
+        status = "mismatch"
+        detail += f"; the spec declares level {declared}, the AIA answers give level {in_force}"
+        tally.problems.append(f"the spec declares impact level {declared}, but the AIA answers give level "
+                              f"{in_force} (the obligations of level {in_force} apply)")
+    return status, detail
 
 
 def judge_requirement(

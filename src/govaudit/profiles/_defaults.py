@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from govaudit.exceptions import SpecError
+from govaudit.profiles._aia_level import LEVEL, resolve_aia_level
 from govaudit.profiles._documentation import check_documentation
 from govaudit.profiles._load import load_pack
 from govaudit.profiles._matrix import Loosening
@@ -155,6 +156,8 @@ def apply_profiles(
     params = _parameters(packs, parameters, source)
     raw_doc, doc_source = _documentation_source(documentation, base_dir, source)
     values, invalid = check_documentation(raw_doc, source=doc_source)
+    if any(LEVEL in pack.parameters for pack in packs):  # Canada: the level from the AIA answers, if given
+        params, values = resolve_aia_level(params, values, base_dir=base_dir, source=source)
     merged = copy.deepcopy({name: dict(section) for name, section in auditors.items()})
     justified = {entry.setting: entry for entry in loosened}
     used: set[str] = set()

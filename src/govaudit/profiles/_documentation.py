@@ -22,7 +22,11 @@ _MSG_UNKNOWN = "{source}: [documentation] unknown key(s) {keys} (check the spell
 
 
 class ImpactAssessment(BaseModel):
-    """Canada's Algorithmic Impact Assessment scores, from which the impact level follows."""
+    """Canada's Algorithmic Impact Assessment scores, from which the impact level follows.
+
+    ``max_mitigation_score`` is the questionnaire's maximum over its design and implementation sections
+    together, as the AIA tool counts it (``govaudit aia score`` prints it).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -30,6 +34,8 @@ class ImpactAssessment(BaseModel):
     max_raw_score: float = Field(gt=0)
     mitigation_score: float = Field(default=0.0, ge=0)
     max_mitigation_score: float = Field(default=1.0, gt=0)
+    questionnaire_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$", description=(
+        "sha256 of the questionnaire the scores were computed from (set when govaudit scores the AIA answers)."))
 
 
 class Documentation(BaseModel):
@@ -146,13 +152,13 @@ def check_documentation(raw: dict[str, Any] | None, *, source: str = "<spec>") -
 
 
 def impact_level(assessment: ImpactAssessment) -> int:
-    """Canada's impact level (1-4) from AIA scores.
+    """Canada's impact level (1-4) from AIA scores, by the AIA tool's rules (:func:`govaudit.aia.impact`).
 
-    The raw score is lowered by 15% when the mitigation score reaches 80% of its maximum; the level
-    is I up to 25% of the maximum raw score, II up to 50%, III up to 75%, IV above.
+    The raw score is lowered by 15% (rounded) when the mitigation score reaches 80% of half its
+    maximum (half: the questionnaire forks into design and implementation); the level is I up to 25%
+    of the maximum raw score, II up to 50%, III up to 75%, IV above.
     """
-    score = assessment.raw_score
-    if assessment.mitigation_score >= 0.8 * assessment.max_mitigation_score:
-        score *= 0.85
-    share = score / assessment.max_raw_score
-    return 1 if share <= 0.25 else 2 if share <= 0.50 else 3 if share <= 0.75 else 4
+    from govaudit.aia import impact
+
+    return impact(assessment.raw_score, assessment.max_raw_score, assessment.mitigation_score,
+                  assessment.max_mitigation_score)[2]

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from govaudit._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from govaudit.records._attestation import VerifiedAttestation, attest, attestation_statement, verify_attestation
     from govaudit.records._canonical import canonical_json
     from govaudit.records._environment import capture_environment
     from govaudit.records._hashing import sha256_bytes, sha256_file, sha256_text
@@ -42,6 +43,7 @@ else:
     # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
     # only its own module and what that module imports.
     __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.records._attestation": ("VerifiedAttestation", "attest", "attestation_statement", "verify_attestation"),
         "govaudit.records._canonical": ("canonical_json",),
         "govaudit.records._environment": ("capture_environment",),
         "govaudit.records._hashing": ("sha256_bytes", "sha256_file", "sha256_text"),
@@ -85,7 +87,9 @@ __all__ = [
     "SigningKey",
     "TrustedCheckpoint",
     "Verdict",
+    "VerifiedAttestation",
     "VerifyReport",
+    "attest",
     "canonical_json",
     "capture_environment",
     "check_proof",
@@ -102,6 +106,8 @@ __all__ = [
     "sha256_file",
     "sha256_text",
     "summarize_entries",
+    "attestation_statement",
     "verdict_of",
+    "verify_attestation",
     "verify_ledger_file",
 ]
