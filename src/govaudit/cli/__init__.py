@@ -14,7 +14,7 @@ Each command parses its arguments, calls the library and prints; one private mod
 group: the app and :func:`main` (``_app``), ``run`` (``_run``), ``list-auditors`` (``_auditors``),
 ``schema`` (``_schema``), ``explain`` (``_explain``), ``report`` and ``card`` (``_report``),
 ``manifest`` (``_manifest``), ``ledger`` (``_ledger``), ``keys`` (``_keys``), ``gate`` (``_gate``),
-and ``coverage``, ``export`` and ``profiles`` (``_profiles``).
+``coverage``, ``export`` and ``profiles`` (``_profiles``), and ``register`` (``_register``).
 """
 
 from govaudit.cli._app import app, main
@@ -25,6 +25,7 @@ from govaudit.cli._keys import keys_app
 from govaudit.cli._ledger import ledger_app
 from govaudit.cli._manifest import manifest_app
 from govaudit.cli._profiles import coverage, export, profiles_app
+from govaudit.cli._register import register_app
 from govaudit.cli._report import card, report
 from govaudit.cli._run import run
 from govaudit.cli._schema import schema
@@ -45,3 +46,4 @@ app.command("gate")(gate)
 app.command("coverage")(coverage)
 app.command("export")(export)
 app.add_typer(profiles_app, name="profiles")
+app.add_typer(register_app, name="register")
