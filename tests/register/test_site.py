@@ -166,3 +166,18 @@ def test_build_command_writes_the_site(ledger, tmp_path, capsys):
 def test_a_missing_ledger_is_bad_input(tmp_path, capsys):
     assert main(["register", "build", str(tmp_path / "none.sqlite"), "--out", str(tmp_path / "site")]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+def test_a_spec_completes_its_system_s_card_and_exports(ledger, tmp_path, capsys):
+    (tmp_path / "decisions.csv").write_text("region,decision\n" + "north,1\nsouth,0\n" * 40)
+    spec = tmp_path / "audit.toml"
+    spec.write_text('[audit]\nname = "allowance_screen"\n[data]\npath = "decisions.csv"\nprediction = "decision"\n'
+                    'sensitive_features = ["region"]\n[auditors.bias]\nn_resamples = 0\n[transparency]\nappeal = "Write to the appeals board within 6 weeks."\n'
+                    'contact = "register@example.gov"\n')
+    out = tmp_path / "site"
+    assert main(["register", "build", str(ledger[0]), "--out", str(out), "--spec", str(spec)]) == 0
+    assert "Write to the appeals board within 6 weeks." in (out / "systems" / "allowance-screen.html").read_text()
+    nl = json.loads((out / "exports" / "allowance-screen.nl.json").read_text(encoding="utf-8"))
+    assert nl["contact"] == "register@example.gov"
+    other = json.loads((out / "exports" / "eligibility-gbm.nl.json").read_text(encoding="utf-8"))
+    assert other["contact"] == "[to be written by the owner]"

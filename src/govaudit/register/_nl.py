@@ -67,8 +67,9 @@ def nl_export(facts: Facts) -> RegisterExport:
     check["publication_category"] = ("the record is judged against the EU AI Act high-risk profile" if high_risk
                                      else "an algorithm that decides about people (the guide's impactful algorithms)")
     check["language"] = "the standard asks for Dutch text: translate the texts govaudit wrote in English"
-    oversight = facts.messages("oversight.", limit=_LONG)
-    human = " ".join(t for t in (doc.text("decision_process"), oversight) if t) or None
+    process = doc.text("decision_process")
+    oversight = facts.messages("oversight.", limit=_LONG - len(process or "") - 1)
+    human = " ".join(t for t in (process, oversight) if t) or None
     assessments = doc.text("impact_assessments", "fundamental_rights_assessment")
     risk = " ".join(t for t in (facts.outcome(limit=_LONG - 600), doc.text("risk_management"),
                                 doc.text("mitigations")) if t)

@@ -23,7 +23,7 @@ from govaudit.records._ledger_state import AuditStatus, audit_status
 from govaudit.records._record import AuditRecord
 from govaudit.records._signing import PublicKey
 
-__all__ = ["MSG_REFUSED", "AuditView", "Register", "RegisterSystem", "read_register", "system_key"]
+__all__ = ["MSG_REFUSED", "AuditView", "Register", "RegisterSystem", "entry_date", "read_register", "system_key"]
 
 MSG_REFUSED = "refusing to publish a register from {path}: {why}"
 
