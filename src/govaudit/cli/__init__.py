@@ -15,7 +15,8 @@ Each command parses its arguments, calls the library and prints; one private mod
 group: the app and :func:`main` (``_app``), ``run`` (``_run``), ``list-auditors`` (``_auditors``),
 ``schema`` (``_schema``), ``explain`` (``_explain``), ``report`` and ``card`` (``_report``),
 ``manifest`` (``_manifest``), ``ledger`` (``_ledger``), ``keys`` (``_keys``), ``gate`` (``_gate``),
-``coverage``, ``export`` and ``profiles`` (``_profiles``), ``aia`` (``_aia``) and ``attest`` (``_attest``).
+``coverage``, ``export`` and ``profiles`` (``_profiles``), ``aia`` (``_aia``), ``attest`` (``_attest``)
+and ``register`` (``_register``).
 """
 
 from govaudit.cli._aia import aia_app
@@ -28,6 +29,7 @@ from govaudit.cli._keys import keys_app
 from govaudit.cli._ledger import ledger_app
 from govaudit.cli._manifest import manifest_app
 from govaudit.cli._profiles import coverage, export, profiles_app
+from govaudit.cli._register import register_app
 from govaudit.cli._report import card, report
 from govaudit.cli._run import run
 from govaudit.cli._schema import schema
@@ -50,3 +52,4 @@ app.command("export")(export)
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(aia_app, name="aia")
 app.add_typer(attest_app, name="attest")
+app.add_typer(register_app, name="register")

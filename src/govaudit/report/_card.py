@@ -18,7 +18,7 @@ from govaudit.report._html_theme import render_template
 from govaudit.report._i18n import Catalogue, fmt_share, load_catalogue
 from govaudit.report._json import ensure_record
 
-__all__ = ["DEFAULT_SUPPRESS_BELOW", "TRANSPARENCY_FIELDS", "render_card", "suppression_limit"]
+__all__ = ["DEFAULT_SUPPRESS_BELOW", "TRANSPARENCY_FIELDS", "card_context", "render_card", "suppression_limit"]
 
 #: Used when the record does not say (the bias auditor's default).
 DEFAULT_SUPPRESS_BELOW = 10
@@ -105,6 +105,16 @@ def render_card(record: AuditRecord, *, lang: str = "en", transparency: Any = No
     TypeError
         If ``record`` is not an :class:`AuditRecord`.
     """
+    return render_template("card.html", version=__version__,
+                           **card_context(record, lang=lang, transparency=transparency, suppress_below=suppress_below))
+
+
+def card_context(record: AuditRecord, *, lang: str = "en", transparency: Any = None,
+                 suppress_below: int | None = None) -> dict[str, Any]:
+    """What the card shows, as the context of ``_card_body.html`` (the card page and the register include it).
+
+    Parameters are those of :func:`render_card`.
+    """
     record = ensure_record(record)
     t = load_catalogue(lang)
     info = _transparency(transparency)
@@ -125,9 +135,8 @@ def render_card(record: AuditRecord, *, lang: str = "en", transparency: Any = No
     if "website" in info:
         review.append((t("card.website"), info["website"]))
     verdict = record.verdict.value
-    return render_template(
-        "card.html", t=t, lang=t.html_lang, version=__version__,
-        title=t("card.title", name=record.audit_name),
+    return dict(
+        t=t, lang=t.html_lang, title=t("card.title", name=record.audit_name),
         verdict=verdict, verdict_label=t(f"verdict.{verdict}"), verdict_text=t(f"card.verdict.{verdict}"),
         decides=info.get("decides") or record.description or not_stated,
         responsible=responsible, data=data, checked=_checked(record, t), rate_tables=tables,
