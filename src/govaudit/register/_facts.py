@@ -41,9 +41,13 @@ class Facts:
         return None
 
     def messages(self, prefix: str, *, limit: int = 2400) -> str | None:
-        """The measured messages of the findings whose check starts with ``prefix`` (skipped ones left out)."""
-        texts = [f.message for f in self.record.findings if f.check.startswith(prefix)
-                 and f.status is not Status.SKIPPED]
+        """The measured messages of the findings whose check starts with ``prefix`` (skipped ones left out).
+
+        An oversight finding's message names reviewers by their staff ids: a public text gives its
+        check in plain words with its status instead.
+        """
+        texts = [(f"{plain_check(f.check)}: {f.status.value}" if _names_staff(f.check) else f.message)
+                 for f in self.record.findings if f.check.startswith(prefix) and f.status is not Status.SKIPPED]
         return _capped(texts, limit) if texts else None
 
     def outcome(self, *, limit: int = 2400) -> str:
@@ -56,7 +60,8 @@ class Facts:
             seen: list[str] = []
             for f in r.findings:
                 if f.status.value == status and not (status == "inconclusive" and f.accepted is not None):
-                    words = plain_check(f.check) + (f" ({', '.join(f.groups[:3])})" if f.groups else "")
+                    named = f.groups and not _names_staff(f.check)  # reviewers' ids stay out of public text
+                    words = plain_check(f.check) + (f" ({', '.join(f.groups[:3])})" if named else "")
                     if words not in seen:
                         seen.append(words)
             if seen:
@@ -96,3 +101,8 @@ def facts_of(record: "AuditRecord", plan: "AuditPlan | None" = None, *, name: st
     """Gather the facts of one record (its documentation completed by the spec, if given)."""
     system = name or (record.model.name if record.model is not None and record.model.name else record.audit_name)
     return Facts(record, documentation_of(record, plan), system, state)
+
+
+def _names_staff(check: str) -> bool:
+    """Whether a check's message and groups name staff (the oversight auditor's reviewers), not the public."""
+    return check.startswith("oversight.")
