@@ -30,7 +30,7 @@ if TYPE_CHECKING:
         pick_reference,
         share_ratio_bound_test,
     )
-    from ._ranking import exposure_bound_test, ranking_table, share_curve, top_share_bound_test
+    from ._ranking import exposure_bound_test, precision_bound_test, ranking_table, share_curve, top_share_bound_test
     from ._comparison import (
         ComparisonSettings,
         GroupComparison,
@@ -69,7 +69,7 @@ else:
     # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
     # only its own module and what that module imports.
     __getattr__, __dir__ = lazy_exports(__name__, {
-        "govaudit.metrics._ranking": ("exposure_bound_test", "ranking_table", "share_curve",
+        "govaudit.metrics._ranking": ("exposure_bound_test", "precision_bound_test", "ranking_table", "share_curve",
                                       "top_share_bound_test"),
         "govaudit.metrics._amounts": ("AmountSettings", "amount_table", "mean_ratio_bound_test", "median_interval",
                                       "pick_reference", "share_ratio_bound_test"),
@@ -101,6 +101,7 @@ __all__ = [
     "AmountSettings",
     "amount_table",
     "exposure_bound_test",
+    "precision_bound_test",
     "ranking_table",
     "share_curve",
     "top_share_bound_test",

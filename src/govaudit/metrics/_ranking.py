@@ -22,10 +22,12 @@ expected relevant cases in the top k ``q_g``), among ``N`` cases in all:
   interval and the z test on the log scale (``precision_p_value``).
 
 Counts in the top k are expectations over random tie-breaks, so they may be fractional; the intervals
-and tests take them as they are. A gate is tested against its own bound
-(:func:`top_share_bound_test`, :func:`exposure_bound_test`, and for precision
-:func:`govaudit.metrics._amounts.share_ratio_bound_test`), one-sided, so a group is failed only on
-evidence that it is beyond the bound.
+and tests take them as they are. A gate is tested against its own bound, one-sided, so a
+group is failed only on evidence that it is beyond the bound: an exact binomial test for the share
+(:func:`top_share_bound_test`), Bernstein's inequality for exposure (:func:`exposure_bound_test`) and
+for precision the larger p-value of the Katz z test and an exact binomial test
+(:func:`precision_bound_test`). Each errs towards not failing where small counts would make a normal
+approximation cry wolf.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from govaudit.metrics._amounts import log_ratio_interval, share_ratio_bound_test
 from govaudit.metrics._intervals import wilson_interval
 from govaudit.metrics._ranking_cases import RELEVANT, ROWS, column_names, cumulative_discount
 
-__all__ = ["exposure_bound_test", "ranking_table", "share_curve", "top_share_bound_test"]
+__all__ = ["exposure_bound_test", "precision_bound_test", "ranking_table", "share_curve", "top_share_bound_test"]
 
 _NAN = float("nan")
 
@@ -56,24 +58,62 @@ def _one_sided(z: float, operator: str) -> float:
 
 
 def top_share_bound_test(x: float, n: int, k: int, total: int, bound: float, operator: str) -> float:
-    """One-sided p-value of "``(x / n) / (k / total)`` meets the bound": the score (Wilson) z test of ``x / n``
-    against ``bound * k / total``. NaN when undefined (no case, or a lower bound that no rate can reach)."""
+    """One-sided p-value of "``(x / n) / (k / total)`` meets the bound": the exact binomial test of ``x`` of ``n``
+    against the rate ``bound * k / total`` (``x`` rounded when ties make it fractional).
+
+    Binomial draws vary more than a queue's (hypergeometric) ones, so the test errs towards not failing;
+    a normal approximation would not, in the upper tail of small groups. NaN when undefined (no case, or
+    a lower bound no rate can reach).
+    """
+    from scipy.stats import binom
+
     p0 = bound * k / total
     if n <= 0 or total <= 0:
         return _NAN
     if p0 >= 1.0:  # an upper bound at or above a rate of 1 always holds; a lower one cannot be reached
         return 1.0 if operator == "<=" else _NAN
-    z = (x / n - p0) / np.sqrt(p0 * (1.0 - p0) / n)
-    return _one_sided(float(z), operator)
+    count = int(round(x))
+    return float(binom.cdf(count, n, p0) if operator == ">=" else binom.sf(count - 1, n, p0))
 
 
 def exposure_bound_test(mean: float, n: int, mean_all: float, sd_all: float, bound: float, operator: str) -> float:
-    """One-sided p-value of "``mean / mean_all`` meets the bound": z test of the group's mean exposure against
-    ``bound * mean_all`` with the spread of a random queue's exposures (``sd_all``). NaN when undefined."""
+    """One-sided p-value of "``mean / mean_all`` meets the bound", from Bernstein's inequality.
+
+    A case's exposure lies in [0, 1]; with the spread ``sd_all`` of a random queue's exposures,
+    ``P(gap >= t) <= exp(-n t^2 / (2 sd_all^2 + 2 t / 3))`` for the gap ``t`` between the group's mean and
+    ``bound * mean_all`` on the side the gate is missed. Unlike a normal approximation it holds whatever
+    the shape: a small group with one case at the very top is not taken as evidence. NaN when undefined.
+    """
     if n <= 0 or sd_all <= 0 or mean_all <= 0:
         return _NAN
-    z = (mean - bound * mean_all) / (sd_all / np.sqrt(n))
-    return _one_sided(float(z), operator)
+    gap = (bound * mean_all - mean) if operator == ">=" else (mean - bound * mean_all)
+    if gap <= 0:
+        return 1.0
+    return float(min(1.0, np.exp(-n * gap * gap / (2.0 * sd_all * sd_all + 2.0 * gap / 3.0))))
+
+
+def precision_bound_test(q: float, x: float, rest_q: float, rest_x: float, bound: float, operator: str) -> float:
+    """One-sided p-value of "the precision ratio ``(q / x) / (rest_q / rest_x)`` meets the bound".
+
+    The larger of the z test on the log scale with the Katz standard error and the exact binomial test
+    of ``q`` of ``x`` against ``bound`` times the rest's precision (counts rounded when ties make them
+    fractional): the Katz approximation alone is far too confident when a group has few cases in the
+    top k. NaN when undefined.
+    """
+    from scipy.stats import binom
+
+    if x < 1 or rest_x < 1:  # under one case in the top k on a side: nothing to compare
+        return _NAN
+    katz = share_ratio_bound_test(q, x, rest_q, rest_x, bound, operator)  # type: ignore[arg-type]
+    trials, hits = int(round(x)), int(round(q))
+    if katz != katz:
+        return _NAN
+    p0 = bound * rest_q / rest_x
+    if p0 >= 1.0:
+        exact = 1.0 if operator == "<=" else _NAN
+    else:
+        exact = float(binom.cdf(hits, trials, p0) if operator == ">=" else binom.sf(hits - 1, trials, p0))
+    return max(katz, exact)
 
 
 def _two_sided(z: np.ndarray) -> np.ndarray:
@@ -123,11 +163,12 @@ def _merit_columns(sums: Mapping[str, np.ndarray], i: int, k: int, discount: str
     low, high = wilson_interval(q, x, confidence)
     # each group against the rest of the top k (a different comparison for every group)
     parts = np.array([[v[0] for v in log_ratio_interval(np.array([q[g]]), np.array([x[g]]), float(rest_q[g]),
-                                                         float(rest_x[g]), confidence)] for g in range(x.size)])
+                                                         float(rest_x[g]), confidence)]
+                      if x[g] >= 1 and rest_x[g] >= 1 else [np.nan] * 3 for g in range(x.size)])
     ratio, r_low, r_high = parts.reshape(-1, 3).T
     p_values = np.array([2.0 * min(p, 1.0 - p) if p == p else np.nan for p in
                          (share_ratio_bound_test(q[g], x[g], rest_q[g], rest_x[g], 1.0, ">=")  # type: ignore[arg-type]
-                          for g in range(x.size))])
+                          if x[g] >= 1 and rest_x[g] >= 1 else np.nan for g in range(x.size))])
     with np.errstate(divide="ignore", invalid="ignore"):
         relevance_share = r / r.sum() if r.sum() > 0 else np.full(r.size, np.nan)
         return {"relevant": r, "relevance_share": relevance_share,

@@ -10,8 +10,7 @@ import pandas as pd
 
 from govaudit.core import Finding, Principle, Severity, Status
 from govaudit.metrics import ci_pair, significance_block
-from govaudit.metrics._amounts import share_ratio_bound_test
-from govaudit.metrics._ranking import exposure_bound_test, top_share_bound_test
+from govaudit.metrics._ranking import exposure_bound_test, precision_bound_test, top_share_bound_test
 from govaudit.ranking._config import RankingConfig
 
 __all__ = ["AUDITOR", "CHECKS", "gate_findings", "missing_relevance_finding", "table_finding"]
@@ -28,11 +27,12 @@ _METHODS = {
     "ties": "shared as if broken uniformly at random: expected top-k membership and exposure",
     "top_share_ratio": "Wilson interval of the group's rate of reaching the top k, over k / N",
     "top_p_value": "two-sided z test against a random queue (hypergeometric variance)",
-    "top_share_ratio_gate": "one-sided score (Wilson) z test of the group's rate against bound * k / N",
+    "top_share_ratio_gate": "one-sided exact binomial test of the group's count in the top k against bound * k / N",
     "exposure_ratio": "normal interval with the spread of a random queue's exposures, over everyone's mean",
-    "exposure_ratio_gate": "one-sided z test of the mean exposure against bound * everyone's mean",
+    "exposure_ratio_gate": "one-sided Bernstein bound on the mean exposure's gap to bound * everyone's mean",
     "precision": "wilson", "precision_ratio": "log (Katz), against the other cases in the top k",
-    "precision_ratio_gate": "one-sided z test of the log precision ratio against the log bound (Katz)",
+    "precision_ratio_gate": "larger p-value of the one-sided Katz z test and an exact binomial test against the "
+                            "bound times the rest's precision",
 }
 _PUBLISHED = ("in_top", "top_share", "population_share", "selection_rate", "top_share_ratio", "top_p_value",
               "exposure_share", "mean_exposure", "exposure_ratio", "exposure_p_value", "relevant",
@@ -140,8 +140,8 @@ def _test(check: str, row: pd.Series, threshold: float, operator: str) -> float:
     if check == "ranking.exposure_ratio":
         return exposure_bound_test(float(row["mean_exposure"]), int(row["count"]), float(row["mean_exposure_all"]),
                                    float(row["sd_exposure_all"]), threshold, operator)
-    return share_ratio_bound_test(row["in_top_relevant"], row["in_top"], row["rest_in_top_relevant"],
-                                  row["rest_in_top"], threshold, operator)
+    return precision_bound_test(row["in_top_relevant"], row["in_top"], row["rest_in_top_relevant"],
+                                row["rest_in_top"], threshold, operator)
 
 
 def _what(check: str, row: pd.Series, value: float) -> str:
