@@ -131,7 +131,6 @@ def test_bad_queue_values_exit_2_with_one_line(tmp_path, capsys, edit, message):
     (('priority_score = "risk"', 'priority_score = "risk"\nrank = "place"'), "rank"),
     (("capacities = [150, 0.25]", "capacities = [0]"), "capacit"),
     (("capacities = [150, 0.25]", "capacities = [1.5]"), "share must be in (0, 1]"),
-    (('relevance = "problem_found"', 'relevance = "problem_found"\nbackend = "duckdb"\nprediction = "x"'), "x"),
     (('priority_score = "risk"', 'priority_score = "riskiness"'), "column 'riskiness' (priority score) not found"),
 ])
 def test_a_bad_spec_exits_2_naming_the_field(tmp_path, capsys, change, message):

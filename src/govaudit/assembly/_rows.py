@@ -40,7 +40,7 @@ def subject_rows(name: str, data: DataSource | None, model: ModelSource | None, 
     wants_amounts = columns.amount is not None or columns.amount_true is not None or any(a is not None for a in amounts)
     queue = (columns.rank, columns.priority_score, columns.relevance)
     wants_ranking = any(c is not None for c in queue) or any(r is not None for r in ranking)
-    if data is not None and data.counts is not None:
+    if data is not None and (data.counts is not None or data.ranking is not None):
         if wants_amounts:
             raise InputDataError(_MSG_AMOUNT_BACKEND)
         return _held_by_backend(name, data, model, columns)
@@ -93,13 +93,14 @@ def _with_queue(subject: AuditSubject, table: Any, queue: tuple[Any, Any, Any],
 def _held_by_backend(name: str, data: DataSource, model: ModelSource | None, columns: Columns) -> AuditSubject:
     """Counts the backend aggregated; a model is run only on the sample of rows the explainability auditor draws."""
     if model is None:
-        return AuditSubject(name=name, counts_source=data.counts)
+        return AuditSubject(name=name, counts_source=data.counts, ranking_source=data.ranking)
     engine = data.engine
     sample = RowSource(data.rows, engine.backend, model_columns(model.model, columns.features, engine.backend),
                        columns.sensitive_names, label=columns.label, prediction=columns.prediction,
                        score=columns.score, favourable_label=columns.favourable_label, threshold=columns.threshold,
                        case_id=columns.case_id, duckdb=engine.duckdb, spark=engine.spark)
-    return AuditSubject(name=name, counts_source=data.counts, model=model.model, row_sample=sample)
+    return AuditSubject(name=name, counts_source=data.counts, ranking_source=data.ranking, model=model.model,
+                        row_sample=sample)
 
 
 def _given_case_ids(case_ids: Any, subject: AuditSubject) -> np.ndarray | None:

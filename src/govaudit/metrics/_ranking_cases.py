@@ -74,7 +74,7 @@ def cumulative_discount(upto: int, discount: str, power: int = 1) -> np.ndarray:
 
 def column_names(i: int) -> tuple[str, str, str, str]:
     """Names of depth ``i``'s columns: top-k membership, relevant members, exposure and squared exposure."""
-    return f"top{i}", f"rtop{i}", f"exp{i}", f"exp2{i}"
+    return f"top_{i}", f"rtop_{i}", f"exp_{i}", f"exp2_{i}"
 
 
 def block_columns(before: np.ndarray, tied: np.ndarray, relevant: np.ndarray | None, depths: Sequence[int],

@@ -3,7 +3,7 @@ each group gets."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -99,12 +99,8 @@ class RankingAuditor:
                             message=f"The ranking auditor was skipped: the audit has no {' or '.join(missing)} "
                             "([data] rank or priority_score, and sensitive features).")]
         if source is not None:
-            ks = resolve_capacities(config.capacities, source.n_rows)
-            depths = depth_grid(source.n_rows, ks)
-            frame = source.columns(depths, config.discount)
-            keys = frame.loc[:, list(source.sensitive_features)]
-            columns = {c: frame[c].to_numpy(dtype=np.float64) for c in frame.columns if c not in keys.columns}
-            return self._analyse(columns, keys, ks, depths, config).findings
+            return self.analyse_aggregate(source.aggregate(config.capacities, config.discount),
+                                          source.sensitive_features, config).findings
         assert subject.y_priority is not None and subject.sensitive_features is not None
         return self.analyse(subject.y_priority, subject.sensitive_features, subject.y_relevance, config).findings
 
@@ -119,6 +115,15 @@ class RankingAuditor:
         depths = depth_grid(n, ks)
         columns = case_columns(priority, relevance, depths, config.discount)
         return self._analyse(columns, sensitive.reset_index(drop=True), ks, depths, config)
+
+    def analyse_aggregate(self, aggregate: Any, sensitive_features: Sequence[str],
+                          config: RankingConfig | None = None) -> RankingReport:
+        """Findings and tables from a backend's per-group sums (:class:`govaudit.backends.RankingAggregate`)."""
+        config = config or self.config
+        table = aggregate.table
+        keys = pd.DataFrame({c: table[c].to_numpy() for c in sensitive_features})  # as in memory: numpy values
+        columns = {c: table[c].to_numpy(dtype=np.float64) for c in table.columns if c not in keys.columns}
+        return self._analyse(columns, keys, aggregate.capacities, aggregate.depths, config)
 
     def _analyse(self, columns: Mapping[str, np.ndarray], sensitive: pd.DataFrame, ks: tuple[int, ...],
                  depths: tuple[int, ...], config: RankingConfig) -> RankingReport:
