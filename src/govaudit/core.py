@@ -281,7 +281,7 @@ class AuditSubject:
         With ``y_priority``: 1 where the case turned out to need acting on, else 0, when known.
     ranking_source : object or None
         The queue's per-group sums computed where the rows are held (DuckDB, Spark), instead of
-        ``y_priority`` (:class:`govaudit.backends.RankingSource`).
+        ``y_priority`` (:class:`govaudit.ranking.RankingSource`).
     """
 
     model: Any = None

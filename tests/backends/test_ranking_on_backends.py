@@ -9,9 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from govaudit.backends import ranking_aggregate
 from govaudit.cli import main
-from govaudit.ranking import RankingAuditor
+from govaudit.ranking import RankingAuditor, ranking_aggregate
 
 CAPACITIES = [40, 0.25, 10_000]
 

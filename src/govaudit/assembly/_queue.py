@@ -13,7 +13,7 @@ from govaudit.assembly._columns import Columns
 from govaudit.assembly._engine import EngineSettings, is_spark_frame
 from govaudit.backends import DuckDBSettings, expand_paths, read_files, read_spark
 from govaudit.backends._duckdb import connect
-from govaudit.backends._ranking import RankingSource
+from govaudit.ranking._backend import RankingSource
 
 __all__ = ["queue_source"]
 

@@ -8,9 +8,7 @@
 Each returns the same per-group counts table (:class:`~govaudit.metrics.GroupCounts`). The
 aggregation is written once with narwhals (:func:`counts_source_from_frame`), so it runs unchanged
 on a pandas DataFrame, a DuckDB relation or a PySpark DataFrame. :func:`sample_rows` draws a
-stratified sample of rows where they are held (for the explainability auditor). A ranked queue's
-per-group sums (top-k counts, position-discounted exposure) are aggregated the same way by
-:func:`ranking_aggregate`, behind a :class:`RankingSource` the ranking auditor opens.
+stratified sample of rows where they are held (for the explainability auditor).
 """
 
 from typing import TYPE_CHECKING
@@ -21,7 +19,6 @@ if TYPE_CHECKING:
     from govaudit.backends._aggregate import COUNT
     from govaudit.backends._collect import collect
     from govaudit.backends._duckdb import DuckDBSettings, duckdb_counts_source, expand_paths, read_files
-    from govaudit.backends._ranking import RankingAggregate, RankingSource, ranking_aggregate
     from govaudit.backends._sample import RowSample, RowSource, sample_rows
     from govaudit.backends._source import CountsSource, counts_source_from_frame
     from govaudit.backends._spark import SparkSettings, read_spark, spark_counts_source, spark_unavailable
@@ -32,7 +29,6 @@ else:
         "govaudit.backends._aggregate": ("COUNT",),
         "govaudit.backends._collect": ("collect",),
         "govaudit.backends._duckdb": ("DuckDBSettings", "duckdb_counts_source", "expand_paths", "read_files"),
-        "govaudit.backends._ranking": ("RankingAggregate", "RankingSource", "ranking_aggregate"),
         "govaudit.backends._sample": ("RowSample", "RowSource", "sample_rows"),
         "govaudit.backends._source": ("CountsSource", "counts_source_from_frame"),
         "govaudit.backends._spark": ("SparkSettings", "read_spark", "spark_counts_source", "spark_unavailable"),
@@ -42,8 +38,6 @@ __all__ = [
     "COUNT",
     "CountsSource",
     "DuckDBSettings",
-    "RankingAggregate",
-    "RankingSource",
     "RowSample",
     "RowSource",
     "SparkSettings",
@@ -52,7 +46,6 @@ __all__ = [
     "duckdb_counts_source",
     "expand_paths",
     "read_files",
-    "ranking_aggregate",
     "read_spark",
     "sample_rows",
     "spark_counts_source",

@@ -17,7 +17,7 @@ that tie-break, so the figures never depend on the order rows happen to come in:
   the group's members.
 
 The per-case figures are sums over cases, so the same columns summed per group come out of a backend's
-GROUP BY (:mod:`govaudit.backends._ranking`) and out of :func:`case_columns` here.
+GROUP BY (:mod:`govaudit.ranking._backend`) and out of :func:`case_columns` here.
 """
 
 from __future__ import annotations

@@ -118,7 +118,7 @@ class RankingAuditor:
 
     def analyse_aggregate(self, aggregate: Any, sensitive_features: Sequence[str],
                           config: RankingConfig | None = None) -> RankingReport:
-        """Findings and tables from a backend's per-group sums (:class:`govaudit.backends.RankingAggregate`)."""
+        """Findings and tables from a backend's per-group sums (:class:`govaudit.ranking.RankingAggregate`)."""
         config = config or self.config
         table = aggregate.table
         keys = pd.DataFrame({c: table[c].to_numpy() for c in sensitive_features})  # as in memory: numpy values

@@ -1,4 +1,4 @@
-"""A queue's per-group sums computed where its rows are held (DuckDB, Spark, pandas), with one narwhals query.
+"""The ranking auditor's query on DuckDB and Spark: a queue's per-group sums where its rows are held.
 
 Each case's place comes from a window over the whole queue: the cases strictly ahead of it (its
 ``min`` rank minus one) and the cases tied with it (a count over its priority). Untied cases then
