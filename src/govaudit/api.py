@@ -153,7 +153,8 @@ def audit(
     assembled = assemble(AuditInputs(
         name=name, model=model, data=data, columns=columns, y_true=y_true, y_pred=y_pred, y_score=y_score,
         case_ids=case_ids, y_amount=y_amount, y_amount_true=y_amount_true,
-        y_rank=y_rank, y_priority_score=y_priority_score, y_relevance=y_relevance, decision_log=decision_log, manifest=manifest, control_sample=control_sample,
+        y_rank=y_rank, y_priority_score=y_priority_score, y_relevance=y_relevance, decision_log=decision_log,
+        manifest=manifest, control_sample=control_sample,
         engine=_engine(engine, engine_settings), trusted_types=trusted_types, trust_pickle=trust_pickle))
     run = run_configured(assembled.subject, _with_capacities(auditors, capacities), registry or load_registry())
     if isinstance(responsible, Mapping):

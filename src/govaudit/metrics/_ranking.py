@@ -149,7 +149,8 @@ def _exposure_columns(sums: Mapping[str, np.ndarray], i: int, k: int, total: int
         half = z * sd_all / np.sqrt(n)
         stat = (mean - mean_all) / (sd_all / np.sqrt(n)) if sd_all > 0 else np.zeros(n.size)
     return {"exposure": exp, "exposure_share": exp / c1, "mean_exposure": mean, "exposure_ratio": mean / mean_all,
-            "exposure_ratio_low": np.maximum(mean - half, 0.0) / mean_all, "exposure_ratio_high": (mean + half) / mean_all,
+            "exposure_ratio_low": np.maximum(mean - half, 0.0) / mean_all,
+            "exposure_ratio_high": (mean + half) / mean_all,
             "exposure_p_value": np.where(n > 0, _two_sided(stat), np.nan), "mean_exposure_all": mean_all,
             "sd_exposure_all": sd_all}
 

@@ -66,7 +66,8 @@ class RankingAuditor:
 
     Examples
     --------
-    >>> report = RankingAuditor(capacities=[100]).assess(priority_score=risk, sensitive_features=groups)  # doctest: +SKIP
+    >>> audit = RankingAuditor(capacities=[100])
+    >>> report = audit.assess(priority_score=risk, sensitive_features=groups)  # doctest: +SKIP
     >>> report.by_group["sex"][["k", "group", "top_share", "population_share", "top_share_ratio"]]  # doctest: +SKIP
     """
 

@@ -83,7 +83,8 @@ def _check(frame: Any, sensitive: Sequence[str], order: str, kind: str, relevanc
         raise InputDataError(_MSG_MISSING.format(column=order, role=roles[len(sensitive)][1],
                                                  n=int(stats["missing"].iloc[0])))
     if relevance and int(stats["rel_missing"].iloc[0]):
-        raise InputDataError(_MSG_MISSING.format(column=relevance, role="relevance", n=int(stats["rel_missing"].iloc[0])))
+        raise InputDataError(_MSG_MISSING.format(column=relevance, role="relevance",
+                                                 n=int(stats["rel_missing"].iloc[0])))
     if relevance and int(stats["rel_bad"].iloc[0]):
         raise ColumnError(_MSG_BINARY.format(column=relevance))
     n = int(stats["n"].iloc[0])

@@ -163,9 +163,10 @@ def _gate_finding(feature: str, row: pd.Series, check: str, gate: Any, config: R
     why = why_unjudged(n, config) or (None if value == value else
                                       "the measure is undefined for this group (e.g. no case in the top k)")
     if why is not None:
+        message = f"By {feature}, the {check.split('.')[1]} gate for {group!r} in the top {k} cannot be judged: {why}."
         return Finding(auditor=AUDITOR, check=check, status=Status.INCONCLUSIVE, severity=Severity.MEDIUM,
-                       groups=(group,), message=f"By {feature}, the {check.split('.')[1]} gate for {group!r} in the top {k} cannot "
-                       f"be judged: {why}.", principles=_FAIR, references=_REFS, evidence={**base, "reason": why})
+                       groups=(group,), message=message, principles=_FAIR, references=_REFS,
+                       evidence={**base, "reason": why})
     threshold, operator = gate.bound(value)
     passes = gate.passes(value)
     p = _test(check, row, threshold, operator)
