@@ -130,7 +130,30 @@ def test_rank_is_the_reversed_score_and_shares_of_the_cases():
     by_score = RankingAuditor(capacities=[3], min_group_size=2).assess(priority_score=SCORE, sensitive_features=GROUP)
     a, b = (next(iter(r.by_group.values())) for r in (by_rank, by_score))
     pd.testing.assert_frame_equal(a, b)
-    shared = RankingAuditor(capacities=[0.25, 1.0, 100]).assess(priority_score=SCORE, sensitive_features=GROUP)
+    shared = RankingAuditor(capacities=[np.float64(0.25), 1.0, np.int64(100)]).assess(priority_score=SCORE, sensitive_features=GROUP)
     table = next(iter(shared.by_group.values()))
     assert list(table.drop_duplicates("capacity")["k"]) == [2, 8, 8]
     assert list(dict.fromkeys(table["capacity"])) == ["25 %", "100 %", "100"]
+
+
+@pytest.mark.parametrize("capacities, message", [([0], "at least 1"), ([1.5], "share must be in (0, 1]"),
+                                                 ([True], "number of cases"), (["ten"], "number of cases")])
+def test_a_capacity_that_is_neither_a_count_nor_a_share_is_refused(capacities, message):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)").replace("]", r"\]")):
+        RankingAuditor(capacities=capacities)
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"rank": [1, 2], "priority_score": [2, 1]}, "once"),
+    ({"priority_score": ["high", "low"]}, "must hold numbers"),
+    ({"priority_score": [1.0, float("nan")]}, "missing or infinite"),
+    ({"priority_score": [1.0, 2.0], "relevance": [0, 2]}, "relevance 0 or 1"),
+    ({"priority_score": [1.0, 2.0, 3.0]}, "rows"),
+])
+def test_bad_arrays_are_typed_errors_naming_what_is_wrong(kwargs, error):
+    from govaudit.exceptions import ColumnError, InputDataError
+
+    with pytest.raises((ColumnError, InputDataError), match=error):
+        RankingAuditor().assess(sensitive_features=["a", "b"], **kwargs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from govaudit.metrics._bands import RatioBand
@@ -92,6 +93,8 @@ class RankingConfig(_Frozen):
     @classmethod
     def _capacities(cls, value: object) -> object:
         values = [value] if isinstance(value, (int, float)) else list(value)  # type: ignore[call-overload]
+        # numpy numbers as Python's (a count stays a count, a share a share)
+        values = [c.item() if isinstance(c, (np.integer, np.floating)) else c for c in values]
         for c in values:
             if isinstance(c, bool) or not isinstance(c, (int, float)):
                 raise ValueError(f"a capacity is a number of cases (e.g. 100) or a share (e.g. 0.1); got {c!r}")
