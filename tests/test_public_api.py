@@ -10,6 +10,7 @@ EXPECTED = {
     "load_registry", "load_spec", "load_table", "record_json_schema", "run_plan",
     "ExplainabilityAuditor",
     "DataManifest", "ProvenanceAuditor", "load_manifest",
+    "RankingAuditor",
     "Ledger",
     "CoverageMatrix", "load_pack",
     "DuckDBSettings", "SparkSettings", "duckdb_counts_source", "duckdb_log_counts", "spark_counts_source",

@@ -45,6 +45,10 @@ def audit(
     threshold: float | None = None,
     amount: str | None = None,
     amount_true: str | None = None,
+    rank: str | None = None,
+    priority_score: str | None = None,
+    relevance: str | None = None,
+    capacities: Sequence[int | float] | None = None,
     # outcomes, decisions, scores and case ids given as arrays instead
     y_true: Any = None,
     y_pred: Any = None,
@@ -52,6 +56,9 @@ def audit(
     case_ids: Any = None,
     y_amount: Any = None,
     y_amount_true: Any = None,
+    y_rank: Any = None,
+    y_priority_score: Any = None,
+    y_relevance: Any = None,
     # what the oversight and provenance auditors read
     decision_log: pd.DataFrame | str | Path | None = None,
     manifest: str | Path | None = None,
@@ -93,10 +100,19 @@ def audit(
     amount, amount_true : str, optional
         Columns of ``data`` holding an amount per case (benefit paid, sum awarded) and the correct
         amount, for the ``amounts`` auditor (name it in ``auditors``; in memory only).
+    rank, priority_score, relevance : str, optional
+        Columns of ``data`` ordering a queue acted on from the top, for the ``ranking`` auditor (name it in
+        ``auditors``, e.g. ``{"ranking": {"capacities": [100, 500]}}``): a rank (1 = seen first) or a
+        priority score (higher = seen first), and optionally the relevance (1 where the case needed acting on).
+    capacities : sequence of int or float, optional
+        How many cases of the queue are acted on (counts, or shares such as ``0.1``): shorthand for the
+        ranking auditor's ``capacities``, adding it to ``auditors`` (alone when ``auditors`` is not given).
     y_true, y_pred, y_score : array-like, optional
         Outcomes, decisions and scores given directly instead of through ``data`` and ``model``.
     y_amount, y_amount_true : array-like, optional
         Amounts and correct amounts given directly instead of as columns of ``data``.
+    y_rank, y_priority_score, y_relevance : array-like, optional
+        A queue's ranks or priority scores, and relevance, given directly instead of as columns of ``data``.
     case_ids : array-like, optional
         One identifier per row of ``data``, used to name cases in case-level outputs.
     decision_log : DataFrame, Spark DataFrame or path, optional
@@ -133,12 +149,14 @@ def audit(
     """
     columns = Columns(sensitive_features=sensitive_features, label=label, features=features, prediction=prediction,
                       score=score, favourable_label=favourable_label, threshold=threshold, amount=amount,
-                      amount_true=amount_true)
+                      amount_true=amount_true, rank=rank, priority_score=priority_score, relevance=relevance)
     assembled = assemble(AuditInputs(
         name=name, model=model, data=data, columns=columns, y_true=y_true, y_pred=y_pred, y_score=y_score,
-        case_ids=case_ids, y_amount=y_amount, y_amount_true=y_amount_true, decision_log=decision_log, manifest=manifest, control_sample=control_sample,
+        case_ids=case_ids, y_amount=y_amount, y_amount_true=y_amount_true,
+        y_rank=y_rank, y_priority_score=y_priority_score, y_relevance=y_relevance, decision_log=decision_log,
+        manifest=manifest, control_sample=control_sample,
         engine=_engine(engine, engine_settings), trusted_types=trusted_types, trust_pickle=trust_pickle))
-    run = run_configured(assembled.subject, auditors, registry or load_registry())
+    run = run_configured(assembled.subject, _with_capacities(auditors, capacities), registry or load_registry())
     if isinstance(responsible, Mapping):
         responsible = ResponsibleParties(**responsible)
     return build_record(audit_name=name, description=description, findings=run.findings, auditors=run.auditors,
@@ -179,3 +197,17 @@ def run_plan(plan: AuditPlan, *, registry: AuditorRegistry | None = None,
                             auditors=run.auditors, spec_sha256=plan.spec_sha256, model=assembled.model,
                             data=assembled.data, responsible=spec.responsible, case_tables=run.case_tables,
                             coverage_matrix=matrix)
+
+
+def _with_capacities(auditors: Mapping[str, Any] | Sequence[str] | None,
+                     capacities: Sequence[int | float] | None) -> Mapping[str, Any] | Sequence[str] | None:
+    """``auditors`` with the ranking auditor's capacities set (unchanged when no capacities are given)."""
+    if capacities is None:
+        return auditors
+    chosen: dict[str, Any] = {} if auditors is None else (
+        dict(auditors) if isinstance(auditors, Mapping) else {name: {} for name in auditors})
+    settings = chosen.get("ranking") or {}
+    if not isinstance(settings, Mapping):  # a RankingConfig given as is
+        settings = settings.model_dump()
+    chosen["ranking"] = {**settings, "capacities": list(capacities)}
+    return chosen

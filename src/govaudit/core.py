@@ -81,6 +81,7 @@ class Requirement(str, Enum):
     MANIFEST = "manifest"
     CONTROL_SAMPLE = "control_sample"
     Y_AMOUNT = "y_amount"
+    Y_PRIORITY = "y_priority"
 
 
 def _json_safe(value: Any) -> Any:
@@ -275,6 +276,14 @@ class AuditSubject:
         An amount per case (benefit paid, sum awarded), for the amounts auditor.
     y_amount_true : numpy.ndarray or None
         The correct amount per case, when known.
+    y_priority : numpy.ndarray or None
+        A ranked queue's order: one priority per case, higher seen first (a rank ``r`` is ``-r``), for the
+        ranking auditor.
+    y_relevance : numpy.ndarray or None
+        With ``y_priority``: 1 where the case turned out to need acting on, else 0, when known.
+    ranking_source : object or None
+        The queue's per-group sums computed where the rows are held (DuckDB, Spark), instead of
+        ``y_priority`` (:class:`govaudit.ranking.RankingSource`).
     """
 
     model: Any = None
@@ -295,6 +304,9 @@ class AuditSubject:
     control_sample: Any = None
     y_amount: np.ndarray | None = None
     y_amount_true: np.ndarray | None = None
+    y_priority: np.ndarray | None = None
+    y_relevance: np.ndarray | None = None
+    ranking_source: Any = None
 
     def available(self) -> frozenset[Requirement]:
         """The requirements this subject can satisfy."""
@@ -311,6 +323,7 @@ class AuditSubject:
             Requirement.MANIFEST: self.manifest_path is not None,
             Requirement.CONTROL_SAMPLE: self.control_sample is not None,
             Requirement.Y_AMOUNT: self.y_amount is not None,
+            Requirement.Y_PRIORITY: self.y_priority is not None or self.ranking_source is not None,
         }
         return frozenset(r for r, ok in have.items() if ok)
 

@@ -67,6 +67,11 @@ def test_public_api_is_locked() -> None:
             "median_interval",
             "pick_reference",
             "share_ratio_bound_test",
+            "exposure_bound_test",
+            "precision_bound_test",
+            "ranking_table",
+            "share_curve",
+            "top_share_bound_test",
         ]
     )
     for name in gm.__all__:

@@ -31,6 +31,9 @@ class Columns:
         The column identifying each case.
     amount, amount_true : str, optional
         The amount per case (benefit paid, sum awarded) and the correct amount, for the amounts auditor.
+    rank, priority_score, relevance : str, optional
+        A queue's order (a rank, 1 first, or a priority score, higher first) and whether each case needed
+        acting on, for the ranking auditor.
     """
 
     sensitive_features: Any = None
@@ -43,6 +46,9 @@ class Columns:
     case_id: str | None = None
     amount: str | None = None
     amount_true: str | None = None
+    rank: str | None = None
+    priority_score: str | None = None
+    relevance: str | None = None
 
     @property
     def sensitive_names(self) -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import pandas as pd
 from govaudit.assembly._columns import Columns
 from govaudit.assembly._engine import EngineSettings, is_spark_frame
 from govaudit.assembly._identity import file_identity, frame_identity, spark_identity
+from govaudit.assembly._queue import queue_source
 from govaudit.inputs._table import load_table
 from govaudit.backends import (
     CountsSource,
@@ -47,6 +48,8 @@ class DataSource:
         The per-group counts a backend aggregated.
     rows : tuple of Path or DataFrame, optional
         Where the backend holds the rows (files, or the DataFrame given), to draw a sample from.
+    ranking : RankingSource, optional
+        A ranked queue the backend aggregates when the ranking auditor asks.
     """
 
     engine: EngineSettings
@@ -55,6 +58,7 @@ class DataSource:
     table: Any = None
     counts: CountsSource | None = None
     rows: Any = None
+    ranking: Any = None
 
 
 def resolve_data(data: Any, columns: Columns, engine: EngineSettings) -> DataSource | None:
@@ -88,6 +92,25 @@ def resolve_data(data: Any, columns: Columns, engine: EngineSettings) -> DataSou
 
 def _held_by_backend(data: Any, columns: Columns, engine: EngineSettings) -> DataSource:
     """Counts aggregated where the rows are: DuckDB over a pandas DataFrame, Spark over its own, else the files."""
+    ranking = queue_source(data, columns, engine)
+    if ranking is not None and columns.prediction is None and columns.score is None:  # a queue alone
+        return _queue_alone(data, engine, ranking)
+    source = _counts_held_by_backend(data, columns, engine)
+    return source if ranking is None else replace(source, ranking=ranking)
+
+
+def _queue_alone(data: Any, engine: EngineSettings, ranking: Any) -> DataSource:
+    """Only a queue to aggregate, when the ranking auditor runs: the data's identities now."""
+    if isinstance(data, pd.DataFrame):
+        return DataSource(engine, (frame_identity(data),), ranking=ranking, rows=data)
+    if is_spark_frame(data):
+        return DataSource(engine, (spark_identity(data, "data"),), ranking=ranking, rows=data)
+    files = expand_paths(data)
+    return DataSource(engine, tuple(file_identity("data", f) for f in files), {"data": files[0]} if len(files) == 1
+                      else {}, ranking=ranking, rows=tuple(files))
+
+
+def _counts_held_by_backend(data: Any, columns: Columns, engine: EngineSettings) -> DataSource:
     roles = columns.roles()
     if isinstance(data, pd.DataFrame):  # duckdb over the frame: the same engine and results as over files
         counts = _duckdb_frame_source(data, engine.duckdb, roles)

@@ -12,6 +12,7 @@ from govaudit.assembly._columns import Columns
 from govaudit.assembly._data import DataSource
 from govaudit.assembly._model import ModelSource, model_columns
 from govaudit.inputs._amounts import amounts_from_data
+from govaudit.inputs._ranking import ranking_from_data
 from govaudit.inputs._subject import build_subject, sensitive_frame
 from govaudit.inputs._table import case_ids_from_column
 from govaudit.backends import RowSource
@@ -26,26 +27,30 @@ _MSG_AMOUNT_BACKEND = ('amounts ([data] amount, amount_true) are audited in memo
 
 def subject_rows(name: str, data: DataSource | None, model: ModelSource | None, columns: Columns, *,
                  y_true: Any = None, y_pred: Any = None, y_score: Any = None, case_ids: Any = None,
-                 amounts: tuple[Any, Any] = (None, None)) -> AuditSubject:
+                 amounts: tuple[Any, Any] = (None, None),
+                 ranking: tuple[Any, Any, Any] = (None, None, None)) -> AuditSubject:
     """The subject's rows and decisions, before the other inputs (decision log, manifest) join them.
 
     On a backend: its counts, and the model with the sample of rows it is explained on. In memory:
     :func:`build_subject` over the table, the model and the arrays given, with the case ids. With
     nothing that decides (no data, model, decisions or scores): an empty subject, e.g. for a
     decision log or a manifest alone. Amounts alone (no decisions) give a subject of sensitive features
-    and amounts.
+    and amounts; a queue alone (rank or priority score, no decisions), of sensitive features and the queue.
     """
     wants_amounts = columns.amount is not None or columns.amount_true is not None or any(a is not None for a in amounts)
-    if data is not None and data.counts is not None:
+    queue = (columns.rank, columns.priority_score, columns.relevance)
+    wants_ranking = any(c is not None for c in queue) or any(r is not None for r in ranking)
+    if data is not None and (data.counts is not None or data.ranking is not None):
         if wants_amounts:
             raise InputDataError(_MSG_AMOUNT_BACKEND)
         return _held_by_backend(name, data, model, columns)
+    outcomes = wants_amounts or wants_ranking  # outcomes other than decisions
     table = data.table if data is not None else None
     decides = (model is not None or y_pred is not None or y_score is not None or columns.prediction is not None
                or columns.score is not None)
-    if table is None and not decides and not wants_amounts:
+    if table is None and not decides and not outcomes:
         subject = AuditSubject(name=name)
-    elif not decides and wants_amounts:
+    elif not decides and outcomes:
         subject = AuditSubject(name=name, sensitive_features=None if columns.sensitive_features is None else
                                sensitive_frame(columns.sensitive_features, table))
     else:
@@ -56,6 +61,8 @@ def subject_rows(name: str, data: DataSource | None, model: ModelSource | None, 
                                 threshold=columns.threshold, name=name)
     if wants_amounts:
         subject = _with_amounts(subject, table, columns, amounts)
+    if wants_ranking:
+        subject = _with_queue(subject, table, queue, ranking)
     if columns.case_id is not None:
         return replace(subject, case_ids=case_ids_from_column(table, columns.case_id))
     return replace(subject, case_ids=_given_case_ids(case_ids, subject))
@@ -74,16 +81,26 @@ def _with_amounts(subject: AuditSubject, table: Any, columns: Columns, amounts: 
     return replace(subject, y_amount=paid, y_amount_true=true)
 
 
+def _with_queue(subject: AuditSubject, table: Any, queue: tuple[Any, Any, Any],
+                given: tuple[Any, Any, Any]) -> AuditSubject:
+    """The subject with its queue's order (priorities, higher first) and relevance, checked against its rows."""
+    rows = len(table) if table is not None else (None if subject.sensitive_features is None
+                                                 else len(subject.sensitive_features))
+    priority, relevance = ranking_from_data(table, queue, given, rows)
+    return replace(subject, y_priority=priority, y_relevance=relevance)
+
+
 def _held_by_backend(name: str, data: DataSource, model: ModelSource | None, columns: Columns) -> AuditSubject:
     """Counts the backend aggregated; a model is run only on the sample of rows the explainability auditor draws."""
     if model is None:
-        return AuditSubject(name=name, counts_source=data.counts)
+        return AuditSubject(name=name, counts_source=data.counts, ranking_source=data.ranking)
     engine = data.engine
     sample = RowSource(data.rows, engine.backend, model_columns(model.model, columns.features, engine.backend),
                        columns.sensitive_names, label=columns.label, prediction=columns.prediction,
                        score=columns.score, favourable_label=columns.favourable_label, threshold=columns.threshold,
                        case_id=columns.case_id, duckdb=engine.duckdb, spark=engine.spark)
-    return AuditSubject(name=name, counts_source=data.counts, model=model.model, row_sample=sample)
+    return AuditSubject(name=name, counts_source=data.counts, ranking_source=data.ranking, model=model.model,
+                        row_sample=sample)
 
 
 def _given_case_ids(case_ids: Any, subject: AuditSubject) -> np.ndarray | None:

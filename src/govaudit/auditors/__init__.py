@@ -7,7 +7,8 @@
 - :mod:`govaudit.deployment`: the deployed model against the registered one (:class:`DeploymentAuditor`);
 - :mod:`govaudit.control_sample`: a risk model's selections against a random control sample
   (:class:`ControlSampleAuditor`);
-- :mod:`govaudit.amounts`: amounts paid or awarded, compared across groups (:class:`AmountAuditor`).
+- :mod:`govaudit.amounts`: amounts paid or awarded, compared across groups (:class:`AmountAuditor`);
+- :mod:`govaudit.ranking`: priority queues acted on to a capacity, compared across groups (:class:`RankingAuditor`).
 
 Third-party auditors are found through the entry-point group ``govaudit.auditors``; see
 :class:`govaudit.core.Auditor` for the contract.
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from govaudit.deployment import DeploymentAuditor, DeploymentConfig
     from govaudit.explainability import ExplainabilityAuditor, ExplainabilityConfig
     from govaudit.oversight import OversightAuditor, OversightConfig
+    from govaudit.ranking import RankingAuditor, RankingConfig, RankingReport
     from govaudit.provenance import ProvenanceAuditor, ProvenanceConfig
 else:
     # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
@@ -35,6 +37,7 @@ else:
         "govaudit.deployment": ("DeploymentAuditor", "DeploymentConfig"),
         "govaudit.explainability": ("ExplainabilityAuditor", "ExplainabilityConfig"),
         "govaudit.oversight": ("OversightAuditor", "OversightConfig"),
+        "govaudit.ranking": ("RankingAuditor", "RankingConfig", "RankingReport"),
         "govaudit.provenance": ("ProvenanceAuditor", "ProvenanceConfig"),
     }, globals())
 
@@ -57,4 +60,7 @@ __all__ = [
     "OversightConfig",
     "ProvenanceAuditor",
     "ProvenanceConfig",
+    "RankingAuditor",
+    "RankingConfig",
+    "RankingReport",
 ]

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         pick_reference,
         share_ratio_bound_test,
     )
+    from ._ranking import exposure_bound_test, precision_bound_test, ranking_table, share_curve, top_share_bound_test
     from ._comparison import (
         ComparisonSettings,
         GroupComparison,
@@ -68,6 +69,8 @@ else:
     # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
     # only its own module and what that module imports.
     __getattr__, __dir__ = lazy_exports(__name__, {
+        "govaudit.metrics._ranking": ("exposure_bound_test", "precision_bound_test", "ranking_table", "share_curve",
+                                      "top_share_bound_test"),
         "govaudit.metrics._amounts": ("AmountSettings", "amount_table", "mean_ratio_bound_test", "median_interval",
                                       "pick_reference", "share_ratio_bound_test"),
         "govaudit.metrics._comparison": (
@@ -97,6 +100,11 @@ else:
 __all__ = [
     "AmountSettings",
     "amount_table",
+    "exposure_bound_test",
+    "precision_bound_test",
+    "ranking_table",
+    "share_curve",
+    "top_share_bound_test",
     "mean_ratio_bound_test",
     "median_interval",
     "share_ratio_bound_test",

@@ -15,6 +15,7 @@ from typing import Any
 
 from govaudit.core import Finding
 from govaudit.report._i18n import Catalogue, fmt_ci, fmt_num, fmt_share
+from govaudit.report._plot_ranking import plot_ranking_depth
 from govaudit.report._plot_base import (
     _RC,
     PLOT_COLOURS,
@@ -264,4 +265,5 @@ AUDIT_PLOTS: dict[str, tuple[PlotFunction, ...]] = {
     "provenance.missingness": (plot_missingness,),
     "provenance.representativeness": (plot_representativeness,),
     "control_sample.group_shares": (plot_control_shares,),
+    "ranking.group_shares": (plot_ranking_depth,),
 }

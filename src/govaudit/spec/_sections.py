@@ -125,6 +125,15 @@ class DataSpec(_Section):
         default=None, description="Column holding an amount per case (benefit paid, sum awarded), for the "
         "amounts auditor (in memory only).")
     amount_true: str | None = Field(default=None, description="Column holding the correct amount per case (optional).")
+    rank: str | None = Field(
+        default=None, description="Column holding each case's place in a queue (1 = seen first; equal ranks are "
+        "ties), for the ranking auditor.")
+    priority_score: str | None = Field(
+        default=None, description="Column holding each case's priority in a queue (higher = seen first), instead "
+        "of rank, for the ranking auditor.")
+    relevance: str | None = Field(
+        default=None, description="Column holding 1 where the queued case turned out to need acting on, else 0 "
+        "(optional; for exposure relative to merit and precision at k).")
     threshold: float | None = Field(
         default=None,
         description="With recorded scores and no decisions: decide favourably when score >= threshold.",
@@ -151,8 +160,15 @@ class DataSpec(_Section):
 
     @model_validator(mode="after")
     def _rows_for_duckdb(self) -> "DataSpec":
-        if self.engine != "memory" and self.prediction is None and self.score is None:
-            raise ValueError(f'backend = "{self.engine}" audits recorded decisions: name a prediction or score column')
+        if self.rank is not None and self.priority_score is not None:
+            raise ValueError("give the queue's order once: rank (1 = seen first) or priority_score (higher = seen "
+                             "first), not both")
+        if self.relevance is not None and self.rank is None and self.priority_score is None:
+            raise ValueError("relevance needs the queue's order: a rank or priority_score column")
+        if (self.engine != "memory" and self.prediction is None and self.score is None and self.rank is None
+                and self.priority_score is None):
+            raise ValueError(f'backend = "{self.engine}" audits recorded decisions or a queue: name a prediction, '
+                             "score, rank or priority_score column")
         return self
 
 
