@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from govaudit.explainability import ExplainabilityAuditor
     from govaudit.control_sample import ControlSampleAuditor
     from govaudit.amounts import AmountAuditor
+    from govaudit.multiclass import MultiClassAuditor
     from govaudit.backends import DuckDBSettings, SparkSettings, duckdb_counts_source, spark_counts_source
     from govaudit.core import (
         AuditorResult,
@@ -77,6 +78,7 @@ else:
         "govaudit.explainability": ("ExplainabilityAuditor",),
         "govaudit.control_sample": ("ControlSampleAuditor",),
         "govaudit.amounts": ("AmountAuditor",),
+        "govaudit.multiclass": ("MultiClassAuditor",),
         "govaudit.backends": ("DuckDBSettings", "SparkSettings", "duckdb_counts_source", "spark_counts_source"),
         "govaudit.core": (
             "AuditorResult", "AuditSubject", "Auditor", "CaseTable", "Finding", "Principle", "Requirement",
@@ -100,7 +102,7 @@ else:
         "govaudit.spec": ("AuditPlan", "AuditSpec", "load_spec"),
     }, globals(), submodules=(  # `import govaudit` then `govaudit.core.Finding`, as when this module imported them
         "amounts", "api", "assembly", "auditors", "backends", "bias", "cli", "control_sample", "core", "deployment", "disclosure", "exceptions",
-        "explainability", "gate", "inputs", "metrics", "models", "oversight", "profiles", "provenance", "records",
+        "explainability", "gate", "inputs", "metrics", "models", "multiclass", "oversight", "profiles", "provenance", "records",
         "registry", "report", "runner", "spec", "testing", "verdicts",
     ))
 
@@ -128,6 +130,7 @@ __all__ = [
     "Ledger",
     "LedgerIntegrityError",
     "ModelLoadError",
+    "MultiClassAuditor",
     "OversightAuditor",
     "OversightGuard",
     "OversightPolicy",

@@ -45,6 +45,8 @@ def audit(
     threshold: float | None = None,
     amount: str | None = None,
     amount_true: str | None = None,
+    class_prediction: str | None = None,
+    class_label: str | None = None,
     # outcomes, decisions, scores and case ids given as arrays instead
     y_true: Any = None,
     y_pred: Any = None,
@@ -52,6 +54,8 @@ def audit(
     case_ids: Any = None,
     y_amount: Any = None,
     y_amount_true: Any = None,
+    y_class_pred: Any = None,
+    y_class_true: Any = None,
     # what the oversight and provenance auditors read
     decision_log: pd.DataFrame | str | Path | None = None,
     manifest: str | Path | None = None,
@@ -93,10 +97,15 @@ def audit(
     amount, amount_true : str, optional
         Columns of ``data`` holding an amount per case (benefit paid, sum awarded) and the correct
         amount, for the ``amounts`` auditor (name it in ``auditors``; in memory only).
+    class_prediction, class_label : str, optional
+        Columns of ``data`` holding the class (track) each case was decided into and the class it truly
+        belongs to, for the ``multiclass`` auditor (name it in ``auditors`` with its ``adverse_class``).
     y_true, y_pred, y_score : array-like, optional
         Outcomes, decisions and scores given directly instead of through ``data`` and ``model``.
     y_amount, y_amount_true : array-like, optional
         Amounts and correct amounts given directly instead of as columns of ``data``.
+    y_class_pred, y_class_true : array-like, optional
+        Classes decided and true classes given directly instead of as columns of ``data``.
     case_ids : array-like, optional
         One identifier per row of ``data``, used to name cases in case-level outputs.
     decision_log : DataFrame, Spark DataFrame or path, optional
@@ -133,10 +142,11 @@ def audit(
     """
     columns = Columns(sensitive_features=sensitive_features, label=label, features=features, prediction=prediction,
                       score=score, favourable_label=favourable_label, threshold=threshold, amount=amount,
-                      amount_true=amount_true)
+                      amount_true=amount_true, class_prediction=class_prediction, class_label=class_label)
     assembled = assemble(AuditInputs(
         name=name, model=model, data=data, columns=columns, y_true=y_true, y_pred=y_pred, y_score=y_score,
-        case_ids=case_ids, y_amount=y_amount, y_amount_true=y_amount_true, decision_log=decision_log, manifest=manifest, control_sample=control_sample,
+        case_ids=case_ids, y_amount=y_amount, y_amount_true=y_amount_true,
+        y_class_pred=y_class_pred, y_class_true=y_class_true, decision_log=decision_log, manifest=manifest, control_sample=control_sample,
         engine=_engine(engine, engine_settings), trusted_types=trusted_types, trust_pickle=trust_pickle))
     run = run_configured(assembled.subject, auditors, registry or load_registry())
     if isinstance(responsible, Mapping):

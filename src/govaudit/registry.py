@@ -29,6 +29,7 @@ _BUILTINS: dict[str, str] = {
     "oversight": "govaudit.oversight._auditor:OversightAuditor",
     "control_sample": "govaudit.control_sample._auditor:ControlSampleAuditor",
     "amounts": "govaudit.amounts._auditor:AmountAuditor",
+    "multiclass": "govaudit.multiclass._auditor:MultiClassAuditor",
 }
 
 _MSG_UNKNOWN = "unknown auditor {name!r}; available: {available}"

@@ -67,6 +67,10 @@ def test_public_api_is_locked() -> None:
             "median_interval",
             "pick_reference",
             "share_ratio_bound_test",
+            "ClassCounts",
+            "class_counts",
+            "class_text",
+            "code_classes",
         ]
     )
     for name in gm.__all__:

@@ -35,6 +35,8 @@ class AuditInputs:
     case_ids: Any = None
     y_amount: Any = None
     y_amount_true: Any = None
+    y_class_pred: Any = None
+    y_class_true: Any = None
     decision_log: Any = None
     manifest: str | Path | None = None
     control_sample: Any = None
@@ -74,7 +76,8 @@ def assemble(inputs: AuditInputs) -> Assembly:
                           trusted_types=inputs.trusted_types, trust_pickle=inputs.trust_pickle)
     subject = subject_rows(inputs.name, data, model, columns, y_true=inputs.y_true, y_pred=inputs.y_pred,
                            y_score=inputs.y_score, case_ids=inputs.case_ids,
-                           amounts=(inputs.y_amount, inputs.y_amount_true))
+                           amounts=(inputs.y_amount, inputs.y_amount_true),
+                           classes=(inputs.y_class_pred, inputs.y_class_true))
     log = resolve_decision_log(inputs.decision_log, inputs.engine)
     return attach(subject, data=data, model=model, log=log, manifest=resolve_manifest(inputs.manifest),
                   control=resolve_control_sample(inputs.control_sample))

@@ -31,6 +31,9 @@ class Columns:
         The column identifying each case.
     amount, amount_true : str, optional
         The amount per case (benefit paid, sum awarded) and the correct amount, for the amounts auditor.
+    class_prediction, class_label : str, optional
+        The class (track) each case was decided into and the class it truly belongs to, for the
+        multi-class auditor.
     """
 
     sensitive_features: Any = None
@@ -43,12 +46,19 @@ class Columns:
     case_id: str | None = None
     amount: str | None = None
     amount_true: str | None = None
+    class_prediction: str | None = None
+    class_label: str | None = None
 
     @property
     def sensitive_names(self) -> tuple[str, ...]:
         """The sensitive features as column names (one name given alone becomes a one-name tuple)."""
         names = self.sensitive_features
         return (names,) if isinstance(names, str) else tuple(names or ())
+
+    def class_roles(self) -> dict[str, Any]:
+        """The roles a backend counts classes by (see :func:`govaudit.backends.class_source_from_frame`)."""
+        return dict(sensitive_features=self.sensitive_names, class_prediction=self.class_prediction,
+                    class_label=self.class_label)
 
     def roles(self) -> dict[str, Any]:
         """The roles a backend aggregates by (see :func:`govaudit.backends.counts_source_from_frame`)."""

@@ -88,7 +88,8 @@ def _columns(spec: AuditSpec) -> Columns:
     return Columns(sensitive_features=list(data.sensitive_features), label=data.label, features=data.features,
                    prediction=data.prediction, score=data.score, favourable_label=data.favourable_label,
                    threshold=spec.model.threshold if in_memory_model else data.threshold,  # type: ignore[union-attr]
-                   case_id=data.case_id, amount=data.amount, amount_true=data.amount_true)
+                   case_id=data.case_id, amount=data.amount, amount_true=data.amount_true,
+                   class_prediction=data.class_prediction, class_label=data.class_label)
 
 
 def _data_engine(plan: AuditPlan) -> EngineSettings:

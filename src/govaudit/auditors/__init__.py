@@ -7,7 +7,9 @@
 - :mod:`govaudit.deployment`: the deployed model against the registered one (:class:`DeploymentAuditor`);
 - :mod:`govaudit.control_sample`: a risk model's selections against a random control sample
   (:class:`ControlSampleAuditor`);
-- :mod:`govaudit.amounts`: amounts paid or awarded, compared across groups (:class:`AmountAuditor`).
+- :mod:`govaudit.amounts`: amounts paid or awarded, compared across groups (:class:`AmountAuditor`);
+- :mod:`govaudit.multiclass`: decisions into several tracks, each compared across groups one against the rest
+  (:class:`MultiClassAuditor`).
 
 Third-party auditors are found through the entry-point group ``govaudit.auditors``; see
 :class:`govaudit.core.Auditor` for the contract.
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from govaudit.bias import BiasAuditor, BiasConfig, BiasReport, Gate
     from govaudit.control_sample import ControlSampleAuditor, ControlSampleConfig, ControlSampleReport
     from govaudit.deployment import DeploymentAuditor, DeploymentConfig
+    from govaudit.multiclass import ClassGates, MultiClassAuditor, MultiClassConfig, MultiClassReport
     from govaudit.explainability import ExplainabilityAuditor, ExplainabilityConfig
     from govaudit.oversight import OversightAuditor, OversightConfig
     from govaudit.provenance import ProvenanceAuditor, ProvenanceConfig
@@ -33,6 +36,7 @@ else:
         "govaudit.bias": ("BiasAuditor", "BiasConfig", "BiasReport", "Gate"),
         "govaudit.control_sample": ("ControlSampleAuditor", "ControlSampleConfig", "ControlSampleReport"),
         "govaudit.deployment": ("DeploymentAuditor", "DeploymentConfig"),
+        "govaudit.multiclass": ("ClassGates", "MultiClassAuditor", "MultiClassConfig", "MultiClassReport"),
         "govaudit.explainability": ("ExplainabilityAuditor", "ExplainabilityConfig"),
         "govaudit.oversight": ("OversightAuditor", "OversightConfig"),
         "govaudit.provenance": ("ProvenanceAuditor", "ProvenanceConfig"),
@@ -53,6 +57,10 @@ __all__ = [
     "ExplainabilityAuditor",
     "ExplainabilityConfig",
     "Gate",
+    "ClassGates",
+    "MultiClassAuditor",
+    "MultiClassConfig",
+    "MultiClassReport",
     "OversightAuditor",
     "OversightConfig",
     "ProvenanceAuditor",

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         pick_reference,
         share_ratio_bound_test,
     )
+    from ._classes import ClassCounts, class_counts, class_text, code_classes
     from ._comparison import (
         ComparisonSettings,
         GroupComparison,
@@ -70,6 +71,7 @@ else:
     __getattr__, __dir__ = lazy_exports(__name__, {
         "govaudit.metrics._amounts": ("AmountSettings", "amount_table", "mean_ratio_bound_test", "median_interval",
                                       "pick_reference", "share_ratio_bound_test"),
+        "govaudit.metrics._classes": ("ClassCounts", "class_counts", "class_text", "code_classes"),
         "govaudit.metrics._comparison": (
             "ComparisonSettings", "GroupComparison", "GroupingAnalysis", "RateAnalysis", "analyse_counts",
             "analyse_rates",
@@ -101,6 +103,10 @@ __all__ = [
     "median_interval",
     "share_ratio_bound_test",
     "pick_reference",
+    "ClassCounts",
+    "class_counts",
+    "class_text",
+    "code_classes",
     "ComparisonSettings",
     "GroupComparison",
     "GroupingAnalysis",

@@ -125,6 +125,11 @@ class DataSpec(_Section):
         default=None, description="Column holding an amount per case (benefit paid, sum awarded), for the "
         "amounts auditor (in memory only).")
     amount_true: str | None = Field(default=None, description="Column holding the correct amount per case (optional).")
+    class_prediction: str | None = Field(
+        default=None, description="Column holding the class (track) each case was decided into, e.g. 'letter' or "
+        "'investigation', for the multiclass auditor.")
+    class_label: str | None = Field(default=None, description="Column holding the class each case truly belongs to "
+                                    "(optional; for the multiclass auditor's error rates and confusion matrix).")
     threshold: float | None = Field(
         default=None,
         description="With recorded scores and no decisions: decide favourably when score >= threshold.",
