@@ -72,8 +72,8 @@ def code_classes(values: Any, name: str, classes: Sequence[str] | None = None,
     if missing.any():
         n = int(weights[missing].sum()) if weights is not None else int(missing.sum())
         raise InputDataError(_MSG_MISSING.format(name=name, n=n))
-    uniques, inverse = np.unique(series.astype(object).to_numpy(), return_inverse=True) if len(series) else \
-        (np.empty(0, dtype=object), np.empty(0, dtype=np.int64))
+    # hash-based: values of mixed types (2 and "2") need no ordering
+    inverse, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
     texts = [class_text(u) for u in uniques]
     found = tuple(sorted(set(texts)))
     order = tuple(str(c) for c in classes) if classes is not None else found

@@ -22,6 +22,8 @@ _MSG_UNKNOWN_FEATURE = "sensitive feature {name!r} named in [auditors.multiclass
 _MSG_NO_GROUPS = "the multi-class auditor needs sensitive features to compare groups"
 _MSG_NOT_A_CLASS = ("[auditors.multiclass] {field} names class {name!r}, which is not among the classes found in "
                     "the data ({found}); list the classes with `classes = [...]` or correct the name")
+_MSG_NO_ADVERSE = ("name the most adverse class: [auditors.multiclass] adverse_class = \"...\", or classes = [...] "
+                   "ordered from least to most adverse")
 _MSG_ONE_CLASS = "the classes decided and observed hold one class only ({found}); a multi-class audit needs two or more"
 
 
@@ -67,7 +69,8 @@ class MultiClassAuditor:
     Parameters
     ----------
     **settings
-        Fields of :class:`MultiClassConfig`; ``adverse_class`` is required, e.g.
+        Fields of :class:`MultiClassConfig`; ``adverse_class`` (or ``classes`` ordered from least to most
+        adverse) names the class whose rate is gated, e.g.
         ``adverse_class="investigation", gates={"adverse_rate_ratio": {"max": 1.25}}``.
 
     Examples
@@ -104,18 +107,21 @@ class MultiClassAuditor:
     def analyse(self, source: ClassSource, config: MultiClassConfig | None = None) -> MultiClassReport:
         """Findings and tables from a :class:`~govaudit.backends.ClassSource` (counted in memory or by a backend)."""
         config = config or self.config
+        groupings = _groupings(list(source.sensitive_features), config)
+        if config.adverse is None:
+            raise InputDataError(_MSG_NO_ADVERSE)
         classes = source.classes(config.classes)
         if len(classes) < 2:
             raise InputDataError(_MSG_ONE_CLASS.format(found=", ".join(classes)))
-        for field, names in (("adverse_class", [config.adverse_class]), ("class_gates", list(config.class_gates))):
+        for field, names in (("adverse_class", [config.adverse]), ("class_gates", list(config.class_gates))):
             for name in names:
                 if name not in classes:
                     raise InputDataError(_MSG_NOT_A_CLASS.format(field=field, name=name, found=", ".join(classes)))
-        adverse = classes.index(config.adverse_class)
+        adverse = classes.index(config.adverse)
         findings: list[Finding] = []
         counts: dict[str, ClassCounts] = {}
         tables: dict[str, dict[str, pd.DataFrame]] = {}
-        for feature, columns in _groupings(list(source.sensitive_features), config):
+        for feature, columns in groupings:
             analysis = analyse_classes(feature, columns, source.counts(columns, classes), adverse, config)
             counts[feature] = analysis.counts
             tables[feature] = _tables(analysis)

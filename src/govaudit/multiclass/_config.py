@@ -51,8 +51,9 @@ class MultiClassConfig(_Frozen):
 
     Parameters
     ----------
-    adverse_class : str
-        The most adverse class (e.g. ``"investigation"``); its rate is gated. Required.
+    adverse_class : str, optional
+        The most adverse class (e.g. ``"investigation"``); its rate is gated. Default: the last of
+        ``classes``; one of the two must be given (the auditor never guesses which track is harshest).
     classes : tuple of str, optional
         The classes, ordered from least to most adverse. A class decided or observed that is not
         listed is an input error; a class listed but never seen is reported with zero counts.
@@ -88,7 +89,7 @@ class MultiClassConfig(_Frozen):
         ``{ interview = { rate_ratio = { max = 1.5 } } }``.
     """
 
-    adverse_class: str
+    adverse_class: str | None = None
     classes: tuple[str, ...] | None = None
     sensitive_features: tuple[str, ...] | None = None
     intersections: tuple[tuple[str, ...], ...] = ()
@@ -124,7 +125,14 @@ class MultiClassConfig(_Frozen):
         if self.classes is not None:
             if len(self.classes) < 2 or len(set(self.classes)) != len(self.classes):
                 raise ValueError(f"classes must list two or more distinct classes; got {list(self.classes)}")
-            for name in [self.adverse_class, *self.class_gates]:
+            for name in [*([self.adverse_class] if self.adverse_class is not None else []), *self.class_gates]:
                 if name not in self.classes:
                     raise ValueError(f"class {name!r} is not among the classes {list(self.classes)}")
         return self
+
+    @property
+    def adverse(self) -> str | None:
+        """The most adverse class: named, else the last of the ordered classes (None when neither is given)."""
+        if self.adverse_class is not None:
+            return self.adverse_class
+        return self.classes[-1] if self.classes is not None else None

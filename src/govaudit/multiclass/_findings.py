@@ -43,7 +43,7 @@ def group_status(analysis: ClassAnalysis, g: int, config: MultiClassConfig) -> t
     if g in grouping.unknown:
         return "excluded", f"unknown category (n={n}): reported, excluded from ratios"
     if g in grouping.small:
-        return "warn", f"small group (n={n} < {config.min_group_size}): reported, not gated"
+        return "warn", f"small group (n={n} < min_group_size = {config.min_group_size}): reported, not gated"
     if g == analysis.reference:
         return "reference", None
     return "compared", None
