@@ -156,8 +156,9 @@ class DataSpec(_Section):
 
     @model_validator(mode="after")
     def _rows_for_duckdb(self) -> "DataSpec":
-        if self.engine != "memory" and self.prediction is None and self.score is None:
-            raise ValueError(f'backend = "{self.engine}" audits recorded decisions: name a prediction or score column')
+        if self.engine != "memory" and self.prediction is None and self.score is None and self.class_prediction is None:
+            raise ValueError(f'backend = "{self.engine}" audits recorded decisions: name a prediction, score or '
+                             'class_prediction column')
         return self
 
 
