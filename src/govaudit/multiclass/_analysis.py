@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from govaudit.metrics import ClassCounts, GroupComparison, GroupEncoding, GroupingAnalysis, analyse_counts
+from govaudit.multiclass._config import MultiClassConfig
 
 __all__ = ["ClassAnalysis", "analyse_classes"]
 
@@ -52,16 +53,14 @@ class ClassAnalysis:
         return rates.eligible
 
 
-def _settings(config: object, reference: str, named: dict[str, str]) -> GroupComparison:
-    return GroupComparison(min_group_size=config.min_group_size,  # type: ignore[attr-defined]
-                           suppress_below=config.suppress_below,  # type: ignore[attr-defined]
-                           confidence=config.confidence, n_resamples=config.n_resamples,  # type: ignore[attr-defined]
-                           seed=config.seed, reference=reference, reference_groups=named,  # type: ignore[attr-defined]
-                           decision="adverse")
+def _settings(config: MultiClassConfig, reference: str, named: dict[str, str]) -> GroupComparison:
+    return GroupComparison(min_group_size=config.min_group_size, suppress_below=config.suppress_below,
+                           confidence=config.confidence, n_resamples=config.n_resamples, seed=config.seed,
+                           reference=reference, reference_groups=named, decision="adverse")  # type: ignore[arg-type]
 
 
 def analyse_classes(feature: str, columns: tuple[str, ...], counts: ClassCounts, adverse: int,
-                    config: object) -> ClassAnalysis:
+                    config: MultiClassConfig) -> ClassAnalysis:
     """Measure each class of one grouping against the reference group chosen on the most adverse class.
 
     ``config`` is a :class:`~govaudit.multiclass.MultiClassConfig` (its reference rule, group sizes,
@@ -70,7 +69,7 @@ def analyse_classes(feature: str, columns: tuple[str, ...], counts: ClassCounts,
     """
     encoding = GroupEncoding(codes=np.empty(0, dtype=np.int64), labels=counts.labels, columns=columns)
     n = counts.n
-    rule = config.reference  # type: ignore[attr-defined]
+    rule = config.reference
     named = {feature: rule} if rule not in ("least_adverse", "largest") and rule in counts.labels else {}
     mode = "largest" if rule == "largest" else "most_favoured"
     first = analyse_counts(feature, encoding, n, counts.one_vs_rest(adverse), None, _settings(config, mode, named))

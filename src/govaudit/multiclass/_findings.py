@@ -139,11 +139,10 @@ def class_finding(analysis: ClassAnalysis, k: int, config: MultiClassConfig) -> 
         message += "."
     else:
         message = f"By {analysis.feature}, no group is large enough to compare the share decided {name!r}."
-    message += _unjudged_text(rows)
     metrics = ["class_rate"] + ([v for v in _SHOWN.values() if v != "class_rate"] if counts.has_truth else [])
     return Finding(
-        auditor=AUDITOR, check="multiclass.class_rates",
-        status=Status.WARN if "Warning" in message else Status.REPORTED, severity=Severity.INFO,
+        # groups that cannot be judged are warned about once per grouping, by the confusion finding
+        auditor=AUDITOR, check="multiclass.class_rates", status=Status.REPORTED, severity=Severity.INFO,
         groups=tuple(r["group"] for r in rows),
         evidence={"feature": analysis.feature, "columns": list(analysis.columns), "class": name,
                   "adverse": k == analysis.adverse, "rate": "class_rate", "metrics": metrics,
