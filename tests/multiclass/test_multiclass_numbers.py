@@ -134,3 +134,20 @@ def test_classes_are_compared_as_text():
     assert classes == ("1", "2") and pred.tolist() == [1, 0, 1]
     pred, _ = code_classes(["2", 1, 2], "pred", ("1", "2"))
     assert pred.tolist() == [1, 0, 1]
+
+
+def test_ordered_classes_add_the_share_at_least_as_adverse():
+    frame = _sample(seed=9)
+    report = MultiClassAuditor(classes=CLASSES, n_resamples=0).assess(frame["pred"], sensitive_features=frame["sex"])
+    table = next(f for f in report.findings if f.check == "multiclass.class_rates" and f.evidence["class"] == "letter")
+    for row in table.evidence["groups"]:
+        members = frame[frame["sex"] == row["group"]]
+        # letter, interview or investigation: everything but "none", counted by hand
+        assert row["at_least_rate"] == pytest.approx((members["pred"] != "none").mean(), rel=1e-12)
+        assert row["at_least_rate_ci"][0] < row["at_least_rate"] < row["at_least_rate_ci"][1]
+    first = next(f for f in report.findings if f.check == "multiclass.class_rates" and f.evidence["class"] == "none")
+    assert "at_least_rate" not in first.evidence["groups"][0]  # everyone is at least "none"
+    unordered = MultiClassAuditor(adverse_class="investigation", n_resamples=0).assess(
+        frame["pred"], sensitive_features=frame["sex"])
+    assert not any("at_least_rate" in r for f in unordered.findings if f.check == "multiclass.class_rates"
+                   for r in f.evidence["groups"])

@@ -10,6 +10,10 @@ every class (each is a sum of its matrix cells over its size). A withheld refere
 every ratio and difference to it along; any withheld group takes the bootstrap intervals (the
 bootstrap draws every group from one random stream), and gate findings quoting a withheld group
 lose their values.
+
+Across universes a group's cells add up to its published size; with two or more groups withheld in
+every universe this adds no determined cell (moving one case between two cells of one withheld group
+and back in another satisfies every total, margin and size), so the per-universe guarantee holds.
 """
 
 from __future__ import annotations

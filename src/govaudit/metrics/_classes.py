@@ -125,6 +125,10 @@ class ClassCounts:
         """Cases truly of each class, shape ``(G, K)``; None without the true class."""
         return self.counts.sum(axis=2) if self.has_truth else None
 
+    def at_least(self, k: int) -> np.ndarray:
+        """Cases decided into class ``k`` or a later one (classes ordered from least to most adverse), shape ``(G,)``."""
+        return self.predicted[:, k:].sum(axis=1)
+
     def one_vs_rest(self, k: int) -> GroupCounts:
         """The binary counts table of class ``k`` against the rest.
 

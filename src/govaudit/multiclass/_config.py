@@ -56,7 +56,9 @@ class MultiClassConfig(_Frozen):
         ``classes``; one of the two must be given (the auditor never guesses which track is harshest).
     classes : tuple of str, optional
         The classes, ordered from least to most adverse. A class decided or observed that is not
-        listed is an input error; a class listed but never seen is reported with zero counts.
+        listed is an input error; a class listed but never seen is reported with zero counts. With
+        the order known, each class between the first and the last also reports the share decided
+        into it or a more adverse one (``at_least_rate``).
         Without it: the distinct classes found in the data, sorted as text.
     sensitive_features : tuple of str, optional
         Which sensitive features to compare (default: all the subject has).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from govaudit.core import Finding, Principle, Severity, Status
-from govaudit.metrics import ci_pair
+from govaudit.metrics import ci_pair, wilson_interval
 from govaudit.multiclass._analysis import ClassAnalysis
 from govaudit.multiclass._config import MultiClassConfig
 
@@ -114,6 +114,11 @@ def _class_row(analysis: ClassAnalysis, k: int, g: int, config: MultiClassConfig
             if key in rates.contrasts:
                 row[f"{shown}_{kind}"] = float(rates.contrasts[key][g])
                 row[f"{shown}_{kind}_ci"] = ci_pair(rates.contrasts[f"{key}_low"][g], rates.contrasts[f"{key}_high"][g])
+    if config.classes is not None and 0 < k < len(config.classes) - 1:  # ordered: this track or a harsher one
+        chosen, n = int(analysis.counts.at_least(k)[g]), int(analysis.counts.n[g])
+        low, high = wilson_interval(chosen, n, config.confidence)
+        row["at_least_rate"] = chosen / n if n else float("nan")
+        row["at_least_rate_ci"] = ci_pair(float(low), float(high))
     if status == "suppressed":
         row = {k_: (v if k_ in ("group", "count", "share") else ([None, None] if k_.endswith("_ci") else None))
                for k_, v in row.items()}
@@ -140,6 +145,8 @@ def class_finding(analysis: ClassAnalysis, k: int, config: MultiClassConfig) -> 
     else:
         message = f"By {analysis.feature}, no group is large enough to compare the share decided {name!r}."
     metrics = ["class_rate"] + ([v for v in _SHOWN.values() if v != "class_rate"] if counts.has_truth else [])
+    if any("at_least_rate" in r for r in rows):
+        metrics.insert(1, "at_least_rate")
     return Finding(
         # groups that cannot be judged are warned about once per grouping, by the confusion finding
         auditor=AUDITOR, check="multiclass.class_rates", status=Status.REPORTED, severity=Severity.INFO,
