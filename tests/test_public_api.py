@@ -5,7 +5,7 @@ import govaudit
 EXPECTED = {
     "ArtifactIdentity", "AuditPlan", "AuditRecord", "AuditSpec", "AuditSubject", "Auditor", "AuditorError", "AuditorResult", "CaseTable",
     "AmountAuditor", "ColumnError", "ControlSampleAuditor", "Finding", "GovauditError", "GovauditWarning", "InputDataError", "LedgerIntegrityError",
-    "ModelLoadError", "OversightAuditor", "OversightGuard", "OversightPolicy", "Principle", "Requirement", "ResponsibleParties", "Severity", "SpecError", "Status",
+    "ModelLoadError", "MultiClassAuditor", "OversightAuditor", "OversightGuard", "OversightPolicy", "Principle", "Requirement", "ResponsibleParties", "Severity", "SpecError", "Status",
     "UndefinedMetricWarning", "Verdict", "__version__", "audit", "build_subject", "exit_code", "load_model",
     "load_registry", "load_spec", "load_table", "record_json_schema", "run_plan",
     "ExplainabilityAuditor",

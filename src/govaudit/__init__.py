@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from govaudit.control_sample import ControlSampleAuditor
     from govaudit.amounts import AmountAuditor
     from govaudit.ranking import RankingAuditor
+    from govaudit.multiclass import MultiClassAuditor
     from govaudit.backends import DuckDBSettings, SparkSettings, duckdb_counts_source, spark_counts_source
     from govaudit.core import (
         AuditorResult,
@@ -79,6 +80,7 @@ else:
         "govaudit.control_sample": ("ControlSampleAuditor",),
         "govaudit.amounts": ("AmountAuditor",),
         "govaudit.ranking": ("RankingAuditor",),
+        "govaudit.multiclass": ("MultiClassAuditor",),
         "govaudit.backends": ("DuckDBSettings", "SparkSettings", "duckdb_counts_source", "spark_counts_source"),
         "govaudit.core": (
             "AuditorResult", "AuditSubject", "Auditor", "CaseTable", "Finding", "Principle", "Requirement",
@@ -102,7 +104,7 @@ else:
         "govaudit.spec": ("AuditPlan", "AuditSpec", "load_spec"),
     }, globals(), submodules=(  # `import govaudit` then `govaudit.core.Finding`, as when this module imported them
         "amounts", "api", "assembly", "auditors", "backends", "bias", "cli", "control_sample", "core", "deployment", "disclosure", "exceptions",
-        "explainability", "gate", "inputs", "metrics", "models", "oversight", "profiles", "provenance", "ranking", "records",
+        "explainability", "gate", "inputs", "metrics", "models", "multiclass", "oversight", "profiles", "provenance", "ranking", "records",
         "registry", "report", "runner", "spec", "testing", "verdicts",
     ))
 
@@ -130,6 +132,7 @@ __all__ = [
     "Ledger",
     "LedgerIntegrityError",
     "ModelLoadError",
+    "MultiClassAuditor",
     "OversightAuditor",
     "OversightGuard",
     "OversightPolicy",

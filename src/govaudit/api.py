@@ -49,6 +49,8 @@ def audit(
     priority_score: str | None = None,
     relevance: str | None = None,
     capacities: Sequence[int | float] | None = None,
+    class_prediction: str | None = None,
+    class_label: str | None = None,
     # outcomes, decisions, scores and case ids given as arrays instead
     y_true: Any = None,
     y_pred: Any = None,
@@ -59,6 +61,8 @@ def audit(
     y_rank: Any = None,
     y_priority_score: Any = None,
     y_relevance: Any = None,
+    y_class_pred: Any = None,
+    y_class_true: Any = None,
     # what the oversight and provenance auditors read
     decision_log: pd.DataFrame | str | Path | None = None,
     manifest: str | Path | None = None,
@@ -107,12 +111,17 @@ def audit(
     capacities : sequence of int or float, optional
         How many cases of the queue are acted on (counts, or shares such as ``0.1``): shorthand for the
         ranking auditor's ``capacities``, adding it to ``auditors`` (alone when ``auditors`` is not given).
+    class_prediction, class_label : str, optional
+        Columns of ``data`` holding the class (track) each case was decided into and the class it truly
+        belongs to, for the ``multiclass`` auditor (name it in ``auditors`` with its ``adverse_class``).
     y_true, y_pred, y_score : array-like, optional
         Outcomes, decisions and scores given directly instead of through ``data`` and ``model``.
     y_amount, y_amount_true : array-like, optional
         Amounts and correct amounts given directly instead of as columns of ``data``.
     y_rank, y_priority_score, y_relevance : array-like, optional
         A queue's ranks or priority scores, and relevance, given directly instead of as columns of ``data``.
+    y_class_pred, y_class_true : array-like, optional
+        Classes decided and true classes given directly instead of as columns of ``data``.
     case_ids : array-like, optional
         One identifier per row of ``data``, used to name cases in case-level outputs.
     decision_log : DataFrame, Spark DataFrame or path, optional
@@ -149,11 +158,13 @@ def audit(
     """
     columns = Columns(sensitive_features=sensitive_features, label=label, features=features, prediction=prediction,
                       score=score, favourable_label=favourable_label, threshold=threshold, amount=amount,
-                      amount_true=amount_true, rank=rank, priority_score=priority_score, relevance=relevance)
+                      amount_true=amount_true, rank=rank, priority_score=priority_score, relevance=relevance,
+                      class_prediction=class_prediction, class_label=class_label)
     assembled = assemble(AuditInputs(
         name=name, model=model, data=data, columns=columns, y_true=y_true, y_pred=y_pred, y_score=y_score,
         case_ids=case_ids, y_amount=y_amount, y_amount_true=y_amount_true,
-        y_rank=y_rank, y_priority_score=y_priority_score, y_relevance=y_relevance, decision_log=decision_log,
+        y_rank=y_rank, y_priority_score=y_priority_score, y_relevance=y_relevance,
+        y_class_pred=y_class_pred, y_class_true=y_class_true, decision_log=decision_log,
         manifest=manifest, control_sample=control_sample,
         engine=_engine(engine, engine_settings), trusted_types=trusted_types, trust_pickle=trust_pickle))
     run = run_configured(assembled.subject, _with_capacities(auditors, capacities), registry or load_registry())

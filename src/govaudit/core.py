@@ -82,6 +82,7 @@ class Requirement(str, Enum):
     CONTROL_SAMPLE = "control_sample"
     Y_AMOUNT = "y_amount"
     Y_PRIORITY = "y_priority"
+    Y_CLASS = "y_class"
 
 
 def _json_safe(value: Any) -> Any:
@@ -284,6 +285,14 @@ class AuditSubject:
     ranking_source : object or None
         The queue's per-group sums computed where the rows are held (DuckDB, Spark), instead of
         ``y_priority`` (:class:`govaudit.ranking.RankingSource`).
+    y_class_pred : numpy.ndarray or None
+        The class (track) each case was decided into, e.g. ``"letter"`` or ``"investigation"``, for
+        the multi-class auditor.
+    y_class_true : numpy.ndarray or None
+        The class each case truly belongs to, when known.
+    class_source : ClassSource or None
+        Classes decided (and true classes) counted per group by a backend, when the rows are not
+        held in memory; the multi-class auditor reads its counts from it.
     """
 
     model: Any = None
@@ -307,6 +316,9 @@ class AuditSubject:
     y_priority: np.ndarray | None = None
     y_relevance: np.ndarray | None = None
     ranking_source: Any = None
+    y_class_pred: np.ndarray | None = None
+    y_class_true: np.ndarray | None = None
+    class_source: Any = None
 
     def available(self) -> frozenset[Requirement]:
         """The requirements this subject can satisfy."""
@@ -318,12 +330,13 @@ class AuditSubject:
             Requirement.Y_SCORE: self.y_score is not None,
             Requirement.SENSITIVE_FEATURES: (self.sensitive_features is not None
                                              and self.sensitive_features.shape[1] > 0)
-            or self.counts_source is not None,
+            or self.counts_source is not None or self.class_source is not None,
             Requirement.DECISION_LOG: self.decision_log is not None or self.decision_log_source is not None,
             Requirement.MANIFEST: self.manifest_path is not None,
             Requirement.CONTROL_SAMPLE: self.control_sample is not None,
             Requirement.Y_AMOUNT: self.y_amount is not None,
             Requirement.Y_PRIORITY: self.y_priority is not None or self.ranking_source is not None,
+            Requirement.Y_CLASS: self.y_class_pred is not None or self.class_source is not None,
         }
         return frozenset(r for r, ok in have.items() if ok)
 

@@ -30,6 +30,7 @@ _BUILTINS: dict[str, str] = {
     "control_sample": "govaudit.control_sample._auditor:ControlSampleAuditor",
     "amounts": "govaudit.amounts._auditor:AmountAuditor",
     "ranking": "govaudit.ranking._auditor:RankingAuditor",
+    "multiclass": "govaudit.multiclass._auditor:MultiClassAuditor",
 }
 
 _MSG_UNKNOWN = "unknown auditor {name!r}; available: {available}"

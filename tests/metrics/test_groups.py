@@ -72,6 +72,10 @@ def test_public_api_is_locked() -> None:
             "ranking_table",
             "share_curve",
             "top_share_bound_test",
+            "ClassCounts",
+            "class_counts",
+            "class_text",
+            "code_classes",
         ]
     )
     for name in gm.__all__:

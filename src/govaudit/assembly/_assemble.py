@@ -38,6 +38,8 @@ class AuditInputs:
     y_rank: Any = None
     y_priority_score: Any = None
     y_relevance: Any = None
+    y_class_pred: Any = None
+    y_class_true: Any = None
     decision_log: Any = None
     manifest: str | Path | None = None
     control_sample: Any = None
@@ -78,7 +80,8 @@ def assemble(inputs: AuditInputs) -> Assembly:
     subject = subject_rows(inputs.name, data, model, columns, y_true=inputs.y_true, y_pred=inputs.y_pred,
                            y_score=inputs.y_score, case_ids=inputs.case_ids,
                            amounts=(inputs.y_amount, inputs.y_amount_true),
-                           ranking=(inputs.y_rank, inputs.y_priority_score, inputs.y_relevance))
+                           ranking=(inputs.y_rank, inputs.y_priority_score, inputs.y_relevance),
+                           classes=(inputs.y_class_pred, inputs.y_class_true))
     log = resolve_decision_log(inputs.decision_log, inputs.engine)
     return attach(subject, data=data, model=model, log=log, manifest=resolve_manifest(inputs.manifest),
                   control=resolve_control_sample(inputs.control_sample))

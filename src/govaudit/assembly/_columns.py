@@ -34,6 +34,9 @@ class Columns:
     rank, priority_score, relevance : str, optional
         A queue's order (a rank, 1 first, or a priority score, higher first) and whether each case needed
         acting on, for the ranking auditor.
+    class_prediction, class_label : str, optional
+        The class (track) each case was decided into and the class it truly belongs to, for the
+        multi-class auditor.
     """
 
     sensitive_features: Any = None
@@ -49,12 +52,19 @@ class Columns:
     rank: str | None = None
     priority_score: str | None = None
     relevance: str | None = None
+    class_prediction: str | None = None
+    class_label: str | None = None
 
     @property
     def sensitive_names(self) -> tuple[str, ...]:
         """The sensitive features as column names (one name given alone becomes a one-name tuple)."""
         names = self.sensitive_features
         return (names,) if isinstance(names, str) else tuple(names or ())
+
+    def class_roles(self) -> dict[str, Any]:
+        """The roles a backend counts classes by (see :func:`govaudit.backends.class_source_from_frame`)."""
+        return dict(sensitive_features=self.sensitive_names, class_prediction=self.class_prediction,
+                    class_label=self.class_label)
 
     def roles(self) -> dict[str, Any]:
         """The roles a backend aggregates by (see :func:`govaudit.backends.counts_source_from_frame`)."""

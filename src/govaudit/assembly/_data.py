@@ -14,7 +14,11 @@ from govaudit.assembly._identity import file_identity, frame_identity, spark_ide
 from govaudit.assembly._queue import queue_source
 from govaudit.inputs._table import load_table
 from govaudit.backends import (
+    ClassSource,
     CountsSource,
+    class_source_from_frame,
+    duckdb_class_source,
+    spark_class_source,
     DuckDBSettings,
     counts_source_from_frame,
     duckdb_counts_source,
@@ -46,6 +50,8 @@ class DataSource:
         The rows, in memory.
     counts : CountsSource, optional
         The per-group counts a backend aggregated.
+    classes : ClassSource, optional
+        The per-group class counts a backend aggregated (``[data] class_prediction``).
     rows : tuple of Path or DataFrame, optional
         Where the backend holds the rows (files, or the DataFrame given), to draw a sample from.
     ranking : RankingSource, optional
@@ -59,6 +65,12 @@ class DataSource:
     counts: CountsSource | None = None
     rows: Any = None
     ranking: Any = None
+    classes: ClassSource | None = None
+
+    @property
+    def on_backend(self) -> bool:
+        """Whether a backend holds the rows (the data is counts, a queue or classes, not a table)."""
+        return self.counts is not None or self.ranking is not None or self.classes is not None
 
 
 def resolve_data(data: Any, columns: Columns, engine: EngineSettings) -> DataSource | None:
@@ -93,7 +105,7 @@ def resolve_data(data: Any, columns: Columns, engine: EngineSettings) -> DataSou
 def _held_by_backend(data: Any, columns: Columns, engine: EngineSettings) -> DataSource:
     """Counts aggregated where the rows are: DuckDB over a pandas DataFrame, Spark over its own, else the files."""
     ranking = queue_source(data, columns, engine)
-    if ranking is not None and columns.prediction is None and columns.score is None:  # a queue alone
+    if ranking is not None and all(c is None for c in (columns.prediction, columns.score, columns.class_prediction)):
         return _queue_alone(data, engine, ranking)
     source = _counts_held_by_backend(data, columns, engine)
     return source if ranking is None else replace(source, ranking=ranking)
@@ -112,21 +124,49 @@ def _queue_alone(data: Any, engine: EngineSettings, ranking: Any) -> DataSource:
 
 def _counts_held_by_backend(data: Any, columns: Columns, engine: EngineSettings) -> DataSource:
     roles = columns.roles()
+    decides = columns.prediction is not None or columns.score is not None or columns.class_prediction is None
+    classes = _class_source(data, columns, engine)
     if isinstance(data, pd.DataFrame):  # duckdb over the frame: the same engine and results as over files
-        counts = _duckdb_frame_source(data, engine.duckdb, roles)
-        return DataSource(engine, (frame_identity(data),), counts=counts, rows=data)
+        counts = _duckdb_frame_source(data, engine.duckdb, roles) if decides else None
+        return DataSource(engine, (frame_identity(data),), counts=counts, rows=data, classes=classes)
     if is_spark_frame(data):
-        counts = spark_counts_source(data, **roles)
-        identity = spark_identity(data, "data", counts.table, counts.n_rows)
-        return DataSource(engine, (identity,), counts=counts, rows=data)
+        counts = spark_counts_source(data, **roles) if decides else None
+        counted = counts.table if counts is not None else classes.table  # type: ignore[union-attr]
+        n_rows = counts.n_rows if counts is not None else classes.n_rows  # type: ignore[union-attr]
+        identity = spark_identity(data, "data", counted, n_rows)
+        return DataSource(engine, (identity,), counts=counts, rows=data, classes=classes)
     files = expand_paths(data)
-    if engine.backend == "spark":
+    counts = None
+    if decides and engine.backend == "spark":
         counts = spark_counts_source(files, settings=engine.spark, **roles)
-    else:
+    elif decides:
         counts = duckdb_counts_source(files, settings=engine.duckdb, **roles)
+    n_rows = counts.n_rows if counts is not None else classes.n_rows  # type: ignore[union-attr]
     one = len(files) == 1  # a glob's files are each identified; the row count is known only for one file
-    identities = tuple(file_identity("data", f, **({"rows": counts.n_rows} if one else {})) for f in files)
-    return DataSource(engine, identities, {"data": files[0]} if one else {}, counts=counts, rows=tuple(files))
+    identities = tuple(file_identity("data", f, **({"rows": n_rows} if one else {})) for f in files)
+    return DataSource(engine, identities, {"data": files[0]} if one else {}, counts=counts, rows=tuple(files),
+                      classes=classes)
+
+
+def _class_source(data: Any, columns: Columns, engine: EngineSettings) -> ClassSource | None:
+    """Classes decided (and true classes) counted per group where the rows are, when ``[data]`` names them."""
+    if columns.class_prediction is None:
+        return None
+    roles = columns.class_roles()
+    if isinstance(data, pd.DataFrame):
+        import duckdb as _duckdb
+
+        con = connect(engine.duckdb)
+        try:
+            return class_source_from_frame(con.from_df(data), backend="duckdb", **roles)
+        except _duckdb.Error as exc:
+            raise InputDataError(_MSG_DUCKDB_FRAME.format(error=first_line(exc))) from None
+        finally:
+            con.close()
+    if is_spark_frame(data) or engine.backend == "spark":
+        return spark_class_source(data if is_spark_frame(data) else expand_paths(data), settings=engine.spark,
+                                  **roles)
+    return duckdb_class_source(expand_paths(data), settings=engine.duckdb, **roles)
 
 
 def _duckdb_frame_source(frame: pd.DataFrame, settings: DuckDBSettings | None, roles: dict[str, Any]) -> CountsSource:

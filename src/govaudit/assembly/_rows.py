@@ -13,6 +13,7 @@ from govaudit.assembly._data import DataSource
 from govaudit.assembly._model import ModelSource, model_columns
 from govaudit.inputs._amounts import amounts_from_data
 from govaudit.inputs._ranking import ranking_from_data
+from govaudit.inputs._classes import classes_from_data
 from govaudit.inputs._subject import build_subject, sensitive_frame
 from govaudit.inputs._table import case_ids_from_column
 from govaudit.backends import RowSource
@@ -28,23 +29,26 @@ _MSG_AMOUNT_BACKEND = ('amounts ([data] amount, amount_true) are audited in memo
 def subject_rows(name: str, data: DataSource | None, model: ModelSource | None, columns: Columns, *,
                  y_true: Any = None, y_pred: Any = None, y_score: Any = None, case_ids: Any = None,
                  amounts: tuple[Any, Any] = (None, None),
-                 ranking: tuple[Any, Any, Any] = (None, None, None)) -> AuditSubject:
+                 ranking: tuple[Any, Any, Any] = (None, None, None),
+                 classes: tuple[Any, Any] = (None, None)) -> AuditSubject:
     """The subject's rows and decisions, before the other inputs (decision log, manifest) join them.
 
     On a backend: its counts, and the model with the sample of rows it is explained on. In memory:
     :func:`build_subject` over the table, the model and the arrays given, with the case ids. With
     nothing that decides (no data, model, decisions or scores): an empty subject, e.g. for a
-    decision log or a manifest alone. Amounts alone (no decisions) give a subject of sensitive features
-    and amounts; a queue alone (rank or priority score, no decisions), of sensitive features and the queue.
+    decision log or a manifest alone. Amounts, a queue (rank or priority score) or classes alone (no
+    yes/no decisions) give a subject of sensitive features and those outcomes.
     """
     wants_amounts = columns.amount is not None or columns.amount_true is not None or any(a is not None for a in amounts)
     queue = (columns.rank, columns.priority_score, columns.relevance)
     wants_ranking = any(c is not None for c in queue) or any(r is not None for r in ranking)
-    if data is not None and (data.counts is not None or data.ranking is not None):
+    wants_classes = (columns.class_prediction is not None or columns.class_label is not None
+                     or any(c is not None for c in classes))
+    if data is not None and data.on_backend:
         if wants_amounts:
             raise InputDataError(_MSG_AMOUNT_BACKEND)
         return _held_by_backend(name, data, model, columns)
-    outcomes = wants_amounts or wants_ranking  # outcomes other than decisions
+    outcomes = wants_amounts or wants_ranking or wants_classes  # outcomes other than yes/no decisions
     table = data.table if data is not None else None
     decides = (model is not None or y_pred is not None or y_score is not None or columns.prediction is not None
                or columns.score is not None)
@@ -63,6 +67,8 @@ def subject_rows(name: str, data: DataSource | None, model: ModelSource | None, 
         subject = _with_amounts(subject, table, columns, amounts)
     if wants_ranking:
         subject = _with_queue(subject, table, queue, ranking)
+    if wants_classes:
+        subject = _with_classes(subject, table, columns, classes)
     if columns.case_id is not None:
         return replace(subject, case_ids=case_ids_from_column(table, columns.case_id))
     return replace(subject, case_ids=_given_case_ids(case_ids, subject))
@@ -90,17 +96,31 @@ def _with_queue(subject: AuditSubject, table: Any, queue: tuple[Any, Any, Any],
     return replace(subject, y_priority=priority, y_relevance=relevance)
 
 
+def _with_classes(subject: AuditSubject, table: Any, columns: Columns, classes: tuple[Any, Any]) -> AuditSubject:
+    """The subject with the classes decided (and true classes), checked against its number of rows."""
+    rows = len(table) if table is not None else (None if subject.sensitive_features is None
+                                                 else len(subject.sensitive_features))
+    decided = classes_from_data(table, columns.class_prediction, classes[0], "class pred", rows)
+    true = classes_from_data(table, columns.class_label, classes[1], "class true", rows)
+    if decided is None:
+        raise InputDataError("true classes (class_label) were given without the classes decided (class_prediction)")
+    if true is not None and true.size != decided.size:
+        raise InputDataError(f"y_class_true has {true.size} rows but y_class_pred has {decided.size}")
+    return replace(subject, y_class_pred=decided, y_class_true=true)
+
+
 def _held_by_backend(name: str, data: DataSource, model: ModelSource | None, columns: Columns) -> AuditSubject:
     """Counts the backend aggregated; a model is run only on the sample of rows the explainability auditor draws."""
     if model is None:
-        return AuditSubject(name=name, counts_source=data.counts, ranking_source=data.ranking)
+        return AuditSubject(name=name, counts_source=data.counts, ranking_source=data.ranking,
+                            class_source=data.classes)
     engine = data.engine
     sample = RowSource(data.rows, engine.backend, model_columns(model.model, columns.features, engine.backend),
                        columns.sensitive_names, label=columns.label, prediction=columns.prediction,
                        score=columns.score, favourable_label=columns.favourable_label, threshold=columns.threshold,
                        case_id=columns.case_id, duckdb=engine.duckdb, spark=engine.spark)
     return AuditSubject(name=name, counts_source=data.counts, ranking_source=data.ranking, model=model.model,
-                        row_sample=sample)
+                        row_sample=sample, class_source=data.classes)
 
 
 def _given_case_ids(case_ids: Any, subject: AuditSubject) -> np.ndarray | None:

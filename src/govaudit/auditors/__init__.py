@@ -9,6 +9,8 @@
   (:class:`ControlSampleAuditor`);
 - :mod:`govaudit.amounts`: amounts paid or awarded, compared across groups (:class:`AmountAuditor`);
 - :mod:`govaudit.ranking`: priority queues acted on to a capacity, compared across groups (:class:`RankingAuditor`).
+- :mod:`govaudit.multiclass`: decisions into several tracks, each compared across groups one against the rest
+  (:class:`MultiClassAuditor`).
 
 Third-party auditors are found through the entry-point group ``govaudit.auditors``; see
 :class:`govaudit.core.Auditor` for the contract.
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from govaudit.bias import BiasAuditor, BiasConfig, BiasReport, Gate
     from govaudit.control_sample import ControlSampleAuditor, ControlSampleConfig, ControlSampleReport
     from govaudit.deployment import DeploymentAuditor, DeploymentConfig
+    from govaudit.multiclass import ClassGates, MultiClassAuditor, MultiClassConfig, MultiClassReport
     from govaudit.explainability import ExplainabilityAuditor, ExplainabilityConfig
     from govaudit.oversight import OversightAuditor, OversightConfig
     from govaudit.ranking import RankingAuditor, RankingConfig, RankingReport
@@ -35,6 +38,7 @@ else:
         "govaudit.bias": ("BiasAuditor", "BiasConfig", "BiasReport", "Gate"),
         "govaudit.control_sample": ("ControlSampleAuditor", "ControlSampleConfig", "ControlSampleReport"),
         "govaudit.deployment": ("DeploymentAuditor", "DeploymentConfig"),
+        "govaudit.multiclass": ("ClassGates", "MultiClassAuditor", "MultiClassConfig", "MultiClassReport"),
         "govaudit.explainability": ("ExplainabilityAuditor", "ExplainabilityConfig"),
         "govaudit.oversight": ("OversightAuditor", "OversightConfig"),
         "govaudit.ranking": ("RankingAuditor", "RankingConfig", "RankingReport"),
@@ -56,6 +60,10 @@ __all__ = [
     "ExplainabilityAuditor",
     "ExplainabilityConfig",
     "Gate",
+    "ClassGates",
+    "MultiClassAuditor",
+    "MultiClassConfig",
+    "MultiClassReport",
     "OversightAuditor",
     "OversightConfig",
     "ProvenanceAuditor",

@@ -9,6 +9,8 @@ Each returns the same per-group counts table (:class:`~govaudit.metrics.GroupCou
 aggregation is written once with narwhals (:func:`counts_source_from_frame`), so it runs unchanged
 on a pandas DataFrame, a DuckDB relation or a PySpark DataFrame. :func:`sample_rows` draws a
 stratified sample of rows where they are held (for the explainability auditor).
+:func:`class_source_from_frame` counts classes decided (and true classes) per group the same way, for
+the multi-class auditor.
 """
 
 from typing import TYPE_CHECKING
@@ -17,6 +19,8 @@ from govaudit._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from govaudit.backends._aggregate import COUNT
+    from govaudit.backends._classes import (ClassSource, class_source_from_frame, duckdb_class_source,
+                                            spark_class_source)
     from govaudit.backends._collect import collect
     from govaudit.backends._duckdb import DuckDBSettings, duckdb_counts_source, expand_paths, read_files
     from govaudit.backends._sample import RowSample, RowSource, sample_rows
@@ -27,6 +31,8 @@ else:
     # only its own module and what that module imports.
     __getattr__, __dir__ = lazy_exports(__name__, {
         "govaudit.backends._aggregate": ("COUNT",),
+        "govaudit.backends._classes": ("ClassSource", "class_source_from_frame", "duckdb_class_source",
+                                       "spark_class_source"),
         "govaudit.backends._collect": ("collect",),
         "govaudit.backends._duckdb": ("DuckDBSettings", "duckdb_counts_source", "expand_paths", "read_files"),
         "govaudit.backends._sample": ("RowSample", "RowSource", "sample_rows"),
@@ -36,6 +42,10 @@ else:
 
 __all__ = [
     "COUNT",
+    "ClassSource",
+    "class_source_from_frame",
+    "duckdb_class_source",
+    "spark_class_source",
     "CountsSource",
     "DuckDBSettings",
     "RowSample",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from govaudit.core import Finding
-from govaudit.disclosure import _amounts, _bias, _control, _oversight, _provenance, _ranking
+from govaudit.disclosure import _amounts, _bias, _control, _multiclass, _oversight, _provenance, _ranking
 from govaudit.disclosure._complement import link, protect_universe
 from govaudit.disclosure._report import DisclosureReport, TableDisclosure
 from govaudit.disclosure._tables import (COMPLEMENTARY, LINKED, PRIMARY, PUBLISHED, Cell, Table, add_remainders,
@@ -15,7 +15,7 @@ __all__ = ["DEFAULT_THRESHOLD", "METHOD", "protect_findings"]
 
 #: the auditors' default ``suppress_below``
 DEFAULT_THRESHOLD = 10
-_ADAPTERS = (_bias, _oversight, _provenance, _control, _amounts, _ranking)
+_ADAPTERS = (_bias, _oversight, _provenance, _control, _amounts, _ranking, _multiclass)
 METHOD = (
     "threshold rule: every group with fewer than {threshold} people has its numerators (rates, intervals, "
     "events) withheld; complementary suppression: further groups are withheld, fewest people first and groups "

@@ -11,6 +11,7 @@ from govaudit._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from govaudit.inputs._amounts import amount_values, amounts_from_data
+    from govaudit.inputs._classes import class_values, classes_from_data
     from govaudit.inputs._control import ControlSample, control_sample
     from govaudit.inputs._subject import build_subject, sensitive_frame
     from govaudit.inputs._table import case_ids_from_column, load_table
@@ -19,9 +20,10 @@ else:
     # only its own module and what that module imports.
     __getattr__, __dir__ = lazy_exports(__name__, {
         "govaudit.inputs._amounts": ("amount_values", "amounts_from_data"),
+        "govaudit.inputs._classes": ("class_values", "classes_from_data"),
         "govaudit.inputs._control": ("ControlSample", "control_sample"),
         "govaudit.inputs._subject": ("build_subject", "sensitive_frame"),
         "govaudit.inputs._table": ("case_ids_from_column", "load_table"),
     }, globals())
 
-__all__ = ["ControlSample", "amount_values", "amounts_from_data", "build_subject", "case_ids_from_column", "control_sample", "load_table", "sensitive_frame"]
+__all__ = ["ControlSample", "amount_values", "amounts_from_data", "build_subject", "case_ids_from_column", "class_values", "classes_from_data", "control_sample", "load_table", "sensitive_frame"]

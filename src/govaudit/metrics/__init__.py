@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         share_ratio_bound_test,
     )
     from ._ranking import exposure_bound_test, precision_bound_test, ranking_table, share_curve, top_share_bound_test
+    from ._classes import ClassCounts, class_counts, class_text, code_classes
     from ._comparison import (
         ComparisonSettings,
         GroupComparison,
@@ -73,6 +74,7 @@ else:
                                       "top_share_bound_test"),
         "govaudit.metrics._amounts": ("AmountSettings", "amount_table", "mean_ratio_bound_test", "median_interval",
                                       "pick_reference", "share_ratio_bound_test"),
+        "govaudit.metrics._classes": ("ClassCounts", "class_counts", "class_text", "code_classes"),
         "govaudit.metrics._comparison": (
             "ComparisonSettings", "GroupComparison", "GroupingAnalysis", "RateAnalysis", "analyse_counts",
             "analyse_rates",
@@ -109,6 +111,10 @@ __all__ = [
     "median_interval",
     "share_ratio_bound_test",
     "pick_reference",
+    "ClassCounts",
+    "class_counts",
+    "class_text",
+    "code_classes",
     "ComparisonSettings",
     "GroupComparison",
     "GroupingAnalysis",

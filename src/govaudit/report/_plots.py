@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from govaudit.core import Finding
 from govaudit.report._i18n import Catalogue
 from govaudit.report._plots_audit import AUDIT_PLOTS
+from govaudit.report._plot_classes import plot_class_shares, plot_confusion
 from govaudit.report._plot_base import (  # re-exported: plot modules and callers import them from here
     _RC,
     FOUR_FIFTHS,
@@ -162,6 +163,7 @@ PLOTS: dict[str, tuple[PlotFunction, ...]] = {
     "bias.scoring_rates": (plot_scoring_rates, plot_impact_ratios),
     **AUDIT_PLOTS,
     "bias.score_calibration": (plot_calibration,),
+    "multiclass.confusion": (plot_class_shares, plot_confusion),
 }
 
 

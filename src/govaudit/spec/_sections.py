@@ -134,6 +134,11 @@ class DataSpec(_Section):
     relevance: str | None = Field(
         default=None, description="Column holding 1 where the queued case turned out to need acting on, else 0 "
         "(optional; for exposure relative to merit and precision at k).")
+    class_prediction: str | None = Field(
+        default=None, description="Column holding the class (track) each case was decided into, e.g. 'letter' or "
+        "'investigation', for the multiclass auditor.")
+    class_label: str | None = Field(default=None, description="Column holding the class each case truly belongs to "
+                                    "(optional; for the multiclass auditor's error rates and confusion matrix).")
     threshold: float | None = Field(
         default=None,
         description="With recorded scores and no decisions: decide favourably when score >= threshold.",
@@ -165,10 +170,10 @@ class DataSpec(_Section):
                              "first), not both")
         if self.relevance is not None and self.rank is None and self.priority_score is None:
             raise ValueError("relevance needs the queue's order: a rank or priority_score column")
-        if (self.engine != "memory" and self.prediction is None and self.score is None and self.rank is None
-                and self.priority_score is None):
-            raise ValueError(f'backend = "{self.engine}" audits recorded decisions or a queue: name a prediction, '
-                             "score, rank or priority_score column")
+        if self.engine != "memory" and all(c is None for c in (self.prediction, self.score, self.rank,
+                                                                self.priority_score, self.class_prediction)):
+            raise ValueError(f'backend = "{self.engine}" audits recorded decisions, a queue or classes: name a '
+                             "prediction, score, rank, priority_score or class_prediction column")
         return self
 
 
