@@ -89,7 +89,7 @@ def _columns(spec: AuditSpec) -> Columns:
                    prediction=data.prediction, score=data.score, favourable_label=data.favourable_label,
                    threshold=spec.model.threshold if in_memory_model else data.threshold,  # type: ignore[union-attr]
                    case_id=data.case_id, amount=data.amount, amount_true=data.amount_true,
-                   rank=data.rank, priority_score=data.priority_score, relevance=data.relevance)
+                   rank=data.rank, priority_score=data.priority_score, relevance=data.relevance,
                    class_prediction=data.class_prediction, class_label=data.class_label)
 
 
