@@ -92,7 +92,8 @@ def audit(
         Decide favourably when the favourable-class probability (or, without a model, the score) is at least this.
     amount, amount_true : str, optional
         Columns of ``data`` holding an amount per case (benefit paid, sum awarded) and the correct
-        amount, for the ``amounts`` auditor (name it in ``auditors``; in memory only).
+        amount, for the ``amounts`` auditor (name it in ``auditors``; on duckdb/spark aggregated where the
+        rows are, without the distribution distances).
     y_true, y_pred, y_score : array-like, optional
         Outcomes, decisions and scores given directly instead of through ``data`` and ``model``.
     y_amount, y_amount_true : array-like, optional

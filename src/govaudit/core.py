@@ -273,6 +273,9 @@ class AuditSubject:
         An amount per case (benefit paid, sum awarded), for the amounts auditor.
     y_amount_true : numpy.ndarray or None
         The correct amount per case, when known.
+    amount_source : AmountSource or None
+        Amounts a backend holds (DuckDB, Spark): the amounts auditor has their per-group moments
+        aggregated there instead of reading ``y_amount``.
     """
 
     model: Any = None
@@ -293,6 +296,7 @@ class AuditSubject:
     control_sample: Any = None
     y_amount: np.ndarray | None = None
     y_amount_true: np.ndarray | None = None
+    amount_source: Any = None
 
     def available(self) -> frozenset[Requirement]:
         """The requirements this subject can satisfy."""
@@ -304,11 +308,11 @@ class AuditSubject:
             Requirement.Y_SCORE: self.y_score is not None,
             Requirement.SENSITIVE_FEATURES: (self.sensitive_features is not None
                                              and self.sensitive_features.shape[1] > 0)
-            or self.counts_source is not None,
+            or self.counts_source is not None or self.amount_source is not None,
             Requirement.DECISION_LOG: self.decision_log is not None or self.decision_log_source is not None,
             Requirement.MANIFEST: self.manifest_path is not None,
             Requirement.CONTROL_SAMPLE: self.control_sample is not None,
-            Requirement.Y_AMOUNT: self.y_amount is not None,
+            Requirement.Y_AMOUNT: self.y_amount is not None or self.amount_source is not None,
         }
         return frozenset(r for r, ok in have.items() if ok)
 

@@ -87,23 +87,32 @@ def resolve_data(data: Any, columns: Columns, engine: EngineSettings) -> DataSou
 
 
 def _held_by_backend(data: Any, columns: Columns, engine: EngineSettings) -> DataSource:
-    """Counts aggregated where the rows are: DuckDB over a pandas DataFrame, Spark over its own, else the files."""
+    """Counts aggregated where the rows are: DuckDB over a pandas DataFrame, Spark over its own, else the files.
+
+    Without decisions or scores but with amounts, nothing is counted here: the amounts auditor has
+    its moments aggregated where the rows are (:class:`govaudit.backends.AmountSource`).
+    """
     roles = columns.roles()
+    counted = columns.prediction is not None or columns.score is not None or columns.amount is None
     if isinstance(data, pd.DataFrame):  # duckdb over the frame: the same engine and results as over files
-        counts = _duckdb_frame_source(data, engine.duckdb, roles)
+        counts = _duckdb_frame_source(data, engine.duckdb, roles) if counted else None
         return DataSource(engine, (frame_identity(data),), counts=counts, rows=data)
     if is_spark_frame(data):
-        counts = spark_counts_source(data, **roles)
-        identity = spark_identity(data, "data", counts.table, counts.n_rows)
+        counts = spark_counts_source(data, **roles) if counted else None
+        identity = (spark_identity(data, "data") if counts is None else
+                    spark_identity(data, "data", counts.table, counts.n_rows))
         return DataSource(engine, (identity,), counts=counts, rows=data)
     files = expand_paths(data)
-    if engine.backend == "spark":
+    if not counted:
+        counts = None
+    elif engine.backend == "spark":
         counts = spark_counts_source(files, settings=engine.spark, **roles)
     else:
         counts = duckdb_counts_source(files, settings=engine.duckdb, **roles)
-    one = len(files) == 1  # a glob's files are each identified; the row count is known only for one file
+    one = len(files) == 1 and counts is not None  # the row count is known only for one file counted
     identities = tuple(file_identity("data", f, **({"rows": counts.n_rows} if one else {})) for f in files)
-    return DataSource(engine, identities, {"data": files[0]} if one else {}, counts=counts, rows=tuple(files))
+    return DataSource(engine, identities, {"data": files[0]} if len(files) == 1 else {}, counts=counts,
+                      rows=tuple(files))
 
 
 def _duckdb_frame_source(frame: pd.DataFrame, settings: DuckDBSettings | None, roles: dict[str, Any]) -> CountsSource:

@@ -8,7 +8,8 @@
 Each returns the same per-group counts table (:class:`~govaudit.metrics.GroupCounts`). The
 aggregation is written once with narwhals (:func:`counts_source_from_frame`), so it runs unchanged
 on a pandas DataFrame, a DuckDB relation or a PySpark DataFrame. :func:`sample_rows` draws a
-stratified sample of rows where they are held (for the explainability auditor).
+stratified sample of rows where they are held (for the explainability auditor);
+:class:`AmountSource` aggregates the moments of amounts per group (for the amounts auditor).
 """
 
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from govaudit._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from govaudit.backends._aggregate import COUNT
+    from govaudit.backends._amounts import AmountSource, AmountSummary, amount_summary
     from govaudit.backends._collect import collect
     from govaudit.backends._duckdb import DuckDBSettings, duckdb_counts_source, expand_paths, read_files
     from govaudit.backends._sample import RowSample, RowSource, sample_rows
@@ -27,6 +29,7 @@ else:
     # only its own module and what that module imports.
     __getattr__, __dir__ = lazy_exports(__name__, {
         "govaudit.backends._aggregate": ("COUNT",),
+        "govaudit.backends._amounts": ("AmountSource", "AmountSummary", "amount_summary"),
         "govaudit.backends._collect": ("collect",),
         "govaudit.backends._duckdb": ("DuckDBSettings", "duckdb_counts_source", "expand_paths", "read_files"),
         "govaudit.backends._sample": ("RowSample", "RowSource", "sample_rows"),
@@ -36,11 +39,14 @@ else:
 
 __all__ = [
     "COUNT",
+    "AmountSource",
+    "AmountSummary",
     "CountsSource",
     "DuckDBSettings",
     "RowSample",
     "RowSource",
     "SparkSettings",
+    "amount_summary",
     "collect",
     "counts_source_from_frame",
     "duckdb_counts_source",

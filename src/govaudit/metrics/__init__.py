@@ -24,11 +24,14 @@ from govaudit._lazy import lazy_exports
 if TYPE_CHECKING:
     from ._amounts import (
         AmountSettings,
+        amount_moments,
         amount_table,
         mean_ratio_bound_test,
         median_interval,
+        median_ranks,
         pick_reference,
         share_ratio_bound_test,
+        table_from_moments,
     )
     from ._comparison import (
         ComparisonSettings,
@@ -68,8 +71,9 @@ else:
     # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
     # only its own module and what that module imports.
     __getattr__, __dir__ = lazy_exports(__name__, {
-        "govaudit.metrics._amounts": ("AmountSettings", "amount_table", "mean_ratio_bound_test", "median_interval",
-                                      "pick_reference", "share_ratio_bound_test"),
+        "govaudit.metrics._amounts": ("AmountSettings", "amount_moments", "amount_table", "mean_ratio_bound_test",
+                                      "median_interval", "median_ranks", "pick_reference", "share_ratio_bound_test",
+                                      "table_from_moments"),
         "govaudit.metrics._comparison": (
             "ComparisonSettings", "GroupComparison", "GroupingAnalysis", "RateAnalysis", "analyse_counts",
             "analyse_rates",
@@ -96,10 +100,13 @@ else:
 
 __all__ = [
     "AmountSettings",
+    "amount_moments",
     "amount_table",
     "mean_ratio_bound_test",
     "median_interval",
+    "median_ranks",
     "share_ratio_bound_test",
+    "table_from_moments",
     "pick_reference",
     "ComparisonSettings",
     "GroupComparison",

@@ -123,7 +123,7 @@ class DataSpec(_Section):
     score: str | None = Field(default=None, description="Column holding recorded scores (optional).")
     amount: str | None = Field(
         default=None, description="Column holding an amount per case (benefit paid, sum awarded), for the "
-        "amounts auditor (in memory only).")
+        "amounts auditor (on every backend; with duckdb/spark the Kolmogorov-Smirnov and Wasserstein distances are not evaluated).")
     amount_true: str | None = Field(default=None, description="Column holding the correct amount per case (optional).")
     threshold: float | None = Field(
         default=None,
@@ -151,8 +151,9 @@ class DataSpec(_Section):
 
     @model_validator(mode="after")
     def _rows_for_duckdb(self) -> "DataSpec":
-        if self.engine != "memory" and self.prediction is None and self.score is None:
-            raise ValueError(f'backend = "{self.engine}" audits recorded decisions: name a prediction or score column')
+        if self.engine != "memory" and self.prediction is None and self.score is None and self.amount is None:
+            raise ValueError(f'backend = "{self.engine}" audits recorded decisions or amounts: name a prediction, '
+                             'score or amount column')
         return self
 
 
