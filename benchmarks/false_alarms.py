@@ -1,6 +1,6 @@
-"""Benchmark: does a clean system pass and a biased one fail? The four demo samples over many seeds.
+"""Benchmark: does a clean system pass and a biased one fail? The five demo samples over many seeds.
 
-For each seed, each of the demo's four samples (``sample_models/demo.py``) is built twice, clean
+For each seed, each of the demo's five samples (``sample_models/demo.py``) is built twice, clean
 (``--no-bias``) and with its documented injected effects, into a temporary folder, and audited through
 its full spec in ``audits/`` with the public API (``govaudit.run_plan(govaudit.load_spec(...))``), the
 significance-gated findings judged together across the whole audit (Holm's correction,
@@ -114,6 +114,14 @@ EFFECTS: dict[str, tuple[Effect, ...]] = {
         Effect("false matches by age band", "bias.equalized_odds_ratio", "age_band"),
         Effect("false non-matches for 65+", "bias.equal_opportunity_difference", "age_band"),
         Effect("two-person rule broken at night", "oversight.two_person_rule"),
+    ),
+    "home_visit_priority": (
+        Effect("interpreter proxy: visited beyond need", "bias.selection_rate_ratio", "migration_background",
+               ("non_eu",)),
+        Effect("interpreter proxy: visited without need", "bias.fpr_ratio", "migration_background", ("non_eu",)),
+        Effect("fathers under-paid: mean allowance", "amounts.mean_ratio", "caregiver_sex", ("male",)),
+        Effect("fathers under-paid: share under-paid", "amounts.underpaid_share", "caregiver_sex", ("male",)),
+        Effect("fathers under-paid: error", "amounts.group_mae", "caregiver_sex", ("male",)),
     ),
 }
 
