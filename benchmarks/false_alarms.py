@@ -24,7 +24,9 @@ shared); clean runs that block: benefits_full 1/20 (seed 8, a chance gap in appe
 two age bands, p < 0.001), the three others 0/20; every documented effect caught in 20/20 biased runs.
 Since the welfare sample gained its random control stream (``--sample welfare_fraud_risk --seeds 10``,
 4.2 minutes): 0/10 clean runs block, and each of its five effects, the over-selection against the
-control sample included, is caught in 10/10 biased runs.
+control sample included, is caught in 10/10 biased runs. The fifth sample, home_visit_priority
+(``--sample home_visit_priority --seeds 10``, demo size): 0/10 clean runs block, and each of its five
+effects is caught in 10/10 biased runs.
 """
 
 from __future__ import annotations
