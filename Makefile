@@ -39,7 +39,7 @@ chromium:
 	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq fonts-wqy-microhei >/dev/null 2>&1; }; }; } || \
 	  echo "no CJK font installed (fonts-wqy-microhei): Chinese PDFs are refused and their browser tests skip"
 
-## demo: build the four scenario samples, audit each into one signed ledger, write HTML reports, print a summary,
+## demo: build the five scenario samples, audit each into one signed ledger, write HTML reports, print a summary,
 ## and build the public register site of the ledger (reports/register/index.html)
 demo: install
 	$(PY) sample_models/demo.py

@@ -1,6 +1,6 @@
-"""Benchmark: does a clean system pass and a biased one fail? The four demo samples over many seeds.
+"""Benchmark: does a clean system pass and a biased one fail? The five demo samples over many seeds.
 
-For each seed, each of the demo's four samples (``sample_models/demo.py``) is built twice, clean
+For each seed, each of the demo's five samples (``sample_models/demo.py``) is built twice, clean
 (``--no-bias``) and with its documented injected effects, into a temporary folder, and audited through
 its full spec in ``audits/`` with the public API (``govaudit.run_plan(govaudit.load_spec(...))``), the
 significance-gated findings judged together across the whole audit (Holm's correction,
@@ -24,7 +24,9 @@ shared); clean runs that block: benefits_full 1/20 (seed 8, a chance gap in appe
 two age bands, p < 0.001), the three others 0/20; every documented effect caught in 20/20 biased runs.
 Since the welfare sample gained its random control stream (``--sample welfare_fraud_risk --seeds 10``,
 4.2 minutes): 0/10 clean runs block, and each of its five effects, the over-selection against the
-control sample included, is caught in 10/10 biased runs.
+control sample included, is caught in 10/10 biased runs. The fifth sample, home_visit_priority
+(``--sample home_visit_priority --seeds 10``, demo size): 0/10 clean runs block, and each of its five
+effects is caught in 10/10 biased runs.
 """
 
 from __future__ import annotations
@@ -114,6 +116,14 @@ EFFECTS: dict[str, tuple[Effect, ...]] = {
         Effect("false matches by age band", "bias.equalized_odds_ratio", "age_band"),
         Effect("false non-matches for 65+", "bias.equal_opportunity_difference", "age_band"),
         Effect("two-person rule broken at night", "oversight.two_person_rule"),
+    ),
+    "home_visit_priority": (
+        Effect("interpreter proxy: visited beyond need", "bias.selection_rate_ratio", "migration_background",
+               ("non_eu",)),
+        Effect("interpreter proxy: visited without need", "bias.fpr_ratio", "migration_background", ("non_eu",)),
+        Effect("fathers under-paid: mean allowance", "amounts.mean_ratio", "caregiver_sex", ("male",)),
+        Effect("fathers under-paid: share under-paid", "amounts.underpaid_share", "caregiver_sex", ("male",)),
+        Effect("fathers under-paid: error", "amounts.group_mae", "caregiver_sex", ("male",)),
     ),
 }
 

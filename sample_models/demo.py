@@ -1,11 +1,11 @@
-"""The combined demo: four scenario audits, one signed ledger, one HTML report each, one summary table.
+"""The combined demo: five scenario audits, one signed ledger, one HTML report each, one summary table.
 
-``python sample_models/demo.py [--quick]`` (``make demo`` runs it) builds the four samples, runs the
-four audit specs with ``govaudit run`` (each appended to ``reports/ledger.sqlite``, signed with the
+``python sample_models/demo.py [--quick]`` (``make demo`` runs it) builds the five samples, runs the
+five audit specs with ``govaudit run`` (each appended to ``reports/ledger.sqlite``, signed with the
 demo key in ``reports/keys/``, generated when missing), writes ``reports/<name>/report.html``, and
 prints: scenario, verdict, the failed checks in plain words, and where the report is.
 
-The four scenarios (the governance failures each sample carries):
+The five scenarios (the governance failures each sample carries):
 
 1. government services -- ``benefits_full``: the digitally excluded (in-person, older applicants)
    refused more often; all four auditors.
@@ -16,6 +16,8 @@ The four scenarios (the governance failures each sample carries):
    gaps (NYC LL144 audit) and an incomplete vendor data manifest.
 4. urban living -- ``community_access_face_match``: face verification with demographic false
    match / false non-match differentials and a two-person rule broken at night.
+5. social services -- ``home_visit_priority``: a child-welfare home-visit queue that visits families
+   with a migration background beyond their need, and a family allowance under-paid to fathers.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ class _PlainWords(dict):
 PLAIN = _PlainWords()
 
 
-NAMES = ("benefits_eligibility", "welfare_fraud_risk", "job_matching", "community_access_face_match")
+NAMES = ("benefits_eligibility", "welfare_fraud_risk", "job_matching", "community_access_face_match",
+         "home_visit_priority")
 BENEFITS_OWNER = "Ministry of Social Affairs, Benefits Directorate"
 
 
@@ -76,15 +79,15 @@ class Scenario:
 #: model needs 35,000 training rows not to give noise-level importance to a proxy (the samples' READMEs).
 SIZES: dict[bool, dict[str, int]] = {
     False: {"benefits": 20_000, "log": 200_000, "welfare": 50_000, "welfare_log": 150_000, "jobs": 30_000,
-            "face": 40_000},
+            "face": 40_000, "visits": 10_000},
     True: {"benefits": 10_000, "log": 200_000, "welfare": 50_000, "welfare_log": 150_000, "jobs": 30_000,
-           "face": 40_000},
+           "face": 40_000, "visits": 10_000},
 }
 
 
 def scenarios(quick: bool, art: dict[str, Path], *, seed: int = 0, bias: bool = True,
               rows: dict[str, int] | None = None) -> tuple[Scenario, ...]:
-    """The four scenarios, building into ``art[<sample>]``.
+    """The five scenarios, building into ``art[<sample>]``.
 
     ``seed`` seeds every generator (the welfare decision log draws its people with ``seed + 1``, as
     its own default does); ``bias=False`` builds each sample's clean variant (``--no-bias``);
@@ -115,6 +118,10 @@ def scenarios(quick: bool, art: dict[str, Path], *, seed: int = 0, bias: bool = 
                  "community_access_face_match", (
             ("sample_models.community_access_face_match.__main__",
              ["--rows", str(rows["face"]), "--out", str(art["community_access_face_match"]), *common]),)),
+        Scenario("Social services: child-welfare home visits and allowance", "home_visit_priority.toml",
+                 "home_visit_priority", (
+            ("sample_models.home_visit_priority.__main__",
+             ["--rows", str(rows["visits"]), "--out", str(art["home_visit_priority"]), *common]),)),
     )
 
 
@@ -194,7 +201,7 @@ def spec_for(scenario: Scenario, art: dict[str, Path], workdir: Path | None) -> 
 
 def run_demo(*, quick: bool = False, reports: Path = REPO / "reports", workdir: Path | None = None,
              console: Console | None = None) -> list[dict]:
-    """Build, audit, ledger and report the four scenarios; return one summary row per scenario.
+    """Build, audit, ledger and report the five scenarios; return one summary row per scenario.
 
     Parameters
     ----------
@@ -243,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(width=None if sys.stdout.isatty() else 160)  # a log file gets a readable table
     started = time.perf_counter()
     rows = run_demo(quick=args.quick, reports=args.reports, console=console)
-    table = Table(title="govaudit demo: four scenario audits")
+    table = Table(title=f"govaudit demo: {len(rows)} scenario audits")
     for column in ("scenario", "verdict", "failed checks", "report"):
         table.add_column(column, overflow="fold", no_wrap=column == "report")
     for row in rows:

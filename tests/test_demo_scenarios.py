@@ -1,4 +1,4 @@
-"""The combined demo: four scenarios audited, appended to one verifiable ledger, one HTML report each."""
+"""The combined demo: five scenarios audited, appended to one verifiable ledger, one HTML report each."""
 
 from __future__ import annotations
 
@@ -18,14 +18,16 @@ def test_failed_checks_are_plain_words_each_once():
 
 
 @pytest.mark.slow
-def test_demo_runs_four_scenarios_into_one_ledger(tmp_path):
+def test_demo_runs_five_scenarios_into_one_ledger(tmp_path):
     rows = run_demo(quick=True, reports=tmp_path / "reports", workdir=tmp_path, console=Console(quiet=True))
-    assert [r["verdict"] for r in rows] == ["fail"] * 4
+    assert [r["verdict"] for r in rows] == ["fail"] * 5
     assert all(r["failed"] for r in rows)
     assert PLAIN["oversight.two_person_rule"] in rows[3]["failed"]
     assert PLAIN["provenance.lineage"] in rows[2]["failed"]
     assert PLAIN["oversight.rubber_stamping"] in rows[1]["failed"]
-    for name in ("benefits_full", "welfare_fraud_risk_full", "job_matching", "community_access_face_match"):
+    assert PLAIN["amounts.underpaid_share"] in rows[4]["failed"]
+    for name in ("benefits_full", "welfare_fraud_risk_full", "job_matching", "community_access_face_match",
+                 "home_visit_priority"):
         assert (tmp_path / "reports" / name / "report.html").stat().st_size > 1000
     assert main(["ledger", "verify", str(tmp_path / "reports" / "ledger.sqlite")]) == 0
 

@@ -103,7 +103,8 @@ def audit(
         Decide favourably when the favourable-class probability (or, without a model, the score) is at least this.
     amount, amount_true : str, optional
         Columns of ``data`` holding an amount per case (benefit paid, sum awarded) and the correct
-        amount, for the ``amounts`` auditor (name it in ``auditors``; in memory only).
+        amount, for the ``amounts`` auditor (name it in ``auditors``; on duckdb/spark aggregated where the
+        rows are, without the distribution distances).
     rank, priority_score, relevance : str, optional
         Columns of ``data`` ordering a queue acted on from the top, for the ``ranking`` auditor (name it in
         ``auditors``, e.g. ``{"ranking": {"capacities": [100, 500]}}``): a rank (1 = seen first) or a

@@ -293,6 +293,9 @@ class AuditSubject:
     class_source : ClassSource or None
         Classes decided (and true classes) counted per group by a backend, when the rows are not
         held in memory; the multi-class auditor reads its counts from it.
+    amount_source : AmountSource or None
+        Amounts a backend holds (DuckDB, Spark): the amounts auditor has their per-group moments
+        aggregated there instead of reading ``y_amount``.
     """
 
     model: Any = None
@@ -319,6 +322,7 @@ class AuditSubject:
     y_class_pred: np.ndarray | None = None
     y_class_true: np.ndarray | None = None
     class_source: Any = None
+    amount_source: Any = None
 
     def available(self) -> frozenset[Requirement]:
         """The requirements this subject can satisfy."""
@@ -330,11 +334,11 @@ class AuditSubject:
             Requirement.Y_SCORE: self.y_score is not None,
             Requirement.SENSITIVE_FEATURES: (self.sensitive_features is not None
                                              and self.sensitive_features.shape[1] > 0)
-            or self.counts_source is not None or self.class_source is not None,
+            or self.counts_source is not None or self.class_source is not None or self.amount_source is not None,
             Requirement.DECISION_LOG: self.decision_log is not None or self.decision_log_source is not None,
             Requirement.MANIFEST: self.manifest_path is not None,
             Requirement.CONTROL_SAMPLE: self.control_sample is not None,
-            Requirement.Y_AMOUNT: self.y_amount is not None,
+            Requirement.Y_AMOUNT: self.y_amount is not None or self.amount_source is not None,
             Requirement.Y_PRIORITY: self.y_priority is not None or self.ranking_source is not None,
             Requirement.Y_CLASS: self.y_class_pred is not None or self.class_source is not None,
         }

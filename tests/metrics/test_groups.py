@@ -62,9 +62,11 @@ def test_public_api_is_locked() -> None:
             "two_proportion_test",
             "wilson_interval",
             "AmountSettings",
+            "amount_moments",
             "amount_table",
             "mean_ratio_bound_test",
             "median_interval",
+            "median_ranks",
             "pick_reference",
             "share_ratio_bound_test",
             "exposure_bound_test",
@@ -76,6 +78,7 @@ def test_public_api_is_locked() -> None:
             "class_counts",
             "class_text",
             "code_classes",
+            "table_from_moments",
         ]
     )
     for name in gm.__all__:

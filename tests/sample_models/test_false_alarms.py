@@ -1,4 +1,4 @@
-"""A clean sample passes and a biased one is caught: the four demo samples over a few seeds (benchmarks/false_alarms.py)."""
+"""A clean sample passes and a biased one is caught: the five demo samples over a few seeds (benchmarks/false_alarms.py)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ def test_an_effect_is_caught_only_by_its_check_failing_on_its_feature_and_names(
 
 
 def test_every_sample_documents_its_effects_and_the_summary_counts_them():
-    assert set(EFFECTS) == {"benefits_full", "welfare_fraud_risk_full", "job_matching", "community_access_face_match"}
+    assert set(EFFECTS) == {"benefits_full", "welfare_fraud_risk_full", "job_matching", "community_access_face_match",
+                            "home_visit_priority"}
     runs = [{"sample": "job_matching", "seed": s, "variant": v, "verdict": verdict, "blocking": blocking,
              "caught": caught, "seconds": 1.0}
             for s, v, verdict, blocking, caught in [
@@ -41,7 +42,7 @@ def test_every_sample_documents_its_effects_and_the_summary_counts_them():
     assert all(summary["detection"][e.label] == 2 for e in EFFECTS["job_matching"][1:])
 
 
-@pytest.mark.slow  # about 30 s on an idle 2-core machine (two processes): 16 builds and audits
+@pytest.mark.slow  # about 40 s on an idle 2-core machine (two processes): 20 builds and audits
 def test_clean_samples_pass_and_every_documented_effect_is_caught():
     results = run_all(NAMES, SEEDS, quick=True, jobs=2)
     assert len(results) == len(NAMES) * len(SEEDS) * 2

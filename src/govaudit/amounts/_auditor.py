@@ -13,7 +13,7 @@ from govaudit.amounts._findings import AUDITOR, gate_findings, missing_truth_fin
 from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
 from govaudit.exceptions import ColumnError, InputDataError
 from govaudit.inputs import amount_values, sensitive_frame
-from govaudit.metrics import AmountSettings, amount_table, encode_groups, judge_significance
+from govaudit.metrics import AmountSettings, amount_table, encode_groups, judge_significance, table_from_moments
 
 __all__ = ["AmountAuditor", "AmountReport"]
 
@@ -87,6 +87,8 @@ class AmountAuditor:
             return [Finding(auditor=self.name, check="amounts.requirements", status=Status.SKIPPED,
                             severity=Severity.INFO, evidence={"missing": missing},
                             message=f"The amounts auditor was skipped: the audit has no {' or '.join(missing)}.")]
+        if subject.y_amount is None and subject.amount_source is not None:
+            return self.analyse_source(subject.amount_source, config).findings
         assert subject.y_amount is not None and subject.sensitive_features is not None
         return self.analyse(subject.y_amount, subject.sensitive_features, subject.y_amount_true, config).findings
 
@@ -96,25 +98,35 @@ class AmountAuditor:
         config = config or self.config
         if not config.allow_negative and (np.asarray(amount) < 0).any():
             amount_values(amount, "y_amount", allow_negative=False)  # raises, naming the count and the smallest
-        settings = AmountSettings(confidence=config.confidence, above=config.above,
-                                  underpaid_tolerance=config.underpaid_tolerance,
-                                  max_mae=config.gates.max_group_mae,
-                                  max_underpaid_share=config.gates.max_underpaid_share)
-        findings: list[Finding] = []
-        tables: dict[str, pd.DataFrame] = {}
+        settings = _settings(config)
+        tables: list[tuple[str, tuple[str, ...], pd.DataFrame, int | None, float]] = []
         for feature, columns in _groupings(list(sensitive.columns), config):
             encoding = encode_groups(sensitive, list(columns))
             eligible = np.bincount(encoding.codes, minlength=len(encoding.labels)) >= config.min_group_size
             table, ref, cut = amount_table(amount, encoding.codes, encoding.labels, reference=config.reference,
                                            eligible=eligible, true=amount_true, settings=settings)
-            tables[feature] = table
-            reference = None if ref is None else str(table["group"].iloc[ref])
-            findings.append(table_finding(feature, columns, table, reference, cut, config))
-            findings.extend(gate_findings(feature, table, reference, cut, config, amount_true is not None))
-        if amount_true is None and (gap := missing_truth_finding(config)) is not None:
-            findings.append(gap)
-        # significance-gated findings are judged together (Holm); the runner repeats it audit-wide
-        return AmountReport(judge_significance(findings), tables)
+            tables.append((feature, columns, table, ref, cut))
+        return _report(tables, config, amount_true is not None, "memory")
+
+    def analyse_source(self, source: Any, config: AmountConfig | None = None) -> AmountReport:
+        """The same analysis from the moments a backend aggregates where the rows are (DuckDB, Spark).
+
+        Every figure but the distribution distances (Kolmogorov-Smirnov, Wasserstein), which need
+        every amount, is computed: see :mod:`govaudit.backends._amounts`.
+        """
+        config = config or self.config
+        groupings = _groupings(list(source.sensitive_features), config)
+        summary = source.summarise([columns for _, columns in groupings], confidence=config.confidence,
+                                   above=config.above, tolerance=config.underpaid_tolerance,
+                                   allow_negative=config.allow_negative)
+        settings = _settings(config)
+        tables = []
+        for (feature, columns), (encoding, moments) in zip(groupings, summary.groups):
+            eligible = moments["count"].to_numpy() >= config.min_group_size
+            table, ref = table_from_moments(moments, encoding.labels, reference=config.reference, eligible=eligible,
+                                            settings=settings)
+            tables.append((feature, columns, table, ref, summary.cut))
+        return _report(tables, config, source.amount_true is not None, source.engine)
 
     def assess(self, amount: Any, *, sensitive_features: Any, amount_true: Any = None) -> AmountReport:
         """Audit amounts directly.
@@ -145,6 +157,26 @@ class AmountAuditor:
             raise InputDataError(f"sensitive_features has {len(sensitive)} rows but y_amount has {values.size}")
         true = None if amount_true is None else amount_values(amount_true, "y_amount_true", rows=values.size)
         return self.analyse(values, sensitive, true)
+
+
+def _settings(config: AmountConfig) -> AmountSettings:
+    return AmountSettings(confidence=config.confidence, above=config.above,
+                          underpaid_tolerance=config.underpaid_tolerance, max_mae=config.gates.max_group_mae,
+                          max_underpaid_share=config.gates.max_underpaid_share)
+
+
+def _report(tables: list[tuple[str, tuple[str, ...], pd.DataFrame, int | None, float]], config: AmountConfig,
+            has_true: bool, backend: str) -> AmountReport:
+    """The findings of each grouping's table; significance-gated ones judged together (Holm)."""
+    findings: list[Finding] = []
+    for feature, columns, table, ref, cut in tables:
+        reference = None if ref is None else str(table["group"].iloc[ref])
+        findings.append(table_finding(feature, columns, table, reference, cut, config, backend=backend))
+        findings.extend(gate_findings(feature, table, reference, cut, config, has_true))
+    if not has_true and (gap := missing_truth_finding(config)) is not None:
+        findings.append(gap)
+    # the runner repeats the correction audit-wide
+    return AmountReport(judge_significance(findings), {feature: table for feature, _, table, _, _ in tables})
 
 
 def _groupings(have: list[str], config: AmountConfig) -> list[tuple[str, tuple[str, ...]]]:

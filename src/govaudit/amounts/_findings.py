@@ -55,7 +55,11 @@ def _why_unjudged(row: pd.Series, config: AmountConfig) -> str | None:
     return None
 
 
-def _row(row: pd.Series, config: AmountConfig, reference: str | None) -> dict[str, Any]:
+_NOT_EVALUATED = ("not evaluated on the {backend} backend: Kolmogorov-Smirnov and Wasserstein compare whole "
+                  "distributions, which the aggregated moments do not keep (audit in memory for them)")
+
+
+def _row(row: pd.Series, config: AmountConfig, reference: str | None, distances: bool = True) -> dict[str, Any]:
     n = int(row["count"])
     out: dict[str, Any] = {"group": row["group"], "count": n, "reference": row["group"] == reference}
     if n < config.suppress_below:
@@ -63,20 +67,26 @@ def _row(row: pd.Series, config: AmountConfig, reference: str | None) -> dict[st
                    "amounts suppressed so that no individual can be singled out")
         return out
     for key in _PUBLISHED:
-        if key in row.index:
+        if key in row.index and (distances or key not in ("ks", "wasserstein")):
             out[key] = row[key]
             if f"{key}_low" in row.index:
                 out[f"{key}_ci"] = ci_pair(row[f"{key}_low"], row[f"{key}_high"])
-    out.update({key: row[key] for key in _PLAIN if key in row.index})
+    out.update({key: row[key] for key in _PLAIN if key in row.index and (distances or key != "ks_p_value")})
     why = _why_unjudged(row, config)
     out.update(status="inconclusive" if why else "compared", note=why)
     return out
 
 
 def table_finding(feature: str, columns: tuple[str, ...], table: pd.DataFrame, reference: str | None, cut: float,
-                  config: AmountConfig) -> Finding:
-    """The group table of one grouping: reported, or a warning naming the groups that cannot be judged."""
-    rows = [_row(row, config, reference) for _, row in table.iterrows()]
+                  config: AmountConfig, *, backend: str = "memory") -> Finding:
+    """The group table of one grouping: reported, or a warning naming the groups that cannot be judged.
+
+    On a backend (``duckdb``, ``spark``) the distribution distances are not evaluated: left out of the
+    rows, and the methods say why.
+    """
+    distances = backend == "memory"
+    rows = [_row(row, config, reference, distances) for _, row in table.iterrows()]
+    methods = {**_METHODS, **({} if distances else {"distance": _NOT_EVALUATED.format(backend=backend)})}
     judged = [r for r in rows if r["status"] == "compared" and r.get("mean_ratio") == r.get("mean_ratio")]
     unjudged = [r for r in rows if r["status"] != "compared"]
     if reference is None or not judged:
@@ -95,7 +105,7 @@ def table_finding(feature: str, columns: tuple[str, ...], table: pd.DataFrame, r
         evidence={"feature": feature, "columns": list(columns), "reference": reference, "above": cut,
                   "above_is_median": config.above is None, "groups": rows, "total": int(table["count"].sum()),
                   "min_group_size": config.min_group_size, "suppress_below": config.suppress_below,
-                  "intervals": {"level": config.confidence, **_METHODS}},
+                  "intervals": {"level": config.confidence, **methods}, "backend": backend},
         message=message, principles=_FAIR_OPEN, references=_REFS)
 
 

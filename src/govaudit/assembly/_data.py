@@ -67,11 +67,6 @@ class DataSource:
     ranking: Any = None
     classes: ClassSource | None = None
 
-    @property
-    def on_backend(self) -> bool:
-        """Whether a backend holds the rows (the data is counts, a queue or classes, not a table)."""
-        return self.counts is not None or self.ranking is not None or self.classes is not None
-
 
 def resolve_data(data: Any, columns: Columns, engine: EngineSettings) -> DataSource | None:
     """Read or aggregate ``data`` on the backend chosen for it (``engine``, see :meth:`EngineSettings.for_data`).
@@ -103,9 +98,14 @@ def resolve_data(data: Any, columns: Columns, engine: EngineSettings) -> DataSou
 
 
 def _held_by_backend(data: Any, columns: Columns, engine: EngineSettings) -> DataSource:
-    """Counts aggregated where the rows are: DuckDB over a pandas DataFrame, Spark over its own, else the files."""
+    """Counts aggregated where the rows are: DuckDB over a pandas DataFrame, Spark over its own, else the files.
+
+    Without decisions or scores but with a queue, classes or amounts, nothing is counted here: their
+    auditors have them aggregated where the rows are.
+    """
     ranking = queue_source(data, columns, engine)
-    if ranking is not None and all(c is None for c in (columns.prediction, columns.score, columns.class_prediction)):
+    if ranking is not None and all(c is None for c in (columns.prediction, columns.score, columns.class_prediction,
+                                                       columns.amount)):
         return _queue_alone(data, engine, ranking)
     source = _counts_held_by_backend(data, columns, engine)
     return source if ranking is None else replace(source, ranking=ranking)
@@ -124,16 +124,17 @@ def _queue_alone(data: Any, engine: EngineSettings, ranking: Any) -> DataSource:
 
 def _counts_held_by_backend(data: Any, columns: Columns, engine: EngineSettings) -> DataSource:
     roles = columns.roles()
-    decides = columns.prediction is not None or columns.score is not None or columns.class_prediction is None
+    decides = columns.prediction is not None or columns.score is not None or (
+        columns.class_prediction is None and columns.amount is None)
     classes = _class_source(data, columns, engine)
     if isinstance(data, pd.DataFrame):  # duckdb over the frame: the same engine and results as over files
         counts = _duckdb_frame_source(data, engine.duckdb, roles) if decides else None
         return DataSource(engine, (frame_identity(data),), counts=counts, rows=data, classes=classes)
     if is_spark_frame(data):
         counts = spark_counts_source(data, **roles) if decides else None
-        counted = counts.table if counts is not None else classes.table  # type: ignore[union-attr]
-        n_rows = counts.n_rows if counts is not None else classes.n_rows  # type: ignore[union-attr]
-        identity = spark_identity(data, "data", counted, n_rows)
+        counted = counts if counts is not None else classes
+        identity = (spark_identity(data, "data") if counted is None else
+                    spark_identity(data, "data", counted.table, counted.n_rows))
         return DataSource(engine, (identity,), counts=counts, rows=data, classes=classes)
     files = expand_paths(data)
     counts = None
@@ -141,11 +142,11 @@ def _counts_held_by_backend(data: Any, columns: Columns, engine: EngineSettings)
         counts = spark_counts_source(files, settings=engine.spark, **roles)
     elif decides:
         counts = duckdb_counts_source(files, settings=engine.duckdb, **roles)
-    n_rows = counts.n_rows if counts is not None else classes.n_rows  # type: ignore[union-attr]
-    one = len(files) == 1  # a glob's files are each identified; the row count is known only for one file
-    identities = tuple(file_identity("data", f, **({"rows": n_rows} if one else {})) for f in files)
-    return DataSource(engine, identities, {"data": files[0]} if one else {}, counts=counts, rows=tuple(files),
-                      classes=classes)
+    counted = counts if counts is not None else classes
+    one = len(files) == 1 and counted is not None  # the row count is known only for one file counted
+    identities = tuple(file_identity("data", f, **({"rows": counted.n_rows} if one else {})) for f in files)
+    return DataSource(engine, identities, {"data": files[0]} if len(files) == 1 else {}, counts=counts,
+                      rows=tuple(files), classes=classes)
 
 
 def _class_source(data: Any, columns: Columns, engine: EngineSettings) -> ClassSource | None:

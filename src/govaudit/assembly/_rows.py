@@ -16,14 +16,15 @@ from govaudit.inputs._ranking import ranking_from_data
 from govaudit.inputs._classes import classes_from_data
 from govaudit.inputs._subject import build_subject, sensitive_frame
 from govaudit.inputs._table import case_ids_from_column
-from govaudit.backends import RowSource
+from govaudit.backends import AmountSource, RowSource
 from govaudit.core import AuditSubject
 from govaudit.exceptions import ColumnError, InputDataError
 
 __all__ = ["subject_rows"]
 
-_MSG_AMOUNT_BACKEND = ('amounts ([data] amount, amount_true) are audited in memory: use backend = "memory" '
-                       "(the duckdb and spark backends aggregate counts only)")
+_MSG_AMOUNT_ARRAYS = ('amounts given as arrays (y_amount, y_amount_true) are per row: use backend = "memory", or '
+                      'name the columns (amount=, amount_true=) for the {backend} backend to aggregate')
+_MSG_AMOUNT_TRUE_ALONE = "correct amounts (amount_true) were given without the amounts (amount) to compare"
 
 
 def subject_rows(name: str, data: DataSource | None, model: ModelSource | None, columns: Columns, *,
@@ -44,10 +45,9 @@ def subject_rows(name: str, data: DataSource | None, model: ModelSource | None, 
     wants_ranking = any(c is not None for c in queue) or any(r is not None for r in ranking)
     wants_classes = (columns.class_prediction is not None or columns.class_label is not None
                      or any(c is not None for c in classes))
-    if data is not None and data.on_backend:
-        if wants_amounts:
-            raise InputDataError(_MSG_AMOUNT_BACKEND)
-        return _held_by_backend(name, data, model, columns)
+    if data is not None and data.engine.backend in ("duckdb", "spark"):
+        subject = _held_by_backend(name, data, model, columns)
+        return replace(subject, amount_source=_amount_source(data, columns, amounts)) if wants_amounts else subject
     outcomes = wants_amounts or wants_ranking or wants_classes  # outcomes other than yes/no decisions
     table = data.table if data is not None else None
     decides = (model is not None or y_pred is not None or y_score is not None or columns.prediction is not None
@@ -81,7 +81,7 @@ def _with_amounts(subject: AuditSubject, table: Any, columns: Columns, amounts: 
     paid = amounts_from_data(table, columns.amount, amounts[0], "amount", rows)
     true = amounts_from_data(table, columns.amount_true, amounts[1], "amount true", rows)
     if paid is None:
-        raise InputDataError("correct amounts (amount_true) were given without the amounts (amount) to compare")
+        raise InputDataError(_MSG_AMOUNT_TRUE_ALONE)
     if true is not None and true.size != paid.size:
         raise InputDataError(f"y_amount_true has {true.size} rows but y_amount has {paid.size}")
     return replace(subject, y_amount=paid, y_amount_true=true)
@@ -107,6 +107,17 @@ def _with_classes(subject: AuditSubject, table: Any, columns: Columns, classes: 
     if true is not None and true.size != decided.size:
         raise InputDataError(f"y_class_true has {true.size} rows but y_class_pred has {decided.size}")
     return replace(subject, y_class_pred=decided, y_class_true=true)
+
+
+def _amount_source(data: DataSource, columns: Columns, amounts: tuple[Any, Any]) -> AmountSource:
+    """The amounts columns, for the amounts auditor to have their moments aggregated where the rows are."""
+    if any(a is not None for a in amounts):
+        raise InputDataError(_MSG_AMOUNT_ARRAYS.format(backend=data.engine.backend))
+    if columns.amount is None:
+        raise InputDataError(_MSG_AMOUNT_TRUE_ALONE)
+    engine = data.engine
+    return AmountSource(data.rows, engine.backend, columns.amount, columns.sensitive_names,
+                        amount_true=columns.amount_true, duckdb=engine.duckdb, spark=engine.spark)
 
 
 def _held_by_backend(name: str, data: DataSource, model: ModelSource | None, columns: Columns) -> AuditSubject:

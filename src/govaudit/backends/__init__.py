@@ -8,7 +8,8 @@
 Each returns the same per-group counts table (:class:`~govaudit.metrics.GroupCounts`). The
 aggregation is written once with narwhals (:func:`counts_source_from_frame`), so it runs unchanged
 on a pandas DataFrame, a DuckDB relation or a PySpark DataFrame. :func:`sample_rows` draws a
-stratified sample of rows where they are held (for the explainability auditor).
+stratified sample of rows where they are held (for the explainability auditor);
+:class:`AmountSource` aggregates the moments of amounts per group (for the amounts auditor).
 :func:`class_source_from_frame` counts classes decided (and true classes) per group the same way, for
 the multi-class auditor.
 """
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from govaudit.backends._aggregate import COUNT
     from govaudit.backends._classes import (ClassSource, class_source_from_frame, duckdb_class_source,
                                             spark_class_source)
+    from govaudit.backends._amounts import AmountSource, AmountSummary, amount_summary
     from govaudit.backends._collect import collect
     from govaudit.backends._duckdb import DuckDBSettings, duckdb_counts_source, expand_paths, read_files
     from govaudit.backends._sample import RowSample, RowSource, sample_rows
@@ -33,6 +35,7 @@ else:
         "govaudit.backends._aggregate": ("COUNT",),
         "govaudit.backends._classes": ("ClassSource", "class_source_from_frame", "duckdb_class_source",
                                        "spark_class_source"),
+        "govaudit.backends._amounts": ("AmountSource", "AmountSummary", "amount_summary"),
         "govaudit.backends._collect": ("collect",),
         "govaudit.backends._duckdb": ("DuckDBSettings", "duckdb_counts_source", "expand_paths", "read_files"),
         "govaudit.backends._sample": ("RowSample", "RowSource", "sample_rows"),
@@ -46,11 +49,14 @@ __all__ = [
     "class_source_from_frame",
     "duckdb_class_source",
     "spark_class_source",
+    "AmountSource",
+    "AmountSummary",
     "CountsSource",
     "DuckDBSettings",
     "RowSample",
     "RowSource",
     "SparkSettings",
+    "amount_summary",
     "collect",
     "counts_source_from_frame",
     "duckdb_counts_source",

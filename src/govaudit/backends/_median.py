@@ -15,7 +15,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-__all__ = ["exact_median"]
+__all__ = ["exact_median", "kth_values"]
 from govaudit.backends._collect import collect
 
 _BUCKETS = 4096
@@ -43,6 +43,18 @@ def _kth(frame: Any, column: str, k: int, lo: float, hi: float, count: int) -> f
             return float(np.partition(values, k)[k])
         k, count = k - (int(cum[i - 1]) if i else 0), int(hist["n"].iloc[i])
         lo, hi = new
+
+
+def kth_values(frame: Any, column: str, ks: list[int], lo: float, hi: float, count: int) -> list[float]:
+    """The k-th smallest values (0-based ranks ``ks``) among the ``count`` values of ``frame`` in ``[lo, hi]``.
+
+    Collected once when they fit in memory (:data:`_MAX_COLLECT`), else each narrowed by histograms.
+    """
+    if count <= _MAX_COLLECT or lo == hi:
+        values = collect(frame.select(nw.col(column)))[column].to_numpy(dtype=np.float64)
+        part = np.partition(values, sorted(set(ks)))
+        return [float(part[k]) for k in ks]
+    return [_kth(frame, column, k, lo, hi, count) for k in ks]
 
 
 def exact_median(frame: Any, column: str, n: int, lo: float, hi: float) -> float:

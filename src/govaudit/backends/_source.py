@@ -23,7 +23,7 @@ from ._aggregate import ABOVE_MEDIAN, COUNT, DECIDED, compress
 __all__ = ["CountsSource", "counts_source_from_frame"]
 
 _MSG_MISSING = "{name} has {n} missing value(s) (None/NaN); every row needs a 0/1 value"
-_MSG_NOTHING = "nothing to audit: name a prediction column or a score column"
+_MSG_NOTHING = "nothing to audit: name a prediction column or a score column (or an amount column, for the amounts auditor)"
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,14 @@ from govaudit._lazy import lazy_exports
 if TYPE_CHECKING:
     from ._amounts import (
         AmountSettings,
+        amount_moments,
         amount_table,
         mean_ratio_bound_test,
         median_interval,
+        median_ranks,
         pick_reference,
         share_ratio_bound_test,
+        table_from_moments,
     )
     from ._ranking import exposure_bound_test, precision_bound_test, ranking_table, share_curve, top_share_bound_test
     from ._classes import ClassCounts, class_counts, class_text, code_classes
@@ -72,8 +75,9 @@ else:
     __getattr__, __dir__ = lazy_exports(__name__, {
         "govaudit.metrics._ranking": ("exposure_bound_test", "precision_bound_test", "ranking_table", "share_curve",
                                       "top_share_bound_test"),
-        "govaudit.metrics._amounts": ("AmountSettings", "amount_table", "mean_ratio_bound_test", "median_interval",
-                                      "pick_reference", "share_ratio_bound_test"),
+        "govaudit.metrics._amounts": ("AmountSettings", "amount_moments", "amount_table", "mean_ratio_bound_test",
+                                      "median_interval", "median_ranks", "pick_reference", "share_ratio_bound_test",
+                                      "table_from_moments"),
         "govaudit.metrics._classes": ("ClassCounts", "class_counts", "class_text", "code_classes"),
         "govaudit.metrics._comparison": (
             "ComparisonSettings", "GroupComparison", "GroupingAnalysis", "RateAnalysis", "analyse_counts",
@@ -101,6 +105,7 @@ else:
 
 __all__ = [
     "AmountSettings",
+    "amount_moments",
     "amount_table",
     "exposure_bound_test",
     "precision_bound_test",
@@ -109,7 +114,9 @@ __all__ = [
     "top_share_bound_test",
     "mean_ratio_bound_test",
     "median_interval",
+    "median_ranks",
     "share_ratio_bound_test",
+    "table_from_moments",
     "pick_reference",
     "ClassCounts",
     "class_counts",

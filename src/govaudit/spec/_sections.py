@@ -123,7 +123,7 @@ class DataSpec(_Section):
     score: str | None = Field(default=None, description="Column holding recorded scores (optional).")
     amount: str | None = Field(
         default=None, description="Column holding an amount per case (benefit paid, sum awarded), for the "
-        "amounts auditor (in memory only).")
+        "amounts auditor (on every backend; with duckdb/spark the Kolmogorov-Smirnov and Wasserstein distances are not evaluated).")
     amount_true: str | None = Field(default=None, description="Column holding the correct amount per case (optional).")
     rank: str | None = Field(
         default=None, description="Column holding each case's place in a queue (1 = seen first; equal ranks are "
@@ -171,9 +171,10 @@ class DataSpec(_Section):
         if self.relevance is not None and self.rank is None and self.priority_score is None:
             raise ValueError("relevance needs the queue's order: a rank or priority_score column")
         if self.engine != "memory" and all(c is None for c in (self.prediction, self.score, self.rank,
-                                                                self.priority_score, self.class_prediction)):
-            raise ValueError(f'backend = "{self.engine}" audits recorded decisions, a queue or classes: name a '
-                             "prediction, score, rank, priority_score or class_prediction column")
+                                                                self.priority_score, self.class_prediction,
+                                                                self.amount)):
+            raise ValueError(f'backend = "{self.engine}" audits recorded decisions, a queue, classes or amounts: '
+                             "name a prediction, score, rank, priority_score, class_prediction or amount column")
         return self
 
 
