@@ -176,7 +176,7 @@ def test_bad_amounts_are_named(cases):
 def test_a_backend_spec_with_nothing_to_audit_says_what_to_name(case_files):
     spec = data_spec(case_files["folder"], name="nothing", data="cases.parquet", roles='sensitive_features = ["sex"]',
                      extra='backend = "duckdb"')
-    with pytest.raises(SpecError, match="prediction, score or amount column"):
+    with pytest.raises(SpecError, match="class_prediction or amount column"):
         load_spec(spec)
 
 
