@@ -66,6 +66,8 @@ def test_injected_effects_are_found(tmp_path):
               if f.status is govaudit.Status.FAIL and f.groups}
     for check, feature, group in [("bias.selection_rate_ratio", "migration_background", "non_eu"),
                                   ("bias.fpr_ratio", "migration_background", "non_eu"),
+                                  ("ranking.top_k_share_ratio", "migration_background", "non_eu"),
+                                  ("ranking.exposure_ratio", "migration_background", "non_eu"),
                                   ("amounts.mean_ratio", "caregiver_sex", "male"),
                                   ("amounts.underpaid_share", "caregiver_sex", "male"),
                                   ("amounts.group_mae", "caregiver_sex", "male")]:
@@ -80,6 +82,12 @@ def test_injected_effects_are_found(tmp_path):
     male = cases[cases["caregiver_sex"] == "male"]
     under = next(f for f in record.findings if f.check == "amounts.underpaid_share" and f.groups == ("male",))
     assert under.value == pytest.approx(((male["allowance_paid"] - male["allowance_due"]) < -10).mean())
+    # the queue's top 10 %: non_eu's share of it over its share of the caseload, by hand
+    share = next(f for f in record.findings if f.check == "ranking.top_k_share_ratio" and f.groups == ("non_eu",)
+                 and f.evidence["capacity"] == "10 %")
+    top = cases.nsmallest(round(CAPACITY * len(cases)), "priority_rank")
+    by_hand = (top["migration_background"] == "non_eu").mean() / (cases["migration_background"] == "non_eu").mean()
+    assert share.value == pytest.approx(by_hand)
     # the saved model gives the recorded scores, and the scores the recorded ranks
     trusted = json.loads((tmp_path / "artifacts" / "trusted_types.json").read_text())
     model = load_model(tmp_path / "artifacts" / "model.skops", trusted)
