@@ -75,9 +75,9 @@ def _render(name: str, **context: Any) -> str:
 
 
 def _plain(check: str, t: Catalogue) -> str:
-    from govaudit.report._summary import plain_check
+    from govaudit.report._summary import plain_check, plain_words
 
-    return t.get(f"plain.{check}") or plain_check(check)
+    return plain_words(check, t) or plain_check(check)
 
 
 def _state(t: Catalogue, state: str) -> str:

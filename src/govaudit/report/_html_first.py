@@ -14,6 +14,7 @@ from govaudit.core import Finding, Principle, Severity, Status
 from govaudit.records._record import AuditRecord
 from govaudit.report._html_labels import check_label
 from govaudit.report._i18n import Catalogue, fmt_num
+from govaudit.report._summary import plain_words
 
 __all__ = ["gate_text", "next_step", "problems", "responsible", "scorecard", "value_text"]
 
@@ -77,7 +78,7 @@ def problems(record: AuditRecord, t: Catalogue) -> list[dict[str, Any]]:
                                  first_of[p[1].check], -_miss(p[1]), p[0]))
     out = []
     for number, (_, f) in enumerate(blocking, start=1):
-        plain = t.get(f"plain.{f.check}")
+        plain = plain_words(f.check, t)
         label = check_label(f.check, t)
         out.append({"number": number, "status": f.status.value, "status_label": t(f"status.{f.status.value}"),
                     "severity": t(f"severity.{f.severity.value}"),

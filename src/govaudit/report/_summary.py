@@ -20,12 +20,12 @@ from rich.text import Text
 
 from govaudit.core import Finding, Severity, Status
 from govaudit.records._record import AuditRecord, Verdict
-from govaudit.report._i18n import load_catalogue
+from govaudit.report._i18n import Catalogue, load_catalogue
 from govaudit.report._json import ensure_record
 from govaudit.report._printable import printable
 from govaudit.report._text import VERDICT_STYLE
 
-__all__ = ["MAX_LISTED_CHECKS", "LedgerPosition", "plain_check", "render_brief", "summary_items"]
+__all__ = ["MAX_LISTED_CHECKS", "LedgerPosition", "plain_check", "plain_words", "render_brief", "summary_items"]
 
 #: At most this many checks are listed one per line; the rest are counted ("and N more").
 MAX_LISTED_CHECKS = 20
@@ -57,10 +57,26 @@ def _one_line(text: str) -> str:
     return " ".join(printable(text).split())
 
 
+def plain_words(check: str, t: Catalogue) -> str | None:
+    """A check's name in plain words in ``t``'s language, or None when the catalogue has none.
+
+    The catalogue's ``plain.<check>``; a bias gate on any rate's contrast with the reference group
+    (``bias.fpr_ratio``, ``bias.npv_difference``) is worded from the rate's own name.
+    """
+    words = t.get(f"plain.{check}")
+    auditor, _, name = check.partition(".")
+    if words is None and auditor == "bias":
+        rate, _, kind = name.rpartition("_")
+        label = t.get(f"metric.{rate}") if kind in ("ratio", "difference") and rate else None
+        if label is not None:
+            words = t(f"plain_contrast.{kind}", rate=label[:1].lower() + label[1:] if t.lang == "en" else label)
+    return words
+
+
 def plain_check(check: str) -> str:
-    """A check's name in plain words, as the reports word it (the catalogue's ``plain.<check>``), e.g.
+    """A check's name in plain English, as the reports word it (the catalogue's ``plain.<check>``), e.g.
     ``bias.impact_ratio`` -> "some groups are selected far less often"; a plug-in's check by its name's words."""
-    return load_catalogue("en").get(f"plain.{check}") or check.rsplit(".", 1)[-1].replace("_", " ")
+    return plain_words(check, load_catalogue("en")) or check.rsplit(".", 1)[-1].replace("_", " ")
 
 
 def _section(finding: Finding) -> str | None:
