@@ -37,6 +37,8 @@ __all__ = ["Ledger"]
 
 _sha256 = hashlib.sha256
 
+_SET_STATE = ("INSERT INTO meta(key, value) VALUES ('checkpoint', ?), ('frontier', ?) "
+              "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
 _INSERT_ENTRY = f"INSERT INTO entries ({COLUMNS}) VALUES ({', '.join('?' * len(ENTRY_FIELDS))})"
 
 MSG_REFUSE = ("{path}: refusing to append: {why}; run 'govaudit ledger verify {path}' to find the damage")
@@ -167,10 +169,7 @@ class Ledger(LedgerReader):
                 self._conn.execute(NODES_TABLE)
             if nodes:
                 self._conn.executemany("INSERT OR REPLACE INTO merkle_nodes(level, idx, hash) VALUES (?, ?, ?)", nodes)
-            self._conn.executemany(
-                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [("checkpoint", checkpoint_text(cp)), ("frontier", frontier_text(frontier))],
-            )
+            self._conn.execute(_SET_STATE, (checkpoint_text(cp), frontier_text(frontier)))
             return entries, frontier, version
 
         if not hashed:

@@ -144,17 +144,20 @@ class LedgerReader(LedgerStore):
         trusted = None if public_keys is None else frozenset(k.fingerprint for k in public_keys)
         conn, source, first = self._conn, str(self.path), 0 if since is None else since.size
         with contextlib.ExitStack() as stack:
-            conn.execute("BEGIN")  # one snapshot for the checkpoint and the entries
+            conn.execute("BEGIN")  # one snapshot for the checkpoint and the entries' numbers
             try:
                 cp_text = self._meta("checkpoint")
                 base = None if since is None else base_tree(conn, since, source)
                 seqs = [row[0] for row in conn.execute("SELECT seq FROM entries WHERE seq > ? ORDER BY seq", (first,))]
-                # The workers check entries on their own while this process reads the chain and
-                # builds the Merkle tree.
-                self_check = _start_checks(stack, source, first, seqs, trusted, workers)
-                light = conn.execute(f"SELECT {_LIGHT} FROM entries WHERE seq > ? ORDER BY seq", (first,)).fetchall()
             finally:
                 conn.execute("COMMIT")
+            # Worker processes (forked outside any transaction) check the entries on their own while
+            # this process reads the chain and builds the Merkle tree. Entries are append-only, so the
+            # ones numbered up to the last read above are the same in every later read (unless the file
+            # is being tampered with meanwhile, which the checks then report).
+            self_check = _start_checks(stack, source, first, seqs, trusted, workers)
+            light = conn.execute(f"SELECT {_LIGHT} FROM entries WHERE seq > ? AND seq <= ? ORDER BY seq",
+                                 (first, seqs[-1] if seqs else first)).fetchall()
             try:
                 cp = None if cp_text is None else Checkpoint.from_dict(json.loads(cp_text))
             except (ValueError, KeyError, TypeError):
