@@ -31,6 +31,7 @@ from govaudit.records._signing import PublicKey
 __all__ = ["LedgerReader"]
 
 _LIGHT = "seq, prev_hash, entry_hash, signature, signer"
+_RANGES_PER_WORKER = 4
 
 MSG_NO_ENTRY = "{path} has no entry {seq} (it has {n})"
 MSG_BAD_REFERENCE = "entry {seq} is a {kind} entry; {what} refers to an audit entry"
@@ -260,7 +261,9 @@ def _start_checks(stack: contextlib.ExitStack, source: str, first: int, seqs: li
         return lambda: None
     if nworkers <= 1:
         return lambda: _check_db_range(source, first, n, seqs[0], seqs[-1], trusted)
-    bounds = [round(i * n / nworkers) for i in range(nworkers + 1)]
+    # A few ranges per worker, so that a worker slowed by other work on the machine is not waited for.
+    chunks = min(n, nworkers * _RANGES_PER_WORKER)
+    bounds = [round(i * n / chunks) for i in range(chunks + 1)]
     executor = stack.enter_context(pool(nworkers))
     futures = [executor.submit(_check_db_range, source, first + lo, hi, seqs[lo], seqs[hi - 1], trusted)
                for lo, hi in zip(bounds, bounds[1:]) if hi > lo]
