@@ -31,7 +31,8 @@ from govaudit.records._signing import PublicKey
 __all__ = ["LedgerReader"]
 
 _LIGHT = "seq, prev_hash, entry_hash, signature, signer"
-_RANGES_PER_WORKER = 4
+_RANGES_PER_WORKER = 16
+_MIN_RANGE = 500
 
 MSG_NO_ENTRY = "{path} has no entry {seq} (it has {n})"
 MSG_BAD_REFERENCE = "entry {seq} is a {kind} entry; {what} refers to an audit entry"
@@ -261,8 +262,9 @@ def _start_checks(stack: contextlib.ExitStack, source: str, first: int, seqs: li
         return lambda: None
     if nworkers <= 1:
         return lambda: _check_db_range(source, first, n, seqs[0], seqs[-1], trusted)
-    # A few ranges per worker, so that a worker slowed by other work on the machine is not waited for.
-    chunks = min(n, nworkers * _RANGES_PER_WORKER)
+    # Several ranges per worker (of at least _MIN_RANGE entries), so that a worker slowed by other work
+    # on the machine is not waited for.
+    chunks = max(min(n, nworkers), min(nworkers * _RANGES_PER_WORKER, n // _MIN_RANGE))
     bounds = [round(i * n / chunks) for i in range(chunks + 1)]
     executor = stack.enter_context(pool(nworkers))
     futures = [executor.submit(_check_db_range, source, first + lo, hi, seqs[lo], seqs[hi - 1], trusted)
