@@ -29,7 +29,7 @@ HEAVY = (
     "skops", "fairlearn", "httpx", "numba", "statsmodels", "polars", "py4j", "skl2onnx",
 )
 #: Not loaded by `import govaudit` or `govaudit --help` either: nothing is imported until a name is used.
-LIBRARIES = ("numpy", "pandas", "pyarrow", "pydantic", "narwhals", "cryptography", "rfc8785", "markupsafe")
+LIBRARIES = ("numpy", "pandas", "pyarrow", "pydantic", "narwhals", "cryptography", "nacl", "rfc8785", "markupsafe")
 #: What `govaudit --help` needs besides the CLI itself.
 CLI = ("typer", "click", "rich")
 

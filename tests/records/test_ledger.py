@@ -288,3 +288,23 @@ def test_append_many_commits_all_entries_in_one_transaction(ledger, auditor):
     with pytest.raises(TypeError, match="AuditRecord"):
         ledger.append_many([make_record(), "not a record"], auditor)
     assert len(ledger) == 4
+
+
+def test_stored_checkpoint_and_frontier_text_is_sorted_key_json(tmp_path):
+    # The append writes the checkpoint and Merkle frontier from templates; they must read back as
+    # the JSON json.dumps(..., sort_keys=True) writes.
+    from govaudit.records._ledger import checkpoint_text, frontier_text
+    from govaudit.records._merkle import MerkleFrontier
+
+    key = SigningKey.generate()
+    with Ledger(tmp_path / "l.sqlite", create=True) as ledger:
+        for _ in range(5):
+            ledger.append(make_record(), key)
+        cp = ledger.checkpoint()
+        assert checkpoint_text(cp) == json.dumps(cp.to_dict(), sort_keys=True)
+        assert ledger._meta("checkpoint") == checkpoint_text(cp)
+        stored = json.loads(ledger._meta("frontier"))
+        frontier = MerkleFrontier(stored["size"], [bytes.fromhex(h) for h in stored["nodes"]])
+        assert frontier_text(frontier) == json.dumps({"size": 5, "nodes": stored["nodes"]}, sort_keys=True)
+        assert frontier.size == 5 and len(frontier.nodes) == 2
+        assert frontier_text(MerkleFrontier()) == json.dumps({"size": 0, "nodes": []}, sort_keys=True)

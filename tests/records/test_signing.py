@@ -8,9 +8,12 @@ import stat
 
 import pytest
 import rfc8785
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from _factories import make_record
 from govaudit.exceptions import InputDataError
@@ -131,3 +134,40 @@ def test_keys_written_by_other_tools_load(tmp_path):
                                            serialization.NoEncryption()))
     raw = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     assert load_signing_key(path).public_key == PublicKey(raw)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.binary(min_size=32, max_size=32), message=st.binary(max_size=600))
+def test_libsodium_and_openssl_sign_identically_and_accept_each_others_signatures(seed, message):
+    # Ed25519 is deterministic: the key's libsodium signature must be byte for byte the one OpenSSL
+    # (through cryptography) makes, so ledgers signed before and after the switch verify the same.
+    private = Ed25519PrivateKey.from_private_bytes(seed)
+    ours = SigningKey(private).sign(message)
+    theirs = private.sign(message)
+    assert ours == theirs
+    public = private.public_key()
+    public.verify(ours, message)  # raises if OpenSSL rejects it
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    assert SigningKey(private).public_key.raw == raw
+    assert PublicKey(raw).verify(theirs, message)
+    assert not PublicKey(raw).verify(theirs, message + b"x")
+    flipped = bytes([theirs[0] ^ 1]) + theirs[1:]
+    assert not PublicKey(raw).verify(flipped, message)
+    with pytest.raises(InvalidSignature):
+        public.verify(flipped, message)
+
+
+@pytest.mark.parametrize("signature", [b"", b"\x00" * 63, b"\x00" * 65])
+def test_a_signature_of_the_wrong_length_is_invalid_not_an_error(signature):
+    key = SigningKey.generate()
+    assert not key.public_key.verify(signature, b"statement")
+    assert not key.public_key.verify(key.sign(b"statement") + b"\x00", b"statement")
+
+
+def test_a_small_order_public_key_does_not_verify_anything():
+    # The identity point (y = 1) has order 1: with it, OpenSSL accepts R = identity, S = 0 as a
+    # signature of every message; libsodium refuses such keys, so a forged entry fails.
+    identity = (1).to_bytes(32, "little")
+    forged = identity + b"\x00" * 32
+    assert not PublicKey(identity).verify(forged, b"any statement")
+    assert not PublicKey(identity).verify(forged, b"another")

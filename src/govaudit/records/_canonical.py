@@ -40,11 +40,13 @@ def es_number(value: float) -> str:
     Python's ``repr`` already gives the shortest digits that round-trip; only where the decimal
     point goes and when to switch to exponent form differ.
     """
+    text = float.__repr__(value)
+    if "e" not in text and "n" not in text:  # 1e-4 <= |value| < 1e16 (or 0): both write plain digits
+        if text.endswith(".0"):  # ECMAScript writes integral values without a fraction
+            return "0" if value == 0 else text[:-2]
+        return text
     if value != value or value in (math.inf, -math.inf):
         raise _NotCanonical(f"{value} is not representable in JCS")
-    if value == 0:
-        return "0"
-    text = float.__repr__(value)
     sign = ""
     if text[0] == "-":
         sign, text = "-", text[1:]
@@ -65,26 +67,52 @@ def es_number(value: float) -> str:
     return sign + digits[0] + ("." + digits[1:] if k > 1 else "") + ("e+" if e >= 0 else "e-") + str(abs(e))
 
 
-def _write(value: Any, out: Callable[[str], None]) -> None:
-    t = type(value)
+def _scalar(value: Any, t: type) -> str | None:
+    """The text of a string, number, boolean or null of exactly a JSON type; ``None`` for anything else."""
     if t is str:
-        out(encode_basestring(value))
-    elif t is dict:
+        return encode_basestring(value)
+    if t is float:
+        return es_number(value)
+    if t is int:
+        if not -_INT_LIMIT <= value <= _INT_LIMIT:
+            raise _NotCanonical(f"{value} exceeds safe integer domain for JSON floats")
+        return str(value)
+    if t is bool:
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return None
+
+
+def _write(value: Any, out: Callable[[str], None]) -> None:
+    # Members that are scalars are written in the container's loop, without a call of their own:
+    # most of a record's values are strings and numbers.
+    t = type(value)
+    if t is dict:
         if not value:
             out("{}")
             return
         for key in value:
-            if not isinstance(key, str):
+            if type(key) is not str and not isinstance(key, str):
                 raise _NotCanonical("object keys must be strings")
         # RFC 8785 orders keys by UTF-16 code units; for keys without astral characters that is
         # code point order, which plain sorting gives.
         keys = sorted(value) if "".join(value).isascii() else sorted(value, key=_utf16)
         sep = "{"
         for key in keys:
-            out(sep)
-            out(encode_basestring(key))
-            out(":")
-            _write(value[key], out)
+            item = value[key]
+            t = type(item)
+            if t is str:
+                out(f"{sep}{encode_basestring(key)}:{encode_basestring(item)}")
+            elif item is None:
+                out(f"{sep}{encode_basestring(key)}:null")
+            else:
+                text = _scalar(item, t)
+                if text is None:
+                    out(f"{sep}{encode_basestring(key)}:")
+                    _write(item, out)
+                else:
+                    out(f"{sep}{encode_basestring(key)}:{text}")
             sep = ","
         out("}")
     elif t is list or t is tuple:
@@ -93,22 +121,20 @@ def _write(value: Any, out: Callable[[str], None]) -> None:
             return
         sep = "["
         for item in value:
-            out(sep)
-            _write(item, out)
+            text = _scalar(item, type(item))
+            if text is None:
+                out(sep)
+                _write(item, out)
+            else:
+                out(sep + text)
             sep = ","
         out("]")
-    elif t is float:
-        out(es_number(value))
-    elif t is bool:
-        out("true" if value else "false")
-    elif t is int:
-        if not -_INT_LIMIT <= value <= _INT_LIMIT:
-            raise _NotCanonical(f"{value} exceeds safe integer domain for JSON floats")
-        out(str(value))
-    elif value is None:
-        out("null")
     else:
-        _write(_plain(value), out)
+        text = _scalar(value, t)
+        if text is None:
+            _write(_plain(value), out)
+        else:
+            out(text)
 
 
 def _plain(value: Any) -> Any:

@@ -37,9 +37,28 @@ __all__ = ["Ledger"]
 
 _sha256 = hashlib.sha256
 
+_SET_STATE = ("INSERT INTO meta(key, value) VALUES ('checkpoint', ?), ('frontier', ?) "
+              "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+_INSERT_ENTRY = f"INSERT INTO entries ({COLUMNS}) VALUES ({', '.join('?' * len(ENTRY_FIELDS))})"
+
 MSG_REFUSE = ("{path}: refusing to append: {why}; run 'govaudit ledger verify {path}' to find the damage")
 MSG_REASON = "a reason is required for {what}"
 MSG_DECISION = "decision must be 'release' or 'block', not {decision!r}"
+
+
+def checkpoint_text(cp: Checkpoint) -> str:
+    """The stored checkpoint: ``json.dumps(cp.to_dict(), sort_keys=True)``, written directly.
+
+    Every value is a hex string or an int, so nothing needs escaping (a test compares the two).
+    """
+    return (f'{{"head": "{cp.head}", "public_key": "{cp.public_key}", "root": "{cp.root}", '
+            f'"signature": "{cp.signature}", "signer": "{cp.signer}", "size": {int(cp.size)}}}')
+
+
+def frontier_text(frontier: MerkleFrontier) -> str:
+    """The stored Merkle frontier, as ``json.dumps({"size": ..., "nodes": [hex, ...]}, sort_keys=True)``."""
+    nodes = ", ".join(f'"{node.hex()}"' for node in frontier.nodes)
+    return f'{{"nodes": [{nodes}], "size": {int(frontier.size)}}}'
 
 
 class Ledger(LedgerReader):
@@ -127,6 +146,7 @@ class Ledger(LedgerReader):
             version = self._data_version()
             size, prev, frontier = self._head(version, cached)
             entries: list[LedgerEntry] = []
+            rows: list[tuple[Any, ...]] = []
             nodes: list[tuple[int, int, bytes]] = []
             for payload, payload_sha in hashed:
                 seq, created_at = size + len(entries) + 1, now_utc()
@@ -135,25 +155,21 @@ class Ledger(LedgerReader):
                                       signer=fingerprint)
                 signature, entry_hash = key.sign(header), _sha256(header).digest()
                 frontier.append(_sha256(b"\x00" + entry_hash + signature).digest(), nodes)  # leaf: see LedgerEntry
-                entries.append(LedgerEntry(seq, kind.value, created_at, ENTRY_FORMAT_VERSION, payload, payload_sha,
-                                           prev, public_key, fingerprint, signature.hex(), entry_hash.hex()))
-                prev = entries[-1].entry_hash
+                row = (seq, kind.value, created_at, ENTRY_FORMAT_VERSION, payload, payload_sha, prev, public_key,
+                       fingerprint, signature.hex(), entry_hash.hex())  # in ENTRY_FIELDS order
+                rows.append(row)
+                entries.append(LedgerEntry(*row))
+                prev = row[-1]
             root = frontier.root().hex()
             head = entries[-1]
             statement = Checkpoint(head.seq, head.entry_hash, root, public_key, fingerprint, "").statement()
             cp = Checkpoint(head.seq, head.entry_hash, root, public_key, fingerprint, key.sign(statement).hex())
-            self._conn.executemany(
-                f"INSERT INTO entries ({COLUMNS}) VALUES ({', '.join('?' * len(ENTRY_FIELDS))})",
-                [tuple(getattr(e, name) for name in ENTRY_FIELDS) for e in entries])
+            self._conn.executemany(_INSERT_ENTRY, rows)
             if not self._nodes_table:  # a ledger written before the table existed
                 self._conn.execute(NODES_TABLE)
             if nodes:
                 self._conn.executemany("INSERT OR REPLACE INTO merkle_nodes(level, idx, hash) VALUES (?, ?, ?)", nodes)
-            self._conn.executemany(
-                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [("checkpoint", json.dumps(cp.to_dict(), sort_keys=True)),
-                 ("frontier", json.dumps({"size": frontier.size, "nodes": [n.hex() for n in frontier.nodes]}))],
-            )
+            self._conn.execute(_SET_STATE, (checkpoint_text(cp), frontier_text(frontier)))
             return entries, frontier, version
 
         if not hashed:

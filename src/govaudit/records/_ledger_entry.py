@@ -48,6 +48,7 @@ ENTRY_FIELDS = (
 )
 
 _HEX64 = re.compile(r"[0-9a-f]{64}\Z")
+_HEX448 = re.compile(r"[0-9a-f]{448}\Z")  # five 64-digit hashes/keys and a 128-digit signature
 _HEX128 = re.compile(r"[0-9a-f]{128}\Z")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z\Z")
 # Every header value is a hex string, a fixed-format UTC time, a kind name or an int, none of which
@@ -73,6 +74,15 @@ _KINDS = frozenset(k.value for k in EntryKind)
 def malformed_field(kind: Any, created_at: Any, fmt: Any, payload_sha256: Any, prev: Any,
                     public_key: Any, seq: Any, signer: Any, signature: Any, entry_hash: Any) -> str | None:
     """Name of the first field whose stored value has the wrong form, or ``None``."""
+    # Fast path for intact entries (nearly all of them): one match over the hex fields together.
+    try:
+        hexes = payload_sha256 + prev + public_key + signer + entry_hash + signature
+    except TypeError:  # not all text: the checks below name the field
+        hexes = None
+    if (type(hexes) is str and len(payload_sha256) == len(prev) == len(public_key) == len(signer) == len(entry_hash)
+            == 64 and _HEX448.match(hexes) and type(seq) is int and seq >= 1 and type(fmt) is int
+            and type(kind) is str and kind in _KINDS and type(created_at) is str and _TIME.match(created_at)):
+        return None
     checks = (
         ("seq", type(seq) is int and seq >= 1),
         ("kind", isinstance(kind, str) and kind in _KINDS),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from govaudit.records._signing import PublicKey
 __all__ = ["LedgerReader"]
 
 _LIGHT = "seq, prev_hash, entry_hash, signature, signer"
+_RANGES_PER_WORKER = 16
+_MIN_RANGE = 500
 
 MSG_NO_ENTRY = "{path} has no entry {seq} (it has {n})"
 MSG_BAD_REFERENCE = "entry {seq} is a {kind} entry; {what} refers to an audit entry"
@@ -142,41 +145,32 @@ class LedgerReader(LedgerStore):
                 since: TrustedCheckpoint | None) -> VerifyReport:
         trusted = None if public_keys is None else frozenset(k.fingerprint for k in public_keys)
         conn, source, first = self._conn, str(self.path), 0 if since is None else since.size
-        conn.execute("BEGIN")  # one snapshot for the checkpoint and the entries
-        try:
-            cp_text = self._meta("checkpoint")
-            base = None if since is None else base_tree(conn, since, source)
-            light = conn.execute(f"SELECT {_LIGHT} FROM entries WHERE seq > ? ORDER BY seq", (first,)).fetchall()
-        finally:
-            conn.execute("COMMIT")
-        try:
-            cp = None if cp_text is None else Checkpoint.from_dict(json.loads(cp_text))
-        except (ValueError, KeyError, TypeError):
-            cp = None
-        n = len(light)
-        nworkers = default_workers(n) if workers is None else max(1, int(workers))
-        seqs = [row[0] for row in light]
+        with contextlib.ExitStack() as stack:
+            conn.execute("BEGIN")  # one snapshot for the checkpoint and the entries' numbers
+            try:
+                cp_text = self._meta("checkpoint")
+                base = None if since is None else base_tree(conn, since, source)
+                seqs = [row[0] for row in conn.execute("SELECT seq FROM entries WHERE seq > ? ORDER BY seq", (first,))]
+            finally:
+                conn.execute("COMMIT")
+            # Worker processes (forked outside any transaction) check the entries on their own while
+            # this process reads the chain and builds the Merkle tree. Entries are append-only, so the
+            # ones numbered up to the last read above are the same in every later read (unless the file
+            # is being tampered with meanwhile, which the checks then report).
+            self_check = _start_checks(stack, source, first, seqs, trusted, workers)
+            light = conn.execute(f"SELECT {_LIGHT} FROM entries WHERE seq > ? AND seq <= ? ORDER BY seq",
+                                 (first, seqs[-1] if seqs else first)).fetchall()
+            try:
+                cp = None if cp_text is None else Checkpoint.from_dict(json.loads(cp_text))
+            except (ValueError, KeyError, TypeError):
+                cp = None
+            if since is not None and base is not None:
+                return verify_extension(since, base, light, self_check, cp, keys=trusted, source=source)
 
-        def self_check() -> tuple[int, str, str] | None:
-            # Positions come back as entry numbers: ``first`` entries precede the ones read.
-            if n == 0:
-                return None
-            if nworkers <= 1:
-                return _check_db_range(source, first, n, seqs[0], seqs[-1], trusted)
-            bounds = [round(i * n / nworkers) for i in range(nworkers + 1)]
-            with pool(nworkers) as executor:
-                futures = [executor.submit(_check_db_range, source, first + lo, hi, seqs[lo], seqs[hi - 1], trusted)
-                           for lo, hi in zip(bounds, bounds[1:]) if hi > lo]
-                found = [f.result() for f in futures]
-            return min((f for f in found if f is not None), default=None)
+            def row_at(position: int) -> tuple[Any, ...]:
+                return conn.execute(f"SELECT {COLUMNS} FROM entries WHERE seq = ?", (seqs[position - 1],)).fetchone()
 
-        if since is not None and base is not None:
-            return verify_extension(since, base, light, self_check, cp, keys=trusted, source=source)
-
-        def row_at(position: int) -> tuple[Any, ...]:
-            return conn.execute(f"SELECT {COLUMNS} FROM entries WHERE seq = ?", (seqs[position - 1],)).fetchone()
-
-        return verify_structure(light, self_check, row_at, cp, ordered_store=True, trusted=trusted, source=source)
+            return verify_structure(light, self_check, row_at, cp, ordered_store=True, trusted=trusted, source=source)
 
     # -- Merkle tree --------------------------------------------------------------------------
 
@@ -253,6 +247,29 @@ def _since(since: str | date | datetime | None) -> str | None:
     if len(str(since)) == 10:
         return parsed.date().isoformat()
     return _since(parsed)
+
+
+def _start_checks(stack: contextlib.ExitStack, source: str, first: int, seqs: list[Any],
+                  trusted: frozenset[str] | None, workers: int | None) -> Callable[[], tuple[int, str, str] | None]:
+    """Start checking the entries numbered ``seqs`` on their own; the returned call waits for the result.
+
+    Positions in the result are entry numbers (``first`` entries precede the ones checked). Large
+    ledgers are split into ranges checked in worker processes (the pool closes with ``stack``).
+    """
+    n = len(seqs)
+    nworkers = default_workers(n) if workers is None else max(1, int(workers))
+    if n == 0:
+        return lambda: None
+    if nworkers <= 1:
+        return lambda: _check_db_range(source, first, n, seqs[0], seqs[-1], trusted)
+    # Several ranges per worker (of at least _MIN_RANGE entries), so that a worker slowed by other work
+    # on the machine is not waited for.
+    chunks = max(min(n, nworkers), min(nworkers * _RANGES_PER_WORKER, n // _MIN_RANGE))
+    bounds = [round(i * n / chunks) for i in range(chunks + 1)]
+    executor = stack.enter_context(pool(nworkers))
+    futures = [executor.submit(_check_db_range, source, first + lo, hi, seqs[lo], seqs[hi - 1], trusted)
+               for lo, hi in zip(bounds, bounds[1:]) if hi > lo]
+    return lambda: min((found for f in futures if (found := f.result()) is not None), default=None)
 
 
 def _check_db_range(path: str, lo: int, hi: int, first_seq: int, last_seq: int,

@@ -16,12 +16,10 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from govaudit.exceptions import LedgerEntryError
 from govaudit.records._ledger_entry import ENTRY_FORMAT_VERSION, ZERO_HASH, header_bytes, malformed_field
 from govaudit.records._merkle import root_from_leaves
+from govaudit.records._signing import verify_signature
 
 __all__ = ["Checkpoint", "VerifyReport", "check_checkpoint", "check_rows", "verify_structure"]
 
@@ -107,7 +105,7 @@ class VerifyReport:
     since: int = 0
 
 
-def _check_row(row: Sequence[Any], trusted: frozenset[str] | None, keys: dict[str, Any]) -> tuple[str, str] | None:
+def _check_row(row: Sequence[Any], trusted: frozenset[str] | None, keys: dict[str, tuple[bytes, str]]) -> tuple[str, str] | None:
     """Problem with one entry on its own (``(code, detail)``), or ``None`` when it is intact."""
     try:
         seq, kind, created_at, fmt, payload, payload_sha, prev, pub, signer, sig, ehash = row
@@ -128,29 +126,28 @@ def _check_row(row: Sequence[Any], trusted: frozenset[str] | None, keys: dict[st
                           prev=prev, public_key=pub, signer=signer)
     if _sha256(header).hexdigest() != ehash:
         return CONTENT_CHANGED, "its fields were changed (they no longer match its entry hash)"
-    key = keys.get(pub)
-    if key is None:
+    known = keys.get(pub)  # (raw key, its fingerprint), computed once per key
+    if known is None:
         raw = bytes.fromhex(pub)
-        if _sha256(raw).hexdigest() != signer:
+        known = (raw, _sha256(raw).hexdigest())
+        if known[1] != signer:
             return UNKNOWN_KEY, "its signer fingerprint does not match its public key"
-        try:
-            key = keys[pub] = Ed25519PublicKey.from_public_bytes(raw)
-        except ValueError:
+        if len(raw) != 32:
             return UNKNOWN_KEY, "its public key is not a valid Ed25519 key"
-    elif signer != _sha256(bytes.fromhex(pub)).hexdigest():
+        keys[pub] = known
+    elif signer != known[1]:
         return UNKNOWN_KEY, "its signer fingerprint does not match its public key"
+    raw = known[0]
     if trusted is not None and signer not in trusted:
         return UNKNOWN_KEY, f"it is signed by an unknown key {signer[:16]} (not one of the given public keys)"
-    try:
-        key.verify(bytes.fromhex(sig), header)
-    except InvalidSignature:
+    if not verify_signature(raw, bytes.fromhex(sig), header):
         return SIGNATURE_INVALID, "its signature is invalid"
     return None
 
 
 def check_rows(rows: Iterable[Sequence[Any]], trusted: frozenset[str] | None) -> tuple[int, str, str] | None:
     """Check entries on their own; the first problem as ``(index in rows, code, detail)``."""
-    keys: dict[str, Any] = {}
+    keys: dict[str, tuple[bytes, str]] = {}
     for i, row in enumerate(rows):
         problem = _check_row(row, trusted, keys)
         if problem is not None:
@@ -233,6 +230,15 @@ def _moved_entry(row: Sequence[Any], p: int, n: int) -> str | None:
     return None
 
 
+def _merkle_root(light: Sequence[tuple[Any, Any, Any, Any, Any]]) -> str | None:
+    """Hex Merkle root of the entries, or ``None`` when a hash or signature field is not hex."""
+    try:
+        leaves = [_sha256(b"\x00" + bytes.fromhex(h) + bytes.fromhex(s)).digest() for _, _, h, s, _ in light]
+    except (TypeError, ValueError):
+        return None
+    return root_from_leaves(leaves).hex()
+
+
 def verify_structure(
     light: Sequence[tuple[Any, Any, Any, Any, Any]],
     self_check: Callable[[], tuple[int, str, str] | None],
@@ -276,6 +282,7 @@ def verify_structure(
     numbering = _numbering_error(seqs, ordered_store)
     if numbering is not None:
         problems.append((numbering[0], 0, numbering[1], numbering[2]))
+    root = _merkle_root(light)  # while the entries are checked elsewhere; used only if they are intact
     own = self_check()
     if own is not None:
         p, code, detail = own
@@ -289,8 +296,8 @@ def verify_structure(
         p, _, code, message = min(problems)
         raise _fail(p, code, f"{source}: {message}")
 
-    leaves = [_sha256(b"\x00" + bytes.fromhex(h) + bytes.fromhex(s)).digest() for _, _, h, s, _ in light]
-    root = root_from_leaves(leaves).hex()
+    if root is None:  # the stored fields changed between the reads: no longer well-formed
+        raise _fail(None, CONTENT_CHANGED, f"{source}: the ledger changed while it was verified; verify it again")
     head = hashes[-1] if hashes else None
     check_checkpoint(checkpoint, n, head, root, light[-1][4] if light else None, trusted, source)
     signers: dict[str, int] = {}
@@ -327,7 +334,8 @@ def check_checkpoint(cp: Checkpoint | None, n: int, head: str | None, root: str,
     if trusted is not None and cp.signer not in trusted:
         raise _fail(None, UNKNOWN_KEY, f"{source}: the checkpoint is signed by an unknown key {cp.signer[:16]}")
     try:
-        Ed25519PublicKey.from_public_bytes(bytes.fromhex(cp.public_key)).verify(bytes.fromhex(cp.signature),
-                                                                                 cp.statement())
-    except (InvalidSignature, ValueError):
-        raise _fail(None, CHECKPOINT_INVALID, f"{source}: the checkpoint's signature is invalid") from None
+        valid = verify_signature(bytes.fromhex(cp.public_key), bytes.fromhex(cp.signature), cp.statement())
+    except ValueError:
+        valid = False
+    if not valid:
+        raise _fail(None, CHECKPOINT_INVALID, f"{source}: the checkpoint's signature is invalid")
