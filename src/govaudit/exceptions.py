@@ -42,6 +42,7 @@ __all__ = [
     "StorageFullError",
     "UndefinedMetricWarning",
     "first_line",
+    "read_input_file",
 ]
 
 
@@ -154,6 +155,20 @@ def first_line(exc: BaseException) -> str:
     """The first line of an exception's message (its type name when empty), for one-line errors."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def read_input_file(path: os.PathLike[str] | str, what: str) -> bytes:
+    """The bytes of an input file, or an :class:`InputDataError` naming ``what`` and the path.
+
+    The messages read ``<what> not found: <path>`` and ``<what> <path> cannot be read: <reason>``.
+    """
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise InputDataError(f"{what} not found: {path}") from None
+    except OSError as exc:
+        raise InputDataError(f"{what} {path} cannot be read: {exc.strerror or exc}") from None
 
 
 class AttestationError(GovauditError):

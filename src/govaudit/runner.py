@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from govaudit.timings import phase
 from govaudit._version import __version__
-from govaudit.core import AuditorResult, AuditSubject, Auditor, CaseTable, Finding, Severity, Status
+from govaudit.core import AuditorResult, AuditSubject, Auditor, CaseTable, Finding, Severity, Status, skipped_finding
 from govaudit.exceptions import InputDataError, SpecError
 from govaudit.disclosure import protect_findings
 from govaudit.verdicts import AcceptedInconclusive, settle_findings
@@ -61,10 +61,7 @@ def run_auditor_detailed(
     name = getattr(auditor, "name", type(auditor).__name__)
     missing = subject.missing(frozenset(getattr(auditor, "requires", ())))
     if missing:
-        return AuditorResult((Finding(
-            auditor=name, check=f"{name}.requirements", status=Status.SKIPPED, severity=Severity.INFO,
-            evidence={"missing": missing},
-            message=f"The {name} auditor was skipped: the audit has no {', '.join(missing)}."),))
+        return AuditorResult((skipped_finding(name, missing),))
     try:
         result = auditor.run(subject, config)
     except (InputDataError, SpecError):

@@ -28,6 +28,7 @@ def test_public_api_is_locked() -> None:
             "ScoreOrder",
             "calibration_bins",
             "calibration_counts",
+            "gate_status",
             "calibration_slopes",
             "calibration_summary",
             "discrimination",

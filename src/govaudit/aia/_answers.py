@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from govaudit.aia._questionnaire import Questionnaire
-from govaudit.exceptions import AIAAnswerError, InputDataError
+from govaudit.exceptions import AIAAnswerError, InputDataError, read_input_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,8 +27,6 @@ else:  # pragma: no cover
 
 __all__ = ["check_answers", "load_answers"]
 
-MSG_NOT_FOUND = "AIA answers file not found: {path}"
-MSG_UNREADABLE = "AIA answers file {path} cannot be read: {reason}"
 MSG_MALFORMED = "AIA answers file {path} is not valid {kind}: {reason}"
 MSG_NOT_OBJECT = "AIA answers {source}: expected an object of question name -> answer, got {kind}"
 MSG_UNKNOWN = "AIA answers {source}: unknown question {name!r} (not in the questionnaire {questionnaire})"
@@ -48,12 +46,7 @@ def load_answers(path: str | Path) -> dict[str, Any]:
         The file is missing, unreadable, malformed, or not an object of answers.
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputDataError(MSG_NOT_FOUND.format(path=path)) from None
-    except OSError as exc:
-        raise InputDataError(MSG_UNREADABLE.format(path=path, reason=exc.strerror or exc)) from None
+    raw = read_input_file(path, "AIA answers file")
     toml = path.suffix.lower() == ".toml"
     try:
         data = tomllib.loads(raw.decode("utf-8")) if toml else json.loads(raw)

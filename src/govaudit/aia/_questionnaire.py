@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from govaudit.exceptions import InputDataError
+from govaudit.exceptions import InputDataError, read_input_file
 
 __all__ = ["Question", "Questionnaire", "load_questionnaire", "points_of"]
 
@@ -34,8 +34,6 @@ _CHOICE_TYPES = ("radiogroup", "dropdown", "checkbox")
 _SUFFIXES: dict[str, Scored | None] = {"-RS": "raw", "-MS": "mitigation", "-NS": None}
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
-MSG_NOT_FOUND = "AIA questionnaire not found: {path}"
-MSG_UNREADABLE = "AIA questionnaire {path} cannot be read: {reason}"
 MSG_NOT_JSON = "AIA questionnaire {path} is not JSON: {reason}"
 MSG_NOT_SURVEY = "AIA questionnaire {path} is not a SurveyJS questionnaire: {reason}"
 
@@ -161,12 +159,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
         The file is missing, unreadable, not JSON, or not a SurveyJS questionnaire.
     """
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputDataError(MSG_NOT_FOUND.format(path=path)) from None
-    except OSError as exc:
-        raise InputDataError(MSG_UNREADABLE.format(path=path, reason=exc.strerror or exc)) from None
+    raw = read_input_file(path, "AIA questionnaire")
     try:
         survey = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

@@ -10,9 +10,10 @@ import pandas as pd
 
 from govaudit.amounts._config import AmountConfig
 from govaudit.amounts._findings import AUDITOR, gate_findings, missing_truth_finding, table_finding
-from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
-from govaudit.exceptions import ColumnError, InputDataError
+from govaudit.core import AuditSubject, Finding, Requirement, skipped_finding
+from govaudit.exceptions import InputDataError
 from govaudit.inputs import amount_values, sensitive_frame
+from govaudit.inputs._groupings import feature_groupings
 from govaudit.metrics import AmountSettings, amount_table, encode_groups, judge_significance, table_from_moments
 
 __all__ = ["AmountAuditor", "AmountReport"]
@@ -84,9 +85,7 @@ class AmountAuditor:
         """Audit the subject's amounts and return the findings (skipped when it has none)."""
         missing = subject.missing(self.requires)
         if missing:
-            return [Finding(auditor=self.name, check="amounts.requirements", status=Status.SKIPPED,
-                            severity=Severity.INFO, evidence={"missing": missing},
-                            message=f"The amounts auditor was skipped: the audit has no {' or '.join(missing)}.")]
+            return [skipped_finding(self.name, missing)]
         if subject.y_amount is None and subject.amount_source is not None:
             return self.analyse_source(subject.amount_source, config).findings
         assert subject.y_amount is not None and subject.sensitive_features is not None
@@ -100,7 +99,7 @@ class AmountAuditor:
             amount_values(amount, "y_amount", allow_negative=False)  # raises, naming the count and the smallest
         settings = _settings(config)
         tables: list[tuple[str, tuple[str, ...], pd.DataFrame, int | None, float]] = []
-        for feature, columns in _groupings(list(sensitive.columns), config):
+        for feature, columns in feature_groupings(list(sensitive.columns), config, _MSG_UNKNOWN_FEATURE):
             encoding = encode_groups(sensitive, list(columns))
             eligible = np.bincount(encoding.codes, minlength=len(encoding.labels)) >= config.min_group_size
             table, ref, cut = amount_table(amount, encoding.codes, encoding.labels, reference=config.reference,
@@ -115,7 +114,7 @@ class AmountAuditor:
         every amount, is computed: see :mod:`govaudit.backends._amounts`.
         """
         config = config or self.config
-        groupings = _groupings(list(source.sensitive_features), config)
+        groupings = feature_groupings(list(source.sensitive_features), config, _MSG_UNKNOWN_FEATURE)
         summary = source.summarise([columns for _, columns in groupings], confidence=config.confidence,
                                    above=config.above, tolerance=config.underpaid_tolerance,
                                    allow_negative=config.allow_negative)
@@ -177,14 +176,3 @@ def _report(tables: list[tuple[str, tuple[str, ...], pd.DataFrame, int | None, f
         findings.append(gap)
     # the runner repeats the correction audit-wide
     return AmountReport(judge_significance(findings), {feature: table for feature, _, table, _, _ in tables})
-
-
-def _groupings(have: list[str], config: AmountConfig) -> list[tuple[str, tuple[str, ...]]]:
-    chosen = list(config.sensitive_features) if config.sensitive_features is not None else have
-    combos = [tuple(c) for c in config.intersections]
-    if config.intersectional and len(chosen) > 1 and tuple(chosen) not in combos:
-        combos.append(tuple(chosen))
-    for name in chosen + [c for combo in combos for c in combo]:
-        if name not in have:
-            raise ColumnError(_MSG_UNKNOWN_FEATURE.format(name=name, have=", ".join(have)))
-    return [(c, (c,)) for c in chosen] + [(" & ".join(combo), combo) for combo in combos]

@@ -8,7 +8,7 @@ import pandas as pd
 
 from govaudit.amounts._config import AmountConfig, Band
 from govaudit.core import Finding, Principle, Severity, Status
-from govaudit.metrics import ci_pair, mean_ratio_bound_test, share_ratio_bound_test, significance_block
+from govaudit.metrics import ci_pair, gate_status, mean_ratio_bound_test, share_ratio_bound_test
 
 __all__ = ["AUDITOR", "CHECKS", "gate_findings", "missing_truth_finding", "table_finding"]
 
@@ -161,12 +161,8 @@ def _gate_finding(feature: str, row: pd.Series, check: str, gate: Any, ref_row: 
     if low_key is not None:
         evidence["ci"] = ci_pair(row[f"{low_key}_low"], row[f"{low_key}_high"])
     p = float(p)
-    if config.require_significance:
-        evidence["significance"] = significance_block(claim=claim, p_value=p, level=config.significance_level,
-                                                      beyond_limit=not passes)
-        status = Status.PASS if passes else Status.INCONCLUSIVE  # settled by judge_significance
-    else:
-        status = Status.PASS if passes else Status.FAIL
+    status = gate_status(evidence, passes=passes, claim=claim, p_value=p,
+                         require_significance=config.require_significance, level=config.significance_level)
     return Finding(auditor=AUDITOR, check=check, status=status,
                    severity=Severity.HIGH if status is Status.FAIL else Severity.MEDIUM, value=value,
                    threshold=threshold, operator=operator, groups=(group,), evidence=evidence,

@@ -6,7 +6,6 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from govaudit.assembly._columns import Columns
 from govaudit.assembly._data import DataSource
@@ -18,7 +17,7 @@ from govaudit.inputs._subject import build_subject, sensitive_frame
 from govaudit.inputs._table import case_ids_from_column
 from govaudit.backends import AmountSource, RowSource
 from govaudit.core import AuditSubject
-from govaudit.exceptions import ColumnError, InputDataError
+from govaudit.exceptions import InputDataError
 
 __all__ = ["subject_rows"]
 
@@ -74,10 +73,16 @@ def subject_rows(name: str, data: DataSource | None, model: ModelSource | None, 
     return replace(subject, case_ids=_given_case_ids(case_ids, subject))
 
 
+def _row_count(subject: AuditSubject, table: Any) -> int | None:
+    """How many rows the outcomes must have: the data table's, else the sensitive features'."""
+    if table is not None:
+        return len(table)
+    return None if subject.sensitive_features is None else len(subject.sensitive_features)
+
+
 def _with_amounts(subject: AuditSubject, table: Any, columns: Columns, amounts: tuple[Any, Any]) -> AuditSubject:
     """The subject with its amounts (and correct amounts), checked against its number of rows."""
-    rows = len(table) if table is not None else (None if subject.sensitive_features is None
-                                                 else len(subject.sensitive_features))
+    rows = _row_count(subject, table)
     paid = amounts_from_data(table, columns.amount, amounts[0], "amount", rows)
     true = amounts_from_data(table, columns.amount_true, amounts[1], "amount true", rows)
     if paid is None:
@@ -90,16 +95,14 @@ def _with_amounts(subject: AuditSubject, table: Any, columns: Columns, amounts: 
 def _with_queue(subject: AuditSubject, table: Any, queue: tuple[Any, Any, Any],
                 given: tuple[Any, Any, Any]) -> AuditSubject:
     """The subject with its queue's order (priorities, higher first) and relevance, checked against its rows."""
-    rows = len(table) if table is not None else (None if subject.sensitive_features is None
-                                                 else len(subject.sensitive_features))
+    rows = _row_count(subject, table)
     priority, relevance = ranking_from_data(table, queue, given, rows)
     return replace(subject, y_priority=priority, y_relevance=relevance)
 
 
 def _with_classes(subject: AuditSubject, table: Any, columns: Columns, classes: tuple[Any, Any]) -> AuditSubject:
     """The subject with the classes decided (and true classes), checked against its number of rows."""
-    rows = len(table) if table is not None else (None if subject.sensitive_features is None
-                                                 else len(subject.sensitive_features))
+    rows = _row_count(subject, table)
     decided = classes_from_data(table, columns.class_prediction, classes[0], "class pred", rows)
     true = classes_from_data(table, columns.class_label, classes[1], "class true", rows)
     if decided is None:

@@ -13,7 +13,6 @@ from typing import Any
 
 import narwhals as nw
 import numpy as np
-import pandas as pd
 
 __all__ = ["exact_median", "kth_values"]
 from govaudit.backends._collect import collect

@@ -19,6 +19,7 @@ from govaudit.bias._scores import ScoreResults, score_results
 from govaudit.backends import CountsSource
 from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
 from govaudit.exceptions import ColumnError, InputDataError, UndefinedMetricWarning
+from govaudit.inputs._groupings import feature_groupings
 from govaudit.metrics import judge_significance
 
 __all__ = ["BiasAuditor", "BiasConfig", "BiasReport", "Gate"]
@@ -202,15 +203,7 @@ class BiasAuditor:
 
     @staticmethod
     def _groupings(columns: list[Any], config: BiasConfig) -> list[tuple[str, tuple[str, ...]]]:
-        have = [str(c) for c in columns]
-        chosen = list(config.sensitive_features) if config.sensitive_features is not None else have
-        combos = [tuple(c) for c in config.intersections]
-        if config.intersectional and len(chosen) > 1 and tuple(chosen) not in combos:
-            combos.append(tuple(chosen))
-        for name in chosen + [c for combo in combos for c in combo]:
-            if name not in have:
-                raise ColumnError(_MSG_UNKNOWN_FEATURE.format(name=name, have=", ".join(have)))
-        groupings = [(c, (c,)) for c in chosen] + [(" & ".join(combo), combo) for combo in combos]
+        groupings = feature_groupings([str(c) for c in columns], config, _MSG_UNKNOWN_FEATURE)
         audited = [name for name, _ in groupings]
         for name in config.gates_by_feature:
             if name not in audited:

@@ -10,9 +10,9 @@ import pandas as pd
 from govaudit.control_sample._config import ControlSampleConfig
 from govaudit.control_sample._findings import AUDITOR, gate_findings, hit_rates_finding, table_finding
 from govaudit.control_sample._measures import count_streams, measure, overall_hits
-from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
-from govaudit.exceptions import ColumnError
+from govaudit.core import AuditSubject, Finding, Requirement, skipped_finding
 from govaudit.inputs import ControlSample, control_sample
+from govaudit.inputs._groupings import feature_groupings
 from govaudit.metrics import encode_groups, judge_significance
 
 __all__ = ["ControlSampleAuditor", "ControlSampleReport"]
@@ -86,9 +86,7 @@ class ControlSampleAuditor:
     def run(self, subject: AuditSubject, config: ControlSampleConfig | None = None) -> list[Finding]:
         """Audit the subject's control sample and return the findings (skipped when it has none)."""
         if subject.control_sample is None:
-            return [Finding(auditor=self.name, check="control_sample.requirements", status=Status.SKIPPED,
-                            severity=Severity.INFO, evidence={"missing": [Requirement.CONTROL_SAMPLE.value]},
-                            message="The control_sample auditor was skipped: the audit has no control sample.")]
+            return [skipped_finding(self.name, [Requirement.CONTROL_SAMPLE.value])]
         return self.analyse(subject.control_sample, config).findings
 
     def analyse(self, sample: ControlSample, config: ControlSampleConfig | None = None) -> ControlSampleReport:
@@ -97,7 +95,7 @@ class ControlSampleAuditor:
         findings: list[Finding] = []
         tables: dict[str, pd.DataFrame] = {}
         counts = None
-        for feature, columns in _groupings(list(sample.sensitive.columns), config):
+        for feature, columns in feature_groupings(list(sample.sensitive.columns), config, _MSG_UNKNOWN_FEATURE):
             encoding = encode_groups(sample.sensitive, list(columns))
             counts = count_streams(feature, encoding, sample.by_model, sample.outcome)
             table = measure(counts, config.confidence)
@@ -139,14 +137,3 @@ class ControlSampleAuditor:
         sample = control_sample(table, method=method, sensitive_features=sensitive_features, outcome=outcome,
                                 model_value=model_value, random_value=random_value)
         return self.analyse(sample)
-
-
-def _groupings(have: list[str], config: ControlSampleConfig) -> list[tuple[str, tuple[str, ...]]]:
-    chosen = list(config.sensitive_features) if config.sensitive_features is not None else have
-    combos = [tuple(c) for c in config.intersections]
-    if config.intersectional and len(chosen) > 1 and tuple(chosen) not in combos:
-        combos.append(tuple(chosen))
-    for name in chosen + [c for combo in combos for c in combo]:
-        if name not in have:
-            raise ColumnError(_MSG_UNKNOWN_FEATURE.format(name=name, have=", ".join(have)))
-    return [(c, (c,)) for c in chosen] + [(" & ".join(combo), combo) for combo in combos]

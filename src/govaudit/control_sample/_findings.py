@@ -9,7 +9,7 @@ import pandas as pd
 
 from govaudit.control_sample._config import ControlSampleConfig, DifferenceGate, RatioBand
 from govaudit.core import Finding, Principle, Severity, Status
-from govaudit.metrics import ci_pair, significance_block
+from govaudit.metrics import ci_pair, gate_status
 
 __all__ = ["CHECKS", "gate_findings", "hit_rates_finding", "table_finding"]
 
@@ -148,12 +148,8 @@ def _gate_finding(feature: str, row: pd.Series, gate: RatioBand | DifferenceGate
              f"{_pct(row['random_share'])} of the cases selected at random: {what}; this "
              f"{'meets' if passes else 'misses'} the gate")
     p = float(row["p_value"])
-    if config.require_significance:
-        evidence["significance"] = significance_block(claim=claim, p_value=p, level=config.significance_level,
-                                                      beyond_limit=not passes)
-        status = Status.PASS if passes else Status.INCONCLUSIVE  # settled by judge_significance
-    else:
-        status = Status.PASS if passes else Status.FAIL
+    status = gate_status(evidence, passes=passes, claim=claim, p_value=p,
+                         require_significance=config.require_significance, level=config.significance_level)
     sig = "the test is undefined" if math.isnan(p) else f"the test of equal shares gives {_p(p)}"
     return Finding(
         auditor=AUDITOR, check=check, status=status, severity=Severity.HIGH if status is Status.FAIL else

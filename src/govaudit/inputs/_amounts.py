@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from govaudit.exceptions import ColumnError, InputDataError
+from govaudit.inputs._table import values_from_data
 
 __all__ = ["amount_values", "amounts_from_data"]
 
@@ -15,7 +16,6 @@ _MSG_NUMERIC = "{name} must hold numbers (amounts); found non-numeric values suc
 _MSG_MISSING = "{name} has {count} missing or infinite amount(s) (first at row {row}); every case needs an amount"
 _MSG_NEGATIVE = ("{name} has {count} negative amount(s) (the smallest {low:g}); amounts must be >= 0 unless "
                  "allow_negative = true")
-_MSG_NO_COLUMN = "column {column!r} ({role}) not found in the data; available columns: {available}"
 
 
 def amount_values(values: Any, name: str, *, allow_negative: bool = True, rows: int | None = None) -> np.ndarray:
@@ -62,14 +62,4 @@ def amount_values(values: Any, name: str, *, allow_negative: bool = True, rows: 
 def amounts_from_data(data: pd.DataFrame | None, column: str | None, given: Any, role: str,
                       rows: int | None) -> np.ndarray | None:
     """The amounts given as an array, or read from ``column`` of ``data`` (None when neither is given)."""
-    if given is not None:
-        return amount_values(given, f"y_{role.replace(' ', '_')}" if column is None else f"column {column!r}",
-                             rows=rows)
-    if column is None:
-        return None
-    if data is None:
-        raise InputDataError(f"{role} was given as a column name but no data table was given")
-    if column not in data.columns:
-        cols = ", ".join(str(c) for c in list(data.columns)[:25])
-        raise ColumnError(_MSG_NO_COLUMN.format(column=column, role=role, available=cols))
-    return amount_values(data[column], f"column {column!r}", rows=rows)
+    return values_from_data(data, column, given, role, rows, amount_values)

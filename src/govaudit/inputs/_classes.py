@@ -7,13 +7,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govaudit.exceptions import ColumnError, InputDataError
+from govaudit.exceptions import InputDataError
+from govaudit.inputs._table import values_from_data
 
 __all__ = ["class_values", "classes_from_data"]
 
 _MSG_MISSING = "{name} has {count} missing class(es) (first at row {row}); every case needs a class"
 _MSG_SHAPE = "{name} must be one-dimensional (one class per case); got shape {shape}"
-_MSG_NO_COLUMN = "column {column!r} ({role}) not found in the data; available columns: {available}"
 
 
 def class_values(values: Any, name: str, *, rows: int | None = None) -> np.ndarray:
@@ -47,14 +47,4 @@ def class_values(values: Any, name: str, *, rows: int | None = None) -> np.ndarr
 def classes_from_data(data: pd.DataFrame | None, column: str | None, given: Any, role: str,
                       rows: int | None) -> np.ndarray | None:
     """The classes given as an array, or read from ``column`` of ``data`` (None when neither is given)."""
-    if given is not None:
-        return class_values(given, f"y_{role.replace(' ', '_')}" if column is None else f"column {column!r}",
-                            rows=rows)
-    if column is None:
-        return None
-    if data is None:
-        raise InputDataError(f"{role} was given as a column name but no data table was given")
-    if column not in data.columns:
-        cols = ", ".join(str(c) for c in list(data.columns)[:25])
-        raise ColumnError(_MSG_NO_COLUMN.format(column=column, role=role, available=cols))
-    return class_values(data[column], f"column {column!r}", rows=rows)
+    return values_from_data(data, column, given, role, rows, class_values)

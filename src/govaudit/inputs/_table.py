@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from govaudit.exceptions import ColumnError, InputDataError, first_line
 
-__all__ = ["TABLE_SUFFIXES", "case_ids_from_column", "load_table"]
+__all__ = ["TABLE_SUFFIXES", "case_ids_from_column", "load_table", "values_from_data"]
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 
@@ -70,3 +72,25 @@ def case_ids_from_column(table: pd.DataFrame, column: str | None) -> np.ndarray 
         raise InputDataError(f"column {column!r} ([data] case_id) must identify each row: "
                              "it has missing or repeated values")
     return ids.to_numpy()
+
+
+_MSG_NO_COLUMN = "column {column!r} ({role}) not found in the data; available columns: {available}"
+
+
+def values_from_data(data: pd.DataFrame | None, column: str | None, given: Any, role: str, rows: int | None,
+                     read: Callable[..., np.ndarray]) -> np.ndarray | None:
+    """Values given as an array, or read from ``column`` of ``data``; ``None`` when neither is given.
+
+    ``read(values, name, rows=rows)`` checks and converts them (e.g. :func:`amount_values`); ``name``
+    is ``y_<role>`` for an array and ``column '<column>'`` for a column, so its errors point at the input.
+    """
+    if given is not None:
+        return read(given, f"y_{role.replace(' ', '_')}" if column is None else f"column {column!r}", rows=rows)
+    if column is None:
+        return None
+    if data is None:
+        raise InputDataError(f"{role} was given as a column name but no data table was given")
+    if column not in data.columns:
+        cols = ", ".join(str(c) for c in list(data.columns)[:25])
+        raise ColumnError(_MSG_NO_COLUMN.format(column=column, role=role, available=cols))
+    return read(data[column], f"column {column!r}", rows=rows)

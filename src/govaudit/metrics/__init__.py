@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from ._evidence import ci_pair
     from ._groups import UNKNOWN, GroupEncoding, encode_groups, intersect_encodings, is_unknown_label
     from ._intervals import bootstrap_counts, percentile_interval, wilson_interval
-    from ._multiplicity import holm_adjusted, judge_significance, significance_block
+    from ._multiplicity import gate_status, holm_adjusted, judge_significance, significance_block
     from ._rates import (
         LABEL_FREE_METRICS,
         LABELLED_METRICS,
@@ -95,7 +95,7 @@ else:
             "UNKNOWN", "GroupEncoding", "encode_groups", "intersect_encodings", "is_unknown_label",
         ),
         "govaudit.metrics._intervals": ("bootstrap_counts", "percentile_interval", "wilson_interval"),
-        "govaudit.metrics._multiplicity": ("holm_adjusted", "judge_significance", "significance_block"),
+        "govaudit.metrics._multiplicity": ("gate_status", "holm_adjusted", "judge_significance", "significance_block"),
         "govaudit.metrics._rates": (
             "LABEL_FREE_METRICS", "LABELLED_METRICS", "RATE_CELLS", "disparities", "impact_ratios", "rate_parts",
             "rates_from_counts",
@@ -146,6 +146,7 @@ __all__ = [
     "ci_pair",
     "holm_adjusted",
     "judge_significance",
+    "gate_status",
     "significance_block",
     "is_unknown_label",
     "LABELLED_METRICS",

@@ -18,7 +18,7 @@ from govaudit.exceptions import InputDataError
 from govaudit.metrics._confusion import (cell_columns, contrast_columns, likelihood_ratios, metric_references,
                                          undefined_reasons)
 from govaudit.metrics._counts import GroupCounts, group_counts
-from govaudit.metrics._groups import UNKNOWN, GroupEncoding, is_unknown_label
+from govaudit.metrics._groups import GroupEncoding, is_unknown_label
 from govaudit.metrics._intervals import bootstrap_counts, percentile_interval, wilson_interval
 from govaudit.metrics._rates import (
     disparities,

@@ -27,7 +27,7 @@ import numpy as np
 
 from govaudit.core import Finding, Severity, Status
 
-__all__ = ["METHOD", "holm_adjusted", "judge_significance", "significance_block"]
+__all__ = ["METHOD", "gate_status", "holm_adjusted", "judge_significance", "significance_block"]
 
 METHOD = "holm"
 _KEY = "significance"
@@ -69,6 +69,34 @@ def significance_block(*, claim: str, p_value: float, level: float, beyond_limit
         Whether the measured value misses the gate.
     """
     return {"claim": claim, "p_value": p_value, "level": level, "beyond_limit": bool(beyond_limit)}
+
+
+def gate_status(evidence: dict[str, Any], *, passes: bool, claim: str, p_value: float,
+                require_significance: bool, level: float) -> Status:
+    """The status of a gate finding before the audit-wide correction; adds its significance block.
+
+    Parameters
+    ----------
+    evidence : dict
+        The finding's evidence; with ``require_significance`` it gains the block that
+        :func:`judge_significance` reads.
+    passes : bool
+        Whether the measured value meets the gate.
+    claim, p_value, level
+        As for :func:`significance_block`.
+    require_significance : bool
+        Whether a missed gate fails only when its test is significant after Holm's correction.
+
+    Returns
+    -------
+    Status
+        ``pass`` when the gate is met; otherwise ``inconclusive`` to be settled by
+        :func:`judge_significance` when significance is required, else ``fail``.
+    """
+    if not require_significance:
+        return Status.PASS if passes else Status.FAIL
+    evidence["significance"] = significance_block(claim=claim, p_value=p_value, level=level, beyond_limit=not passes)
+    return Status.PASS if passes else Status.INCONCLUSIVE
 
 
 def _p(value: float) -> str:

@@ -8,8 +8,9 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from govaudit.backends import ClassSource, class_source_from_frame
-from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
-from govaudit.exceptions import ColumnError, InputDataError
+from govaudit.core import AuditSubject, Finding, Requirement, skipped_finding
+from govaudit.exceptions import InputDataError
+from govaudit.inputs._groupings import feature_groupings
 from govaudit.metrics import ClassCounts, judge_significance
 from govaudit.multiclass._analysis import ClassAnalysis, analyse_classes
 from govaudit.multiclass._config import MultiClassConfig
@@ -99,15 +100,13 @@ class MultiClassAuditor:
         """Audit the subject's classes and return the findings (skipped when it has none)."""
         missing = subject.missing(self.requires)
         if missing:
-            return [Finding(auditor=self.name, check="multiclass.requirements", status=Status.SKIPPED,
-                            severity=Severity.INFO, evidence={"missing": missing},
-                            message=f"The multi-class auditor was skipped: the audit has no {' or '.join(missing)}.")]
+            return [skipped_finding(self.name, missing, label="multi-class")]
         return self.analyse(_source(subject), config).findings
 
     def analyse(self, source: ClassSource, config: MultiClassConfig | None = None) -> MultiClassReport:
         """Findings and tables from a :class:`~govaudit.backends.ClassSource` (counted in memory or by a backend)."""
         config = config or self.config
-        groupings = _groupings(list(source.sensitive_features), config)
+        groupings = feature_groupings(list(source.sensitive_features), config, _MSG_UNKNOWN_FEATURE)
         if config.adverse is None:
             raise InputDataError(_MSG_NO_ADVERSE)
         classes = source.classes(config.classes)
@@ -187,14 +186,3 @@ def _tables(analysis: ClassAnalysis) -> dict[str, pd.DataFrame]:
             table[key] = values
         out[name] = table
     return out
-
-
-def _groupings(have: list[str], config: MultiClassConfig) -> list[tuple[str, tuple[str, ...]]]:
-    chosen = list(config.sensitive_features) if config.sensitive_features is not None else have
-    combos = [tuple(c) for c in config.intersections]
-    if config.intersectional and len(chosen) > 1 and tuple(chosen) not in combos:
-        combos.append(tuple(chosen))
-    for name in chosen + [c for combo in combos for c in combo]:
-        if name not in have:
-            raise ColumnError(_MSG_UNKNOWN_FEATURE.format(name=name, have=", ".join(have)))
-    return [(c, (c,)) for c in chosen] + [(" & ".join(combo), combo) for combo in combos]

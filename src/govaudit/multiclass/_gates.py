@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from govaudit.core import Finding, Severity, Status
-from govaudit.metrics import ci_pair, rate_parts, share_ratio_bound_test, significance_block
+from govaudit.metrics import ci_pair, gate_status, rate_parts, share_ratio_bound_test
 from govaudit.metrics._bands import RatioBand
 from govaudit.multiclass._analysis import ClassAnalysis
 from govaudit.multiclass._config import LABELLED, MultiClassConfig
@@ -81,12 +81,8 @@ def _judged(analysis: ClassAnalysis, check: str, k: int, rate: str, band: RatioB
         "ci": ci_pair(rates.contrasts[f"{key}_ratio_low"][g], rates.contrasts[f"{key}_ratio_high"][g]),
         "confidence": config.confidence, "p_value": p,
         "test": "one-sided z test of the log share ratio against the log bound (Katz standard error)"}
-    if config.require_significance:
-        evidence["significance"] = significance_block(claim=claim, p_value=p, level=config.significance_level,
-                                                      beyond_limit=not passes)
-        status = Status.PASS if passes else Status.INCONCLUSIVE  # settled by judge_significance
-    else:
-        status = Status.PASS if passes else Status.FAIL
+    status = gate_status(evidence, passes=passes, claim=claim, p_value=p,
+                         require_significance=config.require_significance, level=config.significance_level)
     p_text = "the test is undefined" if p != p else ("p < 0.001" if p < 0.001 else f"p = {p:.3f}")
     return Finding(auditor=AUDITOR, check=check, status=status,
                    severity=Severity.HIGH if status is Status.FAIL else Severity.MEDIUM, value=value,

@@ -10,9 +10,10 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
-from govaudit.exceptions import ColumnError, InputDataError
+from govaudit.core import AuditSubject, Finding, Requirement, skipped_finding
+from govaudit.exceptions import InputDataError
 from govaudit.inputs import sensitive_frame
+from govaudit.inputs._groupings import feature_groupings
 from govaudit.inputs._ranking import priority_values, relevance_values
 from govaudit.metrics import encode_groups, judge_significance
 from govaudit.metrics._ranking import ranking_table, share_curve
@@ -95,10 +96,8 @@ class RankingAuditor:
                                                or subject.sensitive_features.shape[1] == 0):
             missing = ["sensitive_features"]
         if missing:
-            return [Finding(auditor=self.name, check="ranking.requirements", status=Status.SKIPPED,
-                            severity=Severity.INFO, evidence={"missing": missing},
-                            message=f"The ranking auditor was skipped: the audit has no {' or '.join(missing)} "
-                            "([data] rank or priority_score, and sensitive features).")]
+            return [skipped_finding(self.name, missing,
+                                    hint="([data] rank or priority_score, and sensitive features)")]
         if source is not None:
             return self.analyse_aggregate(source.aggregate(config.capacities, config.discount),
                                           source.sensitive_features, config).findings
@@ -133,7 +132,7 @@ class RankingAuditor:
         names = [capacity_name(c) for c in config.capacities]
         findings: list[Finding] = []
         tables: dict[str, pd.DataFrame] = {}
-        for feature, cols in _groupings([str(c) for c in sensitive.columns], config):
+        for feature, cols in feature_groupings([str(c) for c in sensitive.columns], config, _MSG_UNKNOWN_FEATURE):
             encoding = encode_groups(sensitive, list(cols))
             sums = group_sums(columns, encoding.codes, len(encoding.labels))
             table = ranking_table(sums, encoding.labels, names, ks, depths, discount=config.discount,
@@ -186,14 +185,3 @@ class RankingAuditor:
             raise InputDataError(f"sensitive_features has {len(sensitive)} rows but the queue has {priority.size}")
         rel = None if relevance is None else relevance_values(relevance, "relevance", rows=priority.size)
         return self.analyse(priority, sensitive, rel)
-
-
-def _groupings(have: list[str], config: RankingConfig) -> list[tuple[str, tuple[str, ...]]]:
-    chosen = list(config.sensitive_features) if config.sensitive_features is not None else have
-    combos = [tuple(c) for c in config.intersections]
-    if config.intersectional and len(chosen) > 1 and tuple(chosen) not in combos:
-        combos.append(tuple(chosen))
-    for name in chosen + [c for combo in combos for c in combo]:
-        if name not in have:
-            raise ColumnError(_MSG_UNKNOWN_FEATURE.format(name=name, have=", ".join(have)))
-    return [(c, (c,)) for c in chosen] + [(" & ".join(combo), combo) for combo in combos]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from govaudit.core import Finding, Principle, Severity, Status
-from govaudit.metrics import ci_pair, significance_block
+from govaudit.metrics import ci_pair, gate_status
 from govaudit.metrics._ranking import exposure_bound_test, precision_bound_test, top_share_bound_test
 from govaudit.ranking._config import RankingConfig
 
@@ -175,12 +175,8 @@ def _gate_finding(feature: str, row: pd.Series, check: str, gate: Any, config: R
              f"this {'meets' if passes else 'misses'} the gate")
     evidence = {**base, "confidence": config.confidence, "p_value": p,
                 "ci": ci_pair(row[f"{key}_low"], row[f"{key}_high"])}
-    if config.require_significance:
-        evidence["significance"] = significance_block(claim=claim, p_value=p, level=config.significance_level,
-                                                      beyond_limit=not passes)
-        status = Status.PASS if passes else Status.INCONCLUSIVE  # settled by judge_significance
-    else:
-        status = Status.PASS if passes else Status.FAIL
+    status = gate_status(evidence, passes=passes, claim=claim, p_value=p,
+                         require_significance=config.require_significance, level=config.significance_level)
     return Finding(auditor=AUDITOR, check=check, status=status,
                    severity=Severity.HIGH if status is Status.FAIL else Severity.MEDIUM, value=value,
                    threshold=threshold, operator=operator, groups=(group,), evidence=evidence,

@@ -24,7 +24,7 @@ from securesystemslib.exceptions import VerificationError
 from securesystemslib.signer import Signature, Signer, SSlibKey
 
 from govaudit.core import Finding, Status
-from govaudit.exceptions import AttestationError, InputDataError
+from govaudit.exceptions import AttestationError, InputDataError, read_input_file
 from govaudit.records._canonical import canonical_json
 from govaudit.records._hashing import sha256_bytes, sha256_file
 from govaudit.records._record import AuditRecord, Verdict
@@ -197,14 +197,11 @@ def _read(envelope: str | os.PathLike[str] | dict[str, Any]) -> tuple[Any, str]:
     if isinstance(envelope, dict):
         return envelope, "<envelope>"
     path = Path(envelope)
+    raw = read_input_file(path, "attestation file")
     try:
-        return json.loads(path.read_bytes()), str(path)
-    except FileNotFoundError:
-        raise InputDataError(f"attestation file not found: {path}") from None
+        return json.loads(raw), str(path)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise AttestationError(MSG_MALFORMED.format(source=path, reason="not JSON"), problem="malformed") from None
-    except OSError as exc:
-        raise InputDataError(f"attestation file {path} cannot be read: {exc.strerror or exc}") from None
 
 
 def verify_attestation(envelope: str | os.PathLike[str] | dict[str, Any], public_key: PublicKey, *,
