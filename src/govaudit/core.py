@@ -27,7 +27,6 @@ __all__ = [
     "Requirement",
     "Severity",
     "Status",
-    "skipped_finding",
 ]
 
 
@@ -186,30 +185,6 @@ class Finding(BaseModel):
         if self.status is Status.INCONCLUSIVE:
             return self.accepted is None
         return self.status in (Status.FAIL, Status.ERROR)
-
-
-def skipped_finding(auditor: str, missing: list[str], *, label: str | None = None, hint: str = "") -> Finding:
-    """The ``<auditor>.requirements`` finding of an auditor that had nothing to audit.
-
-    Parameters
-    ----------
-    auditor : str
-        The auditor's name (the check is ``<auditor>.requirements``).
-    missing : list of str
-        The inputs the audit lacks, recorded as evidence and named in the message.
-    label : str, optional
-        How the message names the auditor (default: its name).
-    hint : str
-        Appended to the message, e.g. the spec fields that would supply what is missing.
-
-    Returns
-    -------
-    Finding
-        ``skipped`` and ``info``: it never blocks, and a profile counts it as not evaluated.
-    """
-    message = f"The {label or auditor} auditor was skipped: the audit has no {' or '.join(missing)}"
-    return Finding(auditor=auditor, check=f"{auditor}.requirements", status=Status.SKIPPED, severity=Severity.INFO,
-                   evidence={"missing": list(missing)}, message=f"{message}{' ' + hint if hint else ''}.")
 
 
 @dataclass(frozen=True)

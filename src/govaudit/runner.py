@@ -15,7 +15,8 @@ from pydantic import BaseModel, ValidationError
 
 from govaudit.timings import phase
 from govaudit._version import __version__
-from govaudit.core import AuditorResult, AuditSubject, Auditor, CaseTable, Finding, Severity, Status, skipped_finding
+from govaudit.core import AuditorResult, AuditSubject, Auditor, CaseTable, Finding, Severity, Status
+from govaudit._auditor_parts import skipped_finding
 from govaudit.exceptions import InputDataError, SpecError
 from govaudit.disclosure import protect_findings
 from govaudit.verdicts import AcceptedInconclusive, settle_findings

@@ -10,7 +10,8 @@ import pandas as pd
 
 from govaudit.amounts._config import AmountConfig
 from govaudit.amounts._findings import AUDITOR, gate_findings, missing_truth_finding, table_finding
-from govaudit.core import AuditSubject, Finding, Requirement, skipped_finding
+from govaudit.core import AuditSubject, Finding, Requirement
+from govaudit._auditor_parts import ConfiguredAuditor, GroupTablesReport, skipped_finding
 from govaudit.exceptions import InputDataError
 from govaudit.inputs import amount_values, sensitive_frame
 from govaudit.inputs._groupings import feature_groupings
@@ -23,7 +24,7 @@ _MSG_NO_GROUPS = "the amounts auditor needs sensitive features to compare groups
 
 
 @dataclass(frozen=True)
-class AmountReport:
+class AmountReport(GroupTablesReport):
     """What the amounts auditor measured, for use from Python.
 
     Attributes
@@ -35,16 +36,8 @@ class AmountReport:
         :func:`govaudit.metrics.amount_table`. The tables are not suppressed: the findings are.
     """
 
-    findings: list[Finding]
-    by_group: dict[str, pd.DataFrame]
 
-    @property
-    def passed(self) -> bool:
-        """True when no finding blocks a release (fail, error, or an unaccepted inconclusive)."""
-        return not any(f.blocking for f in self.findings)
-
-
-class AmountAuditor:
+class AmountAuditor(ConfiguredAuditor):
     """Compare the amounts (benefit paid, sum awarded) each group receives, and their errors when known.
 
     Per group of each sensitive feature (and intersection): count, mean and median with intervals,
@@ -70,16 +63,8 @@ class AmountAuditor:
     requires: ClassVar[frozenset[str]] = frozenset({Requirement.Y_AMOUNT.value,
                                                     Requirement.SENSITIVE_FEATURES.value})
     Config: ClassVar[type[AmountConfig]] = AmountConfig
+    config: AmountConfig
 
-    def __init__(self, **settings: Any) -> None:
-        self.config = AmountConfig.model_validate(settings)
-
-    def get_params(self) -> dict[str, Any]:
-        """The configuration as plain JSON values (written into the record)."""
-        return self.config.model_dump(mode="json")
-
-    def __repr__(self) -> str:
-        return f"AmountAuditor({self.config!r})"
 
     def run(self, subject: AuditSubject, config: AmountConfig | None = None) -> list[Finding]:
         """Audit the subject's amounts and return the findings (skipped when it has none)."""

@@ -18,6 +18,7 @@ from govaudit.bias._tables import contrast_table
 from govaudit.bias._scores import ScoreResults, score_results
 from govaudit.backends import CountsSource
 from govaudit.core import AuditSubject, Finding, Requirement, Severity, Status
+from govaudit._auditor_parts import ConfiguredAuditor
 from govaudit.exceptions import ColumnError, InputDataError, UndefinedMetricWarning
 from govaudit.inputs._groupings import feature_groupings
 from govaudit.metrics import judge_significance
@@ -76,7 +77,7 @@ class BiasReport:
         return not any(f.blocking for f in self.findings)
 
 
-class BiasAuditor:
+class BiasAuditor(ConfiguredAuditor):
     """Group and intersectional fairness of decisions (and of scores, the NYC LL144 way).
 
     Parameters
@@ -95,16 +96,8 @@ class BiasAuditor:
     version: ClassVar[str] = "1.0.0"
     requires: ClassVar[frozenset[str]] = frozenset({Requirement.SENSITIVE_FEATURES.value})
     Config: ClassVar[type[BiasConfig]] = BiasConfig
+    config: BiasConfig
 
-    def __init__(self, **settings: Any) -> None:
-        self.config = BiasConfig.model_validate(settings)
-
-    def get_params(self) -> dict[str, Any]:
-        """The configuration as plain JSON values (written into the record)."""
-        return self.config.model_dump(mode="json")
-
-    def __repr__(self) -> str:
-        return f"BiasAuditor({self.config!r})"
 
     # -- protocol ---------------------------------------------------------------------------------
     def run(self, subject: AuditSubject, config: BiasConfig | None = None) -> list[Finding]:

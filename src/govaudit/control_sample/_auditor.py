@@ -10,7 +10,8 @@ import pandas as pd
 from govaudit.control_sample._config import ControlSampleConfig
 from govaudit.control_sample._findings import AUDITOR, gate_findings, hit_rates_finding, table_finding
 from govaudit.control_sample._measures import count_streams, measure, overall_hits
-from govaudit.core import AuditSubject, Finding, Requirement, skipped_finding
+from govaudit.core import AuditSubject, Finding, Requirement
+from govaudit._auditor_parts import ConfiguredAuditor, GroupTablesReport, skipped_finding
 from govaudit.inputs import ControlSample, control_sample
 from govaudit.inputs._groupings import feature_groupings
 from govaudit.metrics import encode_groups, judge_significance
@@ -22,7 +23,7 @@ _MSG_UNKNOWN_FEATURE = ("sensitive feature {name!r} named in [auditors.control_s
 
 
 @dataclass(frozen=True)
-class ControlSampleReport:
+class ControlSampleReport(GroupTablesReport):
     """What the control-sample auditor measured, for use from Python.
 
     Attributes
@@ -38,16 +39,8 @@ class ControlSampleReport:
         ``hit_test_method``, ``hit_p_value``. The tables are not suppressed: the findings are.
     """
 
-    findings: list[Finding]
-    by_group: dict[str, pd.DataFrame]
 
-    @property
-    def passed(self) -> bool:
-        """True when no finding blocks a release (fail, error, or an unaccepted inconclusive)."""
-        return not any(f.blocking for f in self.findings)
-
-
-class ControlSampleAuditor:
+class ControlSampleAuditor(ConfiguredAuditor):
     """Compare the cases a risk model selected for a check with cases selected at random.
 
     Per group of each sensitive feature (and intersection): its share among the model's selections
@@ -72,16 +65,8 @@ class ControlSampleAuditor:
     version: ClassVar[str] = "1.0.0"
     requires: ClassVar[frozenset[str]] = frozenset({Requirement.CONTROL_SAMPLE.value})
     Config: ClassVar[type[ControlSampleConfig]] = ControlSampleConfig
+    config: ControlSampleConfig
 
-    def __init__(self, **settings: Any) -> None:
-        self.config = ControlSampleConfig.model_validate(settings)
-
-    def get_params(self) -> dict[str, Any]:
-        """The configuration as plain JSON values (written into the record)."""
-        return self.config.model_dump(mode="json")
-
-    def __repr__(self) -> str:
-        return f"ControlSampleAuditor({self.config!r})"
 
     def run(self, subject: AuditSubject, config: ControlSampleConfig | None = None) -> list[Finding]:
         """Audit the subject's control sample and return the findings (skipped when it has none)."""

@@ -14,6 +14,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from govaudit.core import AuditorResult, AuditSubject, CaseTable, Finding, Principle, Requirement, Severity, Status
+from govaudit._auditor_parts import ConfiguredAuditor
 
 __all__ = ["DeploymentAuditor", "DeploymentConfig"]
 
@@ -49,7 +50,7 @@ def _proba(model: Any, rows: pd.DataFrame) -> tuple[np.ndarray | None, list[Any]
     return np.asarray(model.predict_proba(rows), dtype=float), (list(classes) if classes is not None else None)
 
 
-class DeploymentAuditor:
+class DeploymentAuditor(ConfiguredAuditor):
     """Compare the audited model with the registered artifact it should be (check ``deployment.consistency``).
 
     Parameters
@@ -62,13 +63,7 @@ class DeploymentAuditor:
     version: ClassVar[str] = "1.0.0"
     requires: ClassVar[frozenset[str]] = frozenset({Requirement.MODEL.value, Requirement.FEATURES.value})
     Config: ClassVar[type[DeploymentConfig]] = DeploymentConfig
-
-    def __init__(self, **settings: Any) -> None:
-        self.config = DeploymentConfig.model_validate(settings)
-
-    def get_params(self) -> dict[str, Any]:
-        """The configuration as plain JSON values (written into the record)."""
-        return self.config.model_dump(mode="json")
+    config: DeploymentConfig
 
     def run(self, subject: AuditSubject, config: DeploymentConfig | None = None) -> list[Finding] | AuditorResult:
         """Score a sample with both models and report whether they answer the same.

@@ -44,7 +44,8 @@ from govaudit.explainability._proxy import proxy_strength
 from govaudit.explainability._reasons import reason_table, top_k
 from govaudit.explainability._sample import sample_subject
 from govaudit.explainability._stability import sample_stability
-from govaudit.core import AuditorResult, AuditSubject, CaseTable, Finding, Requirement, Severity, Status
+from govaudit.core import AuditSubject, AuditorResult, CaseTable, Finding, Requirement, Severity, Status
+from govaudit._auditor_parts import ConfiguredAuditor
 from govaudit.exceptions import InputDataError
 
 __all__ = ["CaseExplanation", "ExplainabilityAuditor", "ExplainabilityConfig", "ExplainabilityReport"]
@@ -102,7 +103,7 @@ class CaseExplanation:
     explainer: dict[str, Any]
 
 
-class ExplainabilityAuditor:
+class ExplainabilityAuditor(ConfiguredAuditor):
     """Why the model decides as it does: global importance, reason codes, fidelity, stability, proxies.
 
     Parameters
@@ -122,16 +123,8 @@ class ExplainabilityAuditor:
     requires: ClassVar[frozenset[str]] = frozenset(
         {Requirement.MODEL.value, Requirement.FEATURES.value, Requirement.Y_PRED.value})
     Config: ClassVar[type[ExplainabilityConfig]] = ExplainabilityConfig
+    config: ExplainabilityConfig
 
-    def __init__(self, **settings: Any) -> None:
-        self.config = ExplainabilityConfig.model_validate(settings)
-
-    def get_params(self) -> dict[str, Any]:
-        """The configuration as plain JSON values (written into the record)."""
-        return self.config.model_dump(mode="json")
-
-    def __repr__(self) -> str:
-        return f"ExplainabilityAuditor({self.config!r})"
 
     # -- protocol ---------------------------------------------------------------------------------
     def run(self, subject: AuditSubject, config: ExplainabilityConfig | None = None) -> AuditorResult:

@@ -8,7 +8,8 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from govaudit.backends import ClassSource, class_source_from_frame
-from govaudit.core import AuditSubject, Finding, Requirement, skipped_finding
+from govaudit.core import AuditSubject, Finding, Requirement
+from govaudit._auditor_parts import ConfiguredAuditor, skipped_finding
 from govaudit.exceptions import InputDataError
 from govaudit.inputs._groupings import feature_groupings
 from govaudit.metrics import ClassCounts, judge_significance
@@ -57,7 +58,7 @@ class MultiClassReport:
         return not any(f.blocking for f in self.findings)
 
 
-class MultiClassAuditor:
+class MultiClassAuditor(ConfiguredAuditor):
     """Compare across groups how often cases are sent to each of several classes (tracks), and how accurately.
 
     Each class is binarised against the rest and measured with the bias auditor's arithmetic: per
@@ -85,16 +86,8 @@ class MultiClassAuditor:
     version: ClassVar[str] = "1.0.0"
     requires: ClassVar[frozenset[str]] = frozenset({Requirement.Y_CLASS.value, Requirement.SENSITIVE_FEATURES.value})
     Config: ClassVar[type[MultiClassConfig]] = MultiClassConfig
+    config: MultiClassConfig
 
-    def __init__(self, **settings: Any) -> None:
-        self.config = MultiClassConfig.model_validate(settings)
-
-    def get_params(self) -> dict[str, Any]:
-        """The configuration as plain JSON values (written into the record)."""
-        return self.config.model_dump(mode="json")
-
-    def __repr__(self) -> str:
-        return f"MultiClassAuditor({self.config!r})"
 
     def run(self, subject: AuditSubject, config: MultiClassConfig | None = None) -> list[Finding]:
         """Audit the subject's classes and return the findings (skipped when it has none)."""

@@ -9,11 +9,12 @@ go to a case-level table (``oversight_violations``), written only when the spec 
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import pandas as pd
 
-from govaudit.core import AuditorResult, AuditSubject, CaseTable, Finding, Requirement, Severity, Status
+from govaudit.core import AuditSubject, AuditorResult, CaseTable, Finding, Requirement, Severity, Status
+from govaudit._auditor_parts import ConfiguredAuditor
 from govaudit.exceptions import ColumnError
 from govaudit.oversight._checks import CASE_FILE
 from govaudit.oversight._config import OversightConfig
@@ -32,7 +33,7 @@ _MSG_NOT_AGGREGATED = ("the aggregated decision log has no counts by sensitive f
                        "with the auditor's sensitive_features")
 
 
-class OversightAuditor:
+class OversightAuditor(ConfiguredAuditor):
     """Human oversight of automated decisions, audited on a decision log.
 
     Parameters
@@ -51,16 +52,8 @@ class OversightAuditor:
     version: ClassVar[str] = "1.0.0"
     requires: ClassVar[frozenset[str]] = frozenset({Requirement.DECISION_LOG.value})
     Config: ClassVar[type[OversightConfig]] = OversightConfig
+    config: OversightConfig
 
-    def __init__(self, **settings: Any) -> None:
-        self.config = OversightConfig.model_validate(settings)
-
-    def get_params(self) -> dict[str, Any]:
-        """The configuration as plain JSON values (written into the record)."""
-        return self.config.model_dump(mode="json")
-
-    def __repr__(self) -> str:
-        return f"OversightAuditor({self.config!r})"
 
     def run(self, subject: AuditSubject, config: OversightConfig | None = None) -> list[Finding] | AuditorResult:
         """Audit ``subject.decision_log``; returns an :class:`AuditorResult` when cases broke a rule."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from govaudit.provenance import _groups as groups
 from govaudit.provenance import _quality as quality
@@ -17,6 +17,7 @@ from govaudit.provenance import _sources as sources
 from govaudit.provenance._config import ProvenanceConfig
 from govaudit.provenance._context import Context, finding
 from govaudit.core import AuditSubject, Finding, Principle, Requirement, Status
+from govaudit._auditor_parts import ConfiguredAuditor
 from govaudit.provenance._manifest import DataManifest
 from govaudit.provenance._manifest_load import load_manifest
 
@@ -43,7 +44,7 @@ CHECKS: tuple[tuple[str, Callable[[Context], list[Finding]]], ...] = (
 _MSG_NO_MANIFEST = "The provenance auditor needs a data manifest ([manifest] path in the spec); none was given."
 
 
-class ProvenanceAuditor:
+class ProvenanceAuditor(ConfiguredAuditor):
     """Checks the data behind a model against its data manifest (DESIGN §5; EU AI Act Art. 10).
 
     Parameters
@@ -64,16 +65,8 @@ class ProvenanceAuditor:
     version: ClassVar[str] = "1.0.0"
     requires: ClassVar[frozenset[str]] = frozenset({Requirement.MANIFEST.value})
     Config: ClassVar[type[ProvenanceConfig]] = ProvenanceConfig
+    config: ProvenanceConfig
 
-    def __init__(self, **settings: Any) -> None:
-        self.config = ProvenanceConfig.model_validate(settings)
-
-    def get_params(self) -> dict[str, Any]:
-        """The configuration as plain JSON values (written into the record)."""
-        return self.config.model_dump(mode="json")
-
-    def __repr__(self) -> str:
-        return f"ProvenanceAuditor({self.config!r})"
 
     def run(self, subject: AuditSubject, config: ProvenanceConfig | None = None) -> list[Finding]:
         """Check ``subject``'s files against its manifest and return one or more findings per check.

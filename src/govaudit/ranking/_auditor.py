@@ -10,7 +10,8 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from govaudit.core import AuditSubject, Finding, Requirement, skipped_finding
+from govaudit.core import AuditSubject, Finding, Requirement
+from govaudit._auditor_parts import ConfiguredAuditor, GroupTablesReport, skipped_finding
 from govaudit.exceptions import InputDataError
 from govaudit.inputs import sensitive_frame
 from govaudit.inputs._groupings import feature_groupings
@@ -28,7 +29,7 @@ _MSG_NO_GROUPS = "the ranking auditor needs sensitive features to compare groups
 
 
 @dataclass(frozen=True)
-class RankingReport:
+class RankingReport(GroupTablesReport):
     """What the ranking auditor measured, for use from Python.
 
     Attributes
@@ -40,16 +41,8 @@ class RankingReport:
         :func:`govaudit.metrics.ranking_table`. The tables are not suppressed: the findings are.
     """
 
-    findings: list[Finding]
-    by_group: dict[str, pd.DataFrame]
 
-    @property
-    def passed(self) -> bool:
-        """True when no finding blocks a release (fail, error, or an unaccepted inconclusive)."""
-        return not any(f.blocking for f in self.findings)
-
-
-class RankingAuditor:
+class RankingAuditor(ConfiguredAuditor):
     """Compare how groups fare in a ranked queue acted on from the top (cases inspected, visited, called first).
 
     For each capacity ``k`` and each group of each sensitive feature (and intersection): its count in
@@ -76,16 +69,8 @@ class RankingAuditor:
     version: ClassVar[str] = "1.0.0"
     requires: ClassVar[frozenset[str]] = frozenset({Requirement.Y_PRIORITY.value})
     Config: ClassVar[type[RankingConfig]] = RankingConfig
+    config: RankingConfig
 
-    def __init__(self, **settings: Any) -> None:
-        self.config = RankingConfig.model_validate(settings)
-
-    def get_params(self) -> dict[str, Any]:
-        """The configuration as plain JSON values (written into the record)."""
-        return self.config.model_dump(mode="json")
-
-    def __repr__(self) -> str:
-        return f"RankingAuditor({self.config!r})"
 
     def run(self, subject: AuditSubject, config: RankingConfig | None = None) -> list[Finding]:
         """Audit the subject's queue and return the findings (skipped when it has no rank or priority score)."""
