@@ -267,9 +267,9 @@ def grouping_findings(grouping: GroupingAnalysis, config: BiasConfig) -> list[Fi
         findings.append(_group_metrics_finding(grouping, rates, rate_name, ratio_gate, config))
         if ratio_gate is not None:
             findings.extend(_impact_ratio_findings(grouping, rates, ratio_check, ratio_gate, config))
-    if grouping.selection is None:
+    if grouping.selection is None:  # every decision gate, the legacy ones too, is unjudged rather than absent
         findings += [unjudged(grouping, f"bias.{m}", g, "no decisions were given", (REF_BIAS_EXAM,))
-                     for m, g in gates.items() if m not in LEGACY_GATES]
+                     for m, g in gates.items() if m != "scoring_impact_ratio"]
     if grouping.selection is not None:
         for metric, gate in gates.items():
             if metric in ("impact_ratio", "scoring_impact_ratio"):

@@ -5,6 +5,11 @@ reference group's, the bootstrap interval, and a two-proportion test of the two 
 ``require_significance`` and Holm's correction work as for the impact ratio). A combination such as
 ``equalized_odds_parity`` gives one finding per group that fails when any of its ratios is outside
 the band. A value that cannot be computed makes the finding inconclusive, never a pass.
+
+``ppr`` (a group's share of all positive decisions) has no test: two groups' shares of the same
+total are not independent proportions, so the two-proportion test does not apply. A ``ppr`` gate is
+judged on its point value; with ``require_significance`` a value outside the band is then
+``inconclusive`` (never a fail without the test the setting asks for), one inside it passes.
 """
 
 from __future__ import annotations
@@ -24,6 +29,10 @@ __all__ = ["contrast_findings"]
 
 #: rates that need observed outcomes
 _LABEL_FREE = ("selection_rate", "ppr")
+#: rates without a valid two-group test: shares of one total (the number of positive decisions)
+_UNTESTED = frozenset({"ppr"})
+_NO_TEST = ("it has no valid test: two groups' shares of the same positive decisions are not independent "
+            "proportions, and require_significance asks for one before a fail")
 _WORDS = {"selection_rate": "selection rate", "ppr": "share of positive decisions", "for": "false omission rate",
           "npv": "negative predictive value", "fdr": "false discovery rate", "tpr": "true positive rate",
           "fpr": "false positive rate", "fnr": "false negative rate", "tnr": "true negative rate"}
@@ -47,7 +56,7 @@ def _measure(rates: RateAnalysis, metric: str, g: int, config: BiasConfig) -> di
         "count": int(rates.counts.n[g]), "reference_count": int(rates.counts.n[ref]), "reference": ref,
         "test": None, "p_value": float("nan"),
     }
-    if n[g] > 0 and n[ref] > 0:
+    if n[g] > 0 and n[ref] > 0 and rate not in _UNTESTED:
         test = two_proportion_test(int(x[g]), int(n[g]), int(x[ref]), int(n[ref]))
         significant = bool(test.p_value <= config.significance_level) if test.p_value == test.p_value else False
         out["test"] = {"rate": rate, "method": test.method, "statistic": test.statistic, "p_value": test.p_value,
@@ -94,6 +103,9 @@ def _finding(grouping: GroupingAnalysis, name: str, gate: Gate, parts: list[dict
         binding = max(failing, key=lambda p: abs(p["value"] - gate.binding(p["value"])[1]))
     value = float("nan") if undefined and not failing else binding["value"]
     status, why = gate_status(value, gate)
+    untested = all(_split(p["metric"])[0] in _UNTESTED for p in parts)
+    if untested and config.require_significance and status is Status.FAIL:
+        status, why = Status.INCONCLUSIVE, f"misses the gate {gate.describe()}, but {_NO_TEST}"
     texts = "; ".join(_claim(grouping, p, labels) for p in parts)
     claim = f"By {grouping.feature}, {texts}; {name.replace('_', ' ')} {why}"
     # Bonferroni within the combination: a fail needs one failing component's gap to be significant
@@ -108,7 +120,7 @@ def _finding(grouping: GroupingAnalysis, name: str, gate: Gate, parts: list[dict
         "ci": binding["ci"], "rate": binding["rate"], "reference_rate": binding["reference_rate"],
         "count": binding["count"], "reference_count": binding["reference_count"], "test": binding["test"],
     }
-    block = significance_evidence(claim, value, gate, p_value, config)
+    block = None if untested else significance_evidence(claim, value, gate, p_value, config)
     if block is not None:
         evidence["significance"] = block
     sig = ""
@@ -129,6 +141,7 @@ def contrast_findings(grouping: GroupingAnalysis, rates: RateAnalysis, name: str
                       config: BiasConfig) -> list[Finding]:
     """Findings of the gate ``name`` (a ``<rate>_ratio``/``<rate>_difference`` or a combination)."""
     metrics = COMBINATIONS.get(name, (name,))
+    gate = _reachable_side(grouping, gate, metrics, config)
     why = _why_unjudgeable(grouping, rates, metrics)
     if why is not None:
         return [unjudged(grouping, f"bias.{name}", gate, why, (REF_BIAS_EXAM, REF_NIST))]
@@ -141,3 +154,36 @@ def contrast_findings(grouping: GroupingAnalysis, rates: RateAnalysis, name: str
             parts.append({**_measure(rates, m, g, config), "group": g})
         findings.append(_finding(grouping, name, gate, parts, config))
     return findings
+
+
+def _forced_sign(grouping: GroupingAnalysis, rate: str, config: BiasConfig) -> int:
+    """+1 when the reference has the lowest ``rate`` of all groups, -1 the highest, 0 when either side can occur."""
+    if grouping.feature in config.reference_groups:
+        return 0
+    if config.reference == "min_metric":
+        return 1
+    if config.reference == "most_favoured" and rate == "selection_rate":
+        return 1 if config.decision == "adverse" else -1  # the least flagged, or the most often selected
+    return 0
+
+
+def _reachable_side(grouping: GroupingAnalysis, gate: Gate, metrics: tuple[str, ...], config: BiasConfig) -> Gate:
+    """A one-sided gate read from the side its contrasts can reach, as the impact ratio's gate is.
+
+    When the reference is the group with the lowest rate, every ratio is at least 1 and every difference
+    at least 0, so a floor alone could never fail; with the highest, a ceiling alone could not. Such a
+    gate is read from the other side: ``{min = 0.8}`` on a ratio as ``{max = 1.25}``, ``{max = 0.1}`` on
+    a difference as ``{min = -0.1}``.
+    """
+    if gate.two_sided:
+        return gate
+    signs = {_forced_sign(grouping, _split(m)[0], config) for m in metrics}
+    kinds = {_split(m)[1] for m in metrics}
+    if len(signs) != 1 or len(kinds) != 1:
+        return gate
+    sign, kind = signs.pop(), kinds.pop()
+    if not ((sign > 0 and gate.max is None) or (sign < 0 and gate.min is None)):
+        return gate
+    if kind == "ratio":
+        return gate.flipped()
+    return Gate(min=None if gate.max is None else -gate.max, max=None if gate.min is None else -gate.min)

@@ -4,22 +4,27 @@ Disclosure: a group with fewer than ``suppress_below`` people publishes its coun
 a score bin with fewer people than that (its observed rate would tell those people's outcomes).
 When what is withheld adds up to fewer than ``suppress_below`` people, further groups (or bins),
 smallest first, are withheld until it does not, so that no withheld number can be worked out from a
-total published elsewhere.
+total published elsewhere. That is the auditor's own, local protection: a record's disclosure control
+(:func:`govaudit.disclosure.protect_findings`) also withholds here every group whose numbers it
+withholds in the group-metrics (or scoring-rates) table of the same grouping, since ``label_pos`` and
+the observed rates count the same people's outcomes.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from govaudit.bias._common import num
 from govaudit.bias._config import BiasConfig
 from govaudit.bias._scores import ScoreAnalysis
 from govaudit.core import Finding, Principle, Severity, Status
-from govaudit.metrics import ci_pair, significance_block
+from govaudit.metrics import ci_pair, gate_status
 
-__all__ = ["score_findings", "scores_not_evaluated", "withheld"]
+__all__ = ["score_findings", "scores_not_evaluated", "span", "unmeasured_gates", "withheld"]
 
 _FAIR = (Principle.FAIRNESS, Principle.TRANSPARENCY)
 _REFS = ("EU AI Act Art. 10(2)(f)", "EU AI Act Art. 15(1)", "NIST AI RMF MEASURE 2.11")
@@ -33,6 +38,8 @@ _GATES = {
         "difference between the highest and lowest calibration-in-the-large"),
     "max_ks_statistic": ("bias.score_ks", "KS statistic of a group's scores against the rest"),
 }
+_METRIC_WORDS = {"ece": "expected calibration error", "auc": "AUC", "ks_statistic": "KS statistic",
+                 "calibration_in_the_large": "calibration-in-the-large"}
 _NOT_IN_BACKEND = ("score calibration, AUC and score distributions were not evaluated: the rows stay in the "
                    "data backend (DuckDB or Spark), which gives counts only; audit a sample of the rows in "
                    "memory to measure them")
@@ -40,11 +47,6 @@ _NOT_IN_BACKEND = ("score calibration, AUC and score distributions were not eval
 
 def _f(value: Any) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-
-
-def _num(value: Any, digits: int = 3) -> str:
-    v = _f(value)
-    return "undefined" if v is None else f"{v:.{digits}f}"
 
 
 def withheld(counts: np.ndarray, limit: int) -> np.ndarray:
@@ -109,12 +111,17 @@ def _bin_rows(analysis: ScoreAnalysis, groups: list[dict[str, Any]], config: Bia
     return rows
 
 
-def _range_text(rows: list[dict[str, Any]], key: str) -> str | None:
-    defined = [r for r in rows if r["status"] == "compared" and r.get(key) is not None]
+def span(rows: list[dict[str, Any]], key: str) -> str | None:
+    """``"lowest (group) to highest (group)"`` of ``key`` over the rows where it is shown (None if none)."""
+    defined = [r for r in rows if r.get(key) is not None]
     if not defined:
         return None
     lo, hi = min(defined, key=lambda r: r[key]), max(defined, key=lambda r: r[key])
-    return f"{_num(lo[key])} ({lo['group']}) to {_num(hi[key])} ({hi['group']})"
+    return f"{num(lo[key])} ({lo['group']}) to {num(hi[key])} ({hi['group']})"
+
+
+def _range_text(rows: list[dict[str, Any]], key: str) -> str | None:
+    return span([r for r in rows if r["status"] == "compared"], key)
 
 
 def _calibration_finding(analysis: ScoreAnalysis, config: BiasConfig) -> Finding:
@@ -161,7 +168,7 @@ def _discrimination_finding(analysis: ScoreAnalysis, config: BiasConfig) -> Find
     message = (f"By {feature}, the AUC ranges from {auc} among the groups compared." if auc
                else f"By {feature}, the AUC is not defined for any group compared.")
     if shifted:
-        message += (" The scores of " + ", ".join(f"{g['group']!r} (KS {_num(g['ks_statistic'])})" for g in shifted)
+        message += (" The scores of " + ", ".join(f"{g['group']!r} (KS {num(g['ks_statistic'])})" for g in shifted)
                     + " are distributed differently from everyone else's (significant after Holm's correction).")
     return Finding(
         # different score distributions follow from different base rates even for a fair model: a gate
@@ -176,10 +183,26 @@ def _discrimination_finding(analysis: ScoreAnalysis, config: BiasConfig) -> Find
 
 
 def _unjudged(feature: str, check: str, limit: float, why: str) -> Finding:
+    # not bias._common.unjudged: that one reads a GroupingAnalysis and a Gate band, a score gate is a ceiling
     return Finding(auditor="bias", check=check, status=Status.INCONCLUSIVE, severity=Severity.MEDIUM,
                    threshold=limit, operator="<=", evidence={"feature": feature, "reason": why},
                    message=f"By {feature}, the gate {check.removeprefix('bias.')} <= {limit:g} cannot be judged: {why}.",
                    principles=_FAIR, references=_REFS)
+
+
+def _undefined_for(t: Any, column: str) -> str | None:
+    """Why a gate cannot be judged when some, not all, compared groups have its metric undefined.
+
+    Judging the others would say nothing of those groups: the worst calibration, or the widest gap
+    in AUC, may be exactly where the metric cannot be computed. (None when every group has it, or
+    none does: the caller says why then.)
+    """
+    missing = [str(g) for g in t.index[t[column].isna().to_numpy()]]
+    if not missing or len(missing) == len(t):
+        return None
+    why = " (only one observed outcome in the group)" if column == "auc" else ""
+    return (f"the {_METRIC_WORDS[column]} is undefined for the compared group(s) "
+            + ", ".join(repr(g) for g in missing) + why + ", so the other groups alone cannot show where it stands")
 
 
 def _gate_value(analysis: ScoreAnalysis, name: str) -> tuple[float, float, tuple[str, ...]] | str:
@@ -191,6 +214,9 @@ def _gate_value(analysis: ScoreAnalysis, name: str) -> tuple[float, float, tuple
               "max_calibration_in_the_large_difference": "calibration_in_the_large"}[name]
     if column not in t.columns:
         return analysis.calibration_reason or "the metric was not computed"
+    why = _undefined_for(t, column)
+    if why is not None:
+        return why
     t = t[t[column].notna()]
     if name in ("max_ece", "max_ks_statistic"):
         if t.empty:
@@ -218,18 +244,26 @@ def _gate_findings(analysis: ScoreAnalysis, config: BiasConfig) -> list[Finding]
             continue
         value, p, groups = measured
         meets = value <= limit
-        claim = (f"By {analysis.feature}, the {words} is {_num(value)}"
+        claim = (f"By {analysis.feature}, the {words} is {num(value)}"
                  f"{' (' + groups[0] + ')' if len(groups) == 1 else ' (' + ' vs '.join(groups) + ')'}; "
                  f"this {'meets' if meets else 'misses'} the gate <= {limit:g}")
         evidence: dict[str, Any] = {"feature": analysis.feature, "groups": list(groups), "p_value": _f(p)}
-        if config.require_significance:
-            evidence["significance"] = significance_block(claim=claim, p_value=p, level=config.significance_level,
-                                                          beyond_limit=not meets)
+        status = gate_status(evidence, passes=meets, claim=claim, p_value=p,
+                             require_significance=config.require_significance, level=config.significance_level)
         findings.append(Finding(
-            auditor="bias", check=check, status=Status.PASS if meets else Status.FAIL,
+            auditor="bias", check=check, status=status,
             severity=Severity.MEDIUM if meets else Severity.HIGH, value=value, threshold=limit, operator="<=",
             groups=groups, evidence=evidence, message=claim + ".", principles=_FAIR, references=_REFS))
     return findings
+
+
+def unmeasured_gates(features: Sequence[str], config: BiasConfig, why: str) -> list[Finding]:
+    """Every configured score gate of every grouping, inconclusive: the scores were not measured.
+
+    A gate with nothing to judge it on never passes silently (as ``scoring_impact_ratio`` without scores).
+    """
+    return [_unjudged(feature, _GATES[name][0], limit, why)
+            for feature in features for name, limit in config.scores.gates.items()]
 
 
 def score_findings(analysis: ScoreAnalysis, config: BiasConfig) -> list[Finding]:

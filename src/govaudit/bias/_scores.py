@@ -141,13 +141,16 @@ def score_results(subject: AuditSubject | None, groupings: Sequence[tuple[str, t
 
     ``subject`` is None when the rows stay in a backend; ``backend_scores`` says it has scores.
     """
-    from govaudit.bias._score_findings import score_findings, scores_not_evaluated
+    from govaudit.bias._score_findings import score_findings, scores_not_evaluated, unmeasured_gates
     from govaudit.bias._tradeoff import tradeoff_finding
 
     measured = analyse_scores(subject, groupings, config) if subject is not None else []
     findings: list[Finding] = []
     if backend_scores and config.scores.enabled:
-        findings.append(scores_not_evaluated(config))
+        findings.append(scores_not_evaluated(config))  # says itself that its gates cannot be judged
+    elif not measured and config.scores.gates:
+        why = _why_unmeasured(subject, config, backend_scores)
+        findings.extend(unmeasured_gates([feature for feature, _ in groupings], config, why))
     by_feature = {m.feature: m for m in measured}
     for m in measured:
         findings.extend(score_findings(m, config))
@@ -159,3 +162,12 @@ def score_results(subject: AuditSubject | None, groupings: Sequence[tuple[str, t
                 findings.append(finding)
     return ScoreResults(findings=findings, calibration={m.feature: m.bins for m in measured if not m.bins.empty},
                         scores={m.feature: m.summary for m in measured})
+
+
+def _why_unmeasured(subject: AuditSubject | None, config: BiasConfig, backend_scores: bool) -> str:
+    """Why the configured score gates have no scores to judge."""
+    if not config.scores.enabled:
+        return "the score audit is disabled (scores.enabled = false)"
+    if (subject is None and not backend_scores) or (subject is not None and subject.y_score is None):
+        return "no scores (y_score) were given"
+    return "no sensitive features were given"

@@ -15,18 +15,17 @@ from typing import Any
 import numpy as np
 
 from govaudit.bias._config import BiasConfig
-from govaudit.bias._score_findings import withheld
+from govaudit.bias._score_findings import span, withheld
 from govaudit.bias._scores import ScoreAnalysis, compared_groups
 from govaudit.core import Finding, Principle, Severity, Status
-from govaudit.metrics import GroupingAnalysis, holm_adjusted
+from govaudit.metrics import GroupingAnalysis, holm_adjusted, rate_parts
 
 __all__ = ["tradeoff_finding"]
 
 _REFS = ("Kleinberg, Mullainathan and Raghavan 2016, arXiv:1609.05807",
          "Chouldechova 2017, Big Data 5(2)", "NIST AI RMF MEASURE 2.11")
-#: rate -> (numerator cells, denominator cells) of the [TN, FP, FN, TP] table
-_RATES = {"prevalence": ((2, 3), (0, 1, 2, 3)), "fpr": ((1,), (0, 1)), "fnr": ((2,), (2, 3)),
-          "precision": ((3,), (1, 3)), "npv": ((0,), (0, 2))}
+#: the rates set side by side (their cells: :data:`govaudit.metrics.RATE_CELLS`)
+_RATES = ("prevalence", "fpr", "fnr", "precision", "npv")
 
 
 def _homogeneity_p(x: np.ndarray, n: np.ndarray) -> float:
@@ -43,11 +42,7 @@ def _homogeneity_p(x: np.ndarray, n: np.ndarray) -> float:
 
 
 def _span(rows: list[dict[str, Any]], key: str) -> str:
-    defined = [r for r in rows if r.get(key) is not None]
-    if not defined:
-        return "undefined"
-    lo, hi = min(defined, key=lambda r: r[key]), max(defined, key=lambda r: r[key])
-    return f"{lo[key]:.3f} ({lo['group']}) to {hi[key]:.3f} ({hi['group']})"
+    return span(rows, key) or "undefined"
 
 
 def _calibration_p(scores: ScoreAnalysis | None, compared: np.ndarray) -> float:
@@ -74,9 +69,9 @@ def _rows(labels: tuple[str, ...], cells: np.ndarray, compared: np.ndarray, scor
     rows = []
     for g, label in enumerate(labels):
         row: dict[str, Any] = {"group": label, "count": int(n[g]), "compared": bool(compared[g])}
-        for rate, (num, den) in _RATES.items():
-            d = cells[g, list(den)].sum()
-            row[rate] = None if hidden[g] or d == 0 else float(cells[g, list(num)].sum() / d)
+        for rate in _RATES:
+            x, d = rate_parts(cells[g], rate)
+            row[rate] = None if hidden[g] or d == 0 else float(x / d)
         if citl is not None:
             row["calibration_in_the_large"] = None if hidden[g] or citl[g] != citl[g] else float(citl[g])
         if hidden[g]:
@@ -96,9 +91,8 @@ def tradeoff_finding(grouping: GroupingAnalysis, scores: ScoreAnalysis | None, c
     rows = _rows(labels, cells, compared, scores, config)
     shown = [r for r, c in zip(rows, compared) if c]
     p_raw = {}
-    for rate, (num, den) in _RATES.items():
-        sub = cells[compared]
-        p_raw[rate] = _homogeneity_p(sub[:, list(num)].sum(axis=1), sub[:, list(den)].sum(axis=1))
+    for rate in _RATES:
+        p_raw[rate] = _homogeneity_p(*rate_parts(cells[compared], rate))
     p_raw["calibration_in_the_large"] = _calibration_p(scores, compared)
     names = list(p_raw)
     adjusted = dict(zip(names, holm_adjusted([p_raw[k] for k in names])))

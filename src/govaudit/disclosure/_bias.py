@@ -2,7 +2,10 @@
 
 ``bias.group_metrics`` and ``bias.scoring_rates`` hold the tables (one row per group, with the
 count always shown); the other findings quote numbers of the same groups, so they are rewritten
-from the same cells.
+from the same cells. The score findings (``bias.score_calibration``, ``bias.score_discrimination``,
+``bias.fairness_tradeoff``) publish the same people's observed outcomes per group (``label_pos``,
+observed rates, prevalence, confusion rates): each withholds exactly the groups the grouping's
+tables withhold, so the record-wide complementary suppression covers them too.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from govaudit.core import Finding
-from govaudit.disclosure._edit import (WHY, blank_row, cell_note, copy_evidence, numerator, outcome, read_state,
-                                      rewritten, withhold_ci)
-from govaudit.disclosure._tables import PUBLISHED, Cell, Table
+from govaudit.disclosure._edit import (WHY, blank_row, cell_note, copy_evidence, judged_block, numerator, outcome,
+                                      read_state, rewritten, withhold_ci)
+from govaudit.disclosure._tables import COMPLEMENTARY, PUBLISHED, Cell, Table
 
 __all__ = ["read", "rewrite"]
 
@@ -31,6 +34,19 @@ UNIVERSES = {"selection": ("data", "outcomes"), "scoring": ("data", "scores")}
 #: like the number selected, so each is protected as a numerator of its own universe
 _CONFUSION = ("tp", "fp", "fn", "tn")
 _CONTRAST = ("_ratio", "_difference")
+#: findings that list the groups of a grouping with their observed outcomes, read from the scores
+_SCORE_TABLES = frozenset({"bias.score_calibration", "bias.score_discrimination", "bias.fairness_tradeoff"})
+#: score gates: ``evidence["groups"]`` names the groups their value is measured on
+_SCORE_GATES = frozenset({"bias.score_ece", "bias.score_auc_difference", "bias.score_ks",
+                          "bias.score_calibration_in_the_large_difference"})
+#: what the range of a rewritten score table's message quotes
+_SPANS = {"bias.score_calibration": {"ece": "expected calibration error",
+                                     "calibration_in_the_large": "calibration-in-the-large"},
+          "bias.score_discrimination": {"auc": "AUC"},
+          "bias.fairness_tradeoff": {"prevalence": "share with the observed outcome", "fpr": "false positive rate",
+                                     "fnr": "false negative rate", "precision": "precision",
+                                     "npv": "negative predictive value"}}
+_SCORE_KEEP = _KEEP + ("compared",)
 
 
 def _is_contrast(key: str) -> bool:
@@ -92,6 +108,15 @@ def rewrite(index: int, finding: Finding, tables: Mapping[Any, Table],
     if finding.check.startswith("bias.") and isinstance(ev.get("components"), list) and "group" in ev:
         table = table_of("selection")
         return _contrast(finding, table) if table is not None else None
+    if finding.check in _SCORE_TABLES | _SCORE_GATES:
+        # the observed outcomes these findings quote are cells of the selection table (label_pos, prevalence);
+        # without decisions, the scoring table's groups (the same people, counted alike) stand in
+        found = [t for t in (table_of("selection") or table_of("scoring"),) if t is not None]
+        if not found:
+            return None
+        if finding.check in _SCORE_GATES:
+            return _score_gate(finding, found)
+        return _score_table(finding, found, threshold) if isinstance(ev.get("groups"), list) else None
     return None
 
 
@@ -221,3 +246,89 @@ def _disparity(finding: Finding, table: Table) -> tuple[Finding, list[str]]:
     if table.any_withheld() and withhold_ci(ev, "ci"):
         return rewritten(finding, ev), [f"{where}: interval (bootstrap over every group)"]
     return rewritten(finding, ev), []
+
+
+def _hiding(label: str, tables: list[Table]) -> Cell | None:
+    """The cell that withholds group ``label`` in the grouping's tables (None when every table shows it).
+
+    A group no table lists is withheld too (its numbers cannot be checked against the others): the
+    cell returned is then a stand-in for the note.
+    """
+    cells = [t.cell(label) for t in tables]
+    hiding = next((c for c in cells if c is not None and c.withheld), None)
+    if hiding is None and all(c is None for c in cells):
+        return Cell(label=label, count=0, parts=None, state=COMPLEMENTARY)
+    return hiding
+
+
+def _score_table(finding: Finding, tables: list[Table], threshold: int) -> tuple[Finding, list[str]]:
+    """A score table (calibration, discrimination, trade-off) with the grouping's withheld groups blanked."""
+    ev = copy_evidence(finding)
+    rows, hidden, blanked = [], set(), 0
+    for row in ev["groups"]:
+        cell = None if row.get("suppressed") else _hiding(str(row.get("group")), tables)
+        if cell is not None:  # a row the auditor suppressed already keeps its note
+            blanked += _is_compared(row)
+            row = {**blank_row(row, _SCORE_KEEP), "suppressed": True, "suppression": cell.state,
+                   "note": cell_note(cell, threshold) if cell.count else f"rates withheld {WHY}"}
+        if row.get("suppressed"):
+            hidden.add(str(row.get("group")))
+        rows.append(row)
+    ev["groups"] = rows
+    for b in ev.get("bins") or []:  # a withheld group's calibration curve adds up to its observed outcomes
+        if str(b.get("group")) in hidden and not b.get("suppressed"):
+            b.update(blank_row(b, ("group", "bin", "bin_low", "bin_high")), suppressed=True)
+    feature = str(ev.get("feature", ""))
+    notes = []
+    # a test across the groups compared is a function of a withheld group's outcomes: it goes with them
+    tests = ev.get("tests") if isinstance(ev.get("tests"), dict) else {}
+    if (any(_is_compared(r) and r.get("suppressed") for r in rows)
+            and any(isinstance(v, dict) and v.get("p_value") is not None for v in tests.values())):
+        ev["tests"] = {k: {"p_value": None, "p_adjusted": None} for k in tests}
+        notes.append(f"{finding.check} {feature}: tests across the groups compared")
+    if not blanked:  # the auditor's message quotes only the rows it showed
+        return rewritten(finding, ev), notes
+    message = _score_message(finding, feature, rows, blanked)
+    return rewritten(finding, ev, message=message), notes + [f"{finding.check} {feature}: {blanked} compared group(s)"]
+
+
+def _is_compared(row: dict[str, Any]) -> bool:
+    return row.get("status") == "compared" or row.get("compared") is True
+
+
+def _score_message(finding: Finding, feature: str, rows: list[dict[str, Any]], withheld: int) -> str:
+    """The message of a score table once compared groups are withheld: ranges over the groups shown."""
+    shown = [r for r in rows if _is_compared(r) and not r.get("suppressed")]
+    spans = []
+    for key, words in _SPANS[finding.check].items():
+        defined = [r for r in shown if isinstance(r.get(key), (int, float))]
+        if defined:
+            lo, hi = min(defined, key=lambda r: r[key]), max(defined, key=lambda r: r[key])
+            spans.append(f"the {words} from {lo[key]:.3f} ({lo['group']}) to {hi[key]:.3f} ({hi['group']})")
+    text = f"By {feature}, {withheld} compared group(s) have their numbers withheld {WHY}"
+    text += f"; among the groups shown, {', '.join(spans)}." if spans else "; no compared group's numbers are shown."
+    ev = finding.evidence
+    if finding.check == "bias.fairness_tradeoff" and sum(map(_is_compared, rows)) > 1:
+        # the tests' outcomes stand, as a gate's status does
+        text += (f" Across all groups compared, base rates {_differ(ev.get('base_rates_differ'))}, error rates "
+                 f"{_differ(ev.get('error_rate_imbalance'))} and predictive values "
+                 f"{_differ(ev.get('predictive_imbalance'))} significantly.")
+    return text
+
+
+def _differ(flag: Any) -> str:
+    return "differ" if flag else "do not differ"
+
+
+def _score_gate(finding: Finding, tables: list[Table]) -> tuple[Finding, list[str]] | None:
+    """A score gate measured on a withheld group: its value goes, its outcome stands."""
+    groups = [str(g) for g in finding.evidence.get("groups") or []]
+    if finding.value is None or not any(_hiding(g, tables) is not None for g in groups):
+        return None
+    ev = {k: finding.evidence[k] for k in ("feature", "groups") if k in finding.evidence}
+    if "significance" in finding.evidence:
+        ev["significance"] = judged_block(finding.evidence["significance"])
+    feature = str(finding.evidence.get("feature", ""))
+    message = (f"By {feature}, the {finding.check.removeprefix('bias.').replace('_', ' ')} of "
+               f"{', '.join(repr(g) for g in groups)} is withheld {WHY}; {outcome(finding)}.")
+    return rewritten(finding, ev, value=None, message=message), [f"{finding.check} {feature}: value, test"]

@@ -9,8 +9,8 @@ from typing import Any
 from govaudit.core import Finding
 from govaudit.disclosure._tables import COMPLEMENTARY, LINKED, PRIMARY, PUBLISHED, Cell
 
-__all__ = ["WHY", "blank_row", "cell_note", "copy_evidence", "numerator", "outcome", "read_state", "rewritten",
-           "withhold_ci"]
+__all__ = ["WHY", "blank_row", "cell_note", "copy_evidence", "judged_block", "numerator", "outcome", "read_state",
+           "rewritten", "withhold_ci"]
 
 #: why a derived number is withheld, in the words findings use
 WHY = "so that no small group's numbers can be worked out from the published ones"
@@ -71,3 +71,8 @@ def outcome(finding: Finding) -> str:
 def rewritten(finding: Finding, evidence: dict[str, Any], **update: Any) -> Finding:
     """The finding with new evidence (and any other field), unchanged otherwise."""
     return finding.model_copy(update={"evidence": evidence, **update})
+
+
+def judged_block(block: Mapping[str, Any]) -> dict[str, Any]:
+    """A significance block without its claim and p-values (they quote withheld numbers): the judged outcome."""
+    return {k: block[k] for k in ("level", "beyond_limit", "significant", "correction", "family_size") if k in block}
