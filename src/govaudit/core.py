@@ -334,7 +334,7 @@ class AuditSubject:
             Requirement.Y_SCORE: self.y_score is not None,
             Requirement.SENSITIVE_FEATURES: (self.sensitive_features is not None
                                              and self.sensitive_features.shape[1] > 0)
-            or self.counts_source is not None or self.class_source is not None or self.amount_source is not None,
+            or any(_groups_by(s) for s in (self.counts_source, self.class_source, self.amount_source)),
             Requirement.DECISION_LOG: self.decision_log is not None or self.decision_log_source is not None,
             Requirement.MANIFEST: self.manifest_path is not None,
             Requirement.CONTROL_SAMPLE: self.control_sample is not None,
@@ -348,6 +348,15 @@ class AuditSubject:
         """Names of the requirements in ``requires`` this subject lacks, sorted."""
         have = {r.value for r in self.available()}
         return sorted(str(Requirement(r).value) for r in requires if Requirement(r).value not in have)
+
+
+def _groups_by(source: Any) -> bool:
+    """Whether a backend source groups by at least one sensitive feature.
+
+    A source built without sensitive features (``sensitive_features=()``) measures no group, so it
+    must not count as having them: the auditor is then skipped rather than passing on nothing.
+    """
+    return source is not None and len(getattr(source, "sensitive_features", ())) > 0
 
 
 @runtime_checkable

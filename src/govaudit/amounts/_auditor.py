@@ -14,7 +14,9 @@ from govaudit.core import AuditSubject, Finding, Requirement
 from govaudit._auditor_parts import ConfiguredAuditor, GroupTablesReport, skipped_finding
 from govaudit.exceptions import InputDataError
 from govaudit.inputs import amount_values, sensitive_frame
+from govaudit.inputs._amounts import check_not_negative
 from govaudit.inputs._groupings import feature_groupings
+from govaudit.metrics._amounts import REFERENCE_RULES
 from govaudit.metrics import AmountSettings, amount_table, encode_groups, judge_significance, table_from_moments
 
 __all__ = ["AmountAuditor", "AmountReport"]
@@ -77,18 +79,24 @@ class AmountAuditor(ConfiguredAuditor):
         return self.analyse(subject.y_amount, subject.sensitive_features, subject.y_amount_true, config).findings
 
     def analyse(self, amount: np.ndarray, sensitive: pd.DataFrame, amount_true: np.ndarray | None = None,
-                config: AmountConfig | None = None) -> AmountReport:
-        """Findings and per-group tables of checked amounts and a frame of sensitive features."""
+                config: AmountConfig | None = None, *, name: str = "y_amount") -> AmountReport:
+        """Findings and per-group tables of checked amounts and a frame of sensitive features.
+
+        Negative amounts are refused here, the one place every route passes (unless ``allow_negative``),
+        the error naming the amounts as ``name``.
+        """
         config = config or self.config
-        if not config.allow_negative and (np.asarray(amount) < 0).any():
-            amount_values(amount, "y_amount", allow_negative=False)  # raises, naming the count and the smallest
+        if not config.allow_negative:
+            check_not_negative(amount, name)
         settings = _settings(config)
         tables: list[tuple[str, tuple[str, ...], pd.DataFrame, int | None, float]] = []
-        for feature, columns in feature_groupings(list(sensitive.columns), config, _MSG_UNKNOWN_FEATURE):
-            encoding = encode_groups(sensitive, list(columns))
+        groupings = feature_groupings(list(sensitive.columns), config, _MSG_UNKNOWN_FEATURE)
+        encodings = [encode_groups(sensitive, list(columns)) for _, columns in groupings]
+        rules = _reference_rules(config.reference, [e.labels for e in encodings])
+        for (feature, columns), encoding, rule in zip(groupings, encodings, rules):
             eligible = np.bincount(encoding.codes, minlength=len(encoding.labels)) >= config.min_group_size
-            table, ref, cut = amount_table(amount, encoding.codes, encoding.labels, reference=config.reference,
-                                           eligible=eligible, true=amount_true, settings=settings)
+            table, ref, cut = amount_table(amount, encoding.codes, encoding.labels, reference=rule,
+                                           eligible=eligible, true=amount_true, settings=settings, feature=feature)
             tables.append((feature, columns, table, ref, cut))
         return _report(tables, config, amount_true is not None, "memory")
 
@@ -105,10 +113,11 @@ class AmountAuditor(ConfiguredAuditor):
                                    allow_negative=config.allow_negative)
         settings = _settings(config)
         tables = []
-        for (feature, columns), (encoding, moments) in zip(groupings, summary.groups):
+        rules = _reference_rules(config.reference, [encoding.labels for encoding, _ in summary.groups])
+        for (feature, columns), (encoding, moments), rule in zip(groupings, summary.groups, rules):
             eligible = moments["count"].to_numpy() >= config.min_group_size
-            table, ref = table_from_moments(moments, encoding.labels, reference=config.reference, eligible=eligible,
-                                            settings=settings)
+            table, ref = table_from_moments(moments, encoding.labels, reference=rule, eligible=eligible,
+                                            settings=settings, feature=feature)
             tables.append((feature, columns, table, ref, summary.cut))
         return _report(tables, config, source.amount_true is not None, source.engine)
 
@@ -133,7 +142,7 @@ class AmountAuditor(ConfiguredAuditor):
         ColumnError, InputDataError
             An amount is not a number, missing, negative (unless ``allow_negative``), or the lengths differ.
         """
-        values = amount_values(amount, "y_amount", allow_negative=self.config.allow_negative)
+        values = amount_values(amount, "y_amount")  # negative amounts: refused by analyse, per its config
         sensitive = sensitive_frame(sensitive_features)
         if sensitive.shape[1] == 0:
             raise InputDataError(_MSG_NO_GROUPS)
@@ -161,3 +170,17 @@ def _report(tables: list[tuple[str, tuple[str, ...], pd.DataFrame, int | None, f
         findings.append(gap)
     # the runner repeats the correction audit-wide
     return AmountReport(judge_significance(findings), {feature: table for feature, _, table, _, _ in tables})
+
+
+def _reference_rules(reference: str, labels: list[tuple[str, ...]]) -> list[str]:
+    """The reference rule of each grouping: a named group where the grouping has it, else ``highest_mean``.
+
+    One ``reference`` serves every feature and intersection, so a group's label names the reference only
+    in the groupings that hold it; a label no grouping holds is a misspelling and raises (listing the
+    groups), as it does with one grouping.
+    """
+    if reference in REFERENCE_RULES or not labels:
+        return [reference] * len(labels)
+    if not any(reference in have for have in labels):
+        return [reference] * len(labels)  # the first table raises, naming the groups it has
+    return [reference if reference in have else "highest_mean" for have in labels]

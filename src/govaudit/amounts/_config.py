@@ -43,7 +43,8 @@ class AmountConfig(_Frozen):
         Shorthand for the intersection of all compared features.
     reference : str
         The group the others are compared with: ``highest_mean`` (the most favoured), ``largest``, or a
-        group's label. Only groups with at least ``min_group_size`` cases may be the reference.
+        group's label (for the features and intersections that have that group; the others use
+        ``highest_mean``). Only groups with at least ``min_group_size`` cases may be the reference.
     above : float, optional
         The cut of the "share above" measure; default the overall median amount (every group's share
         above it is then 50 % when amounts do not depend on the group).

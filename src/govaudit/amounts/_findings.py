@@ -9,6 +9,7 @@ import pandas as pd
 from govaudit.amounts._config import AmountConfig, Band
 from govaudit.core import Finding, Principle, Severity, Status
 from govaudit.metrics import ci_pair, gate_status, mean_ratio_bound_test, share_ratio_bound_test
+from govaudit.metrics._amounts import REFERENCE_RULES
 
 __all__ = ["AUDITOR", "CHECKS", "gate_findings", "missing_truth_finding", "table_finding"]
 
@@ -53,6 +54,14 @@ def _why_unjudged(row: pd.Series, config: AmountConfig) -> str | None:
     if n < config.min_group_size:
         return f"it has {n} case(s), fewer than the {config.min_group_size} needed (min_group_size)"
     return None
+
+
+def _no_reference(config: AmountConfig) -> str:
+    """Why no group is the reference: none large enough, or the named one too small to compare with."""
+    if config.reference in REFERENCE_RULES:
+        return "no group is large enough to be the reference"
+    return (f"the reference group {config.reference!r} has fewer than the {config.min_group_size} cases needed "
+            "(min_group_size)")
 
 
 _NOT_EVALUATED = ("not evaluated on the {backend} backend: Kolmogorov-Smirnov and Wasserstein compare whole "
@@ -143,7 +152,7 @@ def _gate_finding(feature: str, row: pd.Series, check: str, gate: Any, ref_row: 
     group, n = row["group"], int(row["count"])
     ref = None if ref_row is None else ref_row["group"]
     bounds = gate.model_dump(mode="json") if isinstance(gate, Band) else {"max": gate}
-    why = _why_unjudged(row, config) or (None if ref is not None else "no group is large enough to be the reference")
+    why = _why_unjudged(row, config) or (None if ref is not None else _no_reference(config))
     value = float("nan") if why else _parts(check, gate, row, ref_row, cut)[0]  # type: ignore[arg-type]
     if why is None and value != value:
         why = "the measure is undefined for this group (e.g. a mean of zero or a single distinct value)"

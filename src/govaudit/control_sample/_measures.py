@@ -20,12 +20,12 @@ with Wilson intervals, and the hit-rate ratio (model over random) with the same 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
 from govaudit.metrics import GroupEncoding, two_proportion_test, wilson_interval
+from govaudit.metrics._ratio_tests import log_ratio_interval
 
 __all__ = ["GroupingCounts", "count_streams", "log_ratio_interval", "measure", "newcombe_interval", "overall_hits"]
 
@@ -61,10 +61,6 @@ def count_streams(feature: str, encoding: GroupEncoding, by_model: np.ndarray,
         random_hits=count(random, outcome) if outcome is not None else None)
 
 
-def _z(confidence: float) -> float:
-    return NormalDist().inv_cdf(0.5 + confidence / 2.0)
-
-
 def newcombe_interval(x1: np.ndarray, n1: np.ndarray | int, x2: np.ndarray, n2: np.ndarray | int,
                       confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``p1 - p2`` with Newcombe's hybrid score interval (from the two Wilson intervals)."""
@@ -77,24 +73,6 @@ def newcombe_interval(x1: np.ndarray, n1: np.ndarray | int, x2: np.ndarray, n2: 
         p1, p2 = x1 / n1, x2 / n2
     d = p1 - p2
     return d, d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-
-
-def log_ratio_interval(x1: np.ndarray, n1: np.ndarray | int, x2: np.ndarray, n2: np.ndarray | int,
-                       confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(x1/n1) / (x2/n2)`` with the log (Katz) interval; see the module docstring for zero counts."""
-    x1, x2 = np.asarray(x1, dtype=np.float64), np.asarray(x2, dtype=np.float64)
-    n1 = np.broadcast_to(np.asarray(n1, dtype=np.float64), x1.shape)
-    n2 = np.broadcast_to(np.asarray(n2, dtype=np.float64), x2.shape)
-    z = _z(confidence)
-    defined = (x2 > 0) & (n1 > 0) & (n2 > 0)
-    a = np.where(x1 > 0, x1, 0.5)  # 0.5 in place of a zero count, for the upper bound only
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(defined, (x1 / n1) / (x2 / n2), np.nan)
-        shifted = (a / n1) / (x2 / n2)
-        se = np.sqrt(1.0 / a - 1.0 / n1 + 1.0 / x2 - 1.0 / n2)
-        low = np.where(x1 > 0, shifted * np.exp(-z * se), 0.0)
-        high = shifted * np.exp(z * se)
-    return ratio, np.where(defined, low, np.nan), np.where(defined, high, np.nan)
 
 
 def _tests(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarray) -> tuple[list, list, list]:

@@ -7,13 +7,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from govaudit.exceptions import ColumnError, InputDataError
-from govaudit.inputs._table import values_from_data
+from govaudit.exceptions import InputDataError
+from govaudit.inputs._table import finite_numbers, values_from_data
 
-__all__ = ["amount_values", "amounts_from_data"]
+__all__ = ["amount_values", "amounts_from_data", "check_not_negative"]
 
-_MSG_NUMERIC = "{name} must hold numbers (amounts); found non-numeric values such as {example!r}"
-_MSG_MISSING = "{name} has {count} missing or infinite amount(s) (first at row {row}); every case needs an amount"
 _MSG_NEGATIVE = ("{name} has {count} negative amount(s) (the smallest {low:g}); amounts must be >= 0 unless "
                  "allow_negative = true")
 
@@ -35,28 +33,34 @@ def amount_values(values: Any, name: str, *, allow_negative: bool = True, rows: 
     Raises
     ------
     ColumnError
-        A value is not a number.
+        A value is not a real number (text, true/false, a date or duration, a complex number).
     InputDataError
         A value is missing or infinite, negative when not allowed, or the length is wrong.
     """
-    series = pd.Series(np.asarray(values, dtype=object).ravel() if not isinstance(values, pd.Series) else values)
-    if series.dtype == object or not pd.api.types.is_numeric_dtype(series):
-        numbers = pd.to_numeric(series, errors="coerce")
-        bad = series[numbers.isna() & series.notna()]
-        if len(bad):
-            raise ColumnError(_MSG_NUMERIC.format(name=name, example=bad.iloc[0]))
-        series = numbers
-    if pd.api.types.is_bool_dtype(series):
-        raise ColumnError(_MSG_NUMERIC.format(name=name, example=bool(series.iloc[0])))
-    array = series.to_numpy(dtype=np.float64, na_value=np.nan)
-    if rows is not None and array.size != rows:
-        raise InputDataError(f"{name} has {array.size} rows but the data has {rows}")
-    broken = ~np.isfinite(array)
-    if broken.any():
-        raise InputDataError(_MSG_MISSING.format(name=name, count=int(broken.sum()), row=int(np.argmax(broken))))
-    if not allow_negative and (array < 0).any():
-        raise InputDataError(_MSG_NEGATIVE.format(name=name, count=int((array < 0).sum()), low=float(array.min())))
+    array = finite_numbers(values, name, what="amounts", unit="amount", need="an amount", rows=rows)
+    if not allow_negative:
+        check_not_negative(array, name)
     return array
+
+
+def check_not_negative(amounts: np.ndarray, name: str) -> None:
+    """Raise when an amount is negative (when ``allow_negative`` is off).
+
+    Parameters
+    ----------
+    amounts : numpy.ndarray
+        Checked amounts (:func:`amount_values`).
+    name : str
+        How the error names them, e.g. ``"column 'paid'"`` or ``"y_amount"``.
+
+    Raises
+    ------
+    InputDataError
+        Naming how many amounts are negative and the smallest.
+    """
+    negative = np.asarray(amounts) < 0
+    if negative.any():
+        raise InputDataError(_MSG_NEGATIVE.format(name=name, count=int(negative.sum()), low=float(np.min(amounts))))
 
 
 def amounts_from_data(data: pd.DataFrame | None, column: str | None, given: Any, role: str,

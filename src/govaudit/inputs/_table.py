@@ -11,7 +11,7 @@ import pandas as pd
 
 from govaudit.exceptions import ColumnError, InputDataError, first_line
 
-__all__ = ["TABLE_SUFFIXES", "case_ids_from_column", "load_table", "values_from_data"]
+__all__ = ["TABLE_SUFFIXES", "case_ids_from_column", "finite_numbers", "load_table", "values_from_data"]
 
 TABLE_SUFFIXES = (".csv", ".parquet", ".pq")
 
@@ -94,3 +94,65 @@ def values_from_data(data: pd.DataFrame | None, column: str | None, given: Any, 
         cols = ", ".join(str(c) for c in list(data.columns)[:25])
         raise ColumnError(_MSG_NO_COLUMN.format(column=column, role=role, available=cols))
     return read(data[column], f"column {column!r}", rows=rows)
+
+
+_MSG_NUMERIC = "{name} must hold numbers ({what}); found {found} such as {example!r} (expected numbers)"
+_MSG_NOT_FINITE = "{name} has {count} missing or infinite {unit}(s) (first at row {row}); every case needs {need}"
+_MSG_ROWS = "{name} has {got} rows but the data has {rows}"
+#: kinds (pandas.api.types.infer_dtype) that convert to floats without being numbers: dates become
+#: nanoseconds, a complex number loses its imaginary part, true/false becomes 1/0
+_NOT_NUMBERS = {"boolean": "true/false values", "datetime64": "dates or times", "datetime": "dates or times",
+                "date": "dates", "time": "times of day", "timedelta64": "durations", "timedelta": "durations",
+                "period": "periods", "complex": "complex numbers"}
+
+
+def finite_numbers(values: Any, name: str, *, what: str, unit: str = "value", need: str = "a value",
+                   rows: int | None = None) -> np.ndarray:
+    """``values`` as a 1-D float array, after checking each is a finite real number.
+
+    Parameters
+    ----------
+    values : array-like
+        One value per case.
+    name : str
+        How errors name the values, e.g. ``"column 'paid'"`` or ``"y_amount"``.
+    what, unit, need : str
+        What the values are, in errors: ``"... must hold numbers (<what>)"``, ``"... missing or
+        infinite <unit>(s) ...; every case needs <need>"``.
+    rows : int, optional
+        The number of cases the values must match.
+
+    Raises
+    ------
+    ColumnError
+        A value is not a real number: text, true/false, a date, time or duration, a complex number.
+    InputDataError
+        A value is missing or infinite, or the length is wrong.
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object).ravel())
+    _reject_non_numbers(series, name, what)
+    if not pd.api.types.is_numeric_dtype(series):
+        numbers = pd.to_numeric(series, errors="coerce")
+        bad = series[numbers.isna() & series.notna()]
+        if len(bad):
+            raise ColumnError(_MSG_NUMERIC.format(name=name, what=what, found="non-numeric values",
+                                                  example=bad.iloc[0]))
+        series = numbers
+        _reject_non_numbers(series, name, what)  # text such as "1j" parses as a complex number
+    array = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    if rows is not None and array.size != rows:
+        raise InputDataError(_MSG_ROWS.format(name=name, got=array.size, rows=rows))
+    broken = ~np.isfinite(array)
+    if broken.any():
+        raise InputDataError(_MSG_NOT_FINITE.format(name=name, count=int(broken.sum()), unit=unit,
+                                                    row=int(np.argmax(broken)), need=need))
+    return array
+
+
+def _reject_non_numbers(series: pd.Series, name: str, what: str) -> None:
+    """Raise when the values are of a kind that would silently convert to floats."""
+    found = _NOT_NUMBERS.get(pd.api.types.infer_dtype(series, skipna=True))
+    if found is not None:
+        present = series.dropna()
+        example = present.iloc[0] if len(present) else None
+        raise ColumnError(_MSG_NUMERIC.format(name=name, what=what, found=found, example=example))

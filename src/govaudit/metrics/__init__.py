@@ -26,13 +26,12 @@ if TYPE_CHECKING:
         AmountSettings,
         amount_moments,
         amount_table,
-        mean_ratio_bound_test,
         median_interval,
         median_ranks,
         pick_reference,
-        share_ratio_bound_test,
         table_from_moments,
     )
+    from ._ratio_tests import mean_ratio_bound_test, share_ratio_bound_test
     from ._ranking import exposure_bound_test, precision_bound_test, ranking_table, share_curve, top_share_bound_test
     from ._classes import ClassCounts, class_counts, class_text, code_classes
     from ._comparison import (
@@ -75,9 +74,9 @@ else:
     __getattr__, __dir__ = lazy_exports(__name__, {
         "govaudit.metrics._ranking": ("exposure_bound_test", "precision_bound_test", "ranking_table", "share_curve",
                                       "top_share_bound_test"),
-        "govaudit.metrics._amounts": ("AmountSettings", "amount_moments", "amount_table", "mean_ratio_bound_test",
-                                      "median_interval", "median_ranks", "pick_reference", "share_ratio_bound_test",
-                                      "table_from_moments"),
+        "govaudit.metrics._amounts": ("AmountSettings", "amount_moments", "amount_table", "median_interval",
+                                      "median_ranks", "pick_reference", "table_from_moments"),
+        "govaudit.metrics._ratio_tests": ("mean_ratio_bound_test", "share_ratio_bound_test"),
         "govaudit.metrics._classes": ("ClassCounts", "class_counts", "class_text", "code_classes"),
         "govaudit.metrics._comparison": (
             "ComparisonSettings", "GroupComparison", "GroupingAnalysis", "RateAnalysis", "analyse_counts",

@@ -38,20 +38,22 @@ either into the table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
 
-from govaudit.metrics._intervals import wilson_interval
+from govaudit.metrics._comparison import GroupComparison, _named_reference
+from govaudit.metrics._intervals import _z, wilson_interval
+from govaudit.metrics._ratio_tests import log_ratio_interval
 from govaudit.metrics._significance import two_proportion_test
 
-__all__ = ["MOMENTS", "AmountSettings", "amount_moments", "amount_table", "log_ratio_interval",
-           "mean_ratio_bound_test", "median_interval", "median_ranks", "pick_reference", "share_ratio_bound_test",
-           "table_from_moments"]
+__all__ = ["MOMENTS", "AmountSettings", "amount_moments", "amount_table", "median_interval", "median_ranks",
+           "pick_reference", "table_from_moments"]
 
 #: per-group moments every column but the distances is computed from; the error ones only with correct amounts
 MOMENTS = ("count", "mean", "sd", "median", "median_low", "median_high", "above")
+#: the reference rules that pick a group by a measure; any other value names a group
+REFERENCE_RULES = ("highest_mean", "largest")
 ERROR_MOMENTS = ("error_mean", "error_sd", "abs_mean", "abs_sd", "underpaid")
 
 
@@ -64,10 +66,6 @@ class AmountSettings:
     underpaid_tolerance: float = 0.0
     max_mae: float | None = None
     max_underpaid_share: float | None = None
-
-
-def _z(confidence: float) -> float:
-    return NormalDist().inv_cdf(0.5 + confidence / 2.0)
 
 
 def median_ranks(n: int, confidence: float = 0.95) -> int | None:
@@ -90,24 +88,6 @@ def median_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float
     if k is None:
         return float("nan"), float("nan")
     return float(x[k - 1]), float(x[x.size - k])
-
-
-def log_ratio_interval(x1: np.ndarray, n1: np.ndarray, x2: float, n2: float,
-                       confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(x1/n1) / (x2/n2)`` with the log (Katz) interval; 0.5 replaces a zero ``x1`` for the upper bound."""
-    x1, n1 = np.asarray(x1, dtype=np.float64), np.asarray(n1, dtype=np.float64)
-    x2, n2 = np.float64(x2), np.float64(n2)  # numpy division: a zero gives NaN/inf, masked below
-    z = _z(confidence)
-    defined = (x2 > 0) & (n1 > 0) & (n2 > 0)
-    a = np.where(x1 > 0, x1, 0.5)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = (x1 / n1) / (x2 / n2)
-        shifted = (a / n1) / (x2 / n2)
-        se = np.sqrt(1.0 / a - 1.0 / n1 + 1.0 / x2 - 1.0 / n2)
-        low = np.where(x1 > 0, shifted * np.exp(-z * se), 0.0)
-        high = shifted * np.exp(z * se)
-    nan = np.full(x1.shape, np.nan)
-    return (np.where(defined, ratio, nan), np.where(defined, low, nan), np.where(defined, high, nan))
 
 
 def _t_interval(mean: float, sd: float, n: int, confidence: float) -> tuple[float, float, float]:
@@ -155,55 +135,41 @@ def _mean_ratio(a: tuple[float, float, int], b: tuple[float, float, int],
     return r, float(r * np.exp(-z * se)), float(r * np.exp(z * se))
 
 
-def mean_ratio_bound_test(group: tuple[float, float, int], reference: tuple[float, float, int], bound: float,
-                          operator: str) -> float:
-    """One-sided p-value of "the ratio of means meets the bound", from (mean, sd, n) of the group and reference.
+def pick_reference(table: pd.DataFrame, rule: str, eligible: np.ndarray, feature: str = "group") -> int | None:
+    """Row of the reference group: ``highest_mean``, ``largest`` or a group's label, among eligible rows.
 
-    ``operator`` ``">="`` (a lower bound) tests ``H0: m_g - bound * m_r >= 0`` against ``< 0``; ``"<="``
-    the reverse. Welch's t with the Welch-Satterthwaite degrees of freedom. NaN below 2 cases a side.
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per group, with ``group``, ``mean`` and ``count``.
+    rule : str
+        ``highest_mean``, ``largest`` or the label of a group.
+    eligible : numpy.ndarray of bool
+        Which rows may be the reference (e.g. large enough).
+    feature : str
+        The grouping's name, for the error message.
+
+    Returns
+    -------
+    int or None
+        None when no eligible group fits; a named group that is not eligible is None too, so its
+        gates are inconclusive rather than judged against too few cases.
+
+    Raises
+    ------
+    InputDataError
+        ``rule`` names a group that is not in the table (a misspelt label).
     """
-    from scipy.stats import t
-
-    (mg, sg, ng), (mr, sr, nr) = group, reference
-    if ng < 2 or nr < 2:
-        return float("nan")
-    a, b = sg * sg / ng, bound * bound * sr * sr / nr
-    gap = mg - bound * mr
-    if a + b == 0:
-        return float("nan") if gap == 0 else float((gap < 0) == (operator == ">="))
-    df = (a + b) ** 2 / (a * a / (ng - 1) + b * b / (nr - 1))
-    stat = gap / np.sqrt(a + b)
-    return float(t.cdf(stat, df) if operator == ">=" else t.sf(stat, df))
-
-
-def share_ratio_bound_test(x: int, n: int, xr: int, nr: int, bound: float, operator: str) -> float:
-    """One-sided p-value of "the share ratio ``(x/n) / (xr/nr)`` meets the bound" (z test on the log scale).
-
-    The Katz standard error ``sqrt(1/x - 1/n + 1/xr - 1/nr)``, with 0.5 in place of a zero ``x``. NaN
-    when the reference has no case above the cut.
-    """
-    if xr <= 0 or n <= 0 or nr <= 0:
-        return float("nan")
-    a = x if x > 0 else 0.5
-    se = np.sqrt(1.0 / a - 1.0 / n + 1.0 / xr - 1.0 / nr)
-    if se == 0:
-        return float("nan")
-    z = (np.log((a / n) / (xr / nr)) - np.log(bound)) / se
-    cdf = NormalDist().cdf(float(z))
-    return float(cdf if operator == ">=" else 1.0 - cdf)
-
-
-def pick_reference(table: pd.DataFrame, rule: str, eligible: np.ndarray) -> int | None:
-    """Row of the reference group: ``highest_mean``, ``largest`` or a group's label, among eligible rows."""
+    eligible = np.asarray(eligible, dtype=bool)
+    if rule not in REFERENCE_RULES:
+        labels = tuple(str(g) for g in table["group"])
+        named = _named_reference(feature, labels, GroupComparison(reference_groups={feature: rule}))
+        return named if named is not None and eligible[named] else None
     rows = np.flatnonzero(eligible)
     if rows.size == 0:
         return None
-    if rule == "highest_mean":
-        return int(rows[np.nanargmax(table["mean"].to_numpy()[rows])])
-    if rule == "largest":
-        return int(rows[np.argmax(table["count"].to_numpy()[rows])])
-    named = np.flatnonzero(table["group"].to_numpy() == rule)
-    return int(named[0]) if named.size else None
+    key = table["mean"] if rule == "highest_mean" else table["count"]
+    return int(rows[np.nanargmax(key.to_numpy(dtype=np.float64)[rows])])
 
 
 def _distribution_columns(amount: np.ndarray, codes: np.ndarray, size: int) -> dict[str, list[float]]:
@@ -323,11 +289,13 @@ def _comparison_columns(table: pd.DataFrame, ref: int | None, confidence: float)
 
 def table_from_moments(moments: pd.DataFrame, labels: tuple[str, ...], *, reference: str = "highest_mean",
                        eligible: np.ndarray | None = None, settings: AmountSettings = AmountSettings(),
-                       distances: dict[str, list[float]] | None = None) -> tuple[pd.DataFrame, int | None]:
+                       distances: dict[str, list[float]] | None = None,
+                       feature: str = "group") -> tuple[pd.DataFrame, int | None]:
     """The table of :func:`amount_table` from per-group moments (:func:`amount_moments` or a backend's).
 
     ``distances`` are the ``ks``, ``ks_p_value`` and ``wasserstein`` columns, which need the rows; without
-    them the columns are NaN (not evaluated). Returns the table and the reference row.
+    them the columns are NaN (not evaluated). ``feature`` names the grouping in errors. Returns the table
+    and the reference row (see :func:`pick_reference`).
     """
     m = moments.reset_index(drop=True)
     count = m["count"].to_numpy(dtype=np.int64)
@@ -343,7 +311,7 @@ def table_from_moments(moments: pd.DataFrame, labels: tuple[str, ...], *, refere
                           "above": above, "above_share": share, "above_share_low": low, "above_share_high": high,
                           **distances})
     ok = count > 0 if eligible is None else (np.asarray(eligible, dtype=bool) & (count > 0))
-    ref = pick_reference(table, reference, ok)
+    ref = pick_reference(table, reference, ok, feature)
     table = table.assign(**_comparison_columns(table, ref, settings.confidence))
     if "underpaid" in m.columns:
         table = table.assign(**_error_columns(m, settings))
@@ -352,7 +320,8 @@ def table_from_moments(moments: pd.DataFrame, labels: tuple[str, ...], *, refere
 
 def amount_table(amount: np.ndarray, codes: np.ndarray, labels: tuple[str, ...], *, reference: str = "highest_mean",
                  eligible: np.ndarray | None = None, true: np.ndarray | None = None,
-                 settings: AmountSettings = AmountSettings()) -> tuple[pd.DataFrame, int | None, float]:
+                 settings: AmountSettings = AmountSettings(),
+                 feature: str = "group") -> tuple[pd.DataFrame, int | None, float]:
     """One row per group with the statistics of the module docstring; the reference row and the "above" cut.
 
     Parameters
@@ -369,6 +338,8 @@ def amount_table(amount: np.ndarray, codes: np.ndarray, labels: tuple[str, ...],
         The correct amounts, for the error columns.
     settings : AmountSettings
         Interval level, the "above" cut (default the overall median), tolerance and ceilings.
+    feature : str
+        The grouping's name, for the error a misspelt reference label raises.
     """
     amount = np.asarray(amount, dtype=np.float64)
     size = len(labels)
@@ -376,5 +347,5 @@ def amount_table(amount: np.ndarray, codes: np.ndarray, labels: tuple[str, ...],
     moments = amount_moments(amount, codes, size, cut=cut, confidence=settings.confidence, true=true,
                              tolerance=settings.underpaid_tolerance)
     table, ref = table_from_moments(moments, labels, reference=reference, eligible=eligible, settings=settings,
-                                    distances=_distribution_columns(amount, codes, size))
+                                    distances=_distribution_columns(amount, codes, size), feature=feature)
     return table, ref, cut

@@ -64,10 +64,13 @@ def code_classes(values: Any, name: str, classes: Sequence[str] | None = None,
     InputDataError
         A value is missing, or not among ``classes``.
     """
-    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object)
-                                                                   if isinstance(values, list) else values)
-    if isinstance(values, np.ndarray) and values.ndim != 1:
-        raise InputDataError(_MSG_NOT_1D.format(name=name, shape=values.shape))
+    if isinstance(values, list):
+        values = np.asarray(values, dtype=object)
+    # before pandas sees it: a 2-D input would otherwise fail inside pd.Series with pandas' own ValueError
+    shape = np.shape(values)
+    if len(shape) != 1:
+        raise InputDataError(_MSG_NOT_1D.format(name=name, shape=shape))
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
     missing = series.isna().to_numpy()
     if missing.any():
         n = int(weights[missing].sum()) if weights is not None else int(missing.sum())

@@ -38,7 +38,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from govaudit.metrics._amounts import log_ratio_interval, share_ratio_bound_test
+from govaudit.metrics._ratio_tests import log_ratio_interval, share_ratio_bound_test
 from govaudit.metrics._intervals import wilson_interval
 from govaudit.metrics._ranking_cases import RELEVANT, ROWS, column_names, cumulative_discount
 
@@ -157,7 +157,7 @@ def _exposure_columns(sums: Mapping[str, np.ndarray], i: int, k: int, total: int
 
 def _merit_columns(sums: Mapping[str, np.ndarray], i: int, k: int, discount: str, confidence: float) -> dict:
     """Exposure relative to merit and precision at k (only with relevance)."""
-    top, rtop, exp, _ = column_names(i)
+    top, rtop, exp = column_names(i)
     x, q, r = sums[top], np.minimum(sums[rtop], sums[top]), sums[RELEVANT]
     c1 = cumulative_discount(k, discount)[k]
     rest_x, rest_q = x.sum() - x, q.sum() - q

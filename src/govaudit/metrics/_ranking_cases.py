@@ -72,9 +72,9 @@ def cumulative_discount(upto: int, discount: str, power: int = 1) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(d ** power)])
 
 
-def column_names(i: int) -> tuple[str, str, str, str]:
-    """Names of depth ``i``'s columns: top-k membership, relevant members, exposure and squared exposure."""
-    return f"top_{i}", f"rtop_{i}", f"exp_{i}", f"exp2_{i}"
+def column_names(i: int) -> tuple[str, str, str]:
+    """Names of depth ``i``'s columns: top-k membership, relevant members and exposure."""
+    return f"top_{i}", f"rtop_{i}", f"exp_{i}"
 
 
 def block_columns(before: np.ndarray, tied: np.ndarray, relevant: np.ndarray | None, depths: Sequence[int],
@@ -88,17 +88,16 @@ def block_columns(before: np.ndarray, tied: np.ndarray, relevant: np.ndarray | N
     t = np.asarray(tied, dtype=np.int64)
     m = np.ones(a.size) if count is None else np.asarray(count, dtype=np.float64)
     top_depth = max(depths) if len(depths) else 0
-    c1, c2 = cumulative_discount(top_depth, discount), cumulative_discount(top_depth, discount, 2)
+    c1 = cumulative_discount(top_depth, discount)
     out: dict[str, np.ndarray] = {ROWS: m}
     if relevant is not None:
         out[RELEVANT] = np.asarray(relevant, dtype=np.float64)
     for i, k in enumerate(depths):
-        top, rtop, exp, exp2 = column_names(i)
+        top, rtop, exp = column_names(i)
         share = np.clip((k - a) / t, 0.0, 1.0)
         hi, lo = np.minimum(a + t, k), np.minimum(a, k)
         out[top] = m * share
         out[exp] = m * (c1[hi] - c1[lo]) / t
-        out[exp2] = m * (c2[hi] - c2[lo]) / t
         if relevant is not None:
             out[rtop] = out[RELEVANT] * share
     return out

@@ -77,8 +77,7 @@ class RankingAuditor(ConfiguredAuditor):
         config = config or self.config
         missing = subject.missing(self.requires)
         source = subject.ranking_source
-        if not missing and source is None and (subject.sensitive_features is None
-                                               or subject.sensitive_features.shape[1] == 0):
+        if not missing and not _has_groups(subject):
             missing = ["sensitive_features"]
         if missing:
             return [skipped_finding(self.name, missing,
@@ -114,7 +113,7 @@ class RankingAuditor(ConfiguredAuditor):
                  depths: tuple[int, ...], config: RankingConfig) -> RankingReport:
         """The findings from per-row columns (one row per case, or per block of cases) and their groups."""
         relevance = RELEVANT in columns
-        names = [capacity_name(c) for c in config.capacities]
+        names, ks = _distinct_capacities(config.capacities, ks)
         findings: list[Finding] = []
         tables: dict[str, pd.DataFrame] = {}
         for feature, cols in feature_groupings([str(c) for c in sensitive.columns], config, _MSG_UNKNOWN_FEATURE):
@@ -170,3 +169,40 @@ class RankingAuditor(ConfiguredAuditor):
             raise InputDataError(f"sensitive_features has {len(sensitive)} rows but the queue has {priority.size}")
         rel = None if relevance is None else relevance_values(relevance, "relevance", rows=priority.size)
         return self.analyse(priority, sensitive, rel)
+
+
+def _has_groups(subject: AuditSubject) -> bool:
+    """Whether the queue comes with at least one sensitive feature to compare groups by.
+
+    A backend source read without sensitive features has nothing to compare, so the auditor is
+    skipped (inconclusive) as it is in memory, rather than crashing on an empty grouping.
+    """
+    if subject.ranking_source is not None:
+        return len(subject.ranking_source.sensitive_features) > 0
+    return subject.sensitive_features is not None and subject.sensitive_features.shape[1] > 0
+
+
+def _distinct_capacities(capacities: Sequence[int | float], ks: Sequence[int]) -> tuple[list[str], tuple[int, ...]]:
+    """The capacities' names and numbers of cases, once per number of cases (the first name kept).
+
+    ``100`` and ``0.1`` of 1,000 cases are the same top 100: judged twice, they would double the
+    gate findings and the family Holm's correction adjusts over.
+
+    Parameters
+    ----------
+    capacities : sequence of int or float
+        The configured capacities, as written (counts or shares).
+    ks : sequence of int
+        Their numbers of cases (:func:`govaudit.metrics._ranking_cases.resolve_capacities`).
+
+    Returns
+    -------
+    names : list of str
+        One name per distinct number of cases, in the configured order.
+    ks : tuple of int
+        The distinct numbers of cases, in the same order.
+    """
+    first: dict[int, str] = {}
+    for capacity, k in zip(capacities, ks):
+        first.setdefault(int(k), capacity_name(capacity))
+    return list(first.values()), tuple(first)

@@ -35,6 +35,7 @@ _BEFORE, _TIED, _REL = "__before", "__tied", "__rel"
 _MSG_NO_COLUMN = "column {column!r} ({role}) not found in the data; available columns: {available}"
 _MSG_TYPE = "column {column!r} ({role}) must be numeric; found type {dtype}"
 _MSG_MISSING = "column {column!r} ({role}) has {n} missing value(s); every case needs one"
+_MSG_NOT_FINITE = "column {column!r} ({role}) has {n} missing or infinite value(s); every case needs one"
 _MSG_BINARY = "column {column!r} (relevance) must hold 0 or 1 (1 = the case needed acting on); found other values"
 
 
@@ -46,7 +47,7 @@ class RankingAggregate:
     ----------
     table : pandas.DataFrame
         The sensitive feature columns, then the sums (``__n`` cases, ``__relevant``, and per depth the
-        ``top``, ``rtop``, ``exp`` and ``exp2`` columns).
+        ``top``, ``rtop`` and ``exp`` columns).
     n_rows : int
         Cases in the queue.
     capacities : tuple of int
@@ -72,15 +73,16 @@ def _check(frame: Any, sensitive: Sequence[str], order: str, kind: str, relevanc
     for column, role in roles[len(sensitive):]:
         if not schema[column].is_numeric() and not (column == relevance and schema[column] == nw.Boolean):
             raise ColumnError(_MSG_TYPE.format(column=column, role=role, dtype=schema[column]))
-    col = nw.col(order)
-    checks = [nw.len().alias("n"), (col.is_null() | col.is_nan()).cast(nw.Int64).sum().alias("missing")]
+    # infinite priorities are refused as in memory (inputs._table.finite_numbers): an order by +-inf says nothing
+    col = nw.col(order).cast(nw.Float64)
+    checks = [nw.len().alias("n"), (col.is_null() | ~col.is_finite()).cast(nw.Int64).sum().alias("missing")]
     if relevance:
         rel = nw.col(relevance).cast(nw.Float64)
         checks += [rel.is_null().cast(nw.Int64).sum().alias("rel_missing"),
                    (~rel.is_in([0.0, 1.0])).cast(nw.Int64).sum().alias("rel_bad")]
     stats = collect(frame.select(*checks))
     if int(stats["missing"].iloc[0]):
-        raise InputDataError(_MSG_MISSING.format(column=order, role=roles[len(sensitive)][1],
+        raise InputDataError(_MSG_NOT_FINITE.format(column=order, role=roles[len(sensitive)][1],
                                                  n=int(stats["missing"].iloc[0])))
     if relevance and int(stats["rel_missing"].iloc[0]):
         raise InputDataError(_MSG_MISSING.format(column=relevance, role="relevance",
@@ -98,11 +100,10 @@ def _untied_sums(ranked: Any, keys: list[str], depths: Sequence[int], discount: 
     d = nw.lit(1.0) if discount == "none" else 1.0 / (before + 2).cast(nw.Float64).log(base=2)
     sums = [nw.len().alias(ROWS)] + ([nw.col(_REL).sum().alias(RELEVANT)] if relevance else [])
     for i, k in enumerate(depths):
-        top, rtop, exp, exp2 = column_names(i)
+        top, rtop, exp = column_names(i)
         inside = before < k
         sums += [inside.cast(nw.Float64).sum().alias(top),
-                 nw.when(inside).then(d).otherwise(0.0).sum().alias(exp),
-                 nw.when(inside).then(d * d).otherwise(0.0).sum().alias(exp2)]
+                 nw.when(inside).then(d).otherwise(0.0).sum().alias(exp)]
         if relevance:
             sums.append(nw.when(inside).then(nw.col(_REL)).otherwise(0.0).sum().alias(rtop))
     return collect(ranked.filter(nw.col(_TIED) == 1).group_by(*keys, drop_null_keys=False).agg(*sums))
