@@ -13,6 +13,7 @@ import pytest
 from govaudit.api import run_plan
 from govaudit.auditors import MultiClassAuditor
 from govaudit.backends import class_source_from_frame, duckdb_class_source, spark_class_source, spark_unavailable
+from govaudit.exceptions import InputDataError
 from govaudit.inputs import load_table
 from govaudit.spec import load_spec
 
@@ -118,3 +119,16 @@ def test_spark_counts_and_findings_equal_in_memory(spark, triage_files):
         on_spark = run_plan(load_spec(_spec(triage_files["folder"], 'backend = "spark"\n[data.spark]\n'
                                                                     'master = "local[2]"')))
     assert _json(on_spark.findings) == _json(memory.findings)
+
+
+@pytest.mark.parametrize("column, problem", [("track", "missing"), ("right_track", "missing"),
+                                             ("track", "unknown")])
+def test_bad_classes_on_duckdb_name_their_column(tmp_path, column, problem):
+    frame = _log(200)
+    frame[column] = frame[column].astype(object)
+    frame.loc[5, column] = None if problem == "missing" else "elsewhere"
+    frame.to_parquet(tmp_path / "bad.parquet", index=False)
+    source = duckdb_class_source(tmp_path / "bad.parquet", **ROLES)
+    text = "1 missing value" if problem == "missing" else "not among the classes given"
+    with pytest.raises(InputDataError, match=rf"^column '{column}' .*{text}"):
+        source.counts(["sex"], source.classes(CLASSES))

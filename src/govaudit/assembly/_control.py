@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ _ROLE = "control_sample"
 _MSG_KIND = ("control_sample must be a ControlSample (govaudit.inputs.control_sample) or a mapping with 'table' "
              "(a DataFrame or a CSV/Parquet path), 'method' and 'sensitive_features'; got {what}")
 _MSG_NO_TABLE = "control_sample needs 'table': a DataFrame or the path of a CSV/Parquet file"
+_MSG_KEYS = "the control_sample mapping {problem}; expected keys: 'table', {required} and optionally {optional}"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,20 @@ class ControlSource:
     sample: ControlSample
     identities: tuple[ArtifactIdentity, ...] = ()
     files: dict[str, Path] = field(default_factory=dict)
+
+
+def _check_keys(settings: Mapping[str, Any]) -> None:
+    """Name the missing or unknown keys, which control_sample(**settings) would report as a bare TypeError."""
+    params = [p for p in inspect.signature(control_sample).parameters.values() if p.name != "table"]
+    required = [p.name for p in params if p.default is inspect.Parameter.empty]
+    optional = [p.name for p in params if p.default is not inspect.Parameter.empty]
+    missing = [k for k in required if k not in settings]
+    unknown = [str(k) for k in settings if k not in required and k not in optional]
+    problems = ([f"lacks {', '.join(map(repr, missing))}"] if missing else []) + (
+        [f"has unknown key(s) {', '.join(map(repr, unknown))}"] if unknown else [])
+    if problems:
+        raise InputDataError(_MSG_KEYS.format(problem=" and ".join(problems), required=", ".join(map(repr, required)),
+                                              optional=", ".join(map(repr, optional))))
 
 
 def resolve_control_sample(given: ControlSample | Mapping[str, Any] | None) -> ControlSource | None:
@@ -66,6 +82,7 @@ def resolve_control_sample(given: ControlSample | Mapping[str, Any] | None) -> C
     table = settings.pop("table", None)
     if table is None:
         raise InputDataError(_MSG_NO_TABLE)
+    _check_keys(settings)
     if isinstance(table, (str, Path)):
         path = Path(table)
         frame = load_table(path)

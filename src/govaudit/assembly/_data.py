@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -32,6 +34,7 @@ from govaudit.records import ArtifactIdentity
 __all__ = ["DataSource", "resolve_data"]
 
 _MSG_DUCKDB_FRAME = "the DataFrame cannot be aggregated by DuckDB: {error}"
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -155,15 +158,7 @@ def _class_source(data: Any, columns: Columns, engine: EngineSettings) -> ClassS
         return None
     roles = columns.class_roles()
     if isinstance(data, pd.DataFrame):
-        import duckdb as _duckdb
-
-        con = connect(engine.duckdb)
-        try:
-            return class_source_from_frame(con.from_df(data), backend="duckdb", **roles)
-        except _duckdb.Error as exc:
-            raise InputDataError(_MSG_DUCKDB_FRAME.format(error=first_line(exc))) from None
-        finally:
-            con.close()
+        return _on_duckdb_frame(data, engine.duckdb, partial(class_source_from_frame, backend="duckdb", **roles))
     if is_spark_frame(data) or engine.backend == "spark":
         return spark_class_source(data if is_spark_frame(data) else expand_paths(data), settings=engine.spark,
                                   **roles)
@@ -172,11 +167,16 @@ def _class_source(data: Any, columns: Columns, engine: EngineSettings) -> ClassS
 
 def _duckdb_frame_source(frame: pd.DataFrame, settings: DuckDBSettings | None, roles: dict[str, Any]) -> CountsSource:
     """Counts of a pandas DataFrame aggregated by DuckDB (which reads the frame in place)."""
+    return _on_duckdb_frame(frame, settings, partial(counts_source_from_frame, backend="duckdb", **roles))
+
+
+def _on_duckdb_frame(frame: pd.DataFrame, settings: DuckDBSettings | None, aggregate: Callable[[Any], _T]) -> _T:
+    """``aggregate`` run on a DuckDB relation over the frame (read in place), on a connection closed after."""
     import duckdb as _duckdb
 
     con = connect(settings)
     try:
-        return counts_source_from_frame(con.from_df(frame), backend="duckdb", **roles)
+        return aggregate(con.from_df(frame))
     except _duckdb.Error as exc:
         raise InputDataError(_MSG_DUCKDB_FRAME.format(error=first_line(exc))) from None
     finally:

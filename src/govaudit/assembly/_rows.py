@@ -21,8 +21,11 @@ from govaudit.exceptions import InputDataError
 
 __all__ = ["subject_rows"]
 
-_MSG_AMOUNT_ARRAYS = ('amounts given as arrays (y_amount, y_amount_true) are per row: use backend = "memory", or '
-                      'name the columns (amount=, amount_true=) for the {backend} backend to aggregate')
+_MSG_ROW_ARRAYS = ('{what} given as arrays ({arrays}) are per row: use backend = "memory", or name the columns '
+                   '({columns}) for the {backend} backend to aggregate')
+#: outcomes a backend aggregates from named columns only: (what, the arrays' names, the columns' names)
+_BACKEND_COLUMNS_ONLY = (("queue", ("y_rank", "y_priority_score", "y_relevance"), "rank=, priority_score=, relevance="),
+                         ("classes", ("y_class_pred", "y_class_true"), "class_prediction=, class_label="))
 _MSG_AMOUNT_TRUE_ALONE = "correct amounts (amount_true) were given without the amounts (amount) to compare"
 
 
@@ -45,6 +48,7 @@ def subject_rows(name: str, data: DataSource | None, model: ModelSource | None, 
     wants_classes = (columns.class_prediction is not None or columns.class_label is not None
                      or any(c is not None for c in classes))
     if data is not None and data.engine.backend in ("duckdb", "spark"):
+        _no_row_arrays(data.engine.backend, ranking, classes)
         subject = _held_by_backend(name, data, model, columns)
         return replace(subject, amount_source=_amount_source(data, columns, amounts)) if wants_amounts else subject
     outcomes = wants_amounts or wants_ranking or wants_classes  # outcomes other than yes/no decisions
@@ -112,10 +116,20 @@ def _with_classes(subject: AuditSubject, table: Any, columns: Columns, classes: 
     return replace(subject, y_class_pred=decided, y_class_true=true)
 
 
+def _no_row_arrays(backend: str, ranking: tuple[Any, ...], classes: tuple[Any, ...]) -> None:
+    """A backend aggregates columns where the rows are: arrays given beside them would be dropped unseen."""
+    for (what, names, columns), given in zip(_BACKEND_COLUMNS_ONLY, (ranking, classes)):
+        arrays = [n for n, a in zip(names, given) if a is not None]
+        if arrays:
+            raise InputDataError(_MSG_ROW_ARRAYS.format(what=what, arrays=", ".join(arrays), columns=columns,
+                                                        backend=backend))
+
+
 def _amount_source(data: DataSource, columns: Columns, amounts: tuple[Any, Any]) -> AmountSource:
     """The amounts columns, for the amounts auditor to have their moments aggregated where the rows are."""
     if any(a is not None for a in amounts):
-        raise InputDataError(_MSG_AMOUNT_ARRAYS.format(backend=data.engine.backend))
+        raise InputDataError(_MSG_ROW_ARRAYS.format(what="amounts", arrays="y_amount, y_amount_true",
+                                                    columns="amount=, amount_true=", backend=data.engine.backend))
     if columns.amount is None:
         raise InputDataError(_MSG_AMOUNT_TRUE_ALONE)
     engine = data.engine

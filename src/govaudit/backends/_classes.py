@@ -40,12 +40,15 @@ class ClassSource:
         Whether the true class is in the table.
     backend : str
         The engine that aggregated the rows.
+    names : tuple of str
+        How errors name the class decided and the true class, e.g. ``("column 'track'", "column 'due'")``.
     """
 
     table: pd.DataFrame
     sensitive_features: tuple[str, ...]
     has_truth: bool
     backend: str
+    names: tuple[str, str] = ("the class decided", "the true class")
 
     @property
     def n_rows(self) -> int:
@@ -55,9 +58,9 @@ class ClassSource:
     def classes(self, given: Sequence[str] | None = None) -> tuple[str, ...]:
         """The classes: ``given`` (checked against the data), else the distinct classes found, sorted as text."""
         weights = self.table[COUNT].to_numpy()
-        _, found = code_classes(self.table[PREDICTED], "the class decided", given, weights)
+        _, found = code_classes(self.table[PREDICTED], self.names[0], given, weights)
         if self.has_truth:
-            _, truth = code_classes(self.table[TRUE], "the true class", given, weights)
+            _, truth = code_classes(self.table[TRUE], self.names[1], given, weights)
             if given is None:
                 found = tuple(sorted(set(found) | set(truth)))
         return found
@@ -67,13 +70,14 @@ class ClassSource:
         # as numpy arrays, as the in-memory subject passes sensitive features: the same dtypes give the same labels
         encoding = encode_groups(pd.DataFrame({c: self.table[c].to_numpy() for c in columns}), list(columns))
         weights = self.table[COUNT].to_numpy(dtype=np.int64)
-        pred, _ = code_classes(self.table[PREDICTED], "the class decided", classes, weights)
-        true = code_classes(self.table[TRUE], "the true class", classes, weights)[0] if self.has_truth else None
+        pred, _ = code_classes(self.table[PREDICTED], self.names[0], classes, weights)
+        true = code_classes(self.table[TRUE], self.names[1], classes, weights)[0] if self.has_truth else None
         return class_counts(encoding.codes, encoding.labels, classes, pred, true, weights)
 
 
 def class_source_from_frame(native: Any, *, sensitive_features: Sequence[str], class_prediction: str,
-                            class_label: str | None = None, backend: str = "memory") -> ClassSource:
+                            class_label: str | None = None, backend: str = "memory",
+                            names: tuple[str, str] | None = None) -> ClassSource:
     """Aggregate rows held by any engine narwhals reads (pandas, DuckDB, Spark) into a :class:`ClassSource`.
 
     Parameters
@@ -88,6 +92,9 @@ def class_source_from_frame(native: Any, *, sensitive_features: Sequence[str], c
         Column of the true class.
     backend : str
         The engine's name, recorded.
+    names : tuple of str, optional
+        How errors name the class decided and the true class; default ``column '<name>'`` for each, as
+        the in-memory inputs name a column.
 
     Raises
     ------
@@ -104,7 +111,10 @@ def class_source_from_frame(native: Any, *, sensitive_features: Sequence[str], c
     out[PREDICTED] = table[class_prediction].to_numpy()
     if class_label:
         out[TRUE] = table[class_label].to_numpy()
-    return ClassSource(table=out, sensitive_features=sensitive, has_truth=bool(class_label), backend=backend)
+    if names is None:
+        names = (f"column {class_prediction!r}", f"column {class_label!r}")
+    return ClassSource(table=out, sensitive_features=sensitive, has_truth=bool(class_label), backend=backend,
+                       names=names)
 
 
 def duckdb_class_source(path: str | Path | Sequence[Path], *, settings: Any = None, **roles: Any) -> ClassSource:

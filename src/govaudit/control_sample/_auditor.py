@@ -46,8 +46,8 @@ class ControlSampleAuditor(ConfiguredAuditor):
     Per group of each sensitive feature (and intersection): its share among the model's selections
     and among the random selections, their difference and ratio with intervals and a test, and with
     outcomes the share of checks that found an error under each method. A group selected by the model
-    much more (or less) often than chance would select it fails the gates, once the difference holds
-    after Holm's correction across all of the audit's tests.
+    much more (or less) often than chance would select it fails the gates, once the one-sided test
+    against the gate's bound is significant after Holm's correction across all of the audit's tests.
 
     Parameters
     ----------

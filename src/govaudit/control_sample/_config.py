@@ -53,8 +53,9 @@ class ControlSampleConfig(_Frozen):
     confidence : float
         Level of every interval.
     require_significance : bool
-        A gate fails only when the test of the two shares is significant after Holm's correction
-        across all of the audit's significance-gated tests; otherwise a missed gate is inconclusive.
+        A gate fails only when the one-sided test against the gate's bound (not the test of equal
+        shares) is significant after Holm's correction across all of the audit's significance-gated
+        tests; otherwise a missed gate is inconclusive.
     significance_level : float
         Level of the tests.
     gates : ControlSampleGates

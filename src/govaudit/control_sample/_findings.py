@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from typing import Any
 
 import pandas as pd
 
 from govaudit.control_sample._config import ControlSampleConfig, DifferenceGate, RatioBand
 from govaudit.core import Finding, Principle, Severity, Status
-from govaudit.metrics import ci_pair, gate_status
+from govaudit.metrics import ci_pair, gate_status, share_ratio_bound_test
 
 __all__ = ["CHECKS", "gate_findings", "hit_rates_finding", "table_finding"]
 
@@ -20,6 +21,9 @@ CHECKS = ("control_sample.group_shares", "control_sample.share_ratio", "control_
 _FAIR = (Principle.FAIRNESS,)
 _FAIR_OPEN = (Principle.FAIRNESS, Principle.TRANSPARENCY)
 _REFS = ("EU AI Act Art. 10(2)(f)", "EU AI Act Art. 15(1)", "NIST AI RMF MEASURE 2.11")
+_RATIO_TEST = "one-sided z test of the log share ratio against the log bound (Katz standard error)"
+_DIFFERENCE_TEST = ("one-sided z test of the absolute share difference against the ceiling "
+                    "(Agresti-Caffo: one case in and one out of the group added to each stream)")
 _METHODS = {
     "shares_and_hit_rates": "wilson",
     "share_difference": "newcombe hybrid score (method 10), from the two Wilson intervals",
@@ -108,6 +112,31 @@ def table_finding(feature: str, columns: tuple[str, ...], table: pd.DataFrame, t
         message=message, principles=_FAIR_OPEN, references=_REFS)
 
 
+def _difference_bound_test(x_m: int, n_m: int, x_r: int, n_r: int, ceiling: float) -> tuple[float, float]:
+    """(z, one-sided p-value) of "``|x_m/n_m - x_r/n_r| <= ceiling``": small when the gap is beyond the ceiling.
+
+    The Agresti-Caffo adjustment keeps the standard error positive when a share is 0 or 1, where the
+    plain Wald test would claim certainty from a handful of cases. NaN when a stream is empty.
+    """
+    if n_m <= 0 or n_r <= 0:
+        return math.nan, math.nan
+    p_m, p_r = (x_m + 1) / (n_m + 2), (x_r + 1) / (n_r + 2)
+    se = math.sqrt(p_m * (1 - p_m) / (n_m + 2) + p_r * (1 - p_r) / (n_r + 2))
+    z = (abs(p_m - p_r) - ceiling) / se
+    return z, 1.0 - NormalDist().cdf(z)
+
+
+def _bound_test(gate: RatioBand | DifferenceGate, row: pd.Series, totals: tuple[int, int], threshold: float,
+                operator: str) -> dict[str, Any]:
+    """The test of a gate against its own bound (not of equal shares): a gap near the bound is no evidence."""
+    x_m, x_r, (n_m, n_r) = int(row["model_count"]), int(row["random_count"]), totals
+    if isinstance(gate, RatioBand):
+        p = share_ratio_bound_test(x_m, n_m, x_r, n_r, threshold, operator)
+        return {"method": _RATIO_TEST, "bound": threshold, "operator": operator, "p_value": p}
+    z, p = _difference_bound_test(x_m, n_m, x_r, n_r, threshold)
+    return {"method": _DIFFERENCE_TEST, "bound": threshold, "operator": operator, "statistic": z, "p_value": p}
+
+
 def _gate_parts(gate: RatioBand | DifferenceGate, row: pd.Series) -> tuple[str, float, tuple[float, float],
                                                                           float, str, str, bool]:
     """(check, value, interval, threshold, operator, what the value is, passes) for one gate on one group."""
@@ -124,7 +153,7 @@ def _gate_parts(gate: RatioBand | DifferenceGate, row: pd.Series) -> tuple[str, 
             row["share_difference_high"]), gate.max, "<=", what, gate.passes(signed))
 
 
-def _gate_finding(feature: str, row: pd.Series, gate: RatioBand | DifferenceGate,
+def _gate_finding(feature: str, row: pd.Series, gate: RatioBand | DifferenceGate, totals: tuple[int, int],
                   config: ControlSampleConfig) -> Finding:
     check, value, (low, high), threshold, operator, what, passes = _gate_parts(gate, row)
     group, m, r = row["group"], int(row["model_count"]), int(row["random_count"])
@@ -137,8 +166,7 @@ def _gate_finding(feature: str, row: pd.Series, gate: RatioBand | DifferenceGate
             f"cannot be judged: {why}.", principles=_FAIR, references=_REFS,
             evidence={"feature": feature, "group": group, "model_count": m, "random_count": r, "gate": bounds,
                       "reason": why})
-    test = {"method": row["test_method"], "statistic": row["test_statistic"], "p_value": row["p_value"],
-            "level": config.significance_level}
+    test = {**_bound_test(gate, row, totals, threshold, operator), "level": config.significance_level}
     evidence: dict[str, Any] = {
         "feature": feature, "group": group, "model_count": m, "random_count": r,
         "model_share": row["model_share"], "random_share": row["random_share"],
@@ -147,10 +175,10 @@ def _gate_finding(feature: str, row: pd.Series, gate: RatioBand | DifferenceGate
     claim = (f"{_pct(row['model_share'])} of the cases the model selected are in {group!r} ({feature}), against "
              f"{_pct(row['random_share'])} of the cases selected at random: {what}; this "
              f"{'meets' if passes else 'misses'} the gate")
-    p = float(row["p_value"])
+    p = float(test["p_value"])
     status = gate_status(evidence, passes=passes, claim=claim, p_value=p,
                          require_significance=config.require_significance, level=config.significance_level)
-    sig = "the test is undefined" if math.isnan(p) else f"the test of equal shares gives {_p(p)}"
+    sig = "the test is undefined" if math.isnan(p) else f"the one-sided test against the gate's bound gives {_p(p)}"
     return Finding(
         auditor=AUDITOR, check=check, status=status, severity=Severity.HIGH if status is Status.FAIL else
         Severity.MEDIUM, value=value, threshold=threshold, operator=operator, groups=(group,), evidence=evidence,
@@ -160,7 +188,9 @@ def _gate_finding(feature: str, row: pd.Series, gate: RatioBand | DifferenceGate
 def gate_findings(feature: str, table: pd.DataFrame, config: ControlSampleConfig) -> list[Finding]:
     """One finding per group and configured gate."""
     gates = [g for g in (config.gates.share_ratio, config.gates.share_difference) if g is not None]
-    return [_gate_finding(feature, row, gate, config) for _, row in table.iterrows() for gate in gates]
+    # every case is in one group, so the columns add up to each stream's size
+    totals = (int(table["model_count"].sum()), int(table["random_count"].sum()))
+    return [_gate_finding(feature, row, gate, totals, config) for _, row in table.iterrows() for gate in gates]
 
 
 def hit_rates_finding(overall: dict[str, Any], config: ControlSampleConfig) -> Finding:

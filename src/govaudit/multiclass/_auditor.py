@@ -167,7 +167,8 @@ def _source(subject: AuditSubject) -> ClassSource:
         frame["__class_true_in"] = subject.y_class_true
     return class_source_from_frame(frame, sensitive_features=[str(c) for c in sensitive.columns],
                                    class_prediction="__class_pred_in",
-                                   class_label="__class_true_in" if subject.y_class_true is not None else None)
+                                   class_label="__class_true_in" if subject.y_class_true is not None else None,
+                                   names=("the class decided", "the true class"))  # not the hidden column names
 
 
 def _tables(analysis: ClassAnalysis) -> dict[str, pd.DataFrame]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from govaudit.metrics._bands import RatioBand
+from govaudit.metrics._classes import class_text
 
 __all__ = ["CLASS_RATES", "ClassGates", "MultiClassConfig", "MultiClassGates"]
 
@@ -43,6 +44,12 @@ class MultiClassGates(_Frozen):
     adverse_fpr_ratio: RatioBand | None = Field(
         default=None, description="A group's share wrongly sent to the most adverse class (of those not of it) over "
         "the reference's; needs the true class.")
+
+
+def _number_as_class(value: object) -> object:
+    """A number named as a class, as the data's classes are written (2.0 -> "2"); other values unchanged."""
+    # the data's classes go through class_text, so a spec's 2.0 must too or it would never match a 2
+    return class_text(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 class MultiClassConfig(_Frozen):
@@ -109,13 +116,13 @@ class MultiClassConfig(_Frozen):
     @field_validator("adverse_class", mode="before")
     @classmethod
     def _as_text(cls, value: object) -> object:
-        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+        return _number_as_class(value)
 
     @field_validator("classes", mode="before")
     @classmethod
     def _classes_as_text(cls, value: object) -> object:
         if isinstance(value, (list, tuple)):
-            return tuple(str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in value)
+            return tuple(_number_as_class(v) for v in value)
         return value
 
     @model_validator(mode="after")

@@ -62,8 +62,12 @@ def _matrix_row(analysis: ClassAnalysis, g: int, config: MultiClassConfig) -> di
     return row
 
 
-def _unjudged_text(rows: list[dict[str, Any]]) -> str:
-    left = [r for r in rows if r["status"] in ("suppressed", "excluded", "warn")]
+def _unjudged(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of groups that cannot be judged (suppressed, unknown or too small)."""
+    return [r for r in rows if r["status"] in ("suppressed", "excluded", "warn")]
+
+
+def _unjudged_text(left: list[dict[str, Any]]) -> str:
     if not left:
         return ""
     return " Warning: " + "; ".join(f"{r['group']!r} ({r['count']} cases)" for r in left) + " cannot be judged."
@@ -82,10 +86,12 @@ def confusion_finding(analysis: ClassAnalysis, config: MultiClassConfig) -> Find
                    f"({lo[1]['group']}) to {_num(hi[0])} ({hi[1]['group']}).")
     else:
         message = f"By {analysis.feature}, no group is large enough to compare the classes decided."
-    message += _unjudged_text(rows)
+    left = _unjudged(rows)
+    message += _unjudged_text(left)
     return Finding(
+        # the status follows the rows, not the message: a group's name may well contain "Warning"
         auditor=AUDITOR, check="multiclass.confusion",
-        status=Status.WARN if "Warning" in message else Status.REPORTED, severity=Severity.INFO,
+        status=Status.WARN if left else Status.REPORTED, severity=Severity.INFO,
         groups=tuple(r["group"] for r in rows),
         evidence={"feature": analysis.feature, "columns": list(analysis.columns), "classes": list(counts.classes),
                   "adverse_class": adverse, "truth": counts.has_truth,

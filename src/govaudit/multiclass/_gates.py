@@ -35,9 +35,8 @@ def _gates(analysis: ClassAnalysis, config: MultiClassConfig) -> list[tuple[str,
         if band is not None:
             out.append((check, analysis.adverse, rate, band))
     classes = analysis.counts.classes
-    for name, gates in config.class_gates.items():
-        k = classes.index(name) if name in classes else -1
-        out += [("multiclass.class_ratio", k, rate, band) for rate, band in gates.named()]
+    for name, gates in config.class_gates.items():  # analyse has checked that each is a class
+        out += [("multiclass.class_ratio", classes.index(name), rate, band) for rate, band in gates.named()]
     return out
 
 
@@ -96,7 +95,7 @@ def gate_findings(analysis: ClassAnalysis, config: MultiClassConfig) -> list[Fin
     feature, labels = analysis.feature, analysis.counts.labels
     eligible = analysis.eligible
     for check, k, rate, band in _gates(analysis, config):
-        cls = analysis.counts.classes[k] if k >= 0 else "?"
+        cls = analysis.counts.classes[k]
         if rate in LABELLED and not analysis.counts.has_truth:
             out.append(_inconclusive(feature, check, cls, rate, band, "it needs the true class, which was not given"))
             continue
