@@ -77,7 +77,8 @@ class AIAAnswerError(InputDataError):
         The question name as the answers give it.
     problem : str
         ``unknown_question``, ``not_a_choice``, ``not_a_list`` (a checkbox question given one value),
-        ``not_one_choice`` (a single-choice question given a list) or ``repeated_choice``.
+        ``not_one_choice`` (a single-choice question given a list), ``repeated_choice``, or
+        ``unanswered`` (no raw-risk question is answered, so no level can be computed).
     """
 
     def __init__(self, message: str, *, question: str, problem: str) -> None:

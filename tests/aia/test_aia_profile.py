@@ -72,12 +72,26 @@ def test_the_computed_level_is_in_force_and_the_declared_one_recorded(folder):
     assert rows["canada-adm/6.3/peer-review-one"].status == "not applicable"
 
 
-def test_a_lower_computed_level_also_flags_the_mismatch_and_lightens_the_obligations(folder):
+def test_a_lower_computed_level_keeps_the_declared_level_and_its_obligations(folder):
+    # answers alone never lighten the obligations below the level the spec declares
     plan = load_spec(spec(folder, "canada_impact_level = 3\n" + AIA.format("one")))
     rows = matrix(plan)
-    assert plan.profiles.parameters["canada_impact_level"] == 1
-    assert "declares impact level 3, but the AIA answers give level 1" in rows["canada-adm/6.1/impact-assessment"].reason
-    assert rows["canada-adm/6.3/human-final-decision"].status == "not applicable"
+    assert plan.profiles.parameters["canada_impact_level"] == 3
+    assert plan.profiles.parameters["canada_impact_level_declared"] == 3
+    row = rows["canada-adm/6.1/impact-assessment"]
+    assert any("the AIA scores give impact level 1" in (e.detail or "") for e in row.evidence)
+    assert "mismatch" in {e.status for e in row.evidence}  # the disagreement is still flagged
+    assert "the spec declares impact level 3, but the AIA answers give level 1" in row.reason
+    assert rows["canada-adm/6.3/human-final-decision"].status != "not applicable"
+    assert rows["canada-adm/6.3/peer-review-one"].status != "not applicable"
+
+
+def test_answers_with_no_raw_risk_question_answered_stop_the_spec(folder):
+    # {} would otherwise score 0 points, level I, replacing the declared level IV
+    (folder / "aia" / "empty.json").write_text("{}")
+    with pytest.raises(AIAAnswerError, match="no raw-risk \\(-RS\\) question .* is answered") as caught:
+        load_spec(spec(folder, "canada_impact_level = 4\n" + AIA.format("empty")))
+    assert caught.value.problem == "unanswered"
 
 
 def test_answers_alone_set_the_level_with_no_mismatch(folder):

@@ -115,3 +115,10 @@ def test_malformed_files_name_the_file(survey_file, tmp_path):
                                            (7, 7), (True, 0), (None, 0), ("item1--2", 2)])
 def test_points_of_a_value(value, points):
     assert aia.points_of(value) == points
+
+
+@pytest.mark.parametrize("answers", [{}, {"m1": "item2-5", "r3-NS": "item1-5"}, {"r2": []}])
+def test_answers_with_no_raw_risk_question_answered_are_refused(survey_file, answers):
+    with pytest.raises(AIAAnswerError, match=r"<answers>: no raw-risk \(-RS\) question .* is answered") as caught:
+        aia.score(survey_file, answers)
+    assert caught.value.problem == "unanswered" and isinstance(caught.value, InputDataError)

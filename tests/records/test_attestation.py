@@ -176,3 +176,79 @@ def test_cli_round_trip_and_exit_codes(record, model_file, tmp_path, capsys):
     assert main(["attest", "verify", str(env), "--public-key", str(keys.public_key)]) == 1
     assert main(["attest", "verify", str(tmp_path / "none.json"), "--public-key", str(keys.public_key)]) == 2
     assert main(["attest", "sign", str(tmp_path / "record.json"), "--key", str(keys.public_key)]) == 2
+
+
+def test_verifying_leaves_the_callers_envelope_as_it_was(record, key):
+    envelope = attest(record, key)
+    before = json.loads(json.dumps(envelope))
+    first = verify_attestation(envelope, key.public_key)
+    assert envelope == before  # securesystemslib's from_dict pops keys: it must work on a copy
+    assert verify_attestation(envelope, key.public_key) == first
+
+
+def _signed(statement, key):
+    """A DSSE envelope of ``statement`` signed by ``key`` (built here, not by ``attest``)."""
+    payload = json.dumps(statement).encode()
+    ptype = b"application/vnd.in-toto+json"
+    pae = b"DSSEv1 %d %s %d %s" % (len(ptype), ptype, len(payload), payload)
+    return {"payload": base64.b64encode(payload).decode(), "payloadType": ptype.decode(),
+            "signatures": [{"keyid": key.fingerprint, "sig": base64.b64encode(key.sign(pae)).decode()}]}
+
+
+def _statement_with(record, **changes):
+    """The record's statement with ``digest``, ``predicate`` or a predicate key replaced (``_DROP``: removed)."""
+    statement = attestation_statement(record)
+    for where, value in changes.items():
+        if where == "digest":
+            statement["subject"][0]["digest"]["sha256"] = value
+            continue
+        holder, key = (statement, "predicate") if where == "predicate" else (statement["predicate"], where)
+        if value is _DROP:
+            del holder[key]
+        else:
+            holder[key] = value
+    return statement
+
+
+_DROP = object()
+BAD_STATEMENTS = {
+    "predicate not an object": ({"predicate": "PASSED"}, "the predicate is not an object"),
+    "predicate a list": ({"predicate": ["PASSED"]}, "the predicate is not an object"),
+    "no predicate": ({"predicate": _DROP}, "the predicate is not an object"),
+    "no result": ({"result": _DROP}, "the predicate's result is None"),
+    "unknown result": ({"result": "OK"}, "the predicate's result is 'OK', not one of PASSED, WARNED, FAILED"),
+    "digest not a string": ({"digest": 12}, "a subject's sha256 digest is not a string"),
+    "digest a list": ({"digest": ["ab"]}, "a subject's sha256 digest is not a string"),
+    "tests not a list": ({"passedTests": 3}, "the predicate's passedTests is not a list"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_STATEMENTS, ids=list(BAD_STATEMENTS))
+def test_a_signed_statement_of_the_wrong_shape_is_malformed(record, key, model_file, case):
+    changes, message = BAD_STATEMENTS[case]
+    envelope = _signed(_statement_with(record, **changes), key)
+    with pytest.raises(AttestationError, match=message) as caught:
+        verify_attestation(envelope, key.public_key, model=model_file)
+    assert caught.value.problem == "malformed"
+
+
+@pytest.mark.parametrize("case", ["predicate not an object", "no predicate", "digest not a string"])
+def test_the_cli_reports_a_malformed_signed_statement_with_exit_1(record, model_file, tmp_path, capsys, case):
+    keys = generate_keypair(tmp_path / "keys")
+    from govaudit.records import load_signing_key
+
+    envelope = _signed(_statement_with(record, **BAD_STATEMENTS[case][0]), load_signing_key(keys.private_key))
+    (tmp_path / "att.json").write_text(json.dumps(envelope))
+    code = main(["attest", "verify", str(tmp_path / "att.json"), "--public-key", str(keys.public_key),
+                 "--model", str(model_file)])
+    captured = capsys.readouterr()
+    assert code == 1 and "result: None" not in captured.out
+    assert captured.err.startswith("govaudit: error: ") and "is not a DSSE envelope of an in-toto statement" in captured.err
+
+
+def test_the_record_digest_is_the_ledgers_record_payload(record):
+    from govaudit.records._canonical import record_payload
+    from govaudit.records._hashing import sha256_bytes
+
+    rec = attestation_statement(record)["predicate"]["configuration"][-1]
+    assert rec["digest"]["sha256"] == sha256_bytes(record_payload(record))

@@ -9,6 +9,10 @@ The rules, as the AIA tool computes them (``canada-ca/aia-eia-js``, ``src/store.
   half, the total is the raw score reduced by 15 %, rounded half up; otherwise the total is the raw score;
 * impact level I when the total is at most 25 % of the maximum raw score, II up to 50 %, III up to
   75 %, IV above.
+
+Unanswered questions count 0 points, as in the tool; answers that leave every raw-risk question
+open are refused (:class:`~govaudit.exceptions.AIAAnswerError`, ``problem="unanswered"``), since
+they would read as impact level I with no evidence.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from govaudit.aia._answers import check_answers, load_answers
 from govaudit.aia._questionnaire import Questionnaire, load_questionnaire, points_of
+from govaudit.exceptions import AIAAnswerError, InputDataError
 
 __all__ = ["AIAScore", "impact", "score", "ROMAN"]
 
@@ -30,6 +35,10 @@ MITIGATION_SHARE = 0.8
 DEDUCTION = 0.15
 LEVEL_BOUNDS = (0.25, 0.5, 0.75)
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+MSG_NO_RAW = ("AIA answers {source}: no raw-risk (-RS) question of the questionnaire {questionnaire} is answered; "
+              "unanswered questions count 0 points, so the impact level would be I without evidence "
+              "(answer the raw-risk questions, e.g. {first})")
 
 
 class AIAScore(BaseModel):
@@ -103,9 +112,12 @@ def score(questionnaire: str | Path | Questionnaire, answers: str | Path | Mappi
     InputDataError
         A file is missing or malformed.
     AIAAnswerError
-        An answer names an unknown question or a value that is not among its question's choices.
+        An answer names an unknown question or a value that is not among its question's choices, or
+        no raw-risk (-RS) question is answered (``problem="unanswered"``).
     """
     survey = questionnaire if isinstance(questionnaire, Questionnaire) else load_questionnaire(questionnaire)
+    if survey.max_raw <= 0:
+        raise InputDataError(f"AIA questionnaire {survey.source} has no raw-risk (-RS) question with points")
     source = str(answers) if isinstance(answers, (str, Path)) else "<answers>"
     given = load_answers(answers) if isinstance(answers, (str, Path)) else answers
     checked = check_answers(given, survey, source=source)
@@ -120,13 +132,18 @@ def score(questionnaire: str | Path | Questionnaire, answers: str | Path | Mappi
         got = sum(points_of(v) for v in value) if isinstance(value, list) else points_of(value)
         points[question.name] = got
         sums[question.scored or "raw"] += got
-    if survey.max_raw <= 0:
-        from govaudit.exceptions import InputDataError
-
-        raise InputDataError(f"AIA questionnaire {survey.source} has no raw-risk (-RS) question with points")
+    _require_raw_answers(survey, points, source)
     total, deducted, level = impact(sums["raw"], survey.max_raw, sums["mitigation"], survey.max_mitigation)
     return AIAScore(raw_score=sums["raw"], max_raw_score=survey.max_raw, mitigation_score=sums["mitigation"],
                     max_mitigation_score=survey.max_mitigation,
                     deduction_threshold=MITIGATION_SHARE * survey.max_mitigation / 2, deduction_applied=deducted,
                     total_score=total, impact_level=level, points=points, unanswered=tuple(unanswered),
                     questionnaire_sha256=survey.sha256)
+
+
+def _require_raw_answers(survey: Questionnaire, points: Mapping[str, float], source: str) -> None:
+    """Refuse answers that leave every raw-risk question open: 0 points would read as impact level I."""
+    raw = [q.name for q in survey.scored() if q.scored == "raw"]
+    if not any(name in points for name in raw):
+        raise AIAAnswerError(MSG_NO_RAW.format(source=source, questionnaire=survey.source, first=raw[0]),
+                             question="", problem="unanswered")

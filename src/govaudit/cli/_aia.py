@@ -24,7 +24,9 @@ def _num(value: float) -> str:
 
 def summary_lines(result: AIAScore) -> list[str]:
     """The one-screen summary of an AIA score, level first."""
-    bounds = [result.max_raw_score * b for b in (0.25, 0.5, 0.75)]
+    from govaudit.aia._score import LEVEL_BOUNDS
+
+    bounds = [result.max_raw_score * b for b in LEVEL_BOUNDS]
     answered = len(result.points)
     deduction = ("reached: total = raw less 15 %, rounded" if result.deduction_applied
                  else "not reached: total = raw")

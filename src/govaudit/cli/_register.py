@@ -3,7 +3,8 @@
 Exit codes as everywhere: 0 written; 1 the ledger does not verify (nothing is written: a register
 is never published from a ledger that fails verification); 2 bad input (a missing file, an unknown
 system or format, an owner-fields file naming a field the format lacks, an export that does not
-match the ``--schema`` given, each problem named), with one line on stderr.
+match the ``--schema`` given, a ``--spec`` that completes no system or shares its audit name with
+another, each problem named), with one line on stderr.
 """
 
 from __future__ import annotations
@@ -28,12 +29,21 @@ SpecOption = Annotated[Optional[list[Path]], typer.Option(
 
 
 def _plans(specs: list[Path] | None) -> dict:
+    """The specs by audit name; two specs of one audit name would complete the same system, so are refused.
+
+    ``build_site`` refuses a spec that completes no system of the ledger.
+    """
+    from govaudit.exceptions import InputDataError
     from govaudit.spec import load_spec
 
     plans = {}
     for path in specs or ():
         plan = load_spec(path)
-        plans[plan.spec.audit.name] = plan
+        name = plan.spec.audit.name
+        if name in plans:
+            raise InputDataError(f"--spec {path}: its audit name {name!r} is also that of --spec "
+                                 f"{plans[name].spec_path}; give one spec per system")
+        plans[name] = plan
     return plans
 
 

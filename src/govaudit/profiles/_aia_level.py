@@ -1,8 +1,9 @@
 """Canada's impact level from the AIA answers, when a spec gives them (``canada-adm``).
 
 ``[profile_parameters] aia_questionnaire`` and ``aia_answers`` (paths relative to the spec) are
-scored with :func:`govaudit.aia.score`. The computed level then replaces ``canada_impact_level``, so
-the level's obligations follow from it; the level the spec declared, if any, is kept as
+scored with :func:`govaudit.aia.score`. The level in force is the computed level, or the level the
+spec declared when that is higher (answers never lighten the obligations below a declared level),
+and the level's obligations follow from it; the level the spec declared, if any, is kept as
 ``canada_impact_level_declared``, and a mismatch is flagged on the impact-assessment requirement
 (:mod:`govaudit.profiles._coverage`). The computed scores fill ``[documentation] impact_assessment``
 unless the spec declares it.
@@ -61,7 +62,8 @@ def resolve_aia_level(params: dict[str, Any], documentation: dict[str, Any], *, 
     params = dict(params)
     if LEVEL in params:
         params[DECLARED] = params[LEVEL]
-    params[LEVEL] = result.impact_level
+    # a declared level above the computed one stays in force: its obligations are not dropped on answers alone
+    params[LEVEL] = max(result.impact_level, params.get(DECLARED, result.impact_level))
     if "impact_assessment" not in documentation:
         documentation = {**documentation, "impact_assessment": {
             "raw_score": result.raw_score, "max_raw_score": result.max_raw_score,

@@ -76,12 +76,15 @@ def _impact(value: Any, parameters: dict[str, Any], tally: Tally) -> tuple[str, 
     status = "present"
     if in_force is not None and level > in_force:
         status = "understated"
-        tally.problems.append(f"the AIA scores give impact level {level}, above the declared level {in_force}")
-    if declared is not None and declared != in_force:
+        # with AIA answers given, the level in force is the one computed from them, not the spec's
+        source = "the level the AIA answers give" if declared is not None else "the declared level"
+        tally.problems.append(f"the AIA scores give impact level {level}, above {source} {in_force}")
+    if declared is not None and declared != level:
+        # the higher of the two is in force: a lower computed level never lightens the obligations
         status = "mismatch"
-        detail += f"; the spec declares level {declared}, the AIA answers give level {in_force}"
+        detail += f"; the spec declares level {declared}, the AIA answers give level {level}"
         tally.problems.append(f"the spec declares impact level {declared}, but the AIA answers give level "
-                              f"{in_force} (the obligations of level {in_force} apply)")
+                              f"{level} (the obligations of level {in_force} apply)")
     return status, detail
 
 

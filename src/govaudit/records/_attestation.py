@@ -13,6 +13,7 @@ securesystemslib's (``securesystemslib.dsse``).
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from securesystemslib.signer import Signature, Signer, SSlibKey
 
 from govaudit.core import Finding, Status
 from govaudit.exceptions import AttestationError, InputDataError, read_input_file
-from govaudit.records._canonical import canonical_json
+from govaudit.records._canonical import canonical_json, record_payload
 from govaudit.records._hashing import sha256_bytes, sha256_file
 from govaudit.records._record import AuditRecord, Verdict
 from govaudit.records._signing import PublicKey, SigningKey
@@ -45,6 +46,8 @@ MSG_SIGNATURE = ("{source}: no signature by key {keyid} verifies (the payload or
 MSG_SUBJECT = "{source}: {model} (sha256 {digest}) is not the attested subject ({subjects})"
 
 _RESULT = {Verdict.PASS: "PASSED", Verdict.WARN: "WARNED"}  # fail, error, inconclusive: FAILED (fail closed)
+_RESULTS = ("PASSED", "WARNED", "FAILED")
+_TEST_LISTS = ("passedTests", "warnedTests", "failedTests")
 
 
 def _test_name(finding: Finding) -> str:
@@ -56,7 +59,7 @@ def _test_name(finding: Finding) -> str:
 
 
 def _tests(record: AuditRecord) -> dict[str, list[str]]:
-    tests: dict[str, list[str]] = {"passedTests": [], "warnedTests": [], "failedTests": []}
+    tests: dict[str, list[str]] = {name: [] for name in _TEST_LISTS}
     for finding in record.findings:
         status = finding.status
         if status is Status.PASS:
@@ -89,7 +92,7 @@ def attestation_statement(record: AuditRecord, *, url: str | None = None) -> dic
                           "annotations": {"auditors": {a.name: a.version for a in record.auditors},
                                           "attested_with": __version__}})
     configuration.append({"name": "audit record", "mediaType": "application/json",
-                          "digest": {"sha256": sha256_bytes(canonical_json(record.model_dump(mode="json")))},
+                          "digest": {"sha256": sha256_bytes(record_payload(record))},
                           "annotations": {"record_id": record.record_id, "audit_name": record.audit_name,
                                           "verdict": record.verdict.value,
                                           "created_at": record.created_at.isoformat()}})
@@ -163,7 +166,7 @@ class VerifiedAttestation:
 
 def _envelope(data: Any, source: str) -> Envelope:
     try:
-        envelope = Envelope.from_dict(data)
+        envelope = Envelope.from_dict(copy.deepcopy(data))  # from_dict pops keys: keep the caller's dict whole
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise AttestationError(MSG_MALFORMED.format(source=source, reason=f"{type(exc).__name__}: {exc}"),
                                problem="malformed") from None
@@ -190,6 +193,16 @@ def _statement(payload: bytes, source: str) -> dict[str, Any]:
     if not isinstance(subjects, list) or not subjects or not all(
             isinstance(s, dict) and isinstance(s.get("digest"), dict) and "sha256" in s["digest"] for s in subjects):
         raise bad("the statement has no subject with a sha256 digest")
+    if not all(isinstance(s["digest"]["sha256"], str) for s in subjects):
+        raise bad("a subject's sha256 digest is not a string")
+    predicate = statement.get("predicate")
+    if not isinstance(predicate, dict):
+        raise bad(f"the predicate is not an object (got {type(predicate).__name__})")
+    if predicate.get("result") not in _RESULTS:
+        raise bad(f"the predicate's result is {predicate.get('result')!r}, not one of {', '.join(_RESULTS)}")
+    listed = [k for k in _TEST_LISTS if k in predicate and not isinstance(predicate[k], list)]
+    if listed:
+        raise bad(f"the predicate's {listed[0]} is not a list")
     return statement
 
 
@@ -236,4 +249,4 @@ def verify_attestation(envelope: str | os.PathLike[str] | dict[str, Any], public
     first = subjects[0]
     return VerifiedAttestation(statement=statement, keyid=key.keyid, subject_name=str(first.get("name", "")),
                                subject_sha256=first["digest"]["sha256"],
-                               result=str(statement.get("predicate", {}).get("result")), model_checked=checked)
+                               result=statement["predicate"]["result"], model_checked=checked)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from govaudit.exceptions import InputDataError
+from govaudit.exceptions import InputDataError, read_input_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -82,10 +82,11 @@ def placeholders_in(document: Mapping[str, Any], prefix: str = "") -> list[str]:
 
 
 def _read_mapping(path: Path) -> dict[str, Any]:
+    raw = read_input_file(path, "owner fields file")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
         data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:  # UnicodeDecodeError, JSONDecodeError and TOMLDecodeError among them
         raise InputDataError(MSG_OWNER_FILE.format(path=path, why=exc)) from None
     if not isinstance(data, dict):
         raise InputDataError(MSG_OWNER_FILE.format(path=path, why="its top level is not a table/object"))
@@ -113,9 +114,10 @@ def complete(export: RegisterExport, owner_file: str | os.PathLike[str]) -> Regi
     """
     path = Path(owner_file)
     document = json.loads(json.dumps(export.document))  # a deep copy
-    _merge(document, _read_mapping(path), path=path, fmt=export.format)
+    owner = _read_mapping(path)
+    _merge(document, owner, path=path, fmt=export.format)
     left = set(placeholders_in(document))
-    given = _flat_keys(_read_mapping(path))
+    given = _flat_keys(owner)
     return replace(export, document=document, to_write={k: v for k, v in export.to_write.items() if k in left},
                    to_check={k: v for k, v in export.to_check.items() if k not in given})
 
@@ -140,10 +142,10 @@ def validate_document(export: RegisterExport, schema_file: str | os.PathLike[str
 
     path = Path(schema_file)
     try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
+        schema = json.loads(read_input_file(path, "JSON Schema file"))
         validator_class = jsonschema.validators.validator_for(schema)
         validator_class.check_schema(schema)
-    except (OSError, ValueError, jsonschema.SchemaError) as exc:
+    except (ValueError, jsonschema.SchemaError) as exc:  # InputDataError (a file not read) is a ValueError
         why = exc.message if isinstance(exc, jsonschema.SchemaError) else exc
         raise InputDataError(MSG_SCHEMA_FILE.format(path=path, why=why)) from None
     errors = sorted(validator_class(schema).iter_errors(export.document), key=lambda e: list(e.absolute_path))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govaudit.exceptions import InputDataError
+from govaudit.records._ledger_store import is_sqlite_file
 from govaudit.register._atrs import atrs_export
 from govaudit.register._export import RegisterExport, complete, validate_document
 from govaudit.register._facts import Facts, facts_of
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from govaudit.register._systems import RegisterSystem
     from govaudit.spec import AuditPlan
 
-__all__ = ["REGISTER_FORMATS", "export_record", "export_system", "is_ledger_file", "register_export"]
+__all__ = ["REGISTER_FORMATS", "export_record", "export_system", "register_export"]
 
 #: Format name -> builder.
 REGISTER_FORMATS: dict[str, Callable[[Facts], RegisterExport]] = {"nl": nl_export, "uk-atrs": atrs_export}
@@ -59,12 +60,11 @@ def export_system(system: "RegisterSystem", fmt: str, *, plan: "AuditPlan | None
     return export_record(latest.record, fmt, plan=plan, state=latest.status.state, name=system.name)
 
 
-def is_ledger_file(path: Path) -> bool:
+def _is_ledger(path: Path) -> bool:
     """Whether ``path`` is a SQLite file (a ledger) rather than a record's JSON."""
     try:
-        with open(path, "rb") as fh:
-            return fh.read(16) == b"SQLite format 3\x00"
-    except OSError:
+        return is_sqlite_file(path)
+    except OSError:  # missing or unreadable: reading it as a record names the problem
         return False
 
 
@@ -98,7 +98,7 @@ def register_export(source: str | os.PathLike[str], fmt: str, *, model: str | No
     if fmt not in REGISTER_FORMATS:
         raise InputDataError(MSG_FORMAT.format(fmt=fmt, known=", ".join(REGISTER_FORMATS)))
     path = Path(source)
-    if is_ledger_file(path):
+    if _is_ledger(path):
         from govaudit.register._systems import read_register
 
         register = read_register(path, public_keys=public_keys)

@@ -6,7 +6,8 @@ is inline), so it reads the same from ``file://`` and from any static host::
     index.html, index.zh.html          every system: owner, purpose, latest verdict, date, approval
     systems/<key>.html, <key>.zh.html  one system: failed checks in plain words, its transparency card,
                                        its audits and approvals, its exports
-    records/<entry>.json               each audit record, as the ledger holds it (aggregates only)
+    records/<entry>.json               each audit record and correction, byte for byte as the ledger
+                                       holds it (aggregates only; its sha256 is the entry's payload_sha256)
     exports/<key>.nl.json, .uk-atrs.json, .owner-fields.json   the register exports and what is left to write
     register.json                      the machine-readable index
     ledger.jsonl                       the ledger itself, which ``govaudit ledger verify`` checks
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,7 +30,8 @@ from typing import Any
 
 from govaudit._version import __version__
 from govaudit.core import Status
-from govaudit.records._canonical import record_payload
+from govaudit.exceptions import InputDataError
+from govaudit.records._ledger_entry import EntryKind
 from govaudit.records._signing import PublicKey
 from govaudit.register._formats import REGISTER_FORMATS, export_system
 from govaudit.register._systems import AuditView, Register, RegisterSystem, entry_date, read_register
@@ -41,6 +44,10 @@ __all__ = ["SiteSummary", "build_site", "register_catalogue"]
 
 _SUFFIX = {"en": "", "zh": ".zh"}
 _FAILED = (Status.FAIL, Status.ERROR, Status.INCONCLUSIVE)
+_RECORD_KINDS = (EntryKind.AUDIT.value, EntryKind.CORRECTION.value)
+
+MSG_UNUSED_SPEC = ("{source}: the spec's audit name {name!r} is neither a system of the register {ledger} nor the "
+                   "audit name of a system's latest audit; systems: {names}")
 
 
 @dataclass(frozen=True)
@@ -129,46 +136,91 @@ def _system_view(system: RegisterSystem, t: Catalogue, owner_fields: Sequence[st
     }
 
 
-def _write(out: Path, relative: str, text: str, written: list[Path]) -> None:
-    path = out / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, text)
-    written.append(path)
+def _plan_key(system: RegisterSystem, plans: Mapping[str, Any]) -> str | None:
+    """The key of the plan that completes ``system``: its name, else its latest audit's name."""
+    for key in (system.name, system.latest.record.audit_name):
+        if key in plans:
+            return key
+    return None
 
 
-def _write_data(register: Register, out: Path, plans: Mapping[str, Any],
-                written: list[Path]) -> dict[str, list[str]]:
-    """Records, exports and the index; returns each system's fields left for its owner to write."""
+def _check_plans(register: Register, plans: Mapping[str, Any]) -> None:
+    """Refuse a spec that completes no system: it would be silently ignored."""
+    used = {_plan_key(s, plans) for s in register.systems}
+    for key, plan in plans.items():
+        if key not in used:
+            source = getattr(plan, "spec_path", None) or f"the spec of {key!r}"
+            names = ", ".join(repr(s.name) for s in register.systems) or "none"
+            raise InputDataError(MSG_UNUSED_SPEC.format(source=source, name=key, ledger=register.path, names=names))
+
+
+def _data_files(register: Register, plans: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Records, exports and the index, by path in the site; and each system's fields left for its owner."""
+    files: dict[str, str] = {}
+    # each audit and correction exactly as the ledger stores it, so its sha256 is the entry's payload_sha256
+    for entry in register.entries:
+        if entry.kind in _RECORD_KINDS:
+            files[f"records/{entry.seq}.json"] = entry.payload.decode("utf-8")
     owner_fields: dict[str, list[str]] = {}
     index = {"ledger": {"entries": register.size, "root": register.root, "file": "ledger.jsonl"}, "systems": []}
     for system in register.systems:
-        for view in system.audits:
-            payload = json.loads(record_payload(view.record))
-            _write(out, f"records/{view.entry.seq}.json", json.dumps(payload, indent=2, ensure_ascii=False) + "\n",
-                   written)
-        plan = plans.get(system.name) or plans.get(system.latest.record.audit_name)
+        key = _plan_key(system, plans)
+        plan = plans[key] if key is not None else None
         companions = {}
         for fmt in REGISTER_FORMATS:
             export = export_system(system, fmt, plan=plan)
-            _write(out, f"exports/{system.key}.{fmt}.json", export.to_json(), written)
+            files[f"exports/{system.key}.{fmt}.json"] = export.to_json()
             companions[fmt] = export.companion()
             owner_fields.setdefault(system.key, []).extend(f"{fmt}: {k}" for k in export.to_write)
-        _write(out, f"exports/{system.key}.owner-fields.json",
-               json.dumps(companions, indent=2, ensure_ascii=False) + "\n", written)
+        files[f"exports/{system.key}.owner-fields.json"] = json.dumps(companions, indent=2, ensure_ascii=False) + "\n"
         latest = system.latest
         index["systems"].append({
             "name": system.name, "key": system.key, "latest_entry": latest.entry.seq,
             "verdict": latest.status.verdict, "state": latest.status.state,
             "date": latest.record.created_at.date().isoformat(), "page": f"systems/{system.key}.html",
             "records": [f"records/{a.entry.seq}.json" for a in system.audits],
+            "corrections": [f"records/{c}.json" for a in system.audits for c in a.status.corrections],
             "exports": {fmt: f"exports/{system.key}.{fmt}.json" for fmt in REGISTER_FORMATS}})
-    _write(out, "register.json", json.dumps(index, indent=2, ensure_ascii=False) + "\n", written)
-    return owner_fields
+    files["register.json"] = json.dumps(index, indent=2, ensure_ascii=False) + "\n"
+    return files, owner_fields
+
+
+def _ledger_jsonl(register: Register) -> str:
+    """The ledger's JSON Lines export, as text (written with the rest of the site)."""
+    with tempfile.TemporaryDirectory(prefix="govaudit-register-") as tmp:
+        return register.ledger.export_jsonl(Path(tmp) / "ledger.jsonl").read_text(encoding="utf-8")
+
+
+def _page_files(register: Register, plans: Mapping[str, Any],
+                owner_fields: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Every HTML page, by path in the site, in both languages."""
+    pages: dict[str, str] = {}
+    signers = sorted(register.signers.items(), key=lambda kv: -kv[1])
+    for lang in LANGUAGES:
+        t, other = register_catalogue(lang), next(x for x in LANGUAGES if x != lang)
+        common = {"t": t, "size": register.size, "root": register.root, "signers": signers,
+                  "other_html_lang": register_catalogue(other).html_lang}
+        views = [_system_view(s, t, owner_fields.get(s.key, ())) for s in register.systems]
+        pages[f"index{_SUFFIX[lang]}.html"] = _render("index.html", title=t("register.title"), back=None,
+                                                     other_lang=f"index{_SUFFIX[other]}.html", systems=views,
+                                                     **common)
+        for system, view in zip(register.systems, views):
+            key = _plan_key(system, plans)
+            transparency = plans[key].spec.transparency if key is not None else None
+            card = card_context(system.latest.record, lang=lang, transparency=transparency)
+            card.pop("t"), card.pop("lang"), card.pop("title")
+            pages[f"systems/{system.key}{_SUFFIX[lang]}.html"] = _render(
+                "system.html", title=system.name, back=f"../index{_SUFFIX[lang]}.html",
+                other_lang=f"{system.key}{_SUFFIX[other]}.html", s=view, **card, **common)
+    return pages
 
 
 def build_site(ledger: str | os.PathLike[str], out: str | os.PathLike[str], *,
                public_keys: Sequence[PublicKey] | None = None, plans: Mapping[str, Any] | None = None) -> SiteSummary:
     """Verify ``ledger`` and write its public register into the folder ``out``, in English and Chinese.
+
+    Every file is made in memory first and written only when all of them are ready, so a failure
+    while building (a page that does not render, an export that cannot be made) writes nothing.
 
     Parameters
     ----------
@@ -187,33 +239,18 @@ def build_site(ledger: str | os.PathLike[str], out: str | os.PathLike[str], *,
     LedgerIntegrityError
         The ledger does not verify: nothing is written.
     InputDataError
-        The ledger file is missing or is not a govaudit ledger.
+        The ledger file is missing or is not a govaudit ledger, or a plan names no system of the
+        ledger (the message names its spec file): nothing is written.
     """
     register = read_register(ledger, public_keys=public_keys)
     folder, plans = Path(out), dict(plans or {})
-    written: list[Path] = []
     try:
-        owner_fields = _write_data(register, folder, plans, written)
-        register.ledger.export_jsonl(folder / "ledger.jsonl")
-        written.append(folder / "ledger.jsonl")
+        _check_plans(register, plans)
+        data, owner_fields = _data_files(register, plans)
+        data["ledger.jsonl"] = _ledger_jsonl(register)
     finally:
         register.ledger.close()
-    pages: list[Path] = []
-    signers = sorted(register.signers.items(), key=lambda kv: -kv[1])
-    for lang in LANGUAGES:
-        t, other = register_catalogue(lang), next(x for x in LANGUAGES if x != lang)
-        common = {"t": t, "size": register.size, "root": register.root, "signers": signers,
-                  "other_html_lang": register_catalogue(other).html_lang}
-        views = [_system_view(s, t, owner_fields.get(s.key, ())) for s in register.systems]
-        _write(folder, f"index{_SUFFIX[lang]}.html", _render("index.html", title=t("register.title"), back=None,
-                                                            other_lang=f"index{_SUFFIX[other]}.html", systems=views,
-                                                            **common), pages)
-        for system, view in zip(register.systems, views):
-            plan = plans.get(system.name) or plans.get(system.latest.record.audit_name)
-            transparency = plan.spec.transparency if plan is not None else None
-            card = card_context(system.latest.record, lang=lang, transparency=transparency)
-            card.pop("t"), card.pop("lang"), card.pop("title")
-            _write(folder, f"systems/{system.key}{_SUFFIX[lang]}.html", _render(
-                "system.html", title=system.name, back=f"../index{_SUFFIX[lang]}.html",
-                other_lang=f"{system.key}{_SUFFIX[other]}.html", s=view, **card, **common), pages)
-    return SiteSummary(folder, tuple(pages), tuple(written), register.size, register.root)
+    pages = _page_files(register, plans, owner_fields)
+    files = tuple(atomic_write_text(folder / relative, text) for relative, text in data.items())
+    written = tuple(atomic_write_text(folder / relative, text) for relative, text in pages.items())
+    return SiteSummary(folder, written, files, register.size, register.root)

@@ -67,7 +67,11 @@ class RegisterSystem:
 
 @dataclass(frozen=True)
 class Register:
-    """A verified ledger's systems, with the ledger's size, Merkle root and signers."""
+    """A verified ledger's systems, with the ledger's size, Merkle root and signers.
+
+    ``entries`` are the verified entries (the first ``size``), in order; an entry appended after
+    the verification is not among them.
+    """
 
     path: Path
     size: int
@@ -75,6 +79,7 @@ class Register:
     signers: dict[str, int]
     systems: tuple[RegisterSystem, ...]
     ledger: Ledger = field(repr=False, compare=False)
+    entries: tuple[LedgerEntry, ...] = field(default=(), repr=False, compare=False)
 
 
 def system_key(name: str, taken: set[str]) -> str:
@@ -139,7 +144,7 @@ def read_register(path: str | os.PathLike[str], *, public_keys: Sequence[PublicK
     except LedgerIntegrityError as exc:
         ledger.close()
         raise LedgerIntegrityError(MSG_REFUSED.format(path=path, why=exc)) from None
-    entries = ledger.all_entries()
+    entries = ledger.all_entries()[: report.entries]  # only what was verified: later appends are not published
     by_seq = {e.seq: e for e in entries}
     grouped: dict[str, list[AuditView]] = {}
     for i, entry in enumerate(entries):
@@ -147,7 +152,7 @@ def read_register(path: str | os.PathLike[str], *, public_keys: Sequence[PublicK
             grouped.setdefault(_name(entry.content), []).append(_view(entry, entries[i + 1:], by_seq))
     taken: set[str] = set()
     systems = tuple(RegisterSystem(name, system_key(name, taken), tuple(views)) for name, views in grouped.items())
-    return Register(Path(path), report.entries, report.root, dict(report.signers), systems, ledger)
+    return Register(Path(path), report.entries, report.root, dict(report.signers), systems, ledger, tuple(entries))
 
 
 def entry_date(created_at: str) -> str:
