@@ -25,10 +25,11 @@ Data-generating process (rows independent), the same in both variants unless sta
    model learns it, so families with a migration background are over-represented at the top of the
    queue beyond their need.
 6. ``allowance_due`` = :data:`ALLOWANCE` per child + the single-caregiver supplement + the housing
-   supplement, times a case-level factor Uniform(0.9, 1.1), in cents. ``allowance_paid`` = the
-   amount due, except :data:`ERROR_SHARE` of cases with an ordinary processing error ~ Normal(0,
-   :data:`ERROR_SD`) in every group; and (**injected**, ``bias=True``) :data:`UNDERPAID_SHARE` = 15 %
-   less for male caregivers (a rate table that applies the single-parent rate only to mothers).
+   supplement, times a case-level factor Uniform(0.9, 1.1), in currency units rounded to 2 decimals.
+   ``allowance_paid`` = the amount due, except :data:`ERROR_SHARE` of cases with an ordinary
+   processing error ~ Normal(0, :data:`ERROR_SD`) in every group; and (**injected**, ``bias=True``)
+   :data:`UNDERPAID_SHARE` = 15 % less for male caregivers (a rate table that applies the
+   single-parent rate only to mothers).
 """
 
 from __future__ import annotations

@@ -60,8 +60,9 @@ def _text_digest(values: pd.Series) -> str | None:
             array = pa.array(values.to_numpy(dtype=object), from_pandas=True)
         else:
             return None
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        return None  # not all text: hashed by pandas instead
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+        # not all text (an int beyond int64 makes Arrow raise OverflowError): hashed by pandas instead
+        return None
     if pa.types.is_null(array.type):  # every value missing
         array = array.cast(pa.string())
     if pa.types.is_string(array.type):

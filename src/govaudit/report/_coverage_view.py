@@ -20,7 +20,7 @@ __all__ = ["COVERAGE_BADGE", "coverage_rows"]
 COVERAGE_BADGE = {"met": "pass", "not met": "fail", "no evidence": "warn", "not applicable": "skipped"}
 #: evidence statuses that make a requirement "not met" or "no evidence", named in the worded reason
 _PROBLEMS = {"fail", "error", "inconclusive", "warn", "missing", "invalid", "no", "too few", "understated",
-             "late"}
+             "mismatch", "late"}
 
 
 def _status(status: str, t: Catalogue) -> str:

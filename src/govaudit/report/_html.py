@@ -15,10 +15,19 @@ from typing import Any
 from govaudit._version import __version__
 from govaudit.core import Finding, Principle, Status
 from govaudit.records._record import AuditRecord
-from govaudit.report._html_evidence import evidence_block, flatten, scalar_text
-from govaudit.report._html_first import gate_text, next_step, problems, responsible, scorecard, value_text
-from govaudit.report._html_labels import auditor_label, check_label, words
 from govaudit.report._coverage_view import coverage_rows
+from govaudit.report._html_evidence import evidence_block, flatten, scalar_text
+from govaudit.report._html_first import (
+    gate_text,
+    is_warning,
+    next_step,
+    problems,
+    responsible,
+    scorecard,
+    value_text,
+    worst_first,
+)
+from govaudit.report._html_labels import auditor_label, check_label, words
 from govaudit.report._html_theme import render_template
 from govaudit.report._i18n import Catalogue, fmt_num, load_catalogue, localise_message
 from govaudit.report._json import ensure_record
@@ -72,28 +81,54 @@ def _listing(t: Catalogue, labels: list[str]) -> str:
     return shown if len(labels) <= _MAX_LISTED else t("report.and_more", items=shown, n=len(labels) - _MAX_LISTED)
 
 
+def _count(record: AuditRecord, status: Status) -> int:
+    return sum(f.status is status for f in record.findings)
+
+
+def _blocked_sentence(record: AuditRecord, t: Catalogue) -> str:
+    """Failed, errored and unjudged gates (an accepted inconclusive gate does not block)."""
+    parts = []
+    for key, chosen in (("summary.failed", lambda f: f.status is Status.FAIL),
+                        ("summary.errored", lambda f: f.status is Status.ERROR),
+                        ("summary.inconclusive", lambda f: f.status is Status.INCONCLUSIVE and f.blocking)):
+        labels = [_check_label(f, t) for f in record.findings if chosen(f)]
+        if labels:
+            parts.append(t(key, n=len(labels), items=_listing(t, labels)))
+    return t("summary.blocked", parts=t("meta.clause_separator").join(parts))
+
+
 def verdict_sentence(record: AuditRecord, t: Catalogue) -> str:
-    """What the verdict means for releasing the system, in the catalogue's language."""
-    by_status = {s: [_check_label(f, t) for f in record.findings if f.status is s] for s in Status}
-    failed, errored, warned = by_status[Status.FAIL], by_status[Status.ERROR], by_status[Status.WARN]
+    """What the verdict means for releasing the system, in the catalogue's language.
+
+    Only ``pass`` findings are counted as passed: reported statistics have no gate to pass.
+    """
     verdict = record.verdict.value
-    if verdict in ("fail", "error"):
-        parts = []
-        if failed:
-            parts.append(t("summary.failed", n=len(failed), items=_listing(t, failed)))
-        if errored:
-            parts.append(t("summary.errored", n=len(errored), items=_listing(t, errored)))
-        return t("summary.blocked", parts=t("meta.clause_separator").join(parts))
+    if verdict in ("fail", "error", "inconclusive"):
+        return _blocked_sentence(record, t)
     if verdict == "warn":
+        warned = [_check_label(f, t) for f in record.findings if is_warning(f)]
         return t("summary.warned", n=len(warned), items=_listing(t, warned))
-    skipped = len(by_status[Status.SKIPPED])
-    return t("summary.passed", n=len(record.findings) - skipped, skipped=skipped)
+    passed, reported, skipped = (_count(record, s) for s in (Status.PASS, Status.REPORTED, Status.SKIPPED))
+    key = "summary.passed" if passed else "summary.no_gate"
+    return t(key, n=passed, reported=reported, skipped=skipped)
+
+
+def verdict_lead(record: AuditRecord, t: Catalogue, blocking: int) -> str:
+    """The first screen's lead sentence; for a pass it counts the gates met, never reported statistics."""
+    verdict = record.verdict.value
+    ran = len(record.findings) - _count(record, Status.SKIPPED)
+    warned = sum(is_warning(f) for f in record.findings)
+    if verdict == "pass":
+        passed = _count(record, Status.PASS)
+        return t("first.lead.pass", checks=passed) if passed else t("first.lead.no_gate", checks=ran)
+    return t(f"first.lead.{verdict}", n=blocking, warned=warned, checks=ran)
 
 
 def _largest_gap(record: AuditRecord) -> Finding | None:
+    """The impact ratio furthest on the wrong side of its gate, a floor (``>=``) or a ceiling (``<=``)."""
     ratios = [f for f in record.findings if f.check in ("bias.impact_ratio", "bias.scoring_impact_ratio")
               and f.value is not None and f.status in (Status.FAIL, Status.WARN)]
-    return min(ratios, key=lambda f: f.value) if ratios else None  # type: ignore[arg-type, return-value]
+    return min(ratios, key=worst_first) if ratios else None
 
 
 def _summary(record: AuditRecord, t: Catalogue) -> list[str]:
@@ -209,12 +244,11 @@ def report_context(record: AuditRecord, t: Catalogue, *, ledger: Mapping[str, An
         "title": t("report.title", name=record.audit_name),
         "verdict": verdict,
         "verdict_label": t(f"verdict.{verdict}"),
-        "verdict_lead": t(f"first.lead.{verdict}", n=len(blocking),
-                          warned=statuses.count(Status.WARN), checks=len(statuses) - statuses.count(Status.SKIPPED)),
+        "verdict_lead": verdict_lead(record, t, len(blocking)),
         "verdict_sentence": verdict_sentence(record, t),
         "problems": blocking[:MAX_FIRST_SCREEN],
         "more_problems": max(len(blocking) - MAX_FIRST_SCREEN, 0),
-        "warned": statuses.count(Status.WARN),
+        "warned": sum(is_warning(f) for f in record.findings),
         "scorecard": scorecard(record, t),
         "responsible": responsible(record, t),
         "next_step": next_step(record, t),

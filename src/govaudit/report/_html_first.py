@@ -16,7 +16,8 @@ from govaudit.report._html_labels import check_label
 from govaudit.report._i18n import Catalogue, fmt_num
 from govaudit.report._summary import plain_words
 
-__all__ = ["gate_text", "next_step", "problems", "responsible", "scorecard", "value_text"]
+__all__ = ["gate_text", "is_warning", "next_step", "problems", "responsible", "scorecard", "value_text",
+           "worst_first"]
 
 _SEVERITY_RANK = {s: i for i, s in enumerate((Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW,
                                                Severity.INFO))}
@@ -67,9 +68,41 @@ def _miss(finding: Finding) -> float:
     return 0.0
 
 
+def worst_first(finding: Finding) -> float:
+    """How far a ratio sits on the wrong side of its gate, as a ratio: smaller is worse.
+
+    A floor (favourable decisions, ``>= 0.8``) is missed by low ratios, a ceiling (adverse decisions,
+    ``<= 1.25``) by high ones; both are put on one scale, so ``min`` picks the largest gap either way.
+
+    Parameters
+    ----------
+    finding : Finding
+        A ratio finding with a value.
+
+    Returns
+    -------
+    float
+        ``value / gate`` for a floor, ``gate / value`` for a ceiling (``inf`` for a ratio of 0 under a
+        ceiling, which misses nothing).
+    """
+    value = float(finding.value)  # type: ignore[arg-type]
+    if finding.operator in ("<=", "<"):
+        return (finding.threshold or 1.0) / value if value > 0 else float("inf")
+    return value / finding.threshold if finding.threshold else value
+
+
+def is_warning(finding: Finding) -> bool:
+    """Whether a finding counts as a warning: ``warn``, or an inconclusive gate the spec accepted.
+
+    The same rule as :func:`govaudit.records.verdict_of`, so the page counts what the verdict counts.
+    """
+    return finding.status is Status.WARN or (finding.status is Status.INCONCLUSIVE and not finding.blocking)
+
+
 def problems(record: AuditRecord, t: Catalogue) -> list[dict[str, Any]]:
     """The blocking findings, most severe first, each as one line's parts."""
-    blocking = [(i, f) for i, f in enumerate(record.findings) if f.status in _STATUS_RANK]
+    # Finding.blocking, not the status alone: an accepted inconclusive gate does not block
+    blocking = [(i, f) for i, f in enumerate(record.findings) if f.blocking]
     first_of = {}
     for i, f in blocking:
         first_of.setdefault(f.check, i)
@@ -89,12 +122,19 @@ def problems(record: AuditRecord, t: Catalogue) -> list[dict[str, Any]]:
 
 
 def _principle_status(findings: Sequence[Finding]) -> str:
-    statuses = {f.status for f in findings}
-    if statuses & set(_STATUS_RANK):
+    """Blocking > warning > pass; only a met gate says pass, reported statistics alone say ``reported``."""
+    if any(f.blocking for f in findings):
         return "fail"
-    if Status.WARN in statuses:
+    if any(is_warning(f) for f in findings):
         return "warn"
-    return "pass" if findings else "skipped"
+    if any(f.status is Status.PASS for f in findings):
+        return "pass"
+    return "reported" if findings else "skipped"
+
+
+def _status_label(status: str, t: Catalogue) -> str:
+    # "reported" has no scorecard wording of its own: the status badge's words say it
+    return t(f"scorecard.{status}") if t.has(f"scorecard.{status}") else t(f"status.{status}")
 
 
 def scorecard(record: AuditRecord, t: Catalogue) -> list[dict[str, Any]]:
@@ -103,16 +143,16 @@ def scorecard(record: AuditRecord, t: Catalogue) -> list[dict[str, Any]]:
     for p in Principle:
         found = [f for f in record.findings if p in f.principles and f.status is not Status.SKIPPED]
         status = _principle_status(found)
-        blocked = sum(f.status in _STATUS_RANK for f in found)
-        warned = sum(f.status is Status.WARN for f in found)
-        bad = list(dict.fromkeys(check_label(f.check, t) for f in found if f.status in _STATUS_RANK))
+        blocked = sum(f.blocking for f in found)
+        warned = sum(is_warning(f) for f in found)
+        bad = list(dict.fromkeys(check_label(f.check, t) for f in found if f.blocking))
         rest = [c for c in dict.fromkeys(check_label(f.check, t) for f in found) if c not in bad]
         named = [*bad, *rest]
         shown = t.join(named[:_MAX_NAMED])
         evidence = shown if len(named) <= _MAX_NAMED else t("report.and_more", items=shown,
                                                              n=len(named) - _MAX_NAMED)
         cards.append({"label": t(f"principle.{p.value}"), "help": t(f"principle_help.{p.value}"),
-                      "status": status, "status_label": t(f"scorecard.{status}"),
+                      "status": status, "status_label": _status_label(status, t),
                       # without evidence, the card says what the principle asks for instead
                       "counts": t("scorecard.counts", n=len(found), failed=blocked, warned=warned) if found else "",
                       "evidence": evidence if found else t(f"principle_help.{p.value}")})

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from govaudit.core import Finding, Status
+from govaudit.report._html_first import gate_text
 from govaudit.report._i18n import Catalogue, fmt_num
 
 __all__ = ["SCORE_CHECKS", "score_message"]
@@ -56,4 +57,4 @@ def score_message(finding: Finding, t: Catalogue) -> str | None:
         return t.get(_P + "gate_unjudged", None, feature=feature, check=check.removeprefix("bias."))
     key = "gate_met" if finding.status is Status.PASS else "gate_missed"
     return t.get(_P + key, None, feature=feature, check=check.removeprefix("bias."), value=fmt_num(finding.value),
-                 gate=f"<= {finding.threshold:g}")
+                 gate=gate_text(finding))

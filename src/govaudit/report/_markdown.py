@@ -14,6 +14,7 @@ from govaudit.core import Finding, Status
 from govaudit.records._record import AuditRecord
 from govaudit.report._coverage_view import COVERAGE_BADGE, coverage_rows
 from govaudit.report._html import verdict_sentence
+from govaudit.report._html_first import worst_first
 from govaudit.report._i18n import Catalogue, fmt_ci, fmt_num, load_catalogue
 from govaudit.report._json import ensure_record
 
@@ -105,7 +106,7 @@ def render_markdown(record: AuditRecord, *, lang: str = "en") -> str:
             lines.append(f"| | {t('md.more', n=len(blocking) - _MAX_FAILED)} | | | |")
         lines.append("")
 
-    ratios = sorted((f for f in record.findings if f.check in _RATIOS and f.value is not None), key=_worst_first)
+    ratios = sorted((f for f in record.findings if f.check in _RATIOS and f.value is not None), key=worst_first)
     if ratios:
         lines += [f"### {t('md.disparities_heading')}", "",
                   f"| {t('field.feature')} | {t('column.group')} | {t('field.reference')} "
@@ -120,13 +121,3 @@ def render_markdown(record: AuditRecord, *, lang: str = "en") -> str:
     lines += _coverage_lines(record, t)
     footer = md_escape(t("md.footer", record_id=record.record_id, version=record.govaudit_version))
     return "\n".join([*lines[:MAX_LINES - 1], footer]) + "\n"  # the record id always ends the summary
-
-
-def _worst_first(finding: Finding) -> float:
-    """How far a ratio sits on the wrong side of its gate, as a ratio (smallest first): a floor
-    (favourable decisions, ``>= 0.8``) is missed by low ratios, a ceiling (adverse decisions, ``<= 1.25``)
-    by high ones."""
-    value = float(finding.value)  # type: ignore[arg-type]
-    if finding.operator == "<=":
-        return (finding.threshold or 1.0) / value if value > 0 else float("inf")
-    return value / finding.threshold if finding.threshold else value

@@ -2,7 +2,7 @@
 
 One line per group compared, with the Wilson interval of each bin's observed rate and the diagonal
 of perfect calibration. Bins and groups the record withholds (disclosure control) are not drawn.
-Texts come from the catalogue (``calibration_plot.*``), in English when it lacks them.
+Texts come from the catalogue (``calibration_plot.*``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,15 @@ from typing import Any
 
 from govaudit.core import Finding
 from govaudit.report._i18n import Catalogue, fmt_num
-from govaudit.report._plots import _RC, PLOT_COLOURS, Plot, _confidence, _defined, _svg_of
+from govaudit.report._plot_base import (
+    _RC,
+    PLOT_COLOURS,
+    Plot,
+    _confidence,
+    _defined,
+    _errors,
+    _svg_of,
+)
 
 __all__ = ["plot_calibration"]
 
@@ -21,23 +29,6 @@ __all__ = ["plot_calibration"]
 _LINES = (PLOT_COLOURS["primary"], PLOT_COLOURS["secondary"], PLOT_COLOURS["reference"], "#1b7340", "#b3261e",
           "#555555")
 _MARKERS = ("o", "s", "^", "D", "v", "P")
-_EN = {
-    "calibration_plot.axis_x": "Mean score in the bin",
-    "calibration_plot.axis_y": "Observed outcome rate",
-    "calibration_plot.diagonal": "perfect calibration",
-    "calibration_plot.alt": ("Calibration plot by {feature}: the observed outcome rate against the mean score in "
-                             "each score bin, one line per group, with {confidence} intervals and the diagonal of "
-                             "perfect calibration. {items}."),
-    "calibration_plot.caption": ("Calibration of the scores by {feature}: points on the dashed diagonal are "
-                                 "calibrated; above it the scores understate the observed rate, below it they "
-                                 "overstate it. Whiskers show {confidence} Wilson intervals."),
-}
-
-
-def _text(t: Catalogue, key: str, **fields: Any) -> str:
-    return t.get(key, None, **fields) or _EN[key].format(**fields)
-
-
 def _series(finding: Finding) -> dict[str, list[Mapping[str, Any]]]:
     """Drawable bins per compared group, in the evidence's order."""
     groups = finding.evidence.get("groups")
@@ -52,16 +43,6 @@ def _series(finding: Finding) -> dict[str, list[Mapping[str, Any]]]:
                 and _defined(b, "mean_score"):
             series[str(b.get("group"))].append(b)
     return {k: v for k, v in series.items() if v}
-
-
-def _bars(rows: list[Mapping[str, Any]]) -> list[list[float]]:
-    lower, upper = [], []
-    for r in rows:
-        ci, value = r.get("observed_rate_ci"), float(r["observed_rate"])
-        ok = isinstance(ci, (list, tuple)) and len(ci) == 2 and all(isinstance(x, (int, float)) for x in ci)
-        lower.append(max(value - float(ci[0]), 0.0) if ok else 0.0)
-        upper.append(max(float(ci[1]) - value, 0.0) if ok else 0.0)
-    return [lower, upper]
 
 
 def plot_calibration(finding: Finding, t: Catalogue) -> Plot | None:
@@ -81,22 +62,22 @@ def plot_calibration(finding: Finding, t: Catalogue) -> Plot | None:
         fig, ax = plt.subplots(figsize=(6.4, 4.6))
         fig.subplots_adjust(left=0.11, right=0.70, bottom=0.12, top=0.97)
         ax.plot([0, 1], [0, 1], linestyle="--", color=PLOT_COLOURS["line"], linewidth=1,
-                label=_text(t, "calibration_plot.diagonal"))
+                label=t("calibration_plot.diagonal"))
         for i, (label, rows) in enumerate(series.items()):
             colour = _LINES[i % len(_LINES)]
             ax.errorbar([float(r["mean_score"]) for r in rows], [float(r["observed_rate"]) for r in rows],
-                        yerr=_bars(rows), fmt=f"-{_MARKERS[i % len(_MARKERS)]}", color=colour, ecolor=colour,
+                        yerr=_errors(rows, "observed_rate"), fmt=f"-{_MARKERS[i % len(_MARKERS)]}", color=colour, ecolor=colour,
                         capsize=2, linewidth=1.2, markersize=4, label=label)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        ax.set_xlabel(_text(t, "calibration_plot.axis_x"))
-        ax.set_ylabel(_text(t, "calibration_plot.axis_y"))
+        ax.set_xlabel(t("calibration_plot.axis_x"))
+        ax.set_ylabel(t("calibration_plot.axis_y"))
         ax.grid(color="#d9d9d9", linewidth=0.6)
         ax.set_axisbelow(True)
         ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
         items = "; ".join(
             f"{label}: " + ", ".join(f"{fmt_num(r['mean_score'], 2)} → {fmt_num(r['observed_rate'], 2)}" for r in rows)
             for label, rows in series.items())
-        alt = _text(t, "calibration_plot.alt", feature=feature, confidence=confidence, items=items)
+        alt = t("calibration_plot.alt", feature=feature, confidence=confidence, items=items)
         svg = _svg_of(fig, alt)
-    return Plot(svg, alt, _text(t, "calibration_plot.caption", feature=feature, confidence=confidence))
+    return Plot(svg, alt, t("calibration_plot.caption", feature=feature, confidence=confidence))

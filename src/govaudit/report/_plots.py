@@ -18,8 +18,6 @@ from collections.abc import Mapping, Sequence
 
 from govaudit.core import Finding
 from govaudit.report._i18n import Catalogue
-from govaudit.report._plots_audit import AUDIT_PLOTS
-from govaudit.report._plot_classes import plot_class_shares, plot_confusion
 from govaudit.report._plot_base import (  # re-exported: plot modules and callers import them from here
     _RC,
     FOUR_FIFTHS,
@@ -34,6 +32,9 @@ from govaudit.report._plot_base import (  # re-exported: plot modules and caller
     _rows,
     _svg_of,
 )
+from govaudit.report._plot_calibration import plot_calibration
+from govaudit.report._plot_classes import plot_class_shares, plot_confusion
+from govaudit.report._plots_audit import AUDIT_PLOTS
 
 __all__ = [
     "FOUR_FIFTHS",
@@ -148,13 +149,6 @@ def plot_error_rates(finding: Finding, t: Catalogue) -> Plot | None:
                 fnr=_items([r for r in rows if _defined(r, "fnr")], "fnr"))
         svg = _svg_of(fig, alt)
     return Plot(svg, alt, t("plot.error_caption", feature=feature, confidence=_confidence(finding)))
-
-
-def plot_calibration(finding: Finding, t: Catalogue) -> Plot | None:
-    """Calibration plot of the scores per group (``bias.score_calibration``; see :mod:`._plot_calibration`)."""
-    from govaudit.report._plot_calibration import plot_calibration as draw
-
-    return draw(finding, t)
 
 
 #: Check id -> the plot functions drawn for a finding of that check, in order.

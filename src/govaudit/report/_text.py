@@ -322,9 +322,11 @@ def verdict_sentence(record: AuditRecord) -> str:
     failed = [_check_label(f) for f in record.findings if f.status is Status.FAIL]
     errored = [_check_label(f) for f in record.findings if f.status is Status.ERROR]
     unjudged = [_check_label(f) for f in record.findings if f.status is Status.INCONCLUSIVE and not f.accepted]
-    warned = [_check_label(f) for f in record.findings if f.status is Status.WARN]
+    # an inconclusive gate the spec accepted counts as a warning, as in the verdict
+    warned = [_check_label(f) for f in record.findings if f.status is Status.WARN
+              or (f.status is Status.INCONCLUSIVE and f.accepted)]
     skipped = sum(1 for f in record.findings if f.status is Status.SKIPPED)
-    ran = len(record.findings) - skipped
+    passed = sum(1 for f in record.findings if f.status is Status.PASS)  # reported statistics pass no gate
 
     if record.verdict in (Verdict.FAIL, Verdict.ERROR, Verdict.INCONCLUSIVE):
         parts = []
@@ -351,8 +353,10 @@ def verdict_sentence(record: AuditRecord) -> str:
             f"{'it' if len(warned) == 1 else 'them'} before this system is released."
         )
     tail = f" ({_plural(skipped, 'check was', 'checks were')} skipped)" if skipped else ""
+    if not passed and len(record.findings) > skipped:  # reported statistics only: nothing was gated
+        return f"No gate was checked{tail}: nothing blocks the release, but no check passed either."
     return (
-        f"All {_plural(ran, 'check', 'checks')} passed{tail}: "
+        f"All {_plural(passed, 'check', 'checks')} passed{tail}: "
         "this audit found nothing that blocks the release of this system."
     )
 
