@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govaudit.exceptions import InputDataError, first_line
 from govaudit.records import ArtifactIdentity, sha256_bytes, sha256_file
 
 __all__ = ["FRAME_HASH_NAME", "file_identity", "frame_digest", "frame_identity", "spark_identity"]
@@ -104,7 +105,11 @@ def _column_digest(values: pd.Series) -> str:
     text = _text_digest(values)
     if text is not None:
         return text
-    hashed = pd.util.hash_pandas_object(values, index=False).to_numpy().astype("<u8")
+    try:
+        hashed = pd.util.hash_pandas_object(values, index=False).to_numpy().astype("<u8")
+    except TypeError as exc:  # unhashable objects (dicts, lists): the record could not identify the table
+        raise InputDataError(f"column {values.name!r} holds values that cannot be hashed for the record "
+                             f"({first_line(exc)}); give it as numbers, text or categories") from None
     return hashlib.sha256(np.ascontiguousarray(hashed).view(np.uint8)).hexdigest()
 
 
