@@ -8,7 +8,10 @@ Wilson intervals, impact ratios and five disparities with 1000-resample bootstra
 significance tests, and the findings (``audit()`` also builds the record). The sensitive features
 are passed as:
 
-- ``object``: Python strings in object columns;
+- ``object``: Python strings in object columns, each row's string an object of its own (as
+  ``astype(object)`` gives them);
+- ``object, read_csv``: the same columns written to a CSV file and read back with
+  ``read_csv(dtype=object)``, which hands out one Python object per distinct value;
 - ``str``: pandas' default string dtype (Arrow-backed);
 - ``string[pyarrow]``: the nullable Arrow-backed string dtype;
 - ``category``: pandas Categoricals;
@@ -37,6 +40,7 @@ import argparse
 import gc
 import json
 import sys
+import tempfile
 import time
 import tracemalloc
 import warnings
@@ -69,8 +73,17 @@ def _int_codes(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _object_from_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns written to a CSV file and read back as object columns, as ``read_csv`` gives them."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sensitive.csv"
+        frame.to_csv(path, index=False)
+        return pd.read_csv(path, dtype=object)
+
+
 DTYPES: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
     "object": lambda f: f.astype(object),
+    "object, read_csv": _object_from_csv,
     "str": lambda f: f.astype("str"),
     "string[pyarrow]": lambda f: f.astype("string[pyarrow]"),
     "category": lambda f: f.astype("category"),

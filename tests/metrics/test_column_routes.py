@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _group_reference import column_groups, columns, confusion_counts, intersection_groups
+from _group_reference import Band, column_groups, columns, confusion_counts, intersection_groups
 from govaudit.exceptions import ColumnError, InputDataError
-from govaudit.metrics import _columns, _groups, _joint, _tally, encode_groups
+from govaudit.metrics import _columns, _groups, _joint, _object_identity, _tally, encode_groups
 from govaudit.metrics._joint import count_groupings
 
 
@@ -140,3 +140,69 @@ def test_sparse_categories_and_integer_gaps_are_compacted_when_the_joint_table_w
     labels, codes = intersection_groups([frame["cat"], frame["gap"]])
     assert both.encoding.labels == labels
     np.testing.assert_array_equal(both.decisions.counts, confusion_counts(codes, len(labels), y_pred))
+
+
+@SETTINGS
+@given(st.data())
+def test_object_columns_read_row_by_row_give_the_reference_groups(data: st.DataObject) -> None:
+    # with no object sharing allowed, every object column goes the row-by-row route
+    column = data.draw(columns(data.draw(st.integers(1, 40))))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_object_identity, "_MAX_SAMPLE_OBJECTS", 0)
+        enc = encode_groups(column.rename("f"))
+    labels, codes = column_groups(column)
+    assert enc.labels == labels
+    np.testing.assert_array_equal(enc.codes, codes)
+
+
+def _late_values() -> np.ndarray:
+    """Strings whose later values first appear after earlier ones, beyond the first slices."""
+    early = np.array(["b", "a", None], dtype=object)
+    late = np.array(["a", "late", "b", "later", None, "a"], dtype=object)
+    return np.concatenate([early[np.arange(100) % 3], late, early[np.arange(50) % 3], np.array(["last"], dtype=object)])
+
+
+@pytest.mark.parametrize("share_objects", [True, False])
+def test_values_first_seen_late_are_found_without_falling_back_to_factorize(share_objects: bool) -> None:
+    values = _late_values()
+    if not share_objects:  # each row an object of its own
+        values = np.array([None if v is None else (v + "_")[:-1] for v in values], dtype=object)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_columns, "SLICE_ROWS", 16)
+        if not share_objects:
+            patch.setattr(_object_identity, "_MAX_SAMPLE_OBJECTS", 0)
+        patch.setattr(_columns, "_factorized", lambda values: pytest.fail("fell back to factorize"))
+        enc = encode_groups(pd.Series(values, dtype=object))
+    labels, codes = column_groups(pd.Series(values, dtype=object))
+    assert enc.labels == labels == ("a", "b", "last", "late", "later", "unknown")
+    np.testing.assert_array_equal(enc.codes, codes)
+
+
+def test_first_positions_of_entries_that_appear_after_lower_ones() -> None:
+    indices = np.array([0, 1, 0, 1, 0, 1, 2, 0, 0, 1, 3, 4, 2], dtype=np.int32)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_columns, "SLICE_ROWS", 4)
+        first = _columns._first_positions(indices, 5)
+    np.testing.assert_array_equal(first, [0, 1, 6, 10, 11])
+
+
+def test_rows_sharing_few_objects_are_read_once_per_object() -> None:
+    # equal strings held by different objects still make one group; a str enum labels its group
+    # when it comes first, as factorize does
+    ab, ab_copy = "ab", "".join(["a", "b"])
+    assert ab == ab_copy and ab is not ab_copy
+    pool = np.array([Band.LOW, ab, None, ab_copy, "low", np.nan], dtype=object)
+    values = pool[np.random.default_rng(0).integers(0, len(pool), 5000)]
+    shared = _object_identity.recurring_objects(values)
+    assert shared is not None and shared[1] == len(pool)
+    enc = encode_groups(pd.Series(values, dtype=object))
+    labels, codes = column_groups(pd.Series(values, dtype=object))
+    assert enc.labels == labels
+    np.testing.assert_array_equal(enc.codes, codes)
+
+
+def test_rows_with_objects_of_their_own_are_not_read_by_identity() -> None:
+    values = np.array([f"v{i % 7}" for i in range(70_000)], dtype=object)  # 70,000 distinct objects
+    assert _object_identity.recurring_objects(values) is None
+    assert _object_identity.recurring_objects(values[:0]) is None
+    assert _object_identity.recurring_objects(values[::2]) is None  # not contiguous

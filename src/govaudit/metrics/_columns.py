@@ -4,7 +4,8 @@ Each kind of column takes its fastest correct route to integer slots:
 
 - a Categorical: its codes, as they are;
 - Arrow-backed strings (pandas ``str``, ``string[pyarrow]``): Arrow's dictionary encoding;
-- object columns holding strings: converted to Arrow, then dictionary-encoded;
+- object columns holding strings: converted to Arrow, then dictionary-encoded (only the distinct
+  objects, when rows share few of them, as ``read_csv`` gives them);
 - integers and booleans within a small range: the value itself, less the minimum;
 - anything else: pandas' hash-based ``factorize``.
 
@@ -26,6 +27,7 @@ import pyarrow.compute as pc
 
 from govaudit.exceptions import InputDataError
 
+from ._object_identity import recurring_objects
 from ._tally import SLICE_ROWS, index_dtype, tally
 
 __all__ = ["ColumnCodes", "encode_column"]
@@ -188,21 +190,33 @@ def _arrow_strings(values: pd.Series) -> _Slots | None:
 def _object_strings(values: pd.Series) -> _Slots | None:
     """Strings held as Python objects: Arrow reads them once and dictionary-encodes them.
 
-    Anything Arrow does not read as strings (numbers, bytes, mixed types) is left to ``factorize``.
-    Groups are labelled by the first object with each value, as ``factorize`` does (a ``str`` enum
-    prints differently from its value).
+    When rows share few objects (as ``read_csv`` and Arrow hand them out), only the distinct objects
+    are read. Anything Arrow does not read as strings (numbers, bytes, mixed types) is left to
+    ``factorize``. Groups are labelled by the first object with each value, as ``factorize`` does (a
+    ``str`` enum prints differently from its value).
     """
     dtype = values.dtype
     if not (dtype == object or (isinstance(dtype, pd.StringDtype) and dtype.storage == "python")):
         return None
     objects = values.to_numpy(dtype=object)
+    shared = recurring_objects(objects)
+    found = None if shared is None else _shared_object_strings(objects, *shared)
+    return found if found is not None else _row_object_strings(objects)
+
+
+def _as_arrow_strings(objects: np.ndarray) -> pa.Array | None:
+    """Arrow's strings (missing values as nulls), or None if the objects are not all strings."""
     try:
         data = pa.array(objects, from_pandas=True)
     except (pa.ArrowException, TypeError, ValueError):
         return None
-    if not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
-        return None
-    encoded = _dictionary_encode(data)
+    return data if pa.types.is_string(data.type) or pa.types.is_large_string(data.type) else None
+
+
+def _row_object_strings(objects: np.ndarray) -> _Slots | None:
+    """Every row's object read as a string."""
+    data = _as_arrow_strings(objects)
+    encoded = None if data is None else _dictionary_encode(data)
     del data
     if encoded is None:
         return None
@@ -211,6 +225,24 @@ def _object_strings(values: pd.Series) -> _Slots | None:
     if first is None:
         return None
     return _dictionary_slots(indices, dictionary, objects[first])
+
+
+def _shared_object_strings(objects: np.ndarray, object_codes: np.ndarray, n_objects: int) -> _Slots | None:
+    """Only the distinct objects read as strings; each row takes its object's dictionary entry."""
+    first_rows = _first_positions(object_codes, n_objects)
+    if first_rows is None:
+        return None
+    distinct = objects[first_rows]
+    data = _as_arrow_strings(distinct)
+    encoded = None if data is None else _dictionary_encode(data)
+    if encoded is None:
+        return None
+    entry_of_object, dictionary = encoded
+    first_objects = _first_positions(entry_of_object, len(dictionary))
+    if first_objects is None:
+        return None
+    indices = np.take(entry_of_object, object_codes)
+    return _dictionary_slots(indices, dictionary, distinct[first_objects])
 
 
 def _dictionary_encode(data: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array] | None:
@@ -249,7 +281,9 @@ def _first_positions(indices: np.ndarray, n_entries: int) -> np.ndarray | None:
         part = indices[start:start + SLICE_ROWS]
         if int(part.max()) < seen:
             continue
-        rises = np.flatnonzero(np.diff(np.maximum.accumulate(part), prepend=seen - 1) > 0)
+        # the running maximum of everything so far (entries below ``seen`` may come first in a slice)
+        running = np.maximum(np.maximum.accumulate(part), seen - 1)
+        rises = np.flatnonzero(np.diff(running, prepend=seen - 1) > 0)
         if not np.array_equal(part[rises], np.arange(seen, seen + rises.size)):
             return None
         first[seen:seen + rises.size] = start + rises
