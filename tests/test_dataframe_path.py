@@ -132,3 +132,28 @@ def test_the_record_names_the_table_by_its_digest(kind):
     data = [d for d in record.data if d.role == "data"]
     assert data and data[0].sha256 == frame_digest(table) and data[0].rows == 400
     assert "frame_digest" in data[0].name  # says which definition made the hash
+
+
+@pytest.mark.parametrize("share_objects", [True, False])
+@pytest.mark.parametrize("wide_offsets", [True, False])
+def test_object_text_read_once_per_object_hashes_as_read_row_by_row(monkeypatch, share_objects, wide_offsets):
+    """Rows sharing few objects (as read_csv gives them) hash exactly as when every row is read."""
+    from govaudit.metrics import _object_identity
+
+    pool = np.array(["pé", None, "q", np.nan, "", "x" * 40, "".join(["p", "é"])], dtype=object)
+    values = pool[np.random.default_rng(1).integers(0, len(pool), 3000)]
+    if not share_objects:
+        values = np.array([v if not isinstance(v, str) else (v + "_")[:-1] for v in values], dtype=object)
+    frame = pd.DataFrame({"t": pd.Series(values, dtype=object)})
+    as_text = [None if not isinstance(v, str) else v for v in values]
+    expected = hashlib.sha256(_line("t", "object", len(values), _text(as_text)).encode()).hexdigest()
+    if wide_offsets:
+        monkeypatch.setattr(_object_identity, "_MAX_STRING_BYTES", 10)
+    read_once = _object_identity.strings_by_identity(values)
+    assert (read_once is not None) == share_objects
+    if read_once is not None:
+        assert str(read_once.type) == ("large_string" if wide_offsets else "string")
+    assert frame_digest(frame) == expected
+    monkeypatch.setattr(_object_identity, "_MAX_SAMPLE_OBJECTS", 0)  # every row read
+    assert _object_identity.strings_by_identity(values) is None
+    assert frame_digest(frame) == expected

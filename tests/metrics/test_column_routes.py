@@ -84,7 +84,6 @@ def test_small_slices_and_the_per_row_path_count_the_same(data: st.DataObject) -
     with pytest.MonkeyPatch.context() as patch:
         # several slices per column and per count, and no joint table: each grouping folded per row
         patch.setattr(_tally, "SLICE_ROWS", 3)
-        patch.setattr(_columns, "SLICE_ROWS", 3)
         patch.setattr(_joint, "_MAX_DENSE_CELLS", 0)
         counted = count_groupings(frame, GROUPINGS, y_pred=y_pred, y_true=y_true, y_score=scores)
     _check_against_reference(frame, y_true, y_pred, scores, counted)
@@ -111,7 +110,7 @@ def test_arrow_strings_in_several_chunks() -> None:
 def test_object_strings_whose_new_values_appear_late() -> None:
     values = np.array(["b", "a"] * 50 + [None] + ["a"] * 40 + ["late"], dtype=object)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_columns, "SLICE_ROWS", 16)
+        patch.setattr(_tally, "SLICE_ROWS", 16)
         enc = encode_groups(pd.Series(values, dtype=object))
     labels, codes = column_groups(pd.Series(values, dtype=object))
     assert enc.labels == labels == ("a", "b", "late", "unknown")
@@ -168,7 +167,7 @@ def test_values_first_seen_late_are_found_without_falling_back_to_factorize(shar
     if not share_objects:  # each row an object of its own
         values = np.array([None if v is None else (v + "_")[:-1] for v in values], dtype=object)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_columns, "SLICE_ROWS", 16)
+        patch.setattr(_tally, "SLICE_ROWS", 16)
         if not share_objects:
             patch.setattr(_object_identity, "_MAX_SAMPLE_OBJECTS", 0)
         patch.setattr(_columns, "_factorized", lambda values: pytest.fail("fell back to factorize"))
@@ -181,8 +180,8 @@ def test_values_first_seen_late_are_found_without_falling_back_to_factorize(shar
 def test_first_positions_of_entries_that_appear_after_lower_ones() -> None:
     indices = np.array([0, 1, 0, 1, 0, 1, 2, 0, 0, 1, 3, 4, 2], dtype=np.int32)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_columns, "SLICE_ROWS", 4)
-        first = _columns._first_positions(indices, 5)
+        patch.setattr(_tally, "SLICE_ROWS", 4)
+        first = _object_identity.first_positions(indices, 5)
     np.testing.assert_array_equal(first, [0, 1, 6, 10, 11])
 
 
@@ -192,9 +191,14 @@ def test_rows_sharing_few_objects_are_read_once_per_object() -> None:
     ab, ab_copy = "ab", "".join(["a", "b"])
     assert ab == ab_copy and ab is not ab_copy
     pool = np.array([Band.LOW, ab, None, ab_copy, "low", np.nan], dtype=object)
-    values = pool[np.random.default_rng(0).integers(0, len(pool), 5000)]
+    picks = np.random.default_rng(0).integers(0, len(pool), 5000)
+    values = pool[picks]
     shared = _object_identity.recurring_objects(values)
-    assert shared is not None and shared[1] == len(pool)
+    assert shared is not None
+    codes, distinct = shared
+    in_order = pd.unique(picks)  # the pool's objects in order of first appearance
+    assert [id(o) for o in distinct] == [id(pool[i]) for i in in_order]
+    np.testing.assert_array_equal(codes, pd.Index(in_order).get_indexer(picks))
     enc = encode_groups(pd.Series(values, dtype=object))
     labels, codes = column_groups(pd.Series(values, dtype=object))
     assert enc.labels == labels

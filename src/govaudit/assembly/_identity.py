@@ -52,13 +52,19 @@ def _text_digest(values: pd.Series) -> str | None:
     """The digest of a column of text as the module docstring defines it; ``None`` if it is not text."""
     import pyarrow as pa
 
+    from govaudit.metrics._object_identity import strings_by_identity
+
     dtype = values.dtype
     try:
         if isinstance(dtype, (pd.StringDtype, pd.ArrowDtype)) and getattr(dtype, "storage", "pyarrow") == "pyarrow":
             data = values.array.__arrow_array__()
             array = data.combine_chunks() if isinstance(data, pa.ChunkedArray) else data
         elif dtype == object or isinstance(dtype, pd.StringDtype):
-            array = pa.array(values.to_numpy(dtype=object), from_pandas=True)
+            objects = values.to_numpy(dtype=object)
+            # rows sharing few objects (as read_csv gives them): each object read once, same array
+            array = strings_by_identity(objects)
+            if array is None:
+                array = pa.array(objects, from_pandas=True)
         else:
             return None
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):

@@ -27,8 +27,8 @@ import pyarrow.compute as pc
 
 from govaudit.exceptions import InputDataError
 
-from ._object_identity import recurring_objects
-from ._tally import SLICE_ROWS, index_dtype, tally
+from ._object_identity import first_positions, recurring_objects
+from ._tally import index_dtype, tally
 
 __all__ = ["ColumnCodes", "encode_column"]
 
@@ -200,7 +200,7 @@ def _object_strings(values: pd.Series) -> _Slots | None:
         return None
     objects = values.to_numpy(dtype=object)
     shared = recurring_objects(objects)
-    found = None if shared is None else _shared_object_strings(objects, *shared)
+    found = None if shared is None else _shared_object_strings(*shared)
     return found if found is not None else _row_object_strings(objects)
 
 
@@ -221,24 +221,20 @@ def _row_object_strings(objects: np.ndarray) -> _Slots | None:
     if encoded is None:
         return None
     indices, dictionary = encoded
-    first = _first_positions(indices, len(dictionary))
+    first = first_positions(indices, len(dictionary))
     if first is None:
         return None
     return _dictionary_slots(indices, dictionary, objects[first])
 
 
-def _shared_object_strings(objects: np.ndarray, object_codes: np.ndarray, n_objects: int) -> _Slots | None:
+def _shared_object_strings(object_codes: np.ndarray, distinct: np.ndarray) -> _Slots | None:
     """Only the distinct objects read as strings; each row takes its object's dictionary entry."""
-    first_rows = _first_positions(object_codes, n_objects)
-    if first_rows is None:
-        return None
-    distinct = objects[first_rows]
     data = _as_arrow_strings(distinct)
     encoded = None if data is None else _dictionary_encode(data)
     if encoded is None:
         return None
     entry_of_object, dictionary = encoded
-    first_objects = _first_positions(entry_of_object, len(dictionary))
+    first_objects = first_positions(entry_of_object, len(dictionary))
     if first_objects is None:
         return None
     indices = np.take(entry_of_object, object_codes)
@@ -266,31 +262,6 @@ def _dictionary_slots(indices: np.ndarray, dictionary: pa.Array, entries: Any) -
     levels = entries.filter(pa.array(valid)) if isinstance(entries, pa.Array) else entries[level_slot]
     return _Slots(indices, 0, len(dictionary), levels, level_slot,
                   int(missing[0]) if missing.size else None, ordered=False)
-
-
-def _first_positions(indices: np.ndarray, n_entries: int) -> np.ndarray | None:
-    """The row where each dictionary entry first appears.
-
-    Entries are numbered in order of first appearance, so the running maximum of the indices rises
-    by one exactly at each first appearance; the scan stops once every entry is found (usually
-    within the first slice). None if the numbering is not in order of appearance after all.
-    """
-    first = np.empty(n_entries, dtype=np.int64)
-    seen = 0
-    for start in range(0, len(indices), SLICE_ROWS):
-        part = indices[start:start + SLICE_ROWS]
-        if int(part.max()) < seen:
-            continue
-        # the running maximum of everything so far (entries below ``seen`` may come first in a slice)
-        running = np.maximum(np.maximum.accumulate(part), seen - 1)
-        rises = np.flatnonzero(np.diff(running, prepend=seen - 1) > 0)
-        if not np.array_equal(part[rises], np.arange(seen, seen + rises.size)):
-            return None
-        first[seen:seen + rises.size] = start + rises
-        seen += rises.size
-        if seen == n_entries:
-            return first
-    return None
 
 
 def _small_integers(values: pd.Series) -> _Slots | None:
