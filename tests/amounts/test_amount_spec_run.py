@@ -73,7 +73,8 @@ def test_an_error_gate_without_the_correct_amount_blocks_as_inconclusive(tmp_pat
 
 
 @pytest.mark.parametrize("value, message", [("twelve", "column 'paid' must hold numbers"),
-                                            ("", "column 'paid' has 1 missing or infinite amount")])
+                                            ("", "column 'paid' has 1 missing or infinite amount"),
+                                            ("-5", "column 'paid' has 1 negative amount(s) (the smallest -5)")])
 def test_a_bad_amount_exits_2_with_one_line(tmp_path, capsys, value, message):
     folder = _folder(tmp_path, shortfall=1.0)
     frame = pd.read_csv(folder / "cases.csv")

@@ -76,7 +76,8 @@ class AmountAuditor(ConfiguredAuditor):
         if subject.y_amount is None and subject.amount_source is not None:
             return self.analyse_source(subject.amount_source, config).findings
         assert subject.y_amount is not None and subject.sensitive_features is not None
-        return self.analyse(subject.y_amount, subject.sensitive_features, subject.y_amount_true, config).findings
+        return self.analyse(subject.y_amount, subject.sensitive_features, subject.y_amount_true, config,
+                            name=subject.metadata.get("amount_name", "y_amount")).findings
 
     def analyse(self, amount: np.ndarray, sensitive: pd.DataFrame, amount_true: np.ndarray | None = None,
                 config: AmountConfig | None = None, *, name: str = "y_amount") -> AmountReport:

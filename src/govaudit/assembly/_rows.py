@@ -93,7 +93,9 @@ def _with_amounts(subject: AuditSubject, table: Any, columns: Columns, amounts: 
         raise InputDataError(_MSG_AMOUNT_TRUE_ALONE)
     if true is not None and true.size != paid.size:
         raise InputDataError(f"y_amount_true has {true.size} rows but y_amount has {paid.size}")
-    return replace(subject, y_amount=paid, y_amount_true=true)
+    # the auditor's own checks (negative amounts) then name the column, not y_amount
+    metadata = {**subject.metadata, "amount_name": f"column {columns.amount!r}"} if columns.amount else subject.metadata
+    return replace(subject, y_amount=paid, y_amount_true=true, metadata=metadata)
 
 
 def _with_queue(subject: AuditSubject, table: Any, queue: tuple[Any, Any, Any],
