@@ -57,3 +57,54 @@ def test_a_named_reference_serves_the_features_that_have_it_and_the_others_keep_
     assert refs["region"] == means.idxmax()  # highest_mean where no group is called 'a'
     with pytest.raises(InputDataError, match="'zz'"):
         AmountAuditor(reference="zz").assess(cases["paid"], sensitive_features=frame)
+
+
+def _frame(cases: pd.DataFrame) -> pd.DataFrame:
+    rng = np.random.default_rng(6)
+    return cases[["group"]].assign(region=rng.choice(["north", "south"], len(cases)))
+
+
+def test_reference_groups_name_each_groupings_reference(cases):
+    frame = _frame(cases)
+    auditor = AmountAuditor(reference_groups={"group": "b", "region": "south"}, intersectional=True)
+    report = auditor.assess(cases["paid"], sensitive_features=frame)
+    refs = {f.evidence["feature"]: f.evidence["reference"] for f in report.findings if f.check == "amounts.group_amounts"}
+    both = report.by_group["group & region"]
+    means = both[both["count"] >= 30].set_index("group")["mean"]  # among the groups large enough
+    assert refs == {"group": "b", "region": "south", "group & region": means.idxmax()}  # the rest: highest_mean
+    # the ratios are to the named group, counted by hand
+    paid = cases["paid"].to_numpy()
+    north = paid[frame["region"].to_numpy() == "north"].mean() / paid[frame["region"].to_numpy() == "south"].mean()
+    gate = next(f for f in report.findings if f.check == "amounts.mean_ratio" and f.groups == ("north",))
+    assert gate.value == pytest.approx(north, rel=1e-12)
+    a = paid[cases["group"].to_numpy() == "a"].mean() / paid[cases["group"].to_numpy() == "b"].mean()
+    assert next(f for f in report.findings if f.check == "amounts.mean_ratio" and f.groups == ("a",)).value == \
+        pytest.approx(a, rel=1e-12)
+
+
+def test_reference_groups_override_reference_and_bad_names_are_input_errors(cases):
+    frame = _frame(cases)
+    report = AmountAuditor(reference="largest", reference_groups={"region": "north"}).assess(
+        cases["paid"], sensitive_features=frame)
+    refs = {f.evidence["feature"]: f.evidence["reference"] for f in report.findings if f.check == "amounts.group_amounts"}
+    assert refs == {"group": "a", "region": "north"}  # 'a' is the largest group
+    with pytest.raises(InputDataError, match=r"reference_groups names 'sex', which is not a compared feature or "
+                                             r"intersection; compared: group, region"):
+        AmountAuditor(reference_groups={"sex": "f"}).assess(cases["paid"], sensitive_features=frame)
+    with pytest.raises(InputDataError, match=r"'east' for 'region' is not in the data; groups: north, south"):
+        AmountAuditor(reference_groups={"region": "east"}).assess(cases["paid"], sensitive_features=frame)
+
+
+def test_a_too_small_reference_group_is_named_where_it_applies(cases):
+    frame = _frame(cases)
+    report = AmountAuditor(reference_groups={"group": "c"}, min_group_size=30).assess(
+        cases["paid"], sensitive_features=frame)
+    by_feature = {}
+    for f in report.findings:
+        if f.check == "amounts.mean_ratio":
+            by_feature.setdefault(f.evidence["feature"], []).append(f)
+    compared = [f for f in by_feature["group"] if f.groups != ("c",)]
+    assert [f.groups for f in compared] == [("a",), ("b",)]
+    assert all(f.status is Status.INCONCLUSIVE and "the reference group 'c' has fewer than the 30 cases" in f.message
+               for f in compared)
+    assert not any("reference group" in f.message for f in by_feature["region"])

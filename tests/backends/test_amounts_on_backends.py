@@ -108,6 +108,17 @@ def test_a_named_cut_and_another_confidence_are_honoured(cases):
     _assert_same_tables(got, _in_memory(cases, **settings))
 
 
+def test_reference_groups_on_duckdb_as_in_memory(cases):
+    source = AmountSource(cases, "duckdb", "paid", SENSITIVE, amount_true="due")
+    settings = dict(reference_groups={"region": "east", "sex & region & age_band": "female & north & 2.0"})
+    got = AmountAuditor(**{**SETTINGS, **settings}).analyse_source(source)
+    expected = _in_memory(cases, **settings)
+    _assert_same_tables(got, expected)
+    _assert_same_verdicts(got, expected)
+    refs = {f.evidence["feature"]: f.evidence["reference"] for f in got.findings if f.check == "amounts.group_amounts"}
+    assert refs["region"] == "east" and refs["sex & region & age_band"] == "female & north & 2.0"
+
+
 def test_medians_of_groups_too_large_to_collect_are_exact(cases, monkeypatch):
     # force the histogram narrowing (bounded memory) for every group: still numpy's order statistics
     monkeypatch.setattr(_median, "_MAX_COLLECT", 50)

@@ -10,13 +10,13 @@ import pandas as pd
 
 from govaudit.amounts._config import AmountConfig
 from govaudit.amounts._findings import AUDITOR, gate_findings, missing_truth_finding, table_finding
+from govaudit.amounts._reference import reference_rules
 from govaudit.core import AuditSubject, Finding, Requirement
 from govaudit._auditor_parts import ConfiguredAuditor, GroupTablesReport, skipped_finding
 from govaudit.exceptions import InputDataError
 from govaudit.inputs import amount_values, sensitive_frame
 from govaudit.inputs._amounts import check_not_negative
 from govaudit.inputs._groupings import feature_groupings
-from govaudit.metrics._amounts import REFERENCE_RULES
 from govaudit.metrics import AmountSettings, amount_table, encode_groups, judge_significance, table_from_moments
 
 __all__ = ["AmountAuditor", "AmountReport"]
@@ -93,7 +93,7 @@ class AmountAuditor(ConfiguredAuditor):
         tables: list[tuple[str, tuple[str, ...], pd.DataFrame, int | None, float]] = []
         groupings = feature_groupings(list(sensitive.columns), config, _MSG_UNKNOWN_FEATURE)
         encodings = [encode_groups(sensitive, list(columns)) for _, columns in groupings]
-        rules = _reference_rules(config.reference, [e.labels for e in encodings])
+        rules = reference_rules(config, [f for f, _ in groupings], [e.labels for e in encodings])
         for (feature, columns), encoding, rule in zip(groupings, encodings, rules):
             eligible = np.bincount(encoding.codes, minlength=len(encoding.labels)) >= config.min_group_size
             table, ref, cut = amount_table(amount, encoding.codes, encoding.labels, reference=rule,
@@ -114,7 +114,7 @@ class AmountAuditor(ConfiguredAuditor):
                                    allow_negative=config.allow_negative)
         settings = _settings(config)
         tables = []
-        rules = _reference_rules(config.reference, [encoding.labels for encoding, _ in summary.groups])
+        rules = reference_rules(config, [f for f, _ in groupings], [encoding.labels for encoding, _ in summary.groups])
         for (feature, columns), (encoding, moments), rule in zip(groupings, summary.groups, rules):
             eligible = moments["count"].to_numpy() >= config.min_group_size
             table, ref = table_from_moments(moments, encoding.labels, reference=rule, eligible=eligible,
@@ -171,17 +171,3 @@ def _report(tables: list[tuple[str, tuple[str, ...], pd.DataFrame, int | None, f
         findings.append(gap)
     # the runner repeats the correction audit-wide
     return AmountReport(judge_significance(findings), {feature: table for feature, _, table, _, _ in tables})
-
-
-def _reference_rules(reference: str, labels: list[tuple[str, ...]]) -> list[str]:
-    """The reference rule of each grouping: a named group where the grouping has it, else ``highest_mean``.
-
-    One ``reference`` serves every feature and intersection, so a group's label names the reference only
-    in the groupings that hold it; a label no grouping holds is a misspelling and raises (listing the
-    groups), as it does with one grouping.
-    """
-    if reference in REFERENCE_RULES or not labels:
-        return [reference] * len(labels)
-    if not any(reference in have for have in labels):
-        return [reference] * len(labels)  # the first table raises, naming the groups it has
-    return [reference if reference in have else "highest_mean" for have in labels]

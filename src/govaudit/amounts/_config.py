@@ -45,6 +45,9 @@ class AmountConfig(_Frozen):
         The group the others are compared with: ``highest_mean`` (the most favoured), ``largest``, or a
         group's label (for the features and intersections that have that group; the others use
         ``highest_mean``). Only groups with at least ``min_group_size`` cases may be the reference.
+    reference_groups : dict
+        Feature (or ``"a & b"`` for an intersection) -> the group that grouping is compared with,
+        overriding ``reference`` there (as the bias auditor's ``reference_groups``).
     above : float, optional
         The cut of the "share above" measure; default the overall median amount (every group's share
         above it is then 50 % when amounts do not depend on the group).
@@ -73,6 +76,7 @@ class AmountConfig(_Frozen):
     intersections: tuple[tuple[str, ...], ...] = ()
     intersectional: bool = False
     reference: str = "highest_mean"
+    reference_groups: dict[str, str] = Field(default_factory=dict)
     above: float | None = None
     underpaid_tolerance: float = Field(default=0.0, ge=0.0)
     allow_negative: bool = False

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from govaudit.amounts._config import AmountConfig, Band
+from govaudit.amounts._reference import reference_rule
 from govaudit.core import Finding, Principle, Severity, Status
 from govaudit.metrics import ci_pair, gate_status, mean_ratio_bound_test, share_ratio_bound_test
 from govaudit.metrics._amounts import REFERENCE_RULES
@@ -56,11 +57,11 @@ def _why_unjudged(row: pd.Series, config: AmountConfig) -> str | None:
     return None
 
 
-def _no_reference(config: AmountConfig) -> str:
+def _no_reference(rule: str, config: AmountConfig) -> str:
     """Why no group is the reference: none large enough, or the named one too small to compare with."""
-    if config.reference in REFERENCE_RULES:
+    if rule in REFERENCE_RULES:
         return "no group is large enough to be the reference"
-    return (f"the reference group {config.reference!r} has fewer than the {config.min_group_size} cases needed "
+    return (f"the reference group {rule!r} has fewer than the {config.min_group_size} cases needed "
             "(min_group_size)")
 
 
@@ -148,11 +149,11 @@ def _parts(check: str, gate: Any, row: pd.Series, ref_row: pd.Series,
 
 
 def _gate_finding(feature: str, row: pd.Series, check: str, gate: Any, ref_row: pd.Series | None, cut: float,
-                  config: AmountConfig) -> Finding:
+                  config: AmountConfig, rule: str) -> Finding:
     group, n = row["group"], int(row["count"])
     ref = None if ref_row is None else ref_row["group"]
     bounds = gate.model_dump(mode="json") if isinstance(gate, Band) else {"max": gate}
-    why = _why_unjudged(row, config) or (None if ref is not None else _no_reference(config))
+    why = _why_unjudged(row, config) or (None if ref is not None else _no_reference(rule, config))
     value = float("nan") if why else _parts(check, gate, row, ref_row, cut)[0]  # type: ignore[arg-type]
     if why is None and value != value:
         why = "the measure is undefined for this group (e.g. a mean of zero or a single distinct value)"
@@ -187,11 +188,12 @@ def gate_findings(feature: str, table: pd.DataFrame, reference: str | None, cut:
         gates += [("amounts.group_mae", g.max_group_mae), ("amounts.underpaid_share", g.max_underpaid_share)]
     out = []
     ref_row = None if reference is None else table.loc[table["group"] == reference].iloc[0]
+    rule = reference_rule(config, feature, [str(g) for g in table["group"]])
     for _, row in table.iterrows():
         for check, gate in gates:
             if gate is None or (check in ("amounts.mean_ratio", "amounts.above_ratio") and row["group"] == reference):
                 continue
-            out.append(_gate_finding(feature, row, check, gate, ref_row, cut, config))
+            out.append(_gate_finding(feature, row, check, gate, ref_row, cut, config, rule))
     return out
 
 
