@@ -84,24 +84,43 @@ def _ppr_sample(n: int = 4000, seed: int = 1) -> tuple[np.ndarray, np.ndarray, p
     return rng.integers(0, 2, n), (rng.random(n) < 0.5).astype(int), group
 
 
-def test_ppr_gate_has_no_test() -> None:
-    y, decision, group = _ppr_sample()
-    report = _assess(BiasAuditor(n_resamples=50, gates={"ppr_ratio": {"min": 0.8}}, reference_groups={"g": "a"}),
-                     y, decision, sensitive_features=group)
-    (gate,) = [f for f in report.findings if f.check == "bias.ppr_ratio"]
-    assert gate.status is Status.FAIL  # judged on the point value, as the gate asks
-    assert gate.evidence["test"] is None and "significance" not in gate.evidence
-    assert "statistically significant" not in gate.message
+def test_a_ppr_gate_is_tested_as_two_shares_of_one_total() -> None:
+    from scipy.stats import binomtest
 
-
-def test_ppr_gate_with_required_significance_is_inconclusive_when_missed() -> None:
     y, decision, group = _ppr_sample()
+    positives = pd.Series(decision).groupby(group.to_numpy()).sum()
+    expected_p = binomtest(int(positives["b"]), int(positives.sum()), 0.5).pvalue
     missed = _assess(BiasAuditor(n_resamples=50, gates={"ppr_ratio": {"min": 0.8}}, require_significance=True,
                                  reference_groups={"g": "a"}), y, decision, sensitive_features=group)
     (gate,) = [f for f in missed.findings if f.check == "bias.ppr_ratio"]
-    assert gate.status is Status.INCONCLUSIVE and gate.value < 0.8
-    assert "significance" not in gate.evidence and "no valid test" in gate.message
+    assert gate.status is Status.FAIL and gate.value == pytest.approx(positives["b"] / positives["a"])
+    assert gate.evidence["test"]["method"].startswith("exact binomial")
+    assert gate.evidence["test"]["p_value"] == pytest.approx(expected_p, rel=1e-9)
+    assert "significance" in gate.evidence and "statistically significant" in gate.message
     met = _assess(BiasAuditor(n_resamples=50, gates={"ppr_ratio": {"min": 0.3}}, require_significance=True,
                               reference_groups={"g": "a"}), y, decision, sensitive_features=group)
     (gate,) = [f for f in met.findings if f.check == "bias.ppr_ratio"]
-    assert gate.status is Status.PASS and "significance" not in gate.evidence
+    assert gate.status is Status.PASS
+
+
+def test_the_share_test_by_hand() -> None:
+    from govaudit.metrics import share_test
+
+    test = share_test(3, 9)  # P(X <= 3 or X >= 9), X ~ Binomial(12, 1/2) = 2 * (1 + 12 + 66 + 220) / 4096
+    assert test.p_value == pytest.approx(2 * 299 / 4096, rel=1e-12)
+    assert test.statistic == pytest.approx(3 / 12) and test.shortfall == 6
+    assert share_test(5, 5).p_value == pytest.approx(1.0)
+    undefined = share_test(0, 0)
+    assert undefined.p_value != undefined.p_value and undefined.method.startswith("undefined")
+
+
+def test_the_share_test_keeps_its_level_when_positives_are_binomial_per_group() -> None:
+    """Equal expected shares from groups of different sizes and rates: false alarms at most the level."""
+    from govaudit.metrics import share_test
+
+    rng = np.random.default_rng(11)
+    runs = 2000
+    a = rng.binomial(3000, 0.2, runs)  # 600 positives expected in each group
+    b = rng.binomial(1500, 0.4, runs)
+    rejected = sum(share_test(int(x), int(z)).p_value <= 0.05 for x, z in zip(b, a))
+    assert rejected / runs <= 0.05 + 3 * np.sqrt(0.05 * 0.95 / runs)

@@ -6,10 +6,10 @@ reference group's, the bootstrap interval, and a two-proportion test of the two 
 ``equalized_odds_parity`` gives one finding per group that fails when any of its ratios is outside
 the band. A value that cannot be computed makes the finding inconclusive, never a pass.
 
-``ppr`` (a group's share of all positive decisions) has no test: two groups' shares of the same
-total are not independent proportions, so the two-proportion test does not apply. A ``ppr`` gate is
-judged on its point value; with ``require_significance`` a value outside the band is then
-``inconclusive`` (never a fail without the test the setting asks for), one inside it passes.
+``ppr`` (a group's share of all positive decisions) is tested differently: two groups' shares of the
+same total are not independent proportions, so the two-proportion test does not apply; given the
+positives the two groups have between them, equal shares make the group's part binomial with
+probability 1/2 (:func:`govaudit.metrics.share_test`).
 """
 
 from __future__ import annotations
@@ -23,16 +23,14 @@ from govaudit.bias._common import (FAIR, REF_BIAS_EXAM, REF_NIST, gate_status, n
 from govaudit.bias._config import COMBINATIONS, BiasConfig, Gate
 from govaudit.bias._rows import columns_of
 from govaudit.core import Finding, Severity, Status
-from govaudit.metrics import GroupingAnalysis, RateAnalysis, ci_pair, rate_parts, two_proportion_test
+from govaudit.metrics import GroupingAnalysis, RateAnalysis, ci_pair, rate_parts, share_test, two_proportion_test
 
 __all__ = ["contrast_findings"]
 
 #: rates that need observed outcomes
 _LABEL_FREE = ("selection_rate", "ppr")
-#: rates without a valid two-group test: shares of one total (the number of positive decisions)
-_UNTESTED = frozenset({"ppr"})
-_NO_TEST = ("it has no valid test: two groups' shares of the same positive decisions are not independent "
-            "proportions, and require_significance asks for one before a fail")
+#: rates that are shares of one total (the positive decisions): tested as such, not as two proportions
+_SHARES = frozenset({"ppr"})
 _WORDS = {"selection_rate": "selection rate", "ppr": "share of positive decisions", "for": "false omission rate",
           "npv": "negative predictive value", "fdr": "false discovery rate", "tpr": "true positive rate",
           "fpr": "false positive rate", "fnr": "false negative rate", "tnr": "true negative rate"}
@@ -56,8 +54,9 @@ def _measure(rates: RateAnalysis, metric: str, g: int, config: BiasConfig) -> di
         "count": int(rates.counts.n[g]), "reference_count": int(rates.counts.n[ref]), "reference": ref,
         "test": None, "p_value": float("nan"),
     }
-    if n[g] > 0 and n[ref] > 0 and rate not in _UNTESTED:
-        test = two_proportion_test(int(x[g]), int(n[g]), int(x[ref]), int(n[ref]))
+    if n[g] > 0 and n[ref] > 0:
+        test = share_test(int(x[g]), int(x[ref])) if rate in _SHARES else \
+            two_proportion_test(int(x[g]), int(n[g]), int(x[ref]), int(n[ref]))
         significant = bool(test.p_value <= config.significance_level) if test.p_value == test.p_value else False
         out["test"] = {"rate": rate, "method": test.method, "statistic": test.statistic, "p_value": test.p_value,
                        "significant": significant, "level": config.significance_level}
@@ -103,9 +102,6 @@ def _finding(grouping: GroupingAnalysis, name: str, gate: Gate, parts: list[dict
         binding = max(failing, key=lambda p: abs(p["value"] - gate.binding(p["value"])[1]))
     value = float("nan") if undefined and not failing else binding["value"]
     status, why = gate_status(value, gate)
-    untested = all(_split(p["metric"])[0] in _UNTESTED for p in parts)
-    if untested and config.require_significance and status is Status.FAIL:
-        status, why = Status.INCONCLUSIVE, f"misses the gate {gate.describe()}, but {_NO_TEST}"
     texts = "; ".join(_claim(grouping, p, labels) for p in parts)
     claim = f"By {grouping.feature}, {texts}; {name.replace('_', ' ')} {why}"
     # Bonferroni within the combination: a fail needs one failing component's gap to be significant
@@ -120,7 +116,7 @@ def _finding(grouping: GroupingAnalysis, name: str, gate: Gate, parts: list[dict
         "ci": binding["ci"], "rate": binding["rate"], "reference_rate": binding["reference_rate"],
         "count": binding["count"], "reference_count": binding["reference_count"], "test": binding["test"],
     }
-    block = None if untested else significance_evidence(claim, value, gate, p_value, config)
+    block = significance_evidence(claim, value, gate, p_value, config)
     if block is not None:
         evidence["significance"] = block
     sig = ""

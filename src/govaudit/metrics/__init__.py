@@ -67,7 +67,7 @@ if TYPE_CHECKING:
         rate_parts,
         rates_from_counts,
     )
-    from ._significance import ProportionTest, two_proportion_test
+    from ._significance import ProportionTest, share_test, two_proportion_test
 else:
     # Type checkers read the imports above; at run time a name is imported on first use (PEP 562), loading
     # only its own module and what that module imports.
@@ -99,7 +99,7 @@ else:
             "LABEL_FREE_METRICS", "LABELLED_METRICS", "RATE_CELLS", "disparities", "impact_ratios", "rate_parts",
             "rates_from_counts",
         ),
-        "govaudit.metrics._significance": ("ProportionTest", "two_proportion_test"),
+        "govaudit.metrics._significance": ("ProportionTest", "share_test", "two_proportion_test"),
     }, globals())
 
 __all__ = [
@@ -164,6 +164,7 @@ __all__ = [
     "percentile_interval",
     "rate_parts",
     "rates_from_counts",
+    "share_test",
     "two_proportion_test",
     "wilson_interval",
 ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from govaudit.exceptions import InputDataError
 
-__all__ = ["ProportionTest", "two_proportion_test"]
+__all__ = ["ProportionTest", "share_test", "two_proportion_test"]
 
 #: Below this many rows in either group, Fisher's exact test replaces the z test.
 MIN_GROUP_SIZE_FOR_Z = 30
@@ -23,6 +23,8 @@ METHOD_Z = "two-proportion z"
 METHOD_FISHER = "fisher exact"
 METHOD_EMPTY = "undefined: empty group"
 METHOD_NO_VARIATION = "undefined: no variation"
+METHOD_SHARES = "exact binomial, given the two groups' positives"
+METHOD_NO_SHARES = "undefined: neither group has a positive decision"
 
 _MSG_BAD_COUNT = "{name} must be a non-negative integer; got {value!r}"
 _MSG_SUCCESSES_ABOVE_N = (
@@ -108,3 +110,34 @@ def two_proportion_test(x1: int, n1: int, x2: int, n2: int) -> ProportionTest:
     z = (x1 / n1 - x2 / n2) / se
     # two-sided tail 2 * P(Z > |z|), as erfc so tiny p-values keep their precision (= 2 * norm.sf(|z|))
     return ProportionTest(z, math.erfc(abs(z) / math.sqrt(2.0)), METHOD_Z, shortfall)
+
+
+def share_test(x1: int, x2: int) -> ProportionTest:
+    """Two-sided test that two groups have the same share of all positive decisions.
+
+    Two groups' shares of one total are not independent proportions, so the two-proportion test does
+    not apply. Given the ``x1 + x2`` positives the two groups have between them, equal shares make
+    ``x1`` binomial with probability 1/2: exact when the positives fall among the groups as a
+    multinomial (or Poisson) draw, and conservative (p-values too large, never too small) when each
+    group's positives are binomial in its own size.
+
+    Parameters
+    ----------
+    x1, x2 : int
+        Positive decisions of group 1 and of group 2 (the reference).
+
+    Returns
+    -------
+    ProportionTest
+        ``statistic`` is group 1's part of the two groups' positives, ``x1 / (x1 + x2)``;
+        ``shortfall`` the positives group 1 would need to match group 2 (``x2 - x1``). Undefined
+        (NaN p-value) when neither group has a positive decision.
+    """
+    x1, x2 = _check_count(x1, "x1"), _check_count(x2, "x2")
+    total = x1 + x2
+    if total == 0:
+        return ProportionTest(math.nan, math.nan, METHOD_NO_SHARES, 0.0)
+    from scipy.stats import binomtest  # scipy.stats takes ~0.6 s to import: only when needed
+
+    result = binomtest(x1, total, 0.5, alternative="two-sided")
+    return ProportionTest(x1 / total, float(result.pvalue), METHOD_SHARES, float(x2 - x1))
