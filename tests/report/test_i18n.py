@@ -42,7 +42,7 @@ def test_keys_named_in_templates_and_code_exist():
         # English findings are the auditors' own words: only other languages need the message table
         needed = {k for k in literal if lang != "en" or not k.startswith("message.")}
         assert needed <= set(messages), (lang, sorted(needed - set(messages)))
-        for prefix in prefixes - ({"message.bias."} if lang == "en" else set()):
+        for prefix in {p for p in prefixes if lang != "en" or not p.startswith("message.")}:
             assert any(k.startswith(prefix) for k in messages), (lang, prefix)
 
 
@@ -150,3 +150,22 @@ def test_an_unknown_auditors_message_is_shown_as_its_original_words():
     assert localise_message(finding, EN) == ("All good.", False)
     html = render_html(make_record([finding]), lang="zh")
     assert "All good." in html and "审计器原文" in html
+
+
+def test_a_wording_file_that_repeats_a_key_is_refused(tmp_path, monkeypatch):
+    from govaudit.report import _i18n
+
+    locales = tmp_path / "locales"
+    (locales / "zh").mkdir(parents=True)
+    (locales / "zh.toml").write_text('[message]\nx = "一"\n', encoding="utf-8")
+    (locales / "zh" / "a.toml").write_text('[message.a]\ny = "二"\n', encoding="utf-8")
+    monkeypatch.setattr(_i18n.resources, "files", lambda package: tmp_path)
+    _i18n.load_catalogue.cache_clear()
+    try:
+        assert _i18n.load_catalogue("zh").messages == {"message.x": "一", "message.a.y": "二"}
+        _i18n.load_catalogue.cache_clear()
+        (locales / "zh" / "b.toml").write_text('[message]\nx = "三"\n', encoding="utf-8")
+        with pytest.raises(ValueError, match=r"b.toml repeats 'message.x'"):
+            _i18n.load_catalogue("zh")
+    finally:
+        _i18n.load_catalogue.cache_clear()

@@ -121,8 +121,19 @@ def load_catalogue(lang: str = "en") -> Catalogue:
     """
     if lang not in LANGUAGES:
         raise InputDataError(MSG_UNKNOWN_LANGUAGE.format(lang=lang, known=", ".join(LANGUAGES)))
-    text = resources.files("govaudit.report").joinpath("locales", f"{lang}.toml").read_text(encoding="utf-8")
-    return Catalogue(lang, _flatten(tomllib.loads(text)))
+    locales = resources.files("govaudit.report").joinpath("locales")
+    messages = _flatten(tomllib.loads(locales.joinpath(f"{lang}.toml").read_text(encoding="utf-8")))
+    # one more file per auditor's finding wordings: locales/<lang>/<auditor>.toml
+    folder = locales.joinpath(lang)
+    parts = sorted((p for p in folder.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name) \
+        if folder.is_dir() else []
+    for part in parts:
+        extra = _flatten(tomllib.loads(part.read_text(encoding="utf-8")))
+        twice = sorted(set(extra) & set(messages))
+        if twice:
+            raise ValueError(f"message catalogue {lang!r}: {part.name} repeats {twice[0]!r}")
+        messages.update(extra)
+    return Catalogue(lang, messages)
 
 
 def placeholders(text: str) -> set[str]:
@@ -246,6 +257,26 @@ def _bias_message(finding: Finding, t: Catalogue) -> str | None:
     return None
 
 
+@lru_cache(maxsize=None)
+def _wording(auditor: str) -> Any:
+    """The function that words ``auditor``'s findings from their evidence, or None.
+
+    Besides the bias auditor's (here), each is ``message`` in ``govaudit.report._i18n_<auditor>``,
+    with its texts in ``locales/<lang>/<auditor>.toml``.
+    """
+    if auditor == "bias":
+        return _bias_message
+    if not auditor.isidentifier():
+        return None
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    name = f"govaudit.report._i18n_{auditor}"
+    if find_spec(name) is None:
+        return None
+    return getattr(import_module(name), "message", None)
+
+
 def localise_message(finding: Finding, t: Catalogue) -> tuple[str, bool]:
     """The finding's one-sentence message in the catalogue's language.
 
@@ -265,10 +296,10 @@ def localise_message(finding: Finding, t: Catalogue) -> tuple[str, bool]:
             text = t("message.skipped_missing", auditor=name, missing=t.join([str(m) for m in missing]))
     elif finding.check == f"{name}.run" and finding.status is Status.ERROR:
         text = t("message.crashed", auditor=name, exception=ev.get("exception", ""))
-    elif name == "bias" and finding.check.startswith("bias."):
+    elif finding.check.startswith(f"{name}.") and (wording := _wording(name)) is not None:
         try:
-            text = _bias_message(finding, t)
-        except (TypeError, ValueError):  # unexpected evidence shape: show the auditor's words instead
+            text = wording(finding, t)
+        except (TypeError, ValueError, KeyError, IndexError):  # unexpected evidence: the auditor's words instead
             text = None
     if text is None:
         return finding.message, True
