@@ -37,8 +37,10 @@ __all__ = [
     "fmt_ci",
     "fmt_num",
     "fmt_share",
+    "judged_sentence",
     "load_catalogue",
     "localise_message",
+    "p_text",
     "placeholders",
 ]
 
@@ -181,6 +183,31 @@ def fmt_ci(interval: Any) -> str:
 # --------------------------------------------------------------------------- finding messages
 
 
+def p_text(value: float) -> str:
+    """A p-value as the auditors write it: ``p < 0.001`` or ``p = 0.012``."""
+    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
+
+
+def judged_sentence(block: Mapping[str, Any], t: Catalogue) -> str | None:
+    """What the audit-wide correction says of a significance-gated finding, in ``t``'s language.
+
+    ``block`` is the finding's ``significance`` evidence after Holm's correction (see
+    :func:`govaudit.metrics.judge_significance`); None before it was judged.
+    """
+    if "family_size" not in block or "beyond_limit" not in block:
+        return None
+    raw, adjusted = _finite(block.get("p_value")), _finite(block.get("p_adjusted"))
+    if raw is None or adjusted is None:
+        tested = t("message.holm.untestable")
+    else:
+        tested = t("message.holm.tested", family=block["family_size"], p=p_text(raw), p_adjusted=p_text(adjusted))
+    if not block["beyond_limit"]:
+        key = "pass_significant" if block.get("significant") else "pass_not_significant"
+    else:
+        key = "fail" if block.get("significant") else "inconclusive"
+    return t(f"message.holm.{key}", tested=tested)
+
+
 def _gate_clause(finding: Finding, t: Catalogue) -> str:
     if finding.threshold is None or finding.operator is None:
         return t("message.gate_none")
@@ -248,6 +275,12 @@ def _bias_message(finding: Finding, t: Catalogue) -> str | None:
         from govaudit.report._i18n_scores import score_message
 
         return score_message(finding, t)
+    if "components" in ev or {"reason", "gate", "metric"} <= set(ev):  # a contrast gate (bias._gates)
+        from govaudit.report._i18n_bias_gates import contrast_message
+
+        text = contrast_message(finding, t)
+        if text is not None:
+            return text
     metric = check.split(".", 1)[1]
     if t.has(f"metric.{metric}"):
         if finding.status is Status.SKIPPED:
@@ -296,7 +329,7 @@ def localise_message(finding: Finding, t: Catalogue) -> tuple[str, bool]:
             text = t("message.skipped_missing", auditor=name, missing=t.join([str(m) for m in missing]))
     elif finding.check == f"{name}.run" and finding.status is Status.ERROR:
         text = t("message.crashed", auditor=name, exception=ev.get("exception", ""))
-    elif finding.check.startswith(f"{name}.") and (wording := _wording(name)) is not None:
+    if text is None and finding.check.startswith(f"{name}.") and (wording := _wording(name)) is not None:
         try:
             text = wording(finding, t)
         except (TypeError, ValueError, KeyError, IndexError):  # unexpected evidence: the auditor's words instead
