@@ -337,6 +337,26 @@ def test_duplicates_and_out_of_range_are_counted(tmp_path):
     assert "'group' (4)" in oor.message
 
 
+def test_repeats_within_a_limit_pass_and_say_how_many(tmp_path):
+    train = _frame()
+    train = pd.concat([train, train.iloc[:3].assign(case_id=["R1", "R2", "R3"])], ignore_index=True)
+    train = pd.concat([train, train.iloc[:1]], ignore_index=True)  # one exact repeat (its key repeats too)
+    evaluation = pd.concat([_frame(200, seed=1, start=10_000), train.iloc[:2]], ignore_index=True)
+
+    def edit(data):
+        for source in data["sources"].values():
+            source.pop("primary_key")
+
+    findings = run(project(tmp_path, train=train, evaluation=evaluation, edit=edit), max_duplicate_share=0.05,
+                   max_overlap_rows=5)
+    dup = one(findings, "duplicates", "training_data")
+    assert dup.status is Status.PASS and dup.evidence["repeated_rows"] == 1
+    assert "has 1 repeated row(s) (0.25%), within the limit of 5.00%." in dup.message
+    leak = one(findings, "leakage")
+    assert leak.status is Status.PASS and leak.value == 2
+    assert leak.message.startswith("2 evaluation row(s) (0.99%), within the limit of 5, appear in the training data")  # 2 of 202
+
+
 # -- representativeness and base rates ----------------------------------------------------------------
 def test_representativeness_chi_square_by_hand_and_largest_shortfall_named(tmp_path):
     reference = [{"feature": "group", "source": "census 2021", "shares": {"a": 0.5, "b": 0.5}}]

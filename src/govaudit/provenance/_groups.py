@@ -211,5 +211,7 @@ def leakage(ctx: Context) -> list[Finding]:
         return [finding("leakage", status, f"{overlap:,} evaluation row(s) ({share:.2%}) also appear in the training "
                         f"data (matched by {method}), so the evaluation overstates how the model does on new cases.",
                         value=overlap, threshold=limit, operator="<=", evidence=evidence, references=refs)]
-    return [finding("leakage", Status.PASS, f"No evaluation row appears in the training data (matched by {method}).",
+    seen = "No evaluation row appears" if not overlap else \
+        f"{overlap:,} evaluation row(s) ({share:.2%}), within the limit of {limit:,}, appear"
+    return [finding("leakage", Status.PASS, f"{seen} in the training data (matched by {method}).",
                     value=overlap, threshold=limit, operator="<=", evidence=evidence, references=refs)]

@@ -200,7 +200,9 @@ def duplicates(ctx: Context) -> list[Finding]:
                                threshold=limit, operator="<=", groups=(role,), evidence=evidence,
                                principles=_QUALITY, references=(_REF_COMPLETE,)))
         else:
-            out.append(finding("duplicates", Status.PASS, f"The {words} has no repeated rows"
+            rows = "no repeated rows" if not repeated else \
+                f"{repeated:,} repeated row(s) ({share:.2%}), within the limit of {limit:.2%}"
+            out.append(finding("duplicates", Status.PASS, f"The {words} has {rows}"
                                + (f" and its key {key!r} is unique." if key else "."), value=share,
                                threshold=limit, operator="<=", groups=(role,), evidence=evidence,
                                principles=_QUALITY, references=(_REF_COMPLETE,)))
