@@ -18,9 +18,10 @@ import pytest
 import govaudit
 from govaudit.amounts import CHECKS, AmountAuditor
 from govaudit.core import AuditSubject, Finding, Status
-from govaudit.report._i18n import load_catalogue, localise_message
+from govaudit.report._i18n import localise_message
 
-ZH = load_catalogue("zh")
+from _i18n_checks import ZH, assert_covered, holm, p_text
+
 GATES = {"mean_ratio": {"min": 0.9}, "above_ratio": {"min": 0.8}, "max_group_mae": 15.0, "max_underpaid_share": 0.2}
 #: shapes of this auditor's findings left in the auditor's English words, and why: none. Every shape the
 #: auditor writes is worded; only evidence that does not match its shape falls back (tested below).
@@ -28,10 +29,6 @@ LEFT_IN_ENGLISH: dict[str, str] = {}
 #: non-Chinese words the catalogue itself uses: the p of a p-value, Holm's correction (as zh.toml's
 #: bias_scores.shifted), and the spec field that supplies the correct amounts
 ALLOWED = ("[data] amount_true", "Holm", "p")
-
-
-def _p(value: float) -> str:
-    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
 def _main_cases() -> pd.DataFrame:
@@ -111,11 +108,9 @@ def _english_left(text: str, data: set[str]) -> list[str]:
 
 
 def test_every_check_every_outcome_is_covered(runs):
-    seen = {(f.check, f.status) for f in _all(runs)}
-    assert {f.check for f in _all(runs)} == set(CHECKS)
-    for check in ("amounts.mean_ratio", "amounts.above_ratio", "amounts.group_mae", "amounts.underpaid_share"):
-        assert {(check, s) for s in (Status.PASS, Status.FAIL, Status.INCONCLUSIVE)} <= seen, check
-    assert {("amounts.group_amounts", Status.REPORTED), ("amounts.group_amounts", Status.WARN)} <= seen
+    assert_covered(_all(runs), CHECKS, ("amounts.mean_ratio", "amounts.above_ratio", "amounts.group_mae",
+                                        "amounts.underpaid_share"),
+                   {("amounts.group_amounts", Status.REPORTED), ("amounts.group_amounts", Status.WARN)})
 
 
 def test_every_finding_is_worded_in_chinese_with_no_english_but_its_data(runs):
@@ -148,11 +143,8 @@ def test_the_group_table_quotes_the_lowest_groups_numbers(main_findings):
     assert "警告" not in localise_message(region, ZH)[0]
 
 
-def _tested(block: dict) -> str:
-    return f"{block['family_size']} 项设显著性门槛的检验做 Holm 校正；{_p(block['p_value'])}，校正后 {_p(block['p_adjusted'])}"
-
-
-@pytest.mark.parametrize("status, outcome", [(Status.PASS, "达到该门槛"), (Status.FAIL, "未达到该门槛，且差距在统计上显著")])
+@pytest.mark.parametrize("status, outcome", [(Status.PASS, "；达到该门槛；{holm}，差距在统计上"),
+                                             (Status.FAIL, "；未达到该门槛，且{holm}，差距在统计上显著。")])
 def test_ratio_gates_quote_the_groups_numbers_and_the_test(main_findings, status, outcome):
     tables = {f.evidence["feature"]: {r["group"]: r for r in f.evidence["groups"]}
               for f in main_findings if f.check == "amounts.group_amounts"}
@@ -165,7 +157,7 @@ def test_ratio_gates_quote_the_groups_numbers_and_the_test(main_findings, status
         row = tables[ev["feature"]][ev["group"]]
         text, _ = localise_message(finding, ZH)
         expected = [f"{ev['group']} 组（{ev['count']} 个案件）", f"参照组 {ev['reference']} 的 {finding.value:.2f} 倍",
-                    f"{finding.operator} {finding.threshold:g}）", outcome, _tested(ev["significance"])]
+                    f"{finding.operator} {finding.threshold:g}）", outcome.format(holm=holm(ev["significance"]))]
         if finding.check == "amounts.mean_ratio":
             expected.append(f"平均金额为 {row['mean']:,.2f}")
         else:
@@ -185,7 +177,8 @@ def test_error_gates_quote_the_error_and_the_share_under_paid(main_findings):
     for finding in under.values():
         text, _ = localise_message(finding, ZH)
         assert f"中有 {100 * finding.value:.1f}% 的案件被少付（门槛 <= 20.0%）" in text, text
-    assert "未达到该门槛，且差距在统计上显著" in localise_message(mae["Ost"], ZH)[0]
+    assert localise_message(mae["Ost"], ZH)[0].endswith(
+        f"；未达到该门槛，且{holm(mae['Ost'].evidence['significance'])}，差距在统计上显著。")
 
 
 def test_a_gap_within_chance_is_worded_as_not_judged(runs):
@@ -193,8 +186,8 @@ def test_a_gap_within_chance_is_worded_as_not_judged(runs):
     assert {f.check for f in missed} >= {"amounts.mean_ratio", "amounts.above_ratio", "amounts.group_mae"}
     for finding in missed:
         text, _ = localise_message(finding, ZH)
-        assert "未达到该门槛，但差距在统计上不显著" in text and "无法判断该门槛" in text, text
-        assert _tested(finding.evidence["significance"]) in text, text
+        assert text.endswith(f"；未达到该门槛，但{holm(finding.evidence['significance'])}，差距在统计上不显著，"
+                             "因此依据现有证据无法判断该门槛。"), text
 
 
 def test_without_significance_the_plain_p_value(runs):
@@ -202,7 +195,7 @@ def test_without_significance_the_plain_p_value(runs):
         if finding.value is None or finding.check == "amounts.group_amounts":
             continue
         text, _ = localise_message(finding, ZH)
-        assert text.endswith(f"（{_p(finding.evidence['p_value'])}）。") and "Holm" not in text, text
+        assert text.endswith(f"（{p_text(finding.evidence['p_value'])}）。") and "Holm" not in text, text
 
 
 @pytest.mark.parametrize("run, group, reason", [

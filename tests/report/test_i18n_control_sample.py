@@ -17,9 +17,10 @@ import pytest
 import govaudit
 from govaudit.control_sample import CHECKS, ControlSampleAuditor
 from govaudit.core import AuditSubject, Finding, Status
-from govaudit.report._i18n import load_catalogue, localise_message
+from govaudit.report._i18n import localise_message
 
-ZH = load_catalogue("zh")
+from _i18n_checks import ZH, assert_covered, holm, p_text, zh
+
 #: finding shapes deliberately left to the auditor's English words (none: every shape is worded)
 LEFT_IN_ENGLISH: dict[str, str] = {}
 #: the Latin letters a Chinese message keeps besides the data: a statistician's name, "p" of a p-value,
@@ -84,16 +85,6 @@ def _all(runs) -> list[Finding]:
     return [f for findings in runs.values() for f in findings]
 
 
-def _zh(finding: Finding) -> str:
-    text, original = localise_message(finding, ZH)
-    assert not original, (finding.check, finding.status, finding.message)
-    return text
-
-
-def _p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
 def _data(finding: Finding) -> set[str]:
     ev = finding.evidence
     names = {str(ev.get("feature", "")), *map(str, finding.groups), *map(str, ev.get("missing", []))}
@@ -102,13 +93,10 @@ def _data(finding: Finding) -> set[str]:
 
 
 def test_every_check_and_variant_is_produced(runs):
-    seen = {(f.check, f.status) for f in _all(runs)}
-    assert {c for c, _ in seen} == set(CHECKS)
-    for gate in ("control_sample.share_ratio", "control_sample.share_difference"):
-        assert {(gate, s) for s in (Status.PASS, Status.FAIL, Status.INCONCLUSIVE)} <= seen, gate
-    assert {("control_sample.group_shares", Status.REPORTED), ("control_sample.group_shares", Status.WARN),
-            ("control_sample.requirements", Status.SKIPPED),
-            ("control_sample.requirements", Status.INCONCLUSIVE)} <= seen
+    assert_covered(_all(runs), CHECKS, ("control_sample.share_ratio", "control_sample.share_difference"),
+                   {("control_sample.group_shares", Status.REPORTED), ("control_sample.group_shares", Status.WARN),
+                    ("control_sample.requirements", Status.SKIPPED),
+                    ("control_sample.requirements", Status.INCONCLUSIVE)})
     hits = [f for f in _all(runs) if f.check == "control_sample.hit_rates"]
     assert {bool(f.evidence.get("suppressed")) for f in hits} == {True, False}
 
@@ -118,7 +106,7 @@ def test_every_finding_is_worded_in_chinese_without_english(runs):
         if finding.check in LEFT_IN_ENGLISH:
             assert localise_message(finding, ZH) == (finding.message, True)
             continue
-        text = _zh(finding)
+        text = zh(finding)
         assert re.search(r"[\u4e00-\u9fff]", text) and text != finding.message
         rest = text
         for name in sorted({*KEPT, *_data(finding)}, key=len, reverse=True):  # whole names only
@@ -128,18 +116,18 @@ def test_every_finding_is_worded_in_chinese_without_english(runs):
 
 def test_the_group_table_names_the_most_over_selected_group_with_hand_counts(runs):
     table = next(f for f in runs["main"] if f.check == "control_sample.group_shares")
-    text = _zh(table)
+    text = zh(table)
     # north: 360 of the 683 model-selected cases against 60 of the 544 random ones
     assert "按region划分" in text and "模型选中的 683 个案件" in text and "随机选中的 544 个案件" in text
     assert "north 组：52.7%" in text and "11.0%" in text and "比例比 4.78" in text
     assert text.endswith("警告：isle 组（模型选中 8 个，随机选中 4 个）无法判断。")
     reported = next(f for f in runs["plain"] if f.check == "control_sample.group_shares")
     assert reported.status is Status.REPORTED
-    assert "a 组：55.6%" in _zh(reported) and "警告" not in _zh(reported)  # 200/360 against 100/300: ratio 1.67
-    assert "比例比 1.67" in _zh(reported)
+    assert "a 组：55.6%" in zh(reported) and "警告" not in zh(reported)  # 200/360 against 100/300: ratio 1.67
+    assert "比例比 1.67" in zh(reported)
     few = next(f for f in runs["few"] if f.check == "control_sample.group_shares")
-    assert _zh(few).startswith("按region划分，没有任何群组有足够的随机选中案件来比较其比例。"
-                               "警告：a 组（模型选中 50 个，随机选中 10 个）")
+    assert zh(few).startswith("按region划分，没有任何群组有足够的随机选中案件来比较其比例。"
+                              "警告：a 组（模型选中 50 个，随机选中 10 个）")
 
 
 def test_each_judged_gate_carries_its_evidence_numbers_and_outcome(runs):
@@ -147,7 +135,7 @@ def test_each_judged_gate_carries_its_evidence_numbers_and_outcome(runs):
              and "significance" in f.evidence]
     assert len(gates) == 10
     for f in gates:
-        ev, block, text = f.evidence, f.evidence["significance"], _zh(f)
+        ev, block, text = f.evidence, f.evidence["significance"], zh(f)
         assert text.startswith(f"模型选中的案件中有 {100 * ev['model_share']:.1f}% 属于 {ev['group']} 组（region），"
                                f"随机选中的案件中则为 {100 * ev['random_share']:.1f}%："), text
         if f.check == "control_sample.share_ratio":
@@ -155,18 +143,17 @@ def test_each_judged_gate_carries_its_evidence_numbers_and_outcome(runs):
         else:
             side = "高" if ev["share_difference"] >= 0 else "低"
             assert f"{side} {100 * abs(ev['share_difference']):.1f} 个百分点（比例差；门槛：|比例差| <= 0.3）" in text
-        assert f"检验共 {block['family_size']} 项；{_p(block['p_value'])}，校正后 {_p(block['p_adjusted'])}）" in text
-        expected = {Status.PASS: "；达到门槛；", Status.FAIL: "；未达到门槛，且经 Holm 校正",
-                    Status.INCONCLUSIVE: "；未达到门槛，但经 Holm 校正"}[f.status]
+        expected = {Status.PASS: f"；达到门槛；{holm(block)}，", Status.FAIL: f"；未达到门槛，且{holm(block)}，",
+                    Status.INCONCLUSIVE: f"；未达到门槛，但{holm(block)}，"}[f.status]
         assert expected in text, (f.status, text)
         assert text.endswith("因此依据现有证据无法判断该门槛。") == (f.status is Status.INCONCLUSIVE)
         assert ("差距在统计上显著" in text) == bool(block["significant"])
     north = next(f for f in gates if f.groups == ("north",) and f.check == "control_sample.share_difference")
     # 360/683 - 60/544 = 0.4168: 41.7 points more, beyond the 0.30 ceiling
-    assert "其比例比在随机选中案件中高 41.7 个百分点" in _zh(north) and north.status is Status.FAIL
+    assert "其比例比在随机选中案件中高 41.7 个百分点" in zh(north) and north.status is Status.FAIL
     south = next(f for f in gates if f.groups == ("south",) and f.check == "control_sample.share_ratio")
     # (85/683) / (30/544) = 2.257: beyond 2, on too few cases to be significant
-    assert "12.4%" in _zh(south) and "5.5%" in _zh(south) and "2.26 倍" in _zh(south)
+    assert "12.4%" in zh(south) and "5.5%" in zh(south) and "2.26 倍" in zh(south)
     assert south.status is Status.INCONCLUSIVE
 
 
@@ -174,16 +161,16 @@ def test_gates_judged_without_significance_quote_their_bound_test(runs):
     gates = [f for f in runs["plain"] if f.check != "control_sample.group_shares"]
     assert {f.status for f in gates} == {Status.PASS, Status.FAIL}
     for f in gates:
-        text = _zh(f)
+        text = zh(f)
         verdict = "达到门槛" if f.status is Status.PASS else "未达到门槛"
-        assert text.endswith(f"；{verdict}（针对门槛界值的单侧检验给出 {_p(f.evidence['test']['p_value'])}）。"), text
+        assert text.endswith(f"；{verdict}（针对门槛界值的单侧检验给出 {p_text(f.evidence['test']['p_value'])}）。"), text
         if f.check == "control_sample.share_ratio":
             assert "门槛：>= 0.5）" in text
     b = next(f for f in gates if f.groups == ("b",) and f.check == "control_sample.share_ratio")
     # (50/360) / (100/300) = 0.417, under 0.5
-    assert "13.9%" in _zh(b) and "33.3%" in _zh(b) and "0.42 倍" in _zh(b) and b.status is Status.FAIL
+    assert "13.9%" in zh(b) and "33.3%" in zh(b) and "0.42 倍" in zh(b) and b.status is Status.FAIL
     upper = next(f for f in runs["upper"] if f.check == "control_sample.share_ratio")
-    assert "门槛：<= 2）" in _zh(upper)
+    assert "门槛：<= 2）" in zh(upper)
 
 
 def test_gates_that_cannot_be_judged_say_why(runs):
@@ -191,43 +178,43 @@ def test_gates_that_cannot_be_judged_say_why(runs):
     assert len(isle) == 2
     for f in isle:
         metric = "比例比（模型 / 随机）" if f.check.endswith("share_ratio") else "比例差（模型 - 随机）"
-        assert _zh(f) == (f"按region划分，isle 组的{metric}门槛无法判断：该组只有 4 个随机选中的案件（另有 8 个由模型"
-                          "选中），少于判断所需的 30 个随机案件（min_random_cases）。")
+        assert zh(f) == (f"按region划分，isle 组的{metric}门槛无法判断：该组只有 4 个随机选中的案件（另有 8 个由模型"
+                         "选中），少于判断所需的 30 个随机案件（min_random_cases）。")
     small = next(f for f in runs["small"] if f.groups == ("a",) and f.check == "control_sample.share_ratio")
     assert small.status is Status.INCONCLUSIVE
-    assert _zh(small).endswith("a 组的比例比（模型 / 随机）门槛无法判断：该组共有 7 个案件，少于 suppress_below = 10，"
-                               "因此不公布其比例。")
+    assert zh(small).endswith("a 组的比例比（模型 / 随机）门槛无法判断：该组共有 7 个案件，少于 suppress_below = 10，"
+                              "因此不公布其比例。")
 
 
 def test_hit_rates_with_hand_counts(runs):
     main = next(f for f in runs["main"] if f.check == "control_sample.hit_rates")
     # errors found: 131 of the 683 model-selected cases, 47 of the 544 random ones
     ratio = (131 / 683) / (47 / 544)
-    assert _zh(main) == (f"核查在模型选中的 683 个案件中有 19.2% 发现了错误，在随机选中的 544 个案件中则为 8.6%"
-                         f"（命中率比 {ratio:.2f}；{_p(main.evidence['test']['p_value'])}）。")
+    assert zh(main) == (f"核查在模型选中的 683 个案件中有 19.2% 发现了错误，在随机选中的 544 个案件中则为 8.6%"
+                        f"（命中率比 {ratio:.2f}；{p_text(main.evidence['test']['p_value'])}）。")
     few = next(f for f in runs["few"] if f.check == "control_sample.hit_rates")
     # 15 of 100 against 0 of 22: the ratio is undefined
-    assert "有 15.0% 发现了错误" in _zh(few) and "则为 0.0%（命中率比 无定义" in _zh(few)
+    assert "有 15.0% 发现了错误" in zh(few) and "则为 0.0%（命中率比 无定义" in zh(few)
     small = next(f for f in runs["small"] if f.check == "control_sample.hit_rates")
-    assert small.evidence["suppressed"] and "不予公布" in _zh(small)
-    assert "模型选中的 8 个案件与随机选中的 44 个案件" in _zh(small) and "%" not in _zh(small)
+    assert small.evidence["suppressed"] and "不予公布" in zh(small)
+    assert "模型选中的 8 个案件与随机选中的 44 个案件" in zh(small) and "%" not in zh(small)
 
 
 def test_a_missing_control_sample_is_worded(runs):
     (asked,) = runs["asked"]
     assert asked.status is Status.INCONCLUSIVE
-    assert _zh(asked) == ("control_sample 审计器被跳过：审计缺少 control_sample。本次审计要求运行该审计器，因此它所检查"
-                          "的任何内容都无法得出结论；在提供所需输入之前，发布被阻止。")
+    assert zh(asked) == ("control_sample 审计器被跳过：审计缺少 control_sample。本次审计要求运行该审计器，因此它所检查"
+                         "的任何内容都无法得出结论；在提供所需输入之前，发布被阻止。")
 
 
 def test_an_undefined_test_and_unknown_shapes(runs):
     judged = next(f for f in runs["main"] if f.groups == ("south",) and f.check == "control_sample.share_ratio")
     undefined = {**judged.evidence["significance"], "p_value": None, "p_adjusted": None, "significant": False}
     copy = judged.model_copy(update={"evidence": {**judged.evidence, "significance": undefined}})
-    assert "，但这些群组的检验无定义，差距在统计上不显著，因此依据现有证据无法判断该门槛。" in _zh(copy)
+    assert zh(copy).endswith("；未达到门槛，但该检验对这些群组无定义，差距在统计上不显著，因此依据现有证据无法判断该门槛。")
     plain = next(f for f in runs["plain"] if f.check == "control_sample.share_ratio")
     copy = plain.model_copy(update={"evidence": {**plain.evidence, "test": {**plain.evidence["test"], "p_value": None}}})
-    assert _zh(copy).endswith("（检验无定义）。")
+    assert zh(copy).endswith("（检验无定义）。")
     # evidence the wording does not know: the auditor's own words, labelled as such
     isle = next(f for f in runs["main"] if f.groups == ("isle",) and f.check == "control_sample.share_ratio")
     odd = isle.model_copy(update={"evidence": {**isle.evidence, "reason": "some other reason"}})

@@ -24,10 +24,11 @@ import govaudit
 from govaudit import Status
 from govaudit.core import Finding
 from govaudit.explainability import ExplainabilityAuditor
-from govaudit.report._i18n import load_catalogue, localise_message
+from govaudit.report._i18n import localise_message
 from govaudit.runner import run_auditor
 
-ZH = load_catalogue("zh")
+from _i18n_checks import ZH, zh
+
 FEATURES = ["income", "debts", "lang", "pension", "age", "district", "female"]
 SENSITIVE = ["group", "age_band", "region", "female"]
 #: Every (check, status) the auditor emits; each must appear in the runs below.
@@ -142,12 +143,6 @@ def _one(findings: list[Finding], check: str, **evidence: Any) -> Finding:
     return found
 
 
-def _zh(finding: Finding) -> str:
-    text, original = localise_message(finding, ZH)
-    assert not original, (finding.check, finding.status, finding.message)
-    return text
-
-
 def _data(finding: Finding) -> set[str]:
     """The finding's data strings: names, justifications, the backend, the auditor's name."""
     out = {finding.auditor, *finding.groups}
@@ -181,7 +176,7 @@ def test_every_check_and_status_of_the_auditor_is_produced(runs):
 def test_every_finding_is_worded_in_chinese_with_no_english_but_its_data(runs):
     for name, found in runs.items():
         for finding in found:
-            text = _zh(finding)
+            text = zh(finding)
             assert re.search(r"[\u4e00-\u9fff]", text) and text != finding.message, (name, finding.check)
             assert not _english_left(text, _data(finding)), (name, finding.check, text)
             assert "{" not in text and "}" not in text
@@ -192,68 +187,68 @@ def test_the_numbers_are_those_of_the_english_message(runs):
     # except the age bands, which both sentences quote)
     for name, found in runs.items():
         for finding in found:
-            assert sorted(NUMBER.findall(_zh(finding))) == sorted(NUMBER.findall(finding.message)), (
-                name, finding.check, _zh(finding), finding.message)
+            assert sorted(NUMBER.findall(zh(finding))) == sorted(NUMBER.findall(finding.message)), (
+                name, finding.check, zh(finding), finding.message)
 
 
 def test_importance_and_concentration_carry_the_shares_of_the_evidence(runs):
     importance = _one(runs["main"], "global_importance")
-    text = _zh(importance)
+    text = zh(importance)
     for row in importance.evidence["top_features"][:3]:
         assert f"{row['feature']}（{round(100 * row['share'])}%）" in text
     assert importance.evidence["top_features"][3]["feature"] not in text  # three inputs, as in English
     concentration = _one(runs["tree"], "concentration")
     assert concentration.status is Status.WARN
     top = concentration.evidence
-    assert f"单一输入 {top['top_feature']} 占模型全部权重的 {round(100 * top['top_share'])}%" in _zh(concentration)
-    assert "没有单一输入占主导" in _zh(_one(runs["main"], "concentration"))
+    assert f"单一输入 {top['top_feature']} 占模型全部权重的 {round(100 * top['top_share'])}%" in zh(concentration)
+    assert "没有单一输入占主导" in zh(_one(runs["main"], "concentration"))
 
 
 def test_coverage_counts_the_adverse_decisions(runs):
     passed = _one(runs["main"], "coverage")
-    assert f"全部 {passed.evidence['adverse_decisions']} 项不利决定都附有理由（每项最多 4 条）" in _zh(passed)
+    assert f"全部 {passed.evidence['adverse_decisions']} 项不利决定都附有理由（每项最多 4 条）" in zh(passed)
     limited = _one(runs["inconclusive"], "coverage")
     ev = limited.evidence
     assert limited.status is Status.FAIL and ev["explained"] == 50
     assert (f"{ev['adverse_decisions']} 项不利决定中有 {ev['adverse_decisions'] - ev['with_reason']} 项没有理由"
-            f"（其中 {ev['adverse_decisions'] - 50} 项未作解释：该解释方法最多解释 50 项）") in _zh(limited)
+            f"（其中 {ev['adverse_decisions'] - 50} 项未作解释：该解释方法最多解释 50 项）") in zh(limited)
     base = _one(runs["adverse_base"], "coverage")
     assert base.status is Status.FAIL and base.evidence["explained"] == base.evidence["adverse_decisions"]
-    assert "模型的平均情形本身就是不利决定" in _zh(base)
-    assert _zh(_one(runs["tree"], "coverage")) == "没有需要解释的不利决定。"
+    assert "模型的平均情形本身就是不利决定" in zh(base)
+    assert zh(_one(runs["tree"], "coverage")) == "没有需要解释的不利决定。"
     drawn = _one(runs["duckdb"], "coverage")
     sample = drawn.evidence["sample"]
-    assert _zh(drawn).startswith(f"在 duckdb 从 {sample['population']} 行数据中抽取的 {sample['rows']} 行样本里")
+    assert zh(drawn).startswith(f"在 duckdb 从 {sample['population']} 行数据中抽取的 {sample['rows']} 行样本里")
 
 
 def test_fidelity_and_stability_carry_their_numbers(runs):
     met = _one(runs["main"], "fidelity")
     ev = met.evidence
-    assert (f"在被解释的全部 {ev['rows_checked']} 行上" in _zh(met) and "之差均不超过 1e-06" in _zh(met)
-            and f"最大差距 {ev['max_abs_error']:.2g}" in _zh(met) and "有利类别的对数几率，即决策函数值" in _zh(met))
-    assert "原始边际值" in _zh(_one(runs["tree"], "fidelity"))
-    assert "有利类别的概率" in _zh(_one(runs["forest"], "fidelity"))
+    assert (f"在被解释的全部 {ev['rows_checked']} 行上" in zh(met) and "之差均不超过 1e-06" in zh(met)
+            and f"最大差距 {ev['max_abs_error']:.2g}" in zh(met) and "有利类别的对数几率，即决策函数值" in zh(met))
+    assert "原始边际值" in zh(_one(runs["tree"], "fidelity"))
+    assert "有利类别的概率" in zh(_one(runs["forest"], "fidelity"))
     missed = _one(runs["inconclusive"], "fidelity")
     ev = missed.evidence
     assert missed.status is Status.FAIL
-    assert (f"在被解释的 {ev['rows_checked']} 行中，有 {ev['rows_over_tolerance']} 行" in _zh(missed)
-            and f"（最大差距 {ev['max_abs_error']:.2g} > 1e-18）" in _zh(missed))
+    assert (f"在被解释的 {ev['rows_checked']} 行中，有 {ev['rows_over_tolerance']} 行" in zh(missed)
+            and f"（最大差距 {ev['max_abs_error']:.2g} > 1e-18）" in zh(missed))
     unstable = _one(runs["unstable"], "stability")
     assert unstable.status is Status.FAIL and unstable.evidence["backgrounds_differ"] is True
-    assert f"（随机种子和背景样本均不同）之间发生了变化（秩相关系数 {unstable.value:.2f} < 1）" in _zh(unstable)
+    assert f"（随机种子和背景样本均不同）之间发生了变化（秩相关系数 {unstable.value:.2f} < 1）" in zh(unstable)
     forest = _one(runs["forest"], "stability")
     assert forest.status is Status.FAIL and not forest.evidence["backgrounds_differ"]
-    assert f"两个独立样本之间发生了变化（秩相关系数 {forest.value:.2f} < 0.8）" in _zh(forest)
+    assert f"两个独立样本之间发生了变化（秩相关系数 {forest.value:.2f} < 0.8）" in zh(forest)
 
 
 def test_direct_use_names_each_sensitive_input_and_how_it_is_derived(runs):
     failed = _one(runs["main"], "direct_use")
     assert failed.status is Status.FAIL and set(failed.groups) == {"female", "age_band", "region"}
-    text = _zh(failed)
+    text = zh(failed)
     assert "female（模型输入）" in text and "age_band（输入 age 的分箱" in text and "region（输入 district 的重新编码" in text
-    justified = _zh(_one(runs["justified"], "direct_use"))
+    justified = zh(_one(runs["justified"], "direct_use"))
     assert "female：Maternity allowance；" in justified and "age_band：养老金规则取决于年龄" in justified
-    assert _zh(_one(runs["adverse_base"], "direct_use")).startswith("没有受保护特征是模型输入")
+    assert zh(_one(runs["adverse_base"], "direct_use")).startswith("没有受保护特征是模型输入")
 
 
 def test_proxy_findings_carry_auc_share_score_and_limit(runs):
@@ -262,21 +257,21 @@ def test_proxy_findings_carry_auc_share_score_and_limit(runs):
     low, high = row["importance_share_ci"]
     assert failed.status is Status.FAIL and row["feature"] == "lang"
     assert (f"lang 预测 group = 'a' 的 AUC 为 {row['auc']:.2f}，占模型全部权重的 {round(100 * row['importance_share'])}%"
-            f"（95% 区间为 {round(100 * low)}% 至 {round(100 * high)}%），得分 {row['score']:.3f} > 0.05") in _zh(failed)
+            f"（95% 区间为 {round(100 * low)}% 至 {round(100 * high)}%），得分 {row['score']:.3f} > 0.05") in zh(failed)
     uncertain = _one(runs["inconclusive"], "proxy_risk", sensitive_feature="group")
     row = uncertain.evidence["features"][0]
     assert uncertain.status is Status.INCONCLUSIVE
     assert (f"得分 {row['score']:.3f}，超过上限 {uncertain.threshold:g}，但其区间下限低至 {row['score_ci'][0]:.3f}"
-            in _zh(uncertain) and _zh(uncertain).endswith("根据现有证据无法判断该门槛。"))
+            in zh(uncertain) and zh(uncertain).endswith("根据现有证据无法判断该门槛。"))
     justified = _one(runs["justified"], "proxy_risk", sensitive_feature="group")
-    assert justified.status is Status.WARN and "（审计规范已说明理由）" in _zh(justified)
-    assert _zh(justified).endswith("理由：语言能力是法定条件。")
+    assert justified.status is Status.WARN and "（审计规范已说明理由）" in zh(justified)
+    assert zh(justified).endswith("理由：语言能力是法定条件。")
     strong = _one(runs["main"], "proxy_risk", sensitive_feature="age_band")
     row = next(r for r in strong.evidence["features"] if r["feature"] == "pension")
     assert strong.status is Status.WARN and strong.groups == ("pension",)
-    assert _zh(strong) == f"pension（AUC {row['auc']:.2f}）能很好地预测 age_band，但在模型中的权重很小。"
-    assert _zh(_one(runs["main"], "proxy_risk", sensitive_feature="region")) == "没有模型输入充当 region 的代理。"
-    assert _zh(_one(runs["tree"], "proxy_risk")).startswith("未检查受保护特征的直接使用和代理")
+    assert zh(strong) == f"pension（AUC {row['auc']:.2f}）能很好地预测 age_band，但在模型中的权重很小。"
+    assert zh(_one(runs["main"], "proxy_risk", sensitive_feature="region")) == "没有模型输入充当 region 的代理。"
+    assert zh(_one(runs["tree"], "proxy_risk")).startswith("未检查受保护特征的直接使用和代理")
 
 
 def test_requirements_skipped_and_inconclusive(runs):
@@ -284,7 +279,7 @@ def test_requirements_skipped_and_inconclusive(runs):
     assert skipped.status is Status.SKIPPED and skipped.evidence["missing"]
     [asked] = runs["no_model"]
     assert asked.status is Status.INCONCLUSIVE
-    text = _zh(asked)
+    text = zh(asked)
     assert text.startswith(ZH("message.skipped_missing", auditor="explainability",
                               missing="、".join(asked.evidence["missing"])))
     assert "发布被阻止" in text

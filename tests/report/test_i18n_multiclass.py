@@ -18,9 +18,10 @@ import pytest
 import govaudit
 from govaudit.auditors import MultiClassAuditor
 from govaudit.core import Finding, Status
-from govaudit.report._i18n import load_catalogue, localise_message
+from govaudit.report._i18n import localise_message
 
-ZH = load_catalogue("zh")
+from _i18n_checks import ZH, assert_covered, holm, p_text, zh
+
 CLASSES = ["none", "letter", "interview", "investigation"]
 #: Latin words a Chinese message keeps: the p of a p-value, the n of a count, and Holm's name
 ALLOWED = {"p", "n", "Holm"}
@@ -110,18 +111,12 @@ def _mine(runs: dict[str, list[Finding]]) -> list[Finding]:
     return [f for findings in runs.values() for f in findings if f.auditor == "multiclass"]
 
 
-def _zh(finding: Finding) -> str:
-    text, original = localise_message(finding, ZH)
-    assert not original, (finding.check, finding.status, finding.message)
-    return text
-
-
 def _data(finding: Finding) -> list[str]:
-    """The finding's data: names of the feature, its columns, groups and classes, and the missing inputs."""
+    """The finding's data: the auditor's name, the feature, its columns, groups and classes, the missing inputs."""
     ev = finding.evidence
-    names = [ev.get("feature"), ev.get("class"), ev.get("adverse_class"), ev.get("group"), ev.get("reference"),
-             *finding.groups, *(ev.get("columns") or ()), *(ev.get("classes") or ()), *(ev.get("missing") or ()),
-             *(r.get("group") for r in ev.get("groups") or () if isinstance(r, dict))]
+    names = [finding.auditor, ev.get("feature"), ev.get("class"), ev.get("adverse_class"), ev.get("group"),
+             ev.get("reference"), *finding.groups, *(ev.get("columns") or ()), *(ev.get("classes") or ()),
+             *(ev.get("missing") or ()), *(r.get("group") for r in ev.get("groups") or () if isinstance(r, dict))]
     return sorted({str(n) for n in names if n is not None}, key=len, reverse=True)
 
 
@@ -133,19 +128,12 @@ def _three(value: float) -> str:
     return f"{value:.3f}"
 
 
-def _p(value: float) -> str:
-    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
-
-
 def test_every_check_and_status_the_auditor_writes_is_covered(runs):
-    seen = {(f.check, f.status) for f in _mine(runs)}
-    for check in GATES:
-        assert {(check, s) for s in (Status.PASS, Status.FAIL, Status.INCONCLUSIVE)} <= seen, check
-    assert {("multiclass.confusion", Status.REPORTED), ("multiclass.confusion", Status.WARN),
-            ("multiclass.class_rates", Status.REPORTED), ("multiclass.requirements", Status.INCONCLUSIVE)} <= seen
     from govaudit.multiclass import CHECKS
 
-    assert {c for c, _ in seen} == set(CHECKS)
+    assert_covered(_mine(runs), CHECKS, GATES,
+                   {("multiclass.confusion", Status.REPORTED), ("multiclass.confusion", Status.WARN),
+                    ("multiclass.class_rates", Status.REPORTED), ("multiclass.requirements", Status.INCONCLUSIVE)})
     reasons = {f.evidence["reason"].split(" (")[0].split(",")[0] for f in _mine(runs) if "reason" in f.evidence}
     assert reasons == {"counts only", "small group", "fewer than two groups have 30 or more cases",
                        "fewer than two groups have 100 or more cases", "it needs the true class",
@@ -161,7 +149,7 @@ def test_every_finding_is_worded_in_chinese_with_no_english_but_the_data(runs):
     for finding in findings:
         if finding.check in LEFT_IN_ENGLISH:
             continue
-        text = _zh(finding)
+        text = zh(finding)
         assert re.search(r"[\u4e00-\u9fff]", text) and text != finding.message
         left = text
         for name in _data(finding):
@@ -176,7 +164,7 @@ def test_judged_gates_quote_the_rates_ratio_gate_and_test_of_the_evidence(runs):
     judged = [f for f in _mine(runs) if f.check in GATES and f.value is not None]
     assert {f.status for f in judged} == {Status.PASS, Status.FAIL, Status.INCONCLUSIVE}
     for f in judged:
-        ev, text = f.evidence, _zh(f)
+        ev, text = f.evidence, zh(f)
         assert text.startswith(f"按{ev['feature']}划分，{ev['group']} 组")
         assert f"为 {_three(ev['group_rate'])}，是参照组 {ev['reference']}（{_three(ev['reference_rate'])}）" \
                f"的 {f.value:.2f} 倍" in text
@@ -188,15 +176,14 @@ def test_judged_gates_quote_the_rates_ratio_gate_and_test_of_the_evidence(runs):
         missed = block["beyond_limit"] if block else f.status is Status.FAIL
         assert (f"未达到门槛（{band}）" if missed else f"；达到门槛（{band}）") in text
         if block is None:
-            assert text.endswith(f"（{_p(ev['p_value'])}）。")
+            assert text.endswith(f"（{p_text(ev['p_value'])}）。")
             continue
-        assert f"共 {block['family_size']} 项；{_p(block['p_value'])}，校正后 {_p(block['p_adjusted'])}）" in text
         if f.status is Status.FAIL:
-            assert "，且经 Holm 校正后，差距在统计上显著" in text
+            assert text.endswith(f"，且{holm(block)}，差距在统计上显著。")
         elif f.status is Status.INCONCLUSIVE:
-            assert "但经 Holm 校正后，差距在统计上不显著" in text and text.endswith("无法判断该门槛。")
+            assert text.endswith(f"，但{holm(block)}，差距在统计上不显著，因此依据现有证据无法判断该门槛。")
         else:
-            assert "差距在统计上" in text and "无法判断" not in text
+            assert f"；{holm(block)}，差距在统计上" in text and "无法判断" not in text
 
 
 def test_a_south_sent_to_investigation_twice_as_often_reads_as_a_failed_gate(runs):
@@ -206,13 +193,14 @@ def test_a_south_sent_to_investigation_twice_as_often_reads_as_a_failed_gate(run
     assert (ev["group"], ev["reference"]) == ("south", "north")
     rate = ev["group_rate"]
     assert abs(rate - round(rate * ev["count"]) / ev["count"]) < 1e-12
-    assert _zh(f).startswith(f"按region划分，south 组被分入“investigation”的比例为 {rate:.3f}，是参照组 north")
+    assert zh(f).startswith(f"按region划分，south 组被分入“investigation”的比例为 {rate:.3f}，是参照组 north")
     [chance] = [f for f in runs["chance"] if f.check == "multiclass.adverse_rate_ratio"
                 and f.evidence["feature"] == "sex"]
     assert chance.status is Status.INCONCLUSIVE
     # west: 18 of 60 = 0.300, east: 12 of 60 = 0.200, ratio 1.50
-    assert _zh(chance).startswith("按sex划分，west 组被分入“b”的比例为 0.300，是参照组 east（0.200）的 1.50 倍；"
-                                  "未达到门槛（≤ 1.25），但经 Holm 校正后，差距在统计上不显著")
+    assert zh(chance) == ("按sex划分，west 组被分入“b”的比例为 0.300，是参照组 east（0.200）的 1.50 倍；"
+                          f"未达到门槛（≤ 1.25），但{holm(chance.evidence['significance'])}，差距在统计上不显著，"
+                          "因此依据现有证据无法判断该门槛。")
 
 
 def test_tables_quote_the_lowest_and_highest_share_of_the_evidence(runs):
@@ -220,7 +208,7 @@ def test_tables_quote_the_lowest_and_highest_share_of_the_evidence(runs):
         ev = f.evidence
         if f.check not in ("multiclass.confusion", "multiclass.class_rates") or "withheld" in f.message:
             continue
-        text = _zh(f)
+        text = zh(f)
         rows = [r for r in ev["groups"] if r["status"] in ("compared", "reference")]
         if f.check == "multiclass.confusion":
             k = ev["classes"].index(ev["adverse_class"])
@@ -242,13 +230,13 @@ def test_tables_quote_the_lowest_and_highest_share_of_the_evidence(runs):
             for r in left:
                 assert f"{r['group']} 组（{r['count']} 个案件）" in text
     [by_hand] = [f for f in runs["chance"] if f.check == "multiclass.confusion" and f.evidence["feature"] == "sex"]
-    assert _zh(by_hand) == "按sex划分，各群体被分入“b”的案件比例从 0.200（east）到 0.300（west）。"
+    assert zh(by_hand) == "按sex划分，各群体被分入“b”的案件比例从 0.200（east）到 0.300（west）。"
 
 
 def test_gates_that_cannot_be_judged_say_why_with_the_evidence_numbers(runs):
     unjudged = [f for f in _mine(runs) if f.check in GATES and "reason" in f.evidence]
     for f in unjudged:
-        ev, text = f.evidence, _zh(f)
+        ev, text = f.evidence, zh(f)
         assert text.startswith(f"按{ev['feature']}划分，") and "无法判断：" in text
         if ev.get("group") is not None:
             assert f"{ev['group']} 组" in text
@@ -263,7 +251,7 @@ def test_gates_that_cannot_be_judged_say_why_with_the_evidence_numbers(runs):
         else:
             assert "比值无定义" in text
     [fpr] = [f for f in runs["no_truth"] if f.check == "multiclass.adverse_fpr_ratio" and f.evidence["feature"] == "sex"]
-    assert _zh(fpr) == "按sex划分，被错误分入“b”的比例与参照组之比的门槛（≤ 1.5）无法判断：该门槛需要真实类别，但未提供。"
+    assert zh(fpr) == "按sex划分，被错误分入“b”的比例与参照组之比的门槛（≤ 1.5）无法判断：该门槛需要真实类别，但未提供。"
 
 
 def test_withheld_numbers_and_the_requirements_are_worded(runs):
@@ -271,11 +259,11 @@ def test_withheld_numbers_and_the_requirements_are_worded(runs):
     assert gates
     for f in gates:
         status = {Status.PASS: "通过", Status.FAIL: "未通过", Status.INCONCLUSIVE: "无法判断"}[f.status]
-        assert f"{f.evidence['group']} 组" in _zh(f) and f"对照门槛 ≤ {f.threshold:g} 的结果（{status}）" in _zh(f)
+        assert f"{f.evidence['group']} 组" in zh(f) and f"对照门槛 ≤ {f.threshold:g} 的结果（{status}）" in zh(f)
     [req] = [f for f in runs["requirements"] if f.check == "multiclass.requirements"]
     assert req.status is Status.INCONCLUSIVE
-    assert _zh(req).startswith(f"多类别审计器被跳过：审计缺少 {'、'.join(req.evidence['missing'])}。")
-    assert "发布被阻止" in _zh(req)
+    assert zh(req) == (f"multiclass 审计器被跳过：审计缺少 {'、'.join(req.evidence['missing'])}。本次审计要求运行该"
+                       "审计器，因此它所检查的任何内容都无法得出结论；在提供所需输入之前，发布被阻止。")
 
 
 def test_an_unknown_shape_falls_back_to_the_english_words(runs):

@@ -19,16 +19,17 @@ import pytest
 import govaudit
 from govaudit.core import AuditSubject, Finding, Status
 from govaudit.oversight import OversightAuditor
-from govaudit.report._i18n import load_catalogue, localise_message
+from govaudit.report._i18n import localise_message
 from govaudit.report._i18n_oversight import message
 from govaudit.verdicts import fail_closed
+
+from _i18n_checks import ZH, holm
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-ZH = load_catalogue("zh")
 MODULE = Path(govaudit.__file__).parent / "report" / "_i18n_oversight.py"
 TOML = Path(govaudit.__file__).parent / "report" / "locales" / "zh" / "oversight.toml"
 POLICY = {"uncertainty_band": [0.4, 0.6], "review_case_types": ["fraud"], "two_person_case_types": ["fraud"],
@@ -301,28 +302,23 @@ def _range_parts(f: Finding) -> list[str]:
             f"差距 {abs(rate(high) - rate(low)):.3f}"]
 
 
-def _p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
 def test_group_comparison_numbers(scenarios):
     f = _one(scenarios, "problems", "oversight.override_fairness", feature="sex")
     text, block = localise_message(f, ZH)[0], f.evidence["significance"]
     assert f.status is Status.FAIL and f.groups == ("male", "female")
-    for part in _range_parts(f) + ["超过上限 0.05", "且差距在统计上显著", f"本次审计中 {block['family_size']} 项",
-                                   f"原始 {_p(block['p_value'])}，校正后 {_p(block['p_adjusted'])}"]:
+    for part in _range_parts(f) + [f"超过上限 0.05，且{holm(block)}，差距在统计上显著。"]:
         assert part in text, (part, text)
 
     f = _one(scenarios, "small", "oversight.override_fairness", feature="sex")
     text, block = localise_message(f, ZH)[0], f.evidence["significance"]
     assert f.status is Status.INCONCLUSIVE and block["beyond_limit"] and not block["significant"]
-    for part in _range_parts(f) + ["但差距在统计上不显著", "无法判断该门槛",
-                                   f"原始 {_p(block['p_value'])}，校正后 {_p(block['p_adjusted'])}"]:
+    for part in _range_parts(f) + [f"超过上限 0.05，但{holm(block)}，差距在统计上不显著，因此依据现有证据无法判断该门槛。"]:
         assert part in text, (part, text)
 
     f = _one(scenarios, "clean", "oversight.appeal_fairness", rate="appeal_success_rate")
     assert f.status is Status.PASS
-    for part in _range_parts(f) + ["未超过上限 0.05；差距在统计上不显著", "已决定的申诉"]:
+    for part in _range_parts(f) + [f"未超过上限 0.05；{holm(f.evidence['significance'])}，差距在统计上不显著。",
+                                   "已决定的申诉"]:
         assert part in localise_message(f, ZH)[0], part
 
     f = _one(scenarios, "unjudged_by_significance", "oversight.override_fairness", feature="sex")
@@ -351,8 +347,7 @@ def test_the_catalogue_file_holds_only_oversight_keys_and_all_are_used():
     assert keys <= set(ZH.messages)
     source = MODULE.read_text(encoding="utf-8")
     used = {f"message.oversight.{k}" for k in re.findall(r'_P \+ "([a-z_]+)"', source)}
-    used |= {f"message.oversight.{side}{sig}" for side in ("above", "within")
-             for sig in ("", "_significant", "_not_significant")}
+    used |= {"message.oversight.above", "message.oversight.within"}  # the Holm sentence is zh.toml's message.holm
     used |= {f"message.oversight.{table}.{rate}" for table in ("rate", "population")
              for rate in ("override_rate", "appeal_rate", "appeal_success_rate")}
     assert used <= keys, sorted(used - keys)

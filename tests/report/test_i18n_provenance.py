@@ -21,11 +21,12 @@ from govaudit.core import AuditSubject, Finding, Status
 from govaudit.disclosure import protect_findings
 from govaudit.provenance import ProvenanceAuditor, manifest_toml, profile_table
 from govaudit.records import sha256_file
-from govaudit.report._i18n import load_catalogue, localise_message
+from govaudit.report._i18n import localise_message
 from govaudit.verdicts import fail_closed
 
+from _i18n_checks import ZH, zh
+
 AS_OF = date(2026, 6, 30)
-ZH = load_catalogue("zh")
 
 #: Shapes deliberately left to the auditor's English words: name -> (is this the shape?, why).
 LEFT_IN_ENGLISH = {
@@ -290,15 +291,10 @@ def _one(findings: list[Finding], check: str, status: Status | None = None, grou
     return chosen[0]
 
 
-def _zh(finding: Finding) -> str:
-    text, original = localise_message(finding, ZH)
-    assert not original, (finding.check, finding.status, finding.message)
-    return text
-
-
 def _data(finding: Finding) -> set[str]:
-    """The data a Chinese message may quote as it is: names, and the evidence's own (non-English) text."""
-    out = set(NAMES) | set(finding.groups)
+    """The data a Chinese message may quote as it is: names, the auditor's name, and the evidence's own
+    (non-English) text."""
+    out = set(NAMES) | set(finding.groups) | {finding.auditor}
 
     def walk(value, key: str | None = None) -> None:
         if isinstance(value, dict):
@@ -367,42 +363,42 @@ def test_sources_quote_their_dates_counts_and_hashes(runs):
     broken, integrity = runs["broken"], runs["integrity"]
     stale = _one(broken, "freshness", Status.FAIL, "forms")
     assert stale.value == (AS_OF - date(2025, 1, 15)).days == 531
-    assert "提取日期为 2025-01-15（审计日期 2026-06-30 之前 531 天）：超过了允许的 365 天" in _zh(stale)
+    assert "提取日期为 2025-01-15（审计日期 2026-06-30 之前 531 天）：超过了允许的 365 天" in zh(stale)
     fresh = _one(broken, "freshness", Status.PASS, "training_table")
-    assert "收集截止日期为 2026-05-21（审计日期 2026-06-30 之前 40 天）：在允许的 365 天之内" in _zh(fresh)
-    assert "晚 3 天" in _zh(_one(broken, "freshness", Status.INCONCLUSIVE))
+    assert "收集截止日期为 2026-05-21（审计日期 2026-06-30 之前 40 天）：在允许的 365 天之内" in zh(fresh)
+    assert "晚 3 天" in zh(_one(broken, "freshness", Status.INCONCLUSIVE))
     expired = _one(broken, "retention", Status.FAIL)
-    assert "（提取日期 2025-01-15）应于 2026-02-19 之前删除：已超过其 400 天的保存期限" in _zh(expired)
+    assert "（提取日期 2025-01-15）应于 2026-02-19 之前删除：已超过其 400 天的保存期限" in zh(expired)
 
-    assert "行数不同（申报 999 行，文件有 400 行）" in _zh(_one(integrity, "integrity", group="training_table"))
-    forms = _zh(_one(integrity, "integrity", group="forms"))
+    assert "行数不同（申报 999 行，文件有 400 行）" in zh(_one(integrity, "integrity", group="training_table"))
+    forms = zh(_one(integrity, "integrity", group="forms"))
     assert "申报的列 ghost 不存在（另有 1 列同样不存在）；另有 1 处不符" in forms
-    assert "列 size 申报为字符串类型，但其中是整数值" in _zh(_one(integrity, "integrity", group="evaluation_table"))
+    assert "列 size 申报为字符串类型，但其中是整数值" in zh(_one(integrity, "integrity", group="evaluation_table"))
     changed = _one(integrity, "integrity", group="snapshot")
     ev = changed.evidence
-    assert f"申报的为 {ev['declared_sha256'][:12]}…，文件的为 {ev['sha256'][:12]}…" in _zh(changed)
-    assert "SHA-256、600 行数据及各列均相符" in _zh(_one(runs["clean"], "integrity", group="forms"))
+    assert f"申报的为 {ev['declared_sha256'][:12]}…，文件的为 {ev['sha256'][:12]}…" in zh(changed)
+    assert "SHA-256、600 行数据及各列均相符" in zh(_one(runs["clean"], "integrity", group="forms"))
 
     model = _one(broken, "model_registered")
-    text = _zh(model)
+    text = zh(model)
     assert f"其 SHA-256（{model.evidence['sha256'][:12]}…）与登记的 SHA-256（" \
            f"{model.evidence['registered_sha256'][:12]}…）不同" in text
     assert "它登记的训练数据是 old_table，而不是 training_table；" \
            "其训练数据表 old_table 未申报；其批准信息尚未填写" in text
-    assert "risk_model 的 v2 版" in _zh(_one(runs["clean"], "model_registered"))
+    assert "risk_model 的 v2 版" in zh(_one(runs["clean"], "model_registered"))
 
-    assert "已于 2026-06-20 由 DPO 批准" in _zh(_one(runs["clean"], "declared", group="training_data"))
-    assert "licence（第三方数据）" in _zh(_one(broken, "declared", group="data"))
-    assert "上游来源 forms 的文档和批准不完整（approval.by、licence（第三方数据））" in _zh(_one(broken, "lineage"))
-    assert "training_table、evaluation_table 派生自未申报的 vendor_scores" in _zh(_one(integrity, "lineage"))
-    assert "共 2 个派生步骤" in _zh(_one(runs["clean"], "lineage", Status.PASS))
+    assert "已于 2026-06-20 由 DPO 批准" in zh(_one(runs["clean"], "declared", group="training_data"))
+    assert "licence（第三方数据）" in zh(_one(broken, "declared", group="data"))
+    assert "上游来源 forms 的文档和批准不完整（approval.by、licence（第三方数据））" in zh(_one(broken, "lineage"))
+    assert "training_table、evaluation_table 派生自未申报的 vendor_scores" in zh(_one(integrity, "lineage"))
+    assert "共 2 个派生步骤" in zh(_one(runs["clean"], "lineage", Status.PASS))
 
 
 def test_quality_quotes_shares_counts_and_tests(runs):
     broken = runs["broken"]
     missing = _one(broken, "missingness", Status.WARN)
     assert missing.value == pytest.approx(48 / 403)  # 45 missing incomes, 3 of them repeated
-    assert f"有 1 列的缺失比例超过 5%；缺失最多的是 income，缺失 {48 / 403:.1%}" in _zh(missing)
+    assert f"有 1 列的缺失比例超过 5%；缺失最多的是 income，缺失 {48 / 403:.1%}" in zh(missing)
 
     gap = _one(broken, "differential_missingness", Status.WARN)
     test = gap.evidence["tests"][0]
@@ -410,17 +406,17 @@ def test_quality_quotes_shares_counts_and_tests(runs):
     assert (b["count"], a["count"]) == (101, 302)  # with the 3 repeated rows (1 b, 2 a)
     assert b["missing_share"] == pytest.approx(31 / 101) and a["missing_share"] == pytest.approx(17 / 302)
     assert (f"income 的缺失比例在 b 组为 {31 / 101:.1%}，在 a 组为 {17 / 302:.1%}（按group划分）；"
-            f"差异在统计上显著（校正后 p = {test['p_adjusted']:.2g}）") in _zh(gap)
+            f"差异在统计上显著（校正后 p = {test['p_adjusted']:.2g}）") in zh(gap)
 
     assert f"3 行（{3 / 403:.2%}）与之前的某一行完全相同，且键 case_id 有 3 个值重复" in \
-        _zh(_one(broken, "duplicates", Status.WARN))
+        zh(_one(broken, "duplicates", Status.WARN))
     assert "有 7 个值超出申报的允许值或取值范围（涉及 2 列）；最多的在 size（5 个）" in \
-        _zh(_one(broken, "out_of_range", Status.WARN))
+        zh(_one(broken, "out_of_range", Status.WARN))
     assert f"有 7 行评估数据（{7 / 207:.2%}）也出现在训练数据中（按键 case_id 匹配）" in \
-        _zh(_one(broken, "leakage", Status.FAIL))
+        zh(_one(broken, "leakage", Status.FAIL))
     assert f"有 5 行评估数据（{5 / 205:.2%}）也出现在训练数据中（按 5 个共有列的哈希值匹配），因此" in \
-        _zh(_one(runs["small"], "leakage", Status.WARN))
-    personal = _zh(_one(broken, "personal_data"))
+        zh(_one(runs["small"], "leakage", Status.WARN))
+    personal = zh(_one(broken, "personal_data"))
     assert "有 1 个已申报的个人数据列未经批准即作为模型输入（income）" in personal
     assert "训练数据中的 contact 看起来像电子邮件地址，依据是其取值" in personal
 
@@ -431,29 +427,29 @@ def test_groups_quote_shares_ratios_and_tests(runs):
     assert ev["lowest"] == "b" and ev["n"] == 403 and represent.value == pytest.approx((101 / 403) / 0.5)
     assert (f"b（group）占全部行的 {101 / 403:.1%}，而在 census 2021 中占 50.0%：只有其参照占比的 "
             f"{(101 / 403) / 0.5:.2f}，是代表性不足最严重的群组（卡方 {ev['statistic']:.1f}，p < 0.001）"
-            ) in _zh(represent)
+            ) in zh(represent)
     short = _one(runs["small"], "representativeness", Status.WARN, "b")
     assert (f"占全部行的 {5 / 21:.1%}，而在 census 中占 30.0%：只有其参照占比的 {(5 / 21) / 0.3:.2f}，"
             f"是代表性不足最严重的群组（卡方 {short.evidence['statistic']:.1f}，"
-            f"p = {short.evidence['p_value']:.3f}，不显著）") in _zh(short)
+            f"p = {short.evidence['p_value']:.3f}，不显著）") in zh(short)
 
     rates = _one(runs["broken"], "label_base_rates", Status.WARN)
     rows = {r["group"]: r for r in rates.evidence["groups"]}
     b_rate, a_rate = rows["b"]["rate"], rows["a"]["rate"]
     assert (f"记录为有利标签的比例在 b 组为 {b_rate:.1%}，在 a 组为 {a_rate:.1%}（按group划分；比值 "
-            f"{b_rate / a_rate:.2f}，p < 0.001）；以这些标签训练的模型会学到这一差距") in _zh(rates)
+            f"{b_rate / a_rate:.2f}，p < 0.001）；以这些标签训练的模型会学到这一差距") in zh(rates)
     passed = _one(runs["clean"], "label_base_rates", Status.PASS)
-    assert _zh(passed).endswith("p < 0.001）。") and f"比值 {passed.value:.2f}" in _zh(passed)
-    assert "行数达到 30 的不足两个" in _zh(_one(runs["small"], "label_base_rates", Status.WARN))
+    assert zh(passed).endswith("p < 0.001）。") and f"比值 {passed.value:.2f}" in zh(passed)
+    assert "行数达到 30 的不足两个" in zh(_one(runs["small"], "label_base_rates", Status.WARN))
 
 
 def test_withheld_numbers_stay_withheld_and_the_outcome_stands(runs):
     rates = _one(runs["withheld"], "label_base_rates")
     assert rates.value is None and rates.evidence["ratio"] is None  # disclosure control withheld the ratio
-    assert "比值不予公布" in _zh(rates) and "该检查对照门槛 >= 0.8 的结果（警告）不变" in _zh(rates)
+    assert "比值不予公布" in zh(rates) and "该检查对照门槛 >= 0.8 的结果（警告）不变" in zh(rates)
     gap = _one(runs["withheld"], "differential_missingness", Status.WARN)
     assert gap.value is None
-    text = _zh(gap)
+    text = zh(gap)
     assert "差距及其检验不予公布" in text and "门槛 <= 0.02 的结果（警告）不变" in text
     assert not re.search(r"\d+\.\d%", text)  # no share quoted
 
@@ -461,9 +457,11 @@ def test_withheld_numbers_stay_withheld_and_the_outcome_stands(runs):
 def test_requirements_and_asked_for_auditor(runs):
     asked = [f for f in runs["requirements"] if f.status is Status.INCONCLUSIVE]
     assert {bool(f.evidence) for f in asked} == {True, False}
-    for finding in asked:
-        assert "发布被阻止" in _zh(finding)
-    assert "审计缺少 manifest" in _zh(next(f for f in asked if f.evidence))
+    closing = ZH("message.asked_for")
+    assert zh(next(f for f in asked if f.evidence)) == f"provenance 审计器被跳过：审计缺少 manifest。{closing}"
+    assert zh(next(f for f in asked if not f.evidence)) == \
+        f"数据来源审计器需要数据清单（审计规范中的 [manifest] path），但未提供。{closing}"
+    assert "发布被阻止" in closing
 
 
 def test_unexpected_evidence_falls_back_on_the_english_words():

@@ -6,7 +6,10 @@ never a silent fallback, so an untranslated string cannot slip into a rendered p
 
 English findings are worded by the auditors themselves (``Finding.message``). Other languages word
 the findings they know from the evidence (the catalogue's ``message`` table) and show any other
-auditor's message as its original text, labelled as such.
+auditor's message as its original text, labelled as such. The sentences every auditor shares are worded
+here once: the runner's (a skipped auditor, one asked for and made inconclusive, one that crashed), the
+audit-wide Holm correction's (:func:`judged_sentence`), and the numbers, p-values and gate bands the
+auditors' modules (``_i18n_<auditor>.py``, each a :class:`Wording`) quote.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol
 
 from govaudit.core import Finding, Status
 from govaudit.exceptions import InputDataError
@@ -34,6 +37,10 @@ __all__ = [
     "MSG_UNKNOWN_LANGUAGE",
     "UNDEFINED",
     "Catalogue",
+    "Wording",
+    "finite",
+    "fmt_band",
+    "fmt_bound",
     "fmt_ci",
     "fmt_num",
     "fmt_share",
@@ -42,6 +49,7 @@ __all__ = [
     "localise_message",
     "p_text",
     "placeholders",
+    "quoted_number",
 ]
 
 #: Languages with a catalogue.
@@ -146,7 +154,8 @@ def placeholders(text: str) -> set[str]:
 # --------------------------------------------------------------------------- numbers
 
 
-def _finite(value: Any) -> float | None:
+def finite(value: Any) -> float | None:
+    """``value`` as a finite float; None when it is missing, not a number (a bool is not), NaN or infinite."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     value = float(value)
@@ -155,7 +164,7 @@ def _finite(value: Any) -> float | None:
 
 def fmt_num(value: Any, digits: int = 3) -> str:
     """A number for people: undefined (``None``) is an em dash, never 0."""
-    v = _finite(value)
+    v = finite(value)
     if v is None:
         return UNDEFINED
     if v.is_integer() and abs(v) >= 1000:
@@ -167,20 +176,63 @@ def fmt_num(value: Any, digits: int = 3) -> str:
 
 def fmt_share(value: Any) -> str:
     """A share as a percentage with one decimal."""
-    v = _finite(value)
+    v = finite(value)
     return UNDEFINED if v is None else f"{v * 100:.1f}%"
 
 
 def fmt_ci(interval: Any) -> str:
     """``0.410–0.590``, or an em dash when the interval is missing or undefined."""
     if isinstance(interval, Sequence) and not isinstance(interval, str) and len(interval) == 2:
-        low, high = _finite(interval[0]), _finite(interval[1])
+        low, high = finite(interval[0]), finite(interval[1])
         if low is not None and high is not None:
             return f"{fmt_num(low)}–{fmt_num(high)}"
     return UNDEFINED
 
 
+def quoted_number(text: str) -> str:
+    """A number quoted from an auditor's English (``11.7 %``) as the report shows it (``11.7%``, or an em dash)."""
+    return UNDEFINED if text == "undefined" else text.replace(" %", "%")
+
+
+_SYMBOLS = {">=": "≥", "<=": "≤"}
+
+
+def fmt_bound(operator: str, threshold: float) -> str:
+    """A one-sided gate as ``≥ 0.8`` or ``≤ 1.25`` (``>`` and ``<`` as they are)."""
+    return f"{_SYMBOLS.get(operator, operator)} {threshold:g}"
+
+
+def fmt_band(gate: Mapping[str, Any], within: str, t: Catalogue, *, ascii: bool = False) -> str:
+    """A ratio band (``min``, ``max``): both bounds by the catalogue text ``within``, one as ``≥ 0.8``.
+
+    With ``ascii`` one bound is written ``>= 0.8`` or ``<= 1.25``. ``ValueError`` for a band without bounds.
+    """
+    low, high = finite(gate.get("min")), finite(gate.get("max"))
+    if low is not None and high is not None:
+        return t(within, min=f"{low:g}", max=f"{high:g}")
+    if low is not None:
+        operator, bound = ">=", low
+    elif high is not None:
+        operator, bound = "<=", high
+    else:
+        raise ValueError("a gate without bounds")
+    return f"{operator} {bound:g}" if ascii else fmt_bound(operator, bound)
+
+
 # --------------------------------------------------------------------------- finding messages
+
+
+class Wording(Protocol):
+    """How an auditor's module words its findings: ``govaudit.report._i18n_<auditor>.message``."""
+
+    def __call__(self, finding: Finding, t: Catalogue, /) -> str | None:
+        """``finding`` (of the module's auditor) in ``t``'s language, with its ``message.<auditor>.*`` texts.
+
+        Returns the message worded from the finding's value, gate and evidence, with the numbers of the
+        auditor's English message; or None for a check or shape the module cannot word faithfully. It may
+        raise ``KeyError``, ``TypeError``, ``ValueError`` or ``IndexError`` on evidence without its check's
+        shape. Either way the caller then shows ``finding.message``, labelled as the original wording.
+        """
 
 
 def p_text(value: float) -> str:
@@ -196,7 +248,7 @@ def judged_sentence(block: Mapping[str, Any], t: Catalogue) -> str | None:
     """
     if "family_size" not in block or "beyond_limit" not in block:
         return None
-    raw, adjusted = _finite(block.get("p_value")), _finite(block.get("p_adjusted"))
+    raw, adjusted = finite(block.get("p_value")), finite(block.get("p_adjusted"))
     if raw is None or adjusted is None:
         tested = t("message.holm.untestable")
     else:
@@ -226,16 +278,16 @@ def _gate_clause(finding: Finding, t: Catalogue) -> str:
 def _significance_clause(test: Any, t: Catalogue) -> str:
     if not isinstance(test, Mapping) or "significant" not in test:
         return ""
-    p = _finite(test.get("p_value"))
+    p = finite(test.get("p_value"))
     if p is None:
         return t("message.not_tested")
     key = "message.significant" if test.get("significant") else "message.not_significant"
-    return t(key, p="p < 0.001" if p < 0.001 else f"p = {p:.3f}")
+    return t(key, p=p_text(p))
 
 
 def _rate_range(evidence: Mapping[str, Any], rate: str) -> tuple[dict, dict] | None:
     rows = [r for r in evidence.get("groups", []) if isinstance(r, Mapping)
-            and r.get("status") not in ("excluded", "warn") and _finite(r.get(rate)) is not None]
+            and r.get("status") not in ("excluded", "warn") and finite(r.get(rate)) is not None]
     if not rows:
         return None
     return min(rows, key=lambda r: r[rate]), max(rows, key=lambda r: r[rate])
@@ -291,7 +343,7 @@ def _bias_message(finding: Finding, t: Catalogue) -> str | None:
 
 
 @lru_cache(maxsize=None)
-def _wording(auditor: str) -> Any:
+def _wording(auditor: str) -> Wording | None:
     """The function that words ``auditor``'s findings from their evidence, or None.
 
     Besides the bias auditor's (here), each is ``message`` in ``govaudit.report._i18n_<auditor>``,
@@ -323,10 +375,12 @@ def localise_message(finding: Finding, t: Catalogue) -> tuple[str, bool]:
     name = finding.auditor
     ev = finding.evidence
     text: str | None = None
-    if finding.check == f"{name}.requirements" and finding.status is Status.SKIPPED:
+    if finding.check == f"{name}.requirements" and finding.status in (Status.SKIPPED, Status.INCONCLUSIVE):
         missing = ev.get("missing")
         if isinstance(missing, list) and missing:
             text = t("message.skipped_missing", auditor=name, missing=t.join([str(m) for m in missing]))
+            if finding.status is Status.INCONCLUSIVE:  # asked for by the audit (govaudit.verdicts.fail_closed)
+                text += t("message.asked_for")
     elif finding.check == f"{name}.run" and finding.status is Status.ERROR:
         text = t("message.crashed", auditor=name, exception=ev.get("exception", ""))
     if text is None and finding.check.startswith(f"{name}.") and (wording := _wording(name)) is not None:

@@ -4,7 +4,9 @@ Every finding of :mod:`govaudit.amounts` is worded from its evidence: the group 
 (``amounts.group_amounts``, also as rewritten by disclosure control), and the four gates
 (``amounts.mean_ratio``, ``amounts.above_ratio``, ``amounts.group_mae``, ``amounts.underpaid_share``)
 judged, not judged (with the auditor's reason), withheld by disclosure control, or not judged because
-no correct amounts were given. The texts are in ``locales/<lang>/amounts.toml``.
+no correct amounts were given. The texts are in ``locales/<lang>/amounts.toml``; a judged gate ends with
+the audit-wide Holm correction's sentence (:func:`govaudit.report._i18n.judged_sentence`), and the
+requirements and run findings are worded by :func:`govaudit.report._i18n.localise_message`.
 
 A gate finding's evidence does not repeat the group's mean amount, nor the share above the cut and
 the cut itself; they are read from the claim the auditor recorded (``significance.claim``, or the
@@ -16,13 +18,12 @@ own words.
 from __future__ import annotations
 
 import ast
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from govaudit.core import Finding, Status
-from govaudit.report._i18n import UNDEFINED, Catalogue, fmt_share
+from govaudit.report._i18n import UNDEFINED, Catalogue, finite, fmt_share, judged_sentence, p_text, quoted_number
 
 __all__ = ["message"]
 
@@ -37,26 +38,10 @@ _NO_REFERENCE = "no group is large enough to be the reference"
 _UNDEFINED = "the measure is undefined for this group (e.g. a mean of zero or a single distinct value)"
 
 
-def _number(value: Any) -> float | None:
-    """A finite number, or None (missing, NaN, infinite, or not a number)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
 def _amount(value: Any) -> str:
     """An amount or a ratio as the auditor writes it (two decimals, thousands separated)."""
-    v = _number(value)
+    v = finite(value)
     return UNDEFINED if v is None else f"{v:,.2f}"
-
-
-def _p(value: float) -> str:
-    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
-
-
-def _quoted(text: str) -> str:
-    """A number quoted from the auditor's words, with its undefined value as the report shows it."""
-    return UNDEFINED if text == "undefined" else text.replace(" %", "%")
 
 
 # --------------------------------------------------------------------------- the group table
@@ -79,7 +64,7 @@ def _table(finding: Finding, t: Catalogue) -> str | None:
         text = t("message.amounts.table_none", feature=feature)
     else:
         low = min(judged, key=lambda r: r["mean_ratio"])
-        if _number(low["mean_ratio"]) is None:
+        if finite(low["mean_ratio"]) is None:
             return None
         cut = _amount(ev.get("above"))
         above = t("message.amounts.above_median", cut=cut) if ev.get("above_is_median") is True else \
@@ -158,39 +143,25 @@ def _claim_numbers(finding: Finding, key: str) -> dict[str, str] | None:
     m = re.match(head + middle + r"(meets|misses) the gate", source)
     if m is None:
         return None
-    return {**{name: _quoted(m[i + 1]) for i, name in enumerate(names)}, "verdict": m[len(names) + 1]}
+    return {**{name: quoted_number(m[i + 1]) for i, name in enumerate(names)}, "verdict": m[len(names) + 1]}
 
 
 def _outcome(finding: Finding, t: Catalogue) -> str | None:
-    """How the gate's test came out: after Holm's correction, or the plain p-value."""
+    """How the gate's test came out: the audit-wide Holm correction's sentence, or the plain p-value."""
     ev = finding.evidence
     block = ev.get("significance")
-    if not (isinstance(block, Mapping) and "significant" in block):
-        p = _number(ev.get("p_value"))
-        return t("message.amounts.outcome.plain_untestable") if p is None else \
-            t("message.amounts.outcome.plain", p=_p(p))
-    raw, adjusted = _number(block.get("p_value")), _number(block.get("p_adjusted"))
-    if raw is None:
-        tested = t("message.amounts.outcome.untestable")
-    elif adjusted is None:
-        return None
-    else:
-        tested = t("message.amounts.outcome.holm", family=int(block["family_size"]), p=_p(raw),
-                   p_adjusted=_p(adjusted))
-    if not block["beyond_limit"]:
-        if block["significant"]:
-            return t("message.amounts.outcome.pass_significant", tested=tested)
-        return t("message.amounts.outcome.pass_not_significant", tested=tested)
-    if block["significant"]:
-        return t("message.amounts.outcome.fail", tested=tested)
-    return t("message.amounts.outcome.inconclusive", tested=tested)
+    if isinstance(block, Mapping) and "significant" in block:
+        return judged_sentence(block, t)
+    p = finite(ev.get("p_value"))
+    return t("message.amounts.outcome.plain_untestable") if p is None else \
+        t("message.amounts.outcome.plain", p=p_text(p))
 
 
 def _judged(finding: Finding, t: Catalogue) -> str | None:
     """A gate measured on a group: what was measured, against the gate, and the test."""
     ev = finding.evidence
     key = finding.check.split(".")[1]
-    if finding.threshold is None or finding.operator is None or _number(finding.value) is None:
+    if finding.threshold is None or finding.operator is None or finite(finding.value) is None:
         return None
     block = ev.get("significance")
     passes = not block["beyond_limit"] if isinstance(block, Mapping) and "beyond_limit" in block else \
@@ -222,26 +193,7 @@ def _missing_truth(finding: Finding, t: Catalogue) -> str | None:
 
 
 def message(finding: Finding, t: Catalogue) -> str | None:
-    """The finding's message in the catalogue's language, or None to show the auditor's own words.
-
-    Parameters
-    ----------
-    finding : Finding
-        A finding of the amounts auditor.
-    t : Catalogue
-        The message catalogue (``message.amounts.*`` keys).
-
-    Returns
-    -------
-    str or None
-        The worded message; None for a shape it cannot word faithfully (the caller then shows
-        ``finding.message``, labelled as the auditor's original wording).
-
-    Raises
-    ------
-    KeyError, TypeError, ValueError
-        On evidence that lacks what its shape needs; the caller shows the original wording then.
-    """
+    """The amounts finding's message in ``t``'s language (a :class:`govaudit.report._i18n.Wording`)."""
     ev = finding.evidence
     if finding.check == "amounts.group_amounts":
         return _table(finding, t)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from govaudit.core import Finding, Status
-from govaudit.report._i18n import Catalogue, judged_sentence, p_text
+from govaudit.report._i18n import Catalogue, fmt_band, judged_sentence, p_text
 
 __all__ = ["contrast_message"]
 
@@ -30,15 +30,6 @@ def _num(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value):
         raise ValueError("undefined")  # worded by the caller
     return f"{float(value):.3f}"
-
-
-def _band(gate: Mapping[str, Any], t: Catalogue) -> str:
-    low, high = gate.get("min"), gate.get("max")
-    if low is not None and high is not None:
-        return t("message.bias_gates.band_within", min=f"{low:g}", max=f"{high:g}")
-    if low is not None:
-        return f"≥ {low:g}"
-    return f"≤ {high:g}"
 
 
 def _rate_word(metric: str, t: Catalogue) -> tuple[str, str]:
@@ -100,7 +91,7 @@ def contrast_message(finding: Finding, t: Catalogue) -> str | None:
     """
     ev = finding.evidence
     name, feature = str(ev["metric"]), str(ev["feature"])
-    band, gate = _band(ev["gate"], t), _gate_name(name, t)
+    band, gate = fmt_band(ev["gate"], "message.bias_gates.band_within", t), _gate_name(name, t)
     if "components" not in ev:
         reason = _reason(str(ev.get("reason", "")), t)
         return None if reason is None else t("message.bias_gates.unjudged", feature=feature, gate=gate, band=band,

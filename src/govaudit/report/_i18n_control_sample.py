@@ -3,21 +3,22 @@
 Each finding is worded from its evidence, with the numbers the auditor's English message shows
 (shares as percentages with one decimal, ratios with two, p-values as ``p = 0.012`` or
 ``p < 0.001``): the group table (``group_shares``), each group's gates (``share_ratio``,
-``share_difference``, judged, or not judged and why), the hit rates of the two streams
-(``hit_rates``) and the missing control sample of an audit that asked for it (``requirements``
-made inconclusive). The texts are in ``locales/<lang>/control_sample.toml``; a finding of another
-shape returns None, and the report shows the auditor's English words instead.
+``share_difference``, judged, or not judged and why) and the hit rates of the two streams
+(``hit_rates``). A gate judged across the audit ends with the Holm correction's sentence
+(:func:`govaudit.report._i18n.judged_sentence`); the missing control sample (``requirements``, skipped
+or made inconclusive because the audit asked for it) is worded by
+:func:`govaudit.report._i18n.localise_message`. The texts are in ``locales/<lang>/control_sample.toml``;
+a finding of another shape returns None, and the report shows the auditor's English words instead.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from govaudit.core import Finding, Status
-from govaudit.report._i18n import Catalogue, fmt_share
+from govaudit.report._i18n import Catalogue, finite, fmt_band, fmt_share, judged_sentence, p_text
 
 __all__ = ["message"]
 
@@ -28,28 +29,15 @@ _TOO_SMALL = re.compile(r"it has (\d+) case\(s\), fewer than suppress_below = (\
 _GATES = ("control_sample.share_ratio", "control_sample.share_difference")
 
 
-def _real(value: Any) -> float | None:
-    """``value`` as a finite float, or None (missing, NaN, not a number)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
 def _pct(value: Any, t: Catalogue) -> str:
     """A share as the English message shows it (one decimal), or "undefined"."""
-    return t("message.control_sample.undefined") if _real(value) is None else fmt_share(value)
+    return t("message.control_sample.undefined") if finite(value) is None else fmt_share(value)
 
 
 def _ratio(value: Any, t: Catalogue) -> str:
     """A ratio with two decimals, or "undefined"."""
-    v = _real(value)
+    v = finite(value)
     return t("message.control_sample.undefined") if v is None else f"{v:.2f}"
-
-
-def _p(value: float) -> str:
-    """A p-value as the auditor writes it."""
-    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
 def _group_shares(ev: Mapping[str, Any], t: Catalogue) -> str:
@@ -91,53 +79,28 @@ def _unjudged_gate(finding: Finding, t: Catalogue) -> str | None:
              reason=why)
 
 
-def _band(gate: Mapping[str, Any], t: Catalogue) -> str:
-    """The ratio band as the auditor writes it: ``[0.5, 2]``, ``>= 0.5`` or ``<= 2``."""
-    low, high = _real(gate.get("min")), _real(gate.get("max"))
-    if low is not None and high is not None:
-        return t("message.control_sample.band_within", min=f"{low:g}", max=f"{high:g}")
-    if low is not None:
-        return f">= {low:g}"
-    if high is not None:
-        return f"<= {high:g}"
-    raise ValueError("a share-ratio gate without bounds")
-
-
 def _what(finding: Finding, t: Catalogue) -> str | None:
     """What the gate's value is: a multiple of the random share, or percentage points more or less."""
     ev = finding.evidence
     if finding.check == "control_sample.share_ratio":
-        return t("message.control_sample.what_ratio", ratio=_ratio(ev["share_ratio"], t), band=_band(ev["gate"], t))
-    signed, ceiling = _real(ev["share_difference"]), _real(ev["gate"]["max"])
+        band = fmt_band(ev["gate"], "message.control_sample.band_within", t, ascii=True)  # as the auditor writes it
+        return t("message.control_sample.what_ratio", ratio=_ratio(ev["share_ratio"], t), band=band)
+    signed, ceiling = finite(ev["share_difference"]), finite(ev["gate"]["max"])
     if signed is None or ceiling is None:
         return None
     key = "message.control_sample.what_more" if signed >= 0 else "message.control_sample.what_less"
     return t(key, points=f"{100 * abs(signed):.1f}", ceiling=f"{ceiling:g}")
 
 
-def _test_sentence(ev: Mapping[str, Any], meets: bool, t: Catalogue) -> str | None:
-    """How the test against the gate's bound came out: after Holm's correction when it was judged so."""
+def _test_sentence(ev: Mapping[str, Any], t: Catalogue) -> str | None:
+    """How the test against the gate's bound came out: the Holm correction's sentence when judged so."""
     block = ev.get("significance")
-    if not (isinstance(block, Mapping) and "significant" in block):  # not (yet) judged across the audit
-        p = _real(ev["test"]["p_value"])
-        if p is None:
-            return t("message.control_sample.bound_test_undefined")
-        return t("message.control_sample.bound_test", p=_p(p))
-    raw = _real(block.get("p_value"))
-    if raw is None:
-        tested = t("message.control_sample.tested_undefined")
-    else:
-        adjusted = _real(block["p_adjusted"])
-        if adjusted is None:
-            return None
-        tested = t("message.control_sample.tested", family=int(block["family_size"]), p=_p(raw),
-                   p_adjusted=_p(adjusted))
-    significant = bool(block["significant"])
-    if meets:
-        key = "met_significant" if significant else "met_not_significant"
-    else:
-        key = "missed_significant" if significant else "missed_not_significant"
-    return t(f"message.control_sample.{key}", tested=tested)
+    if isinstance(block, Mapping) and "significant" in block:  # judged across the audit
+        return judged_sentence(block, t)
+    p = finite(ev["test"]["p_value"])
+    if p is None:
+        return t("message.control_sample.bound_test_undefined")
+    return t("message.control_sample.bound_test", p=p_text(p))
 
 
 def _gate(finding: Finding, t: Catalogue) -> str | None:
@@ -153,7 +116,7 @@ def _gate(finding: Finding, t: Catalogue) -> str | None:
     else:
         return None
     what = _what(finding, t)
-    sentence = _test_sentence(ev, meets, t)
+    sentence = _test_sentence(ev, t)
     if what is None or sentence is None:
         return None
     claim = t("message.control_sample.claim", model_share=_pct(ev["model_share"], t), group=ev["group"],
@@ -167,29 +130,15 @@ def _hit_rates(ev: Mapping[str, Any], t: Catalogue) -> str:
     if ev.get("suppressed"):
         return t("message.control_sample.hit_rates_suppressed", model_cases=ev["model_cases"],
                  random_cases=ev["random_cases"])
-    p = _real((ev.get("test") or {}).get("p_value"))
+    p = finite((ev.get("test") or {}).get("p_value"))
     return t("message.control_sample.hit_rates", model_cases=ev["model_cases"], random_cases=ev["random_cases"],
              model_rate=_pct(ev["model_hit_rate"], t), random_rate=_pct(ev["random_hit_rate"], t),
              ratio=_ratio(ev["hit_rate_ratio"], t),
-             p="" if p is None else t("message.control_sample.p_clause", p=_p(p)))
+             p="" if p is None else t("message.control_sample.p_clause", p=p_text(p)))
 
 
 def message(finding: Finding, t: Catalogue) -> str | None:
-    """The control-sample finding's message in the catalogue's language.
-
-    Parameters
-    ----------
-    finding : Finding
-        A finding of the ``control_sample`` auditor.
-    t : Catalogue
-        The report language's catalogue (with the ``message.control_sample`` table).
-
-    Returns
-    -------
-    str or None
-        The message, or None for a finding of a shape this wording does not know (the report then
-        shows the auditor's own words).
-    """
+    """The control-sample finding's message in ``t``'s language (a :class:`govaudit.report._i18n.Wording`)."""
     check = finding.check
     if check == "control_sample.group_shares":
         return _group_shares(finding.evidence, t)
@@ -197,9 +146,4 @@ def message(finding: Finding, t: Catalogue) -> str | None:
         return _gate(finding, t)
     if check == "control_sample.hit_rates":
         return _hit_rates(finding.evidence, t)
-    missing = finding.evidence.get("missing")
-    if check == "control_sample.requirements" and finding.status is Status.INCONCLUSIVE and isinstance(
-            missing, list) and missing:  # skipped, then made inconclusive because the audit asked for it
-        return t("message.skipped_missing", auditor=finding.auditor, missing=t.join([str(m) for m in missing])) \
-            + t("message.control_sample.asked_for")
-    return None
+    return None  # control_sample.requirements and control_sample.run are worded by the caller

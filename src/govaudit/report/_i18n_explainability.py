@@ -9,7 +9,9 @@ The data dictionary's plain descriptions of inputs, which the English message ad
 name, are not part of the evidence: this wording names the input only. A finding whose evidence does
 not reproduce what its English message says (for instance a proxy named beyond the ten inputs the
 evidence records, or an explained output this module does not know) is left to the auditor's words:
-:func:`message` returns ``None``.
+:func:`message` returns ``None``. ``explainability.requirements`` (the auditor skipped for want of a
+model, or made inconclusive because the audit asked for it) and ``explainability.run`` are worded by
+:func:`govaudit.report._i18n.localise_message`.
 """
 
 from __future__ import annotations
@@ -189,15 +191,6 @@ def _proxy(finding: Finding, t: Catalogue) -> str | None:
     return "".join(parts) or t("message.explainability.proxy_none", sensitive=sensitive)
 
 
-def _requirements(finding: Finding, t: Catalogue) -> str | None:
-    """An asked-for auditor skipped for a missing input, made inconclusive (a skipped one is worded generically)."""
-    missing = finding.evidence.get("missing")
-    if finding.status is not Status.INCONCLUSIVE or not isinstance(missing, list) or not missing:
-        return None
-    return (t("message.skipped_missing", auditor=finding.auditor, missing=t.join([str(m) for m in missing]))
-            + t("message.explainability.fail_closed"))
-
-
 _CHECKS: dict[str, Callable[[Finding, Catalogue], str | None]] = {
     "explainability.global_importance": _importance,
     "explainability.coverage": _coverage,
@@ -206,30 +199,10 @@ _CHECKS: dict[str, Callable[[Finding, Catalogue], str | None]] = {
     "explainability.concentration": _concentration,
     "explainability.direct_use": _direct_use,
     "explainability.proxy_risk": _proxy,
-    "explainability.requirements": _requirements,
 }
 
 
 def message(finding: Finding, t: Catalogue) -> str | None:
-    """The explainability finding's message in the catalogue's language.
-
-    Parameters
-    ----------
-    finding : Finding
-        A finding of the explainability auditor.
-    t : Catalogue
-        The message catalogue of the report's language (its ``message.explainability`` table).
-
-    Returns
-    -------
-    str or None
-        The message, or None for a finding this module cannot word faithfully (the caller then
-        shows the auditor's English words, labelled as such).
-
-    Raises
-    ------
-    KeyError, TypeError, ValueError, IndexError
-        On evidence of an unexpected shape (the caller falls back to the English words).
-    """
+    """The explainability finding's message in ``t``'s language (a :class:`govaudit.report._i18n.Wording`)."""
     wording = _CHECKS.get(finding.check)
     return None if wording is None else wording(finding, t)

@@ -4,20 +4,23 @@ Each finding is worded from its evidence as :mod:`govaudit.multiclass` words it 
 same numbers formatted the same way (shares with three decimals, ratios with two): the classes
 decided by group (``multiclass.confusion``), one class's rates by group (``multiclass.class_rates``),
 the ratio gates (``multiclass.adverse_rate_ratio``, ``multiclass.adverse_fpr_ratio``,
-``multiclass.class_ratio``) judged, unjudged or with their rates withheld by disclosure control, and
-the fail-closed ``multiclass.requirements``. The texts are in ``locales/<lang>/multiclass.toml``. A
-shape not recognised here gives None, so the caller shows the auditor's English words instead.
+``multiclass.class_ratio``) judged (ending with the audit-wide Holm correction's sentence,
+:func:`govaudit.report._i18n.judged_sentence`), unjudged or with their rates withheld by disclosure
+control. The texts are in ``locales/<lang>/multiclass.toml``; ``multiclass.requirements`` (skipped, or
+made inconclusive because the audit asked for the auditor) and ``multiclass.run`` are worded by
+:func:`govaudit.report._i18n.localise_message`. A shape not recognised here gives None, so the caller
+shows the auditor's English words instead.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from govaudit.core import Finding, Status
-from govaudit.report._i18n import Catalogue
+from govaudit.report._i18n import Catalogue, fmt_band, fmt_bound, judged_sentence, p_text
 
 __all__ = ["message"]
 
@@ -45,10 +48,6 @@ def _number(value: Any) -> bool:
 def _share(value: Any, t: Catalogue) -> str:
     """A share as the auditor writes it: three decimals, or "undefined"."""
     return f"{float(value):.3f}" if _number(value) else t("message.multiclass.undefined")
-
-
-def _p(value: float) -> str:
-    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
 
 
 def _rows(evidence: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -120,24 +119,15 @@ def _what(ev: Mapping[str, Any], t: Catalogue) -> str:
 
 
 def _band(gate: Mapping[str, Any], t: Catalogue) -> str:
-    """The gate's band as the auditor states it: ``<= 1.25``, ``>= 0.8`` or both bounds."""
-    low, high = gate.get("min"), gate.get("max")
-    if low is not None and high is not None:
-        return t("message.multiclass.band.within", min=f"{low:g}", max=f"{high:g}")
-    if low is not None:
-        return t("message.multiclass.band.min", min=f"{low:g}")
-    if high is not None:
-        return t("message.multiclass.band.max", max=f"{high:g}")
-    raise ValueError("a gate without bounds")
+    """The gate's band as the auditor states it: ``≤ 1.25``, ``≥ 0.8`` or both bounds."""
+    return fmt_band(gate, "message.multiclass.band_within", t)
 
 
-def _bound(finding: Finding, t: Catalogue) -> str | None:
+def _bound(finding: Finding) -> str | None:
     """The one bound a finding was judged against (its threshold and operator), or None."""
     if finding.threshold is None or finding.operator not in (">=", "<="):
         return None
-    if finding.operator == ">=":
-        return t("message.multiclass.band.min", min=f"{finding.threshold:g}")
-    return t("message.multiclass.band.max", max=f"{finding.threshold:g}")
+    return fmt_bound(finding.operator, finding.threshold)
 
 
 def _reason(ev: Mapping[str, Any], t: Catalogue) -> str | None:
@@ -177,29 +167,10 @@ def _withheld_gate(finding: Finding, t: Catalogue) -> str:
     ev = finding.evidence
     fields = {"feature": str(ev["feature"]), "group": ev["group"], "what": _what(ev, t),
               "status": t(f"status.{finding.status.value}")}
-    bound = _bound(finding, t)
+    bound = _bound(finding)
     if bound is None:
         return t("message.multiclass.gate_withheld_no_gate", **fields)
     return t("message.multiclass.gate_withheld", gate=bound, **fields)
-
-
-def _tested(block: Mapping[str, Any], t: Catalogue) -> str:
-    """The end of a judged gate's message: its Holm-corrected test, as the significance judge words it."""
-    raw, adjusted = block.get("p_value"), block.get("p_adjusted")
-    if _number(raw):
-        prefix = t("message.multiclass.holm.corrected")
-        detail = t("message.multiclass.holm.family", family=int(block["family_size"]), p=_p(float(raw)),
-                   p_adjusted=_p(float(adjusted)))
-    else:
-        prefix, detail = "", t("message.multiclass.holm.undefined")
-    significant = bool(block["significant"])
-    if not block["beyond_limit"] and significant:
-        return t("message.multiclass.holm.pass_significant", prefix=prefix, detail=detail)
-    if not block["beyond_limit"]:
-        return t("message.multiclass.holm.pass_not_significant", prefix=prefix, detail=detail)
-    if significant:
-        return t("message.multiclass.holm.fail", prefix=prefix, detail=detail)
-    return t("message.multiclass.holm.inconclusive", prefix=prefix, detail=detail)
 
 
 def _judged_gate(finding: Finding, t: Catalogue) -> str | None:
@@ -216,10 +187,11 @@ def _judged_gate(finding: Finding, t: Catalogue) -> str | None:
     else:  # without the test's block the status is the gate's outcome
         missed = finding.status is not Status.PASS
     text += t("message.multiclass.gate_missed" if missed else "message.multiclass.gate_met", band=band)
-    if isinstance(block, Mapping):
-        return text + _tested(block, t)
+    if isinstance(block, Mapping):  # judged across the audit: the Holm correction's sentence
+        sentence = judged_sentence(block, t)
+        return None if sentence is None else text + sentence
     p = ev.get("p_value")
-    return text + t("message.multiclass.p", p=_p(float(p)) if _number(p) else t("message.multiclass.p_undefined"))
+    return text + t("message.multiclass.p", p=p_text(float(p)) if _number(p) else t("message.multiclass.p_undefined"))
 
 
 def _gate(finding: Finding, t: Catalogue) -> str | None:
@@ -231,36 +203,12 @@ def _gate(finding: Finding, t: Catalogue) -> str | None:
     return _judged_gate(finding, t)
 
 
+#: Check -> its wording (multiclass.requirements and multiclass.run are worded by the caller).
+_WORDINGS: dict[str, Callable[[Finding, Catalogue], str | None]] = {
+    "multiclass.confusion": _confusion, "multiclass.class_rates": _class_rates, **dict.fromkeys(_GATES, _gate)}
+
+
 def message(finding: Finding, t: Catalogue) -> str | None:
-    """The multi-class auditor's finding worded in the catalogue's language.
-
-    Parameters
-    ----------
-    finding : Finding
-        A finding of the ``multiclass`` auditor.
-    t : Catalogue
-        The catalogue of the report's language, with the ``message.multiclass.*`` keys.
-
-    Returns
-    -------
-    str or None
-        The message with the finding's numbers, or None when its shape is not one worded here (the
-        caller then shows the auditor's own words).
-
-    Raises
-    ------
-    KeyError, TypeError, ValueError, IndexError
-        When the evidence lacks what its check records; the caller falls back to the original words.
-    """
-    check, ev = finding.check, finding.evidence
-    if check == "multiclass.confusion":
-        return _confusion(finding, t)
-    if check == "multiclass.class_rates":
-        return _class_rates(finding, t)
-    if check in _GATES:
-        return _gate(finding, t)
-    if check == "multiclass.requirements" and finding.status is Status.INCONCLUSIVE:
-        missing = ev.get("missing")
-        if isinstance(missing, list) and missing:  # skipped, then blocking because the audit asked for it
-            return t("message.multiclass.requirements_blocked", missing=t.join([str(m) for m in missing]))
-    return None
+    """The multi-class finding's message in ``t``'s language (a :class:`govaudit.report._i18n.Wording`)."""
+    wording = _WORDINGS.get(finding.check)
+    return None if wording is None else wording(finding, t)

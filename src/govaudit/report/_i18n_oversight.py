@@ -3,8 +3,12 @@
 Each finding is worded from its own numbers (``value``, ``threshold`` and ``evidence``), formatted as
 the auditor's English message formats them: counts with thousands separators, shares as percentages
 with one decimal, gaps with three decimals, limits and deadlines in their shortest form. Reviewer
-ids, months, features and groups are data and are inserted as they are. A finding whose evidence
-does not have the expected shape gives None (or raises), and the caller shows the English words.
+ids, months, features and groups are data and are inserted as they are. A group comparison judged
+across the audit ends with the Holm correction's sentence (:func:`govaudit.report._i18n.judged_sentence`);
+a requirements finding that names its missing input is worded by
+:func:`govaudit.report._i18n.localise_message`, the auditor's own (no decision log) here. A finding
+whose evidence does not have the expected shape gives None (or raises), and the caller shows the
+English words.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from govaudit.core import Finding, Status
-from govaudit.report._i18n import Catalogue, fmt_share
+from govaudit.report._i18n import Catalogue, fmt_share, judged_sentence
 
 __all__ = ["message"]
 
@@ -57,10 +61,6 @@ def _g(value: Any) -> str:
     return f"{v:g}"
 
 
-def _p(value: float) -> str:
-    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
-
-
 def _rows(evidence: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     rows = evidence[key]
     if not isinstance(rows, Sequence) or isinstance(rows, str) or not all(isinstance(r, Mapping) for r in rows):
@@ -72,15 +72,11 @@ def _rows(evidence: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
 
 
 def _requirements(f: Finding, t: Catalogue) -> str | None:
-    missing = f.evidence.get("missing")
-    if isinstance(missing, list) and missing:
-        text = t("message.skipped_missing", auditor=f.auditor, missing=t.join([str(m) for m in missing]))
-    elif not f.evidence:
-        text = t(_P + "no_log")
-    else:
+    """The auditor's own requirements finding: no decision log (one naming its missing input is the caller's)."""
+    if f.evidence:
         return None
     # the runner turns an asked-for auditor's skip into inconclusive (the release is blocked)
-    return text + t(_P + "asked_for") if f.status is Status.INCONCLUSIVE else text
+    return t(_P + "no_log") + (t("message.asked_for") if f.status is Status.INCONCLUSIVE else "")
 
 
 def _coverage(f: Finding, t: Catalogue) -> str:
@@ -168,19 +164,6 @@ def _automation_drift(f: Finding, t: Catalogue) -> str:
     return t(_P + "drift_pass", limit=_pct(f.threshold), month=highest["month"], share=_pct(f.value))
 
 
-def _significance(block: Mapping[str, Any], t: Catalogue) -> str:
-    """The Holm-judged test of a gap, as the audit-wide correction words it."""
-    raw, adjusted = _number(block["p_value"]), _number(block.get("p_adjusted"))
-    if raw is None:
-        tested = t(_P + "untested")
-    elif adjusted is None:
-        raise ValueError("a tested gap without an adjusted p-value")
-    else:
-        tested = t(_P + "tested", family=_count(block["family_size"]), p=_p(raw), p_adjusted=_p(adjusted))
-    side = "above" if block["beyond_limit"] else "within"
-    return t(f"{_P}{side}_{'significant' if block['significant'] else 'not_significant'}", tested=tested)
-
-
 def _fairness(f: Finding, t: Catalogue) -> str | None:
     ev = f.evidence
     if f.status is Status.SKIPPED:
@@ -205,8 +188,9 @@ def _fairness(f: Finding, t: Catalogue) -> str | None:
              low=_pct(low[rate]), low_group=test["lowest"], high=_pct(high[rate]), high_group=test["highest"],
              gap=f"{gap:.3f}", judged=judged)
     block = ev.get("significance")
-    if isinstance(block, Mapping) and "significant" in block:
-        return text + _significance(block, t)
+    if isinstance(block, Mapping) and "significant" in block:  # judged across the audit
+        sentence = judged_sentence(block, t)
+        return None if sentence is None else text + sentence
     p = _number(test.get("p_value"))
     return text + (t(_P + "p_value", p=f"p = {p:.3g}") if p is not None else "。")
 
@@ -225,26 +209,7 @@ _WORDING: dict[str, Callable[[Finding, Catalogue], str | None]] = {
 
 
 def message(finding: Finding, t: Catalogue) -> str | None:
-    """The oversight finding's one-sentence message in the catalogue's language.
-
-    Parameters
-    ----------
-    finding : Finding
-        A finding of the oversight auditor (``oversight.*``).
-    t : Catalogue
-        The catalogue of the report's language; its ``message.oversight`` table holds the texts.
-
-    Returns
-    -------
-    str or None
-        The message, worded from the finding's numbers; None for a check or shape this module does
-        not know (the caller then shows the auditor's English words).
-
-    Raises
-    ------
-    TypeError, ValueError, KeyError, IndexError
-        The evidence is not as the auditor writes it (the caller also falls back to English).
-    """
+    """The oversight finding's message in ``t``'s language (a :class:`govaudit.report._i18n.Wording`)."""
     if finding.check in _NO_REVIEWS and finding.status is Status.SKIPPED:
         return t(_P + "no_reviews")
     wording = _WORDING.get(finding.check)

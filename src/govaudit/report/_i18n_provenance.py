@@ -7,7 +7,9 @@ rates, a declared key absent from its table) are read back from that message, an
 message has exactly the form the auditor writes. A mismatch the auditor names from list items (the
 integrity, lineage and model-registration problems) is worded from those items. A shape that cannot
 be worded faithfully (a file that cannot be read, with the reader's own English error) gives None,
-and the report shows the auditor's English words.
+and the report shows the auditor's English words. A requirements finding that names its missing
+input is worded by :func:`govaudit.report._i18n.localise_message`; the auditor's own (no manifest),
+made inconclusive because the audit asked for it, here with the same closing sentence.
 
 The source checks (declared, model registered, integrity, freshness, retention, lineage) and the
 shared helpers are here; the data-quality and group checks are in
@@ -94,10 +96,6 @@ def _field(item: str, t: Catalogue) -> str:
     return item
 
 
-def _p_text(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
 def _outcome(finding: Finding, t: Catalogue) -> str:
     """That a gated finding's outcome stands though its value is withheld."""
     status = t(f"status.{finding.status.value}")
@@ -107,17 +105,11 @@ def _outcome(finding: Finding, t: Catalogue) -> str:
 
 
 def _requirements(f: Finding, t: Catalogue) -> str | None:
-    # a skipped auditor is worded generically; here only the inconclusive one of an audit that asked for it
-    if f.status is not Status.INCONCLUSIVE:
+    """No manifest, in an audit that asked for the auditor (one naming its missing input is the caller's)."""
+    if f.status is not Status.INCONCLUSIVE or f.evidence or \
+            not f.message.startswith("The provenance auditor needs a data manifest"):
         return None
-    missing = f.evidence.get("missing")
-    if isinstance(missing, list) and missing:
-        reason = t(_P + "skipped_missing", missing=t.join([str(m) for m in missing]))
-    elif not f.evidence and f.message.startswith("The provenance auditor needs a data manifest"):
-        reason = t(_P + "no_manifest")
-    else:
-        return None
-    return t(_P + "asked_for", reason=reason)
+    return t(_P + "no_manifest") + t("message.asked_for")
 
 
 def _declared(f: Finding, t: Catalogue) -> str | None:
@@ -270,27 +262,7 @@ _WORDINGS: dict[str, Callable[[Finding, Catalogue], str | None]] = {f"provenance
 
 
 def message(finding: Finding, t: Catalogue) -> str | None:
-    """The provenance finding's one-sentence message in the catalogue's language.
-
-    Parameters
-    ----------
-    finding : Finding
-        A finding of the provenance auditor (``provenance.<check>``).
-    t : Catalogue
-        The message catalogue of the report's language (``message.provenance.*`` keys).
-
-    Returns
-    -------
-    str or None
-        The message worded from the finding's value, gate and evidence, with the same numbers as the
-        auditor's English message; None for a check or shape this module does not word (the report
-        then shows the auditor's English words).
-
-    Raises
-    ------
-    KeyError, TypeError, ValueError, IndexError
-        On evidence of an unexpected shape; the caller shows the English words instead.
-    """
+    """The provenance finding's message in ``t``'s language (a :class:`govaudit.report._i18n.Wording`)."""
     wording = _WORDINGS.get(finding.check)
     if wording is None:  # the data-quality and group checks
         from govaudit.report._i18n_provenance_data import WORDINGS

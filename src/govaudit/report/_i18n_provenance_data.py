@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from govaudit.core import Finding, Status
-from govaudit.report._i18n import Catalogue, fmt_num, fmt_share
+from govaudit.report._i18n import Catalogue, fmt_num, fmt_share, p_text
 from govaudit.report._i18n_provenance import (
     _P,
     _REPR,
@@ -20,7 +20,6 @@ from govaudit.report._i18n_provenance import (
     _int,
     _names,
     _outcome,
-    _p_text,
     _role,
     _unrepr,
 )
@@ -87,15 +86,19 @@ def _duplicates(f: Finding, t: Catalogue) -> str | None:
         parts = ([t(_P + "dup_rows", **rows)] if repeated else []) + \
                 ([t(_P + "dup_keys", n=f"{key_repeats:,}", key=key)] if key_repeats else [])
         return t(_P + "dup_warn", table=table, parts=t(_P + "dup_and").join(parts)) if parts else None
-    # a declared key missing from the table is named only in the message
-    prefix = re.escape(f"The {_english_role(str(ev['table']))} has no repeated rows")
+    # a declared key missing from the table is named only in the message; so are repeats within the allowed
+    # share (which a record of an earlier version words as "no repeated rows")
+    within = "no repeated rows" if not repeated else "(?:no repeated rows|" + re.escape(
+        f"{repeated:,} repeated row(s) ({share:.2%}), within the limit of ") + r"\d+\.\d\d%)"
+    prefix = re.escape(f"The {_english_role(str(ev['table']))} has ") + within
     match = re.fullmatch(prefix + rf"(?: and its key {_REPR} is unique)?\.", f.message)
     if match is None:
         return None
     key = _unrepr(match.group(1)) if match.group(1) else None
-    if repeated:  # repeats within the allowed share: the English says "no repeated rows"; say how many
-        limit = fmt_share(f.threshold) if f.threshold is not None else fmt_share(ev.get("max_duplicate_share"))
-        return t(_P + ("dup_within_key" if key else "dup_within"), table=table, key=key, limit=limit, **rows)
+    if repeated:
+        limit = f.threshold if f.threshold is not None else ev.get("max_duplicate_share")
+        return t(_P + ("dup_within_key" if key else "dup_within"), table=table, key=key, limit=f"{float(limit):.2%}",
+                 **rows)
     return t(_P + ("dup_none_key" if key else "dup_none"), table=table, key=key)
 
 
@@ -143,7 +146,7 @@ def _representativeness(f: Finding, t: Catalogue) -> str | None:
         return t(_P + "rep_empty", table=table, feature=feature)
     lowest, ratio, p = ev["lowest"], float(ev["lowest_ratio"]), float(ev["p_value"])
     common = {"table": table, "feature": feature, "group": lowest, "source": ev["reference_source"],
-              "ratio": f"{ratio:.2f}", "statistic": f"{float(ev['statistic']):.1f}", "p": _p_text(p)}
+              "ratio": f"{ratio:.2f}", "statistic": f"{float(ev['statistic']):.1f}", "p": p_text(p)}
     if ratio < float(ev["min_ratio"]):
         row = next((g for g in ev["groups"] if g["group"] == lowest), None)
         if row is None:
@@ -176,7 +179,7 @@ def _label_base_rates(f: Finding, t: Catalogue) -> str | None:
     defined = isinstance(p, (int, float)) and math.isfinite(p)
     text = t(_P + "labels_rates", table=table, feature=feature, low_group=low["group"], low=fmt_share(low["rate"]),
              high_group=high["group"], high=fmt_share(high["rate"]), ratio=fmt_num(ev["ratio"], 2),
-             p=_p_text(float(p)) if defined else t(_P + "p_undefined"))
+             p=p_text(float(p)) if defined else t(_P + "p_undefined"))
     return text + t(_P + ("labels_learns" if f.status is Status.WARN else "labels_end"))
 
 

@@ -6,7 +6,9 @@ three decimals). Two figures of a gate finding are not in its evidence, only in 
 claim: a group's share of the top k and of all cases (``top_k_share_ratio``), and its precision at k
 (``precision_at_k_ratio``). They are read back from that claim (the evidence's significance block, or
 the message) exactly as the auditor wrote them, and only when the claim's k and ratio are the
-evidence's; otherwise the finding keeps its English words.
+evidence's; otherwise the finding keeps its English words. A gate judged across the audit ends with the
+Holm correction's sentence (:func:`govaudit.report._i18n.judged_sentence`); the requirements and run
+findings are worded by :func:`govaudit.report._i18n.localise_message`.
 
 A shape not known here returns None, and the caller shows the auditor's English message.
 """
@@ -15,16 +17,24 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from govaudit.core import Finding, Status
-from govaudit.report._i18n import UNDEFINED, Catalogue, fmt_share
+from govaudit.report._i18n import (
+    UNDEFINED,
+    Catalogue,
+    fmt_band,
+    fmt_bound,
+    fmt_share,
+    judged_sentence,
+    p_text,
+    quoted_number,
+)
 
 __all__ = ["message"]
 
 _GATES = frozenset({"ranking.top_k_share_ratio", "ranking.exposure_ratio", "ranking.precision_at_k_ratio"})
-_OPERATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 _PCT = r"\d+\.\d %|undefined"
 _RATIO = r"[\d,]+\.\d\d|-?inf|undefined"
 # the parts of the auditor's claim (ranking._findings._what) that quote figures the evidence does not hold
@@ -63,16 +73,6 @@ def _written(value: Any) -> str:
     return "undefined" if v is None else f"{v:,.2f}"
 
 
-def _p(value: Any) -> str:
-    """``p < 0.001`` or ``p = 0.031``, as the auditor writes a p-value (the caller handles undefined)."""
-    return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
-
-
-def _quoted(text: str) -> str:
-    """A share the auditor wrote (``11.7 %``) in the report's style (``11.7%``); ``undefined`` as an em dash."""
-    return UNDEFINED if text == "undefined" else text.replace(" %", "%")
-
-
 def _top(row: Mapping[str, Any], t: Catalogue) -> str:
     """``60 个案件``, or ``120 个案件（20%）`` when the capacity was given as a share (as the auditor's ``_top``)."""
     k, capacity = row["k"], str(row["capacity"])
@@ -109,16 +109,6 @@ def _table(finding: Finding, t: Catalogue) -> str | None:
     return text
 
 
-def _band(gate: Mapping[str, Any], t: Catalogue) -> str:
-    """The gate's band as the auditor's ``RatioBand.text``: ``在 [0.8, 1.25] 之内``, ``≥ 0.8`` or ``≤ 1.25``."""
-    low, high = gate.get("min"), gate.get("max")
-    if low is not None and high is not None:
-        return t("message.ranking.band_within", min=f"{low:g}", max=f"{high:g}")
-    if low is not None:
-        return f"≥ {low:g}"
-    return f"≤ {high:g}"
-
-
 def _what(finding: Finding, t: Catalogue) -> str | None:
     """What was measured (the auditor's ``_what``), or None when a figure it quotes cannot be found."""
     ev, check = finding.evidence, finding.check
@@ -135,23 +125,10 @@ def _what(finding: Finding, t: Catalogue) -> str | None:
     if int(quoted["k"]) != k or quoted["ratio"] != _written(finding.value):
         return None
     if check == "ranking.top_k_share_ratio":
-        return t("message.ranking.what_top_k_share_ratio", k=k, top_share=_quoted(quoted["top_share"]),
-                 population_share=_quoted(quoted["population_share"]), ratio=ratio)
-    return t("message.ranking.what_precision_at_k_ratio", k=k, precision=_quoted(quoted["precision"]), ratio=ratio)
-
-
-def _significance(block: Mapping[str, Any], t: Catalogue) -> str | None:
-    """Whether the gap is significant after Holm's correction (the runner's ``_judged`` sentence)."""
-    raw, adjusted = _defined(block.get("p_value")), _defined(block.get("p_adjusted"))
-    significant = bool(block["significant"])
-    if raw is None:
-        return None if significant else t("message.ranking.not_significant_untested")
-    if adjusted is None:
-        return None
-    fields = {"family": int(block["family_size"]), "p": _p(raw), "p_adjusted": _p(adjusted)}
-    if significant:
-        return t("message.ranking.significant_after_holm", **fields)
-    return t("message.ranking.not_significant_after_holm", **fields)
+        return t("message.ranking.what_top_k_share_ratio", k=k, top_share=quoted_number(quoted["top_share"]),
+                 population_share=quoted_number(quoted["population_share"]), ratio=ratio)
+    return t("message.ranking.what_precision_at_k_ratio", k=k, precision=quoted_number(quoted["precision"]),
+             ratio=ratio)
 
 
 def _judged(finding: Finding, t: Catalogue) -> str | None:
@@ -162,23 +139,19 @@ def _judged(finding: Finding, t: Catalogue) -> str | None:
     if what is None:
         return None
     claim = t("message.ranking.claim", feature=ev["feature"], group=ev["group"], count=int(ev["count"]), what=what,
-              gate=gate, band=_band(ev["gate"], t))
+              gate=gate, band=fmt_band(ev["gate"], "message.ranking.band_within", t))
     block = ev.get("significance")
     if isinstance(block, Mapping):  # judged with Holm's correction: the block says which sentence follows
-        significance = _significance(block, t)
-        if significance is None:
+        sentence = judged_sentence(block, t)
+        if sentence is None:
             return None
-        if not block["beyond_limit"]:
-            return t("message.ranking.met", claim=claim, significance=significance)
-        key = "message.ranking.missed_significant" if block["significant"] else "message.ranking.missed_not_significant"
-        return t(key, claim=claim, significance=significance)
+        return claim + t("message.ranking.misses" if block["beyond_limit"] else "message.ranking.meets") + sentence
+    if finding.status not in (Status.PASS, Status.FAIL):
+        return None
     p = _defined(ev.get("p_value"))
-    p_text = t("message.ranking.test_undefined") if p is None else _p(p)
-    if finding.status is Status.PASS:
-        return t("message.ranking.met_plain", claim=claim, p=p_text)
-    if finding.status is Status.FAIL:
-        return t("message.ranking.missed_plain", claim=claim, p=p_text)
-    return None
+    test = t("message.ranking.test_undefined") if p is None else p_text(p)
+    verdict = t("message.ranking.meets" if finding.status is Status.PASS else "message.ranking.misses")
+    return claim + verdict + t("message.ranking.plain", p=test)
 
 
 def _unjudged(finding: Finding, t: Catalogue) -> str | None:
@@ -204,8 +177,8 @@ def _withheld(finding: Finding, t: Catalogue) -> str:
     if finding.threshold is None or finding.operator is None:
         outcome = t("message.ranking.outcome", status=status)
     else:
-        gate = f"{_OPERATORS.get(finding.operator, finding.operator)} {finding.threshold:g}"
-        outcome = t("message.ranking.outcome_against", gate=gate, status=status)
+        outcome = t("message.ranking.outcome_against", gate=fmt_bound(finding.operator, finding.threshold),
+                    status=status)
     return t("message.ranking.gate_withheld", feature=ev["feature"], group=ev["group"],
              gate=finding.check.split(".", 1)[1], outcome=outcome)
 
@@ -225,34 +198,12 @@ def _gate(finding: Finding, t: Catalogue) -> str | None:
     return _judged(finding, t)
 
 
+#: Check -> its wording (ranking.requirements and ranking.run are worded by the caller).
+_WORDINGS: dict[str, Callable[[Finding, Catalogue], str | None]] = {
+    "ranking.group_shares": _table, **dict.fromkeys(_GATES, _gate)}
+
+
 def message(finding: Finding, t: Catalogue) -> str | None:
-    """The ranking finding's message in the catalogue's language.
-
-    Parameters
-    ----------
-    finding : Finding
-        A finding of the ranking auditor (check ``ranking.*``).
-    t : Catalogue
-        The report language's catalogue (keys ``message.ranking.*``).
-
-    Returns
-    -------
-    str or None
-        The message, or None for a shape not worded here (the caller shows the English original).
-
-    Raises
-    ------
-    KeyError, TypeError, ValueError, IndexError
-        On evidence that does not have the auditor's shape (the caller then shows the English original).
-    """
-    check = finding.check
-    if check == "ranking.group_shares":
-        return _table(finding, t)
-    if check in _GATES:
-        return _gate(finding, t)
-    missing = finding.evidence.get("missing")
-    if check == "ranking.requirements" and finding.status is Status.INCONCLUSIVE and isinstance(missing, list) \
-            and missing:  # skipped, but asked for: the runner made it inconclusive
-        return t("message.skipped_missing", auditor=finding.auditor, missing=t.join([str(m) for m in missing])) \
-            + t("message.ranking.asked_for")
-    return None
+    """The ranking finding's message in ``t``'s language (a :class:`govaudit.report._i18n.Wording`)."""
+    wording = _WORDINGS.get(finding.check)
+    return None if wording is None else wording(finding, t)
