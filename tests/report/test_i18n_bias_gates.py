@@ -108,3 +108,30 @@ def test_unknown_reasons_fall_back_to_the_english_words(judged: list) -> None:
     odd = gate.model_copy(update={"evidence": {"feature": "g", "metric": "fpr_ratio", "gate": {"min": 0.8, "max": None},
                                                "reason": "some reason the wording does not know"}})
     assert localise_message(odd, ZH) == (odd.message, True)
+
+
+def test_an_impact_ratio_judged_after_holm_says_what_the_correction_made_of_it() -> None:
+    """A raw p below the level but an adjusted p above it: inconclusive, and the Chinese says so."""
+    from govaudit.metrics import judge_significance
+
+    rng = np.random.default_rng(7)
+    n = 400
+    group = np.where(np.arange(n) < 200, "a", "b")
+    pred = (rng.random(n) < np.where(group == "a", 0.5, 0.37)).astype(int)
+    report = BiasAuditor(n_resamples=50, require_significance=True, gates={"impact_ratio": {"min": 0.8}}).assess(
+        None, pred, sensitive_features=pd.DataFrame({"g": group}))
+    impact = next(f for f in report.findings if f.check == "bias.impact_ratio")
+    raw = impact.evidence["significance"]["p_value"]
+    assert impact.value < 0.8 and raw < 0.05  # missed, and significant on its own
+    # judged in a family of 40 tests, the adjusted p exceeds the level
+    filler = [impact.model_copy(update={"evidence": {**impact.evidence, "significance": {
+        **impact.evidence["significance"], "p_value": 0.9, "beyond_limit": False}}}) for _ in range(39)]
+    judged = judge_significance([impact, *filler])[0]
+    assert judged.status is Status.INCONCLUSIVE
+    text, original = localise_message(judged, ZH)
+    assert not original
+    block = judged.evidence["significance"]
+    p = "p < 0.001" if block["p_value"] < 0.001 else f"p = {block['p_value']:.3f}"
+    assert text.endswith(f"未达到门槛 >= 0.8，但经 Holm 校正（本次审计中以显著性判定门槛的检验共 40 项；{p}，"
+                         f"校正后 p = {block['p_adjusted']:.3f}），差距在统计上不显著，因此依据现有证据无法判断该门槛。")
+    assert f"是参照组 a（{judged.evidence['reference_rate']:.3f}）的 {judged.value:.2f} 倍" in text
