@@ -60,6 +60,7 @@ def test_public_api_is_locked() -> None:
             "percentile_interval",
             "rate_parts",
             "rates_from_counts",
+            "share_test",
             "two_proportion_test",
             "wilson_interval",
             "AmountSettings",
