@@ -213,8 +213,8 @@ def _as_arrow_strings(objects: np.ndarray) -> pa.Array | None:
     return data if pa.types.is_string(data.type) or pa.types.is_large_string(data.type) else None
 
 
-def _row_object_strings(objects: np.ndarray) -> _Slots | None:
-    """Every row's object read as a string."""
+def _encoded_strings(objects: np.ndarray) -> tuple[np.ndarray, pa.Array, np.ndarray] | None:
+    """Each object's dictionary entry, the dictionary, and the first object with each entry."""
     data = _as_arrow_strings(objects)
     encoded = None if data is None else _dictionary_encode(data)
     del data
@@ -222,23 +222,25 @@ def _row_object_strings(objects: np.ndarray) -> _Slots | None:
         return None
     indices, dictionary = encoded
     first = first_positions(indices, len(dictionary))
-    if first is None:
+    return None if first is None else (indices, dictionary, first)
+
+
+def _row_object_strings(objects: np.ndarray) -> _Slots | None:
+    """Every row's object read as a string."""
+    encoded = _encoded_strings(objects)
+    if encoded is None:
         return None
+    indices, dictionary, first = encoded
     return _dictionary_slots(indices, dictionary, objects[first])
 
 
 def _shared_object_strings(object_codes: np.ndarray, distinct: np.ndarray) -> _Slots | None:
     """Only the distinct objects read as strings; each row takes its object's dictionary entry."""
-    data = _as_arrow_strings(distinct)
-    encoded = None if data is None else _dictionary_encode(data)
+    encoded = _encoded_strings(distinct)
     if encoded is None:
         return None
-    entry_of_object, dictionary = encoded
-    first_objects = first_positions(entry_of_object, len(dictionary))
-    if first_objects is None:
-        return None
-    indices = np.take(entry_of_object, object_codes)
-    return _dictionary_slots(indices, dictionary, distinct[first_objects])
+    entry_of_object, dictionary, first = encoded
+    return _dictionary_slots(np.take(entry_of_object, object_codes), dictionary, distinct[first])
 
 
 def _dictionary_encode(data: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, pa.Array] | None:
