@@ -13,7 +13,8 @@ import sys
 from collections.abc import Callable, Sequence
 from types import TracebackType
 
-__all__ = ["EXIT_INTERRUPTED", "INTERRUPTED", "install", "is_command_line"]
+__all__ = ["EXIT_INTERRUPTED", "INTERRUPTED", "install", "is_command_line", "is_interruption",
+           "raise_if_interruption"]
 
 #: Exit code after Ctrl-C: 128 + SIGINT, as shells report a command that Ctrl-C ended.
 EXIT_INTERRUPTED = 130
@@ -41,9 +42,51 @@ def is_command_line(argv: Sequence[str] | None = None, orig_argv: Sequence[str] 
     return first.replace("\\", "/").rsplit("/", 1)[-1].lower() in _SCRIPTS  # either separator: Windows too
 
 
+#: Exceptions that libraries raise in place of KeyboardInterrupt when Ctrl-C lands inside them:
+#: DuckDB's interrupted query, and pyarrow's cancelled operation (pyarrow re-sends the signal, but
+#: raises this when the signal has already been handled). Named, so that neither is imported here.
+_CANCELLED = frozenset({("duckdb", "InterruptException"), ("_duckdb", "InterruptException"),
+                        ("pyarrow", "ArrowCancelled")})
+
+
+#: Set in the ``govaudit`` command once Ctrl-C was pressed (see :func:`install`).
+_pressed = False
+
+
+def _on_ctrl_c(signum: int, frame: object) -> None:
+    """Python's own Ctrl-C handling (raise KeyboardInterrupt), remembering that it happened."""
+    global _pressed
+    _pressed = True
+    raise KeyboardInterrupt
+
+
+def is_interruption(exc: BaseException) -> bool:
+    """Whether ``exc`` is Ctrl-C: a KeyboardInterrupt, a library's stand-in for one, or any error in the
+    ``govaudit`` command after Ctrl-C was pressed (a library may turn the interrupt into an error of its own).
+
+    A pyarrow cancellation counts only when a signal caused it (its ``signum`` is set).
+    """
+    if isinstance(exc, KeyboardInterrupt) or _pressed:
+        return True
+    for cls in type(exc).__mro__:
+        if (cls.__module__.split(".")[0], cls.__name__) in _CANCELLED:
+            return cls.__name__ != "ArrowCancelled" or bool(getattr(exc, "signum", None))
+    return False
+
+
+def raise_if_interruption(exc: BaseException) -> None:
+    """Raise KeyboardInterrupt (from ``exc``) when ``exc`` stands for Ctrl-C.
+
+    For the ``except`` clauses that turn a library's errors into input errors: Ctrl-C inside the
+    library must still stop the command, not be reported as an unreadable file.
+    """
+    if is_interruption(exc):
+        raise KeyboardInterrupt from exc
+
+
 def _interrupted_hook(previous: _Hook) -> _Hook:
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-        if issubclass(kind, KeyboardInterrupt):
+        if issubclass(kind, KeyboardInterrupt) or is_interruption(value):
             if sys.stderr is not None:
                 print(INTERRUPTED, file=sys.stderr, flush=True)
             raise SystemExit(EXIT_INTERRUPTED)  # raised by the hook, it ends the process with this code
@@ -53,6 +96,16 @@ def _interrupted_hook(previous: _Hook) -> _Hook:
 
 
 def install() -> None:
-    """In the ``govaudit`` command only: an uncaught Ctrl-C prints :data:`INTERRUPTED` and exits 130."""
+    """In the ``govaudit`` command only: an uncaught Ctrl-C prints :data:`INTERRUPTED` and exits 130.
+
+    Ctrl-C raises KeyboardInterrupt as Python's own handler does, and is remembered, so that an error
+    a library raises in its place (or while unwinding from it) still ends the command as Ctrl-C.
+    """
     if is_command_line():
         sys.excepthook = _interrupted_hook(sys.excepthook)
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _on_ctrl_c)

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from govaudit.timings import phase
+from govaudit._interrupt import is_interruption
 from govaudit._version import __version__
 from govaudit.core import AuditorResult, AuditSubject, Auditor, CaseTable, Finding, Severity, Status
 from govaudit._auditor_parts import skipped_finding
@@ -68,6 +69,8 @@ def run_auditor_detailed(
     except (InputDataError, SpecError):
         raise
     except Exception as exc:  # a plug-in may raise anything; record it instead of dying
+        if is_interruption(exc):  # Ctrl-C inside a library (DuckDB, pyarrow): stop, as for KeyboardInterrupt
+            raise KeyboardInterrupt from exc
         return AuditorResult((_error(name, f"{name}.run", f"The {name} auditor crashed: {type(exc).__name__}: {exc}",
                                      {"exception": type(exc).__name__}),))
     tables: tuple[CaseTable, ...] = ()

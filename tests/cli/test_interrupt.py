@@ -116,3 +116,90 @@ def test_a_program_that_imports_govaudit_keeps_pythons_ctrl_c():
     code = "import sys, govaudit; sys.exit(0 if sys.excepthook is sys.__excepthook__ else 1)"
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     assert subprocess.run([sys.executable, "-c", code], env=env, timeout=120).returncode == 0
+
+
+def test_a_libraries_stand_in_for_ctrl_c_is_ctrl_c():
+    import duckdb
+    import pyarrow as pa
+
+    assert _interrupt.is_interruption(KeyboardInterrupt())
+    assert _interrupt.is_interruption(duckdb.InterruptException("INTERRUPT Error: Interrupted!"))
+    assert _interrupt.is_interruption(pa.lib.ArrowCancelled("Operation cancelled", signal.SIGINT))
+    assert not _interrupt.is_interruption(pa.lib.ArrowCancelled("cancelled by a stop token"))  # no signal
+    assert not _interrupt.is_interruption(duckdb.Error("Catalog Error"))
+    assert not _interrupt.is_interruption(ValueError("bad"))
+    with pytest.raises(KeyboardInterrupt):
+        _interrupt.raise_if_interruption(duckdb.InterruptException("INTERRUPT Error: Interrupted!"))
+    _interrupt.raise_if_interruption(ValueError("bad"))  # anything else: nothing
+
+
+def test_ctrl_c_inside_duckdb_ends_the_command_as_ctrl_c(audit_project, tmp_path, monkeypatch, capsys):
+    import duckdb
+
+    def interrupted(plan, **options):
+        raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+
+    monkeypatch.setattr(govaudit.api, "run_plan", interrupted)
+    code = main(["run", str(audit_project["fair"]), "--out", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    assert (code, captured.out, captured.err) == (130, "", INTERRUPTED)
+    assert not (tmp_path / "out").exists()
+
+
+def test_ctrl_c_inside_an_auditor_is_not_recorded_as_a_crash():
+    import pyarrow as pa
+
+    from govaudit.core import AuditSubject, Status
+    from govaudit.runner import run_auditor
+
+    class Cancelled:
+        name, requires = "cancelled", frozenset()
+
+        def __init__(self, error):
+            self.error = error
+
+        def run(self, subject, config=None):
+            raise self.error
+
+    with pytest.raises(KeyboardInterrupt):
+        run_auditor(Cancelled(pa.lib.ArrowCancelled("Operation cancelled", signal.SIGINT)), AuditSubject())
+    [crash] = run_auditor(Cancelled(pa.lib.ArrowCancelled("cancelled by a stop token")), AuditSubject())
+    assert crash.status is Status.ERROR  # a cancellation no signal caused is an ordinary crash
+
+
+def test_ctrl_c_while_a_csv_is_profiled_is_not_an_unreadable_file(tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    from govaudit.provenance import _profile
+
+    path = tmp_path / "data.csv"
+    path.write_text("a,b\n1,x\n2,y\n")
+
+    def cancelled(*args, **kwargs):
+        raise pa.lib.ArrowCancelled("Operation cancelled", signal.SIGINT)
+
+    monkeypatch.setattr(_profile.pa_csv, "read_csv", cancelled)
+    with pytest.raises(KeyboardInterrupt):
+        _profile._csv_types(path)
+
+
+def test_any_error_after_ctrl_c_ends_the_command_as_ctrl_c(audit_project, tmp_path, monkeypatch, capsys):
+    """A library may turn Ctrl-C into an error of its own; once Ctrl-C was pressed, that is Ctrl-C."""
+    def interrupted(plan, **options):
+        raise RuntimeError("a library's own error while it unwinds from Ctrl-C")
+
+    monkeypatch.setattr(govaudit.api, "run_plan", interrupted)
+    assert main(["run", str(audit_project["fair"]), "--out", str(tmp_path / "out")]) == 3  # not pressed: ours
+    capsys.readouterr()
+    monkeypatch.setattr(_interrupt, "_pressed", True)
+    code = main(["run", str(audit_project["fair"]), "--out", str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    assert (code, captured.out, captured.err) == (130, "", INTERRUPTED)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_command_remembers_ctrl_c_and_still_raises_keyboardinterrupt(monkeypatch):
+    monkeypatch.setattr(_interrupt, "_pressed", False)
+    with pytest.raises(KeyboardInterrupt):
+        _interrupt._on_ctrl_c(signal.SIGINT, None)
+    assert _interrupt._pressed and _interrupt.is_interruption(ValueError("after Ctrl-C"))

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from govaudit._interrupt import raise_if_interruption
 from govaudit.assembly._columns import Columns
 from govaudit.assembly._engine import EngineSettings, is_spark_frame
 from govaudit.assembly._identity import file_identity, frame_identity, spark_identity
@@ -178,6 +179,7 @@ def _on_duckdb_frame(frame: pd.DataFrame, settings: DuckDBSettings | None, aggre
     try:
         return aggregate(con.from_df(frame))
     except _duckdb.Error as exc:
+        raise_if_interruption(exc)
         raise InputDataError(_MSG_DUCKDB_FRAME.format(error=first_line(exc))) from None
     finally:
         con.close()

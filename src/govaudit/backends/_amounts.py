@@ -34,6 +34,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from govaudit._interrupt import raise_if_interruption
 from govaudit.exceptions import ColumnError, InputDataError, first_line
 from govaudit.metrics import GroupEncoding, encode_groups, median_ranks
 
@@ -133,6 +134,7 @@ def _opened(data: Any, engine: str, duckdb_settings: DuckDBSettings | None,
             shown = ", ".join(names)
             yield con.read_csv(names) if Path(names[0]).suffix.lower() == ".csv" else con.read_parquet(names)
     except duckdb.Error as exc:
+        raise_if_interruption(exc)
         raise InputDataError(_MSG_UNREADABLE.format(path=shown, engine="DuckDB", error=first_line(exc))) from None
     finally:
         con.close()

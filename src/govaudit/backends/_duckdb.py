@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from govaudit._interrupt import raise_if_interruption
 from govaudit.exceptions import InputDataError, first_line
 
 from ._progress import duckdb_progress
@@ -128,6 +129,7 @@ def read_files(path: str | Path | Sequence[Path], settings: DuckDBSettings | Non
         with duckdb_progress(con, f"DuckDB: aggregating {shown}"):
             yield con.read_csv(names) if is_csv else con.read_parquet(names)
     except duckdb.Error as exc:
+        raise_if_interruption(exc)
         first = first_line(exc)
         raise InputDataError(_MSG_UNREADABLE.format(path=shown, error=first)) from None
     finally:

@@ -24,6 +24,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from govaudit._interrupt import raise_if_interruption
 from govaudit.exceptions import ColumnError, InputDataError, first_line
 
 from ._duckdb import DuckDBSettings, connect, expand_paths
@@ -235,6 +236,7 @@ def _duckdb_sample(data: Any, roles: dict[str, str], keys: list[str], size: int,
             return _draw(DuckDBEngine(con, relation, keys, list(roles), seed, row_ids), keys, size, seed, margin,
                          "duckdb")
     except duckdb.Error as exc:
+        raise_if_interruption(exc)
         raise InputDataError(_MSG_UNREADABLE.format(path=shown, engine="DuckDB", error=first_line(exc))) from None
     finally:
         con.close()

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from govaudit._interrupt import EXIT_INTERRUPTED, INTERRUPTED
+from govaudit._interrupt import EXIT_INTERRUPTED, INTERRUPTED, is_interruption
 from govaudit._version import __version__
 from govaudit.exceptions import GovauditError, StorageFullError
 from govaudit.gate import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK
@@ -35,6 +35,10 @@ class _Commands(TyperGroup):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise _Interrupted from None
+        except Exception as exc:
+            if is_interruption(exc):  # Ctrl-C inside DuckDB or pyarrow
+                raise _Interrupted from None
+            raise
 
 
 app = typer.Typer(

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from govaudit._interrupt import raise_if_interruption
 from govaudit.exceptions import ColumnError, InputDataError, first_line
 
 __all__ = ["TABLE_SUFFIXES", "case_ids_from_column", "finite_numbers", "load_table", "values_from_data"]
@@ -55,6 +56,7 @@ def load_table(path: str | Path) -> pd.DataFrame:
     except (UnicodeDecodeError, pd.errors.ParserError, ValueError, OSError) as exc:
         raise InputDataError(_MSG_UNREADABLE.format(path=path, kind=kind, error=first_line(exc))) from None
     except Exception as exc:  # pyarrow raises its own error types on corrupt files
+        raise_if_interruption(exc)
         raise InputDataError(_MSG_UNREADABLE.format(path=path, kind=kind, error=f"{type(exc).__name__}: {exc}")) from None
     if len(table) == 0:
         raise InputDataError(_MSG_EMPTY.format(path=path))

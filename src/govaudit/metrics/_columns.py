@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from govaudit._interrupt import raise_if_interruption
 from govaudit.exceptions import InputDataError
 
 from ._object_identity import first_positions, recurring_objects
@@ -208,7 +209,8 @@ def _as_arrow_strings(objects: np.ndarray) -> pa.Array | None:
     """Arrow's strings (missing values as nulls), or None if the objects are not all strings."""
     try:
         data = pa.array(objects, from_pandas=True)
-    except (pa.ArrowException, TypeError, ValueError):
+    except (pa.ArrowException, TypeError, ValueError) as exc:
+        raise_if_interruption(exc)
         return None
     return data if pa.types.is_string(data.type) or pa.types.is_large_string(data.type) else None
 

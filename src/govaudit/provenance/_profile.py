@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from govaudit._interrupt import raise_if_interruption
 from govaudit.exceptions import InputDataError, first_line
 
 __all__ = ["ColumnProfile", "TableProfile", "column_type", "iter_batches", "profile_table", "table_schema"]
@@ -119,7 +120,8 @@ def _csv_types(path: Path) -> dict[str, pa.DataType] | None:
     try:
         sample = pa_csv.read_csv(pa.BufferReader(head), read_options=pa_csv.ReadOptions(use_threads=False),
                                  convert_options=pa_csv.ConvertOptions(strings_can_be_null=True))
-    except (pa.ArrowInvalid, pa.ArrowException):
+    except (pa.ArrowInvalid, pa.ArrowException) as exc:
+        raise_if_interruption(exc)
         return None  # e.g. a quoted field spanning the cut: let the streaming reader infer
     return {f.name: pa.string() if pa.types.is_null(f.type) else f.type for f in sample.schema}
 
@@ -147,6 +149,7 @@ def iter_batches(path: str | Path) -> Iterator[pa.RecordBatch]:
         else:
             yield from pq.ParquetFile(path).iter_batches(batch_size=PARQUET_BATCH_ROWS)
     except (pa.ArrowInvalid, pa.ArrowException, OSError) as exc:
+        raise_if_interruption(exc)
         first = first_line(exc)
         raise InputDataError(MSG_UNREADABLE.format(path=path, kind=kind.upper() if kind == "csv" else "Parquet",
                                                    error=first)) from None
@@ -160,6 +163,7 @@ def table_schema(path: str | Path) -> tuple[int, dict[str, str]]:
         try:
             meta = pq.ParquetFile(path)
         except (pa.ArrowInvalid, pa.ArrowException, OSError) as exc:
+            raise_if_interruption(exc)
             raise InputDataError(MSG_UNREADABLE.format(path=path, kind="Parquet", error=str(exc).splitlines()[0])) from None
         return meta.metadata.num_rows, {f.name: column_type(f.type) for f in meta.schema_arrow}
     rows, types = 0, {}
