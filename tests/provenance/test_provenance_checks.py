@@ -19,20 +19,9 @@ from govaudit.provenance import manifest_toml
 from govaudit.provenance._profile import profile_table
 from govaudit.records import sha256_file
 from govaudit.testing import check_auditor
+from _provenance_cases import case_frame as _frame
 
 AS_OF = date(2026, 6, 30)
-
-
-def _frame(n: int = 400, seed: int = 0, start: int = 0) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    group = np.where(np.arange(n) % 4 == 0, "b", "a")  # exactly 25% b
-    return pd.DataFrame({
-        "case_id": [f"K{i:05d}" for i in range(start, start + n)],
-        "group": group,
-        "income": rng.normal(2000, 200, n).round(2),
-        "size": rng.integers(1, 5, n),
-        "label": (rng.random(n) < np.where(group == "a", 0.5, 0.3)).astype(int),
-    })
 
 
 def _columns(path: Path, *, personal: tuple[str, ...] = (), sensitive: tuple[str, ...] = ("group",),

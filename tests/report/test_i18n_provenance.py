@@ -25,6 +25,7 @@ from govaudit.report._i18n import localise_message
 from govaudit.verdicts import fail_closed
 
 from _i18n_checks import ZH, zh
+from _provenance_cases import case_frame as _frame
 
 AS_OF = date(2026, 6, 30)
 
@@ -53,18 +54,6 @@ NAMES = {"forms", "training_table", "evaluation_table", "train.csv", "eval.csv",
 
 
 # -- projects ---------------------------------------------------------------------------------------
-def _frame(n: int = 400, seed: int = 0, start: int = 0) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    group = np.where(np.arange(n) % 4 == 0, "b", "a")  # exactly 25% b
-    return pd.DataFrame({
-        "case_id": [f"K{i:05d}" for i in range(start, start + n)],
-        "group": group,
-        "income": rng.normal(2000, 200, n).round(2),
-        "size": rng.integers(1, 5, n),
-        "label": (rng.random(n) < np.where(group == "a", 0.5, 0.3)).astype(int),
-    })
-
-
 RANGES = {"size": {"min": 1, "max": 4}, "group": {"allowed_values": ["a", "b"]}, "label": {"allowed_values": [0, 1]}}
 
 

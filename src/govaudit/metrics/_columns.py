@@ -201,8 +201,8 @@ def _object_strings(values: pd.Series) -> _Slots | None:
         return None
     objects = values.to_numpy(dtype=object)
     shared = recurring_objects(objects)
-    found = None if shared is None else _shared_object_strings(*shared)
-    return found if found is not None else _row_object_strings(objects)
+    # the distinct objects are all the objects there are: if they are not strings, neither are the rows
+    return _row_object_strings(objects) if shared is None else _shared_object_strings(*shared)
 
 
 def _as_arrow_strings(objects: np.ndarray) -> pa.Array | None:

@@ -65,11 +65,9 @@ def _reason(reason: str, t: Catalogue) -> str | None:
         return t("message.bias_gates.reason_fewer", n=m.group(1))
     m = _UNDEFINED.fullmatch(reason)
     if m is not None:
-        words = {"selection rate": "selection_rate", "share of positive decisions": "ppr",
-                 "false omission rate": "for", "negative predictive value": "npv", "false discovery rate": "fdr",
-                 "true positive rate": "tpr", "false positive rate": "fpr", "false negative rate": "fnr",
-                 "true negative rate": "tnr"}
-        rate = words.get(m.group(1), m.group(1))
+        from govaudit.bias._gates import _WORDS  # the auditor's names of its rates, read back
+
+        rate = {word: rate for rate, word in _WORDS.items()}.get(m.group(1), m.group(1))
         if t.has(f"metric.{rate}"):
             return t("message.bias_gates.reason_undefined", rate_name=t(f"metric.{rate}"))
     return None
