@@ -13,19 +13,7 @@ from govaudit.auditors import MultiClassAuditor
 from govaudit.core import Status
 from govaudit.exceptions import ColumnError, InputDataError
 from govaudit.testing import check_auditor
-
-CLASSES = ["none", "letter", "interview", "investigation"]
-
-
-def triage(n: int, seed: int, extra: float = 0.0) -> pd.DataFrame:
-    """Cases in three regions; ``extra`` of the south's cases are moved to investigation whatever their class."""
-    rng = np.random.default_rng(seed)
-    frame = pd.DataFrame({"sex": rng.choice(["f", "m"], n), "region": rng.choice(["north", "south", "east"], n)})
-    frame["true"] = rng.choice(CLASSES, n, p=[0.4, 0.25, 0.15, 0.2])
-    frame["pred"] = np.where(rng.random(n) < 0.8, frame["true"], rng.choice(CLASSES, n))
-    moved = (frame["region"] == "south") & (rng.random(n) < extra)
-    frame.loc[moved, "pred"] = "investigation"
-    return frame
+from _multiclass_cases import CLASSES, triage
 
 
 def _assess(frame: pd.DataFrame, **settings) -> object:

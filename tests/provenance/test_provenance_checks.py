@@ -19,7 +19,7 @@ from govaudit.provenance import manifest_toml
 from govaudit.provenance._profile import profile_table
 from govaudit.records import sha256_file
 from govaudit.testing import check_auditor
-from _provenance_cases import case_frame as _frame
+from _provenance_cases import case_frame as _frame, source_entry
 
 AS_OF = date(2026, 6, 30)
 
@@ -39,16 +39,7 @@ def _columns(path: Path, *, personal: tuple[str, ...] = (), sensitive: tuple[str
 
 
 def _source(path: Path, folder: Path, **extra) -> dict:
-    entry = {
-        "description": path.stem, "owner": "Benefits Office", "legal_basis": "public task",
-        "collection_method": "forms", "collection_period": {"start": AS_OF - timedelta(days=400),
-                                                            "end": AS_OF - timedelta(days=40)},
-        "extracted": AS_OF - timedelta(days=30), "approval": {"by": "DPO", "date": AS_OF - timedelta(days=10)},
-        "retention_days": 1000, "path": path.name, "sha256": sha256_file(path), "rows": profile_table(path).rows,
-        "primary_key": "case_id", "columns": _columns(path),
-    }
-    entry.update(extra)
-    return entry
+    return source_entry(path, _columns(path), AS_OF, **extra)
 
 
 def project(folder: Path, train: pd.DataFrame | None = None, evaluation: pd.DataFrame | None = None, *,

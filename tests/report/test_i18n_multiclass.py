@@ -21,8 +21,8 @@ from govaudit.core import Finding, Status
 from govaudit.report._i18n import localise_message
 
 from _i18n_checks import ZH, assert_covered, holm, p_text, zh
+from _multiclass_cases import CLASSES, triage
 
-CLASSES = ["none", "letter", "interview", "investigation"]
 #: Latin words a Chinese message keeps: the p of a p-value, the n of a count, and Holm's name
 ALLOWED = {"p", "n", "Holm"}
 #: finding shapes deliberately left to the auditor's English words, with the reason: none (every check the
@@ -33,12 +33,7 @@ GATES = ("multiclass.adverse_rate_ratio", "multiclass.adverse_fpr_ratio", "multi
 
 def _triage(n: int, seed: int, extra: float) -> pd.DataFrame:
     """Cases in regions; ``extra`` of the south's cases are moved to investigation; two small regions."""
-    rng = np.random.default_rng(seed)
-    frame = pd.DataFrame({"sex": rng.choice(["female", "male"], n), "region": rng.choice(["north", "south", "east"], n)})
-    frame["true"] = rng.choice(CLASSES, n, p=[0.4, 0.25, 0.15, 0.2])
-    frame["pred"] = np.where(rng.random(n) < 0.8, frame["true"], rng.choice(CLASSES, n))
-    moved = (frame["region"] == "south") & (rng.random(n) < extra)
-    frame.loc[moved, "pred"] = "investigation"
+    frame = triage(n, seed, extra, sexes=("female", "male"))
     frame.loc[:19, "region"] = "islands"  # 20 cases: reported, not gated
     frame.loc[20:24, "region"] = "tiny"  # 5 cases: counts only
     return frame

@@ -25,7 +25,7 @@ from govaudit.report._i18n import localise_message
 from govaudit.verdicts import fail_closed
 
 from _i18n_checks import ZH, zh
-from _provenance_cases import case_frame as _frame
+from _provenance_cases import case_frame as _frame, source_entry
 
 AS_OF = date(2026, 6, 30)
 
@@ -62,16 +62,7 @@ def _source(path: Path, *, ranges: dict | None = None, **extra) -> dict:
     columns = [{"name": c.name, "type": c.type, **ranges.get(c.name, {}), **({"sensitive": True} if c.name == "group"
                                                                             else {})}
                for c in profile_table(path).columns]
-    entry = {
-        "description": path.stem, "owner": "Benefits Office", "legal_basis": "public task",
-        "collection_method": "forms", "collection_period": {"start": AS_OF - timedelta(days=400),
-                                                            "end": AS_OF - timedelta(days=40)},
-        "extracted": AS_OF - timedelta(days=30), "approval": {"by": "DPO", "date": AS_OF - timedelta(days=10)},
-        "retention_days": 1000, "path": path.name, "sha256": sha256_file(path), "rows": profile_table(path).rows,
-        "primary_key": "case_id", "columns": columns,
-    }
-    entry.update(extra)
-    return entry
+    return source_entry(path, columns, AS_OF, **extra)
 
 
 def _project(folder: Path, train: pd.DataFrame | None = None, evaluation: pd.DataFrame | None = None, *,
